@@ -1,0 +1,29 @@
+# Thin wrapper over package.json scripts and scripts/: ordering only, no logic of its own.
+.DEFAULT_GOAL := help
+STAMPEDE := node bin/stampede.js
+
+.PHONY: help install build test bench broker-up broker-down clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
+
+install: ## Install npm packages, kcat, and resolve Kafka from Maven Central
+	bash scripts/install.sh
+
+build: install ## Compile TypeScript into dist/
+	npm run build
+
+test: build ## Run the test suite (unit + integration on a real broker it starts itself)
+	npm run test:only
+
+bench: build broker-up ## Start the local broker and run the default workload (configs/workloads/default.yaml)
+	$(STAMPEDE) run --workload configs/workloads/default.yaml
+
+broker-up: build ## Start the local Kafka broker on 127.0.0.1:9092
+	$(STAMPEDE) broker up
+
+broker-down: build ## Stop the local Kafka broker
+	$(STAMPEDE) broker down
+
+clean: ## Remove build output (keeps node_modules and the Kafka cache)
+	rm -rf dist

@@ -1,0 +1,193 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { StampedeError } from '../errors.js';
+import { fetchMetadata } from '../kafka/admin.js';
+import { cacheDir, configsDir } from '../paths.js';
+
+/**
+ * A single-node Apache Kafka broker in KRaft mode (controller and broker in one JVM), resolved from
+ * Maven Central by configs/broker/pom.xml into .cache/kafka/libs. Its data, log and pid file live in
+ * one folder, so `down` stops exactly the process `up` started.
+ */
+export interface LocalBrokerOptions {
+  port: number;
+  controllerPort?: number;
+  /** Default: .cache/broker/<port> */
+  dataDir?: string;
+  heapMb?: number;
+  startTimeoutMs?: number;
+  /** Progress for people: "resolving Kafka from Maven Central…" */
+  log?: (line: string) => void;
+}
+
+export interface LocalBroker {
+  pid: number;
+  port: number;
+  dataDir: string;
+  alreadyRunning: boolean;
+}
+
+const libsDir = join(cacheDir, 'kafka', 'libs');
+const kPidFile = 'broker.pid';
+
+export const defaultDataDir = (port: number): string => join(cacheDir, 'broker', String(port));
+
+function kafkaJarsPresent(): boolean {
+  return existsSync(libsDir) && readdirSync(libsDir).some((name) => /^kafka_2\.13-.*\.jar$/.test(name));
+}
+
+/** Resolves the broker's jars with Maven once; later starts reuse the cache. */
+export function ensureKafkaJars(log: (line: string) => void = () => {}): void {
+  if (kafkaJarsPresent()) return;
+  log(`resolving Apache Kafka from Maven Central into ${libsDir} (first run only)…`);
+  const pom = join(configsDir, 'broker', 'pom.xml');
+  const mvn = spawnSync('mvn', ['-B', '-q', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${libsDir}`, '-DincludeScope=runtime'], {
+    encoding: 'utf8',
+  });
+  if (mvn.error) throw new StampedeError('E_LOCAL_BROKER', `cannot run mvn to resolve Kafka (${mvn.error.message}); install Maven and Java 17+`);
+  if (mvn.status !== 0 || !kafkaJarsPresent()) {
+    const tail = `${mvn.stdout}\n${mvn.stderr}`.trim().split('\n').slice(-5).join(' | ');
+    throw new StampedeError('E_LOCAL_BROKER', `mvn could not resolve Kafka from ${pom}: ${tail}`);
+  }
+}
+
+function readPid(dataDir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(dataDir, kPidFile), 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  // A stale pid file may name a pid the OS has since given to another program: only a JVM running
+  // kafka.Kafka counts (checked where /proc exists).
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('kafka.Kafka');
+  } catch {
+    return !existsSync('/proc/self');
+  }
+}
+
+async function answersMetadata(port: number, timeoutMs: number): Promise<boolean> {
+  try {
+    const metadata = await fetchMetadata([{ host: '127.0.0.1', port }], { timeoutMs });
+    return metadata.brokers.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Kafka wants a 16-byte UUID in URL-safe base64 without padding. */
+const newClusterId = (): string => randomBytes(16).toString('base64url');
+
+function javaArgs(heapMb: number, logsDir: string): string[] {
+  return [
+    `-Xms${heapMb}m`,
+    `-Xmx${heapMb}m`,
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-Djava.awt.headless=true',
+    `-Dkafka.logs.dir=${logsDir}`,
+    `-Dlog4j2.configurationFile=${join(configsDir, 'broker', 'log4j2.properties')}`,
+    '-cp',
+    `${libsDir}/*`,
+  ];
+}
+
+export async function startLocalBroker(options: LocalBrokerOptions): Promise<LocalBroker> {
+  const log = options.log ?? (() => {});
+  const port = options.port;
+  const controllerPort = options.controllerPort ?? port + 1;
+  const dataDir = options.dataDir ?? defaultDataDir(port);
+  const existing = readPid(dataDir);
+  if (existing !== undefined && isAlive(existing) && (await answersMetadata(port, 3000))) {
+    return { pid: existing, port, dataDir, alreadyRunning: true };
+  }
+  if (await answersMetadata(port, 1000)) {
+    throw new StampedeError('E_LOCAL_BROKER', `a Kafka broker not started by stampede already answers on 127.0.0.1:${port}; use --brokers 127.0.0.1:${port} or pick another --port`);
+  }
+  ensureKafkaJars(log);
+
+  const logsDir = join(dataDir, 'logs');
+  const kraftDir = join(dataDir, 'kraft');
+  mkdirSync(logsDir, { recursive: true });
+  const propertiesPath = join(dataDir, 'server.properties');
+  const template = readFileSync(join(configsDir, 'broker', 'server.properties'), 'utf8');
+  writeFileSync(
+    propertiesPath,
+    template.replaceAll('${PORT}', String(port)).replaceAll('${CONTROLLER_PORT}', String(controllerPort)).replaceAll('${LOG_DIR}', kraftDir),
+  );
+  const heapMb = options.heapMb ?? 1024;
+  if (!existsSync(join(kraftDir, 'meta.properties'))) {
+    log(`formatting KRaft storage in ${kraftDir}…`);
+    const format = spawnSync('java', [...javaArgs(256, logsDir), 'kafka.tools.StorageTool', 'format', '--standalone', '-t', newClusterId(), '-c', propertiesPath], {
+      encoding: 'utf8',
+    });
+    if (format.error) throw new StampedeError('E_LOCAL_BROKER', `cannot run java (${format.error.message}); install Java 17+`);
+    if (format.status !== 0) throw new StampedeError('E_LOCAL_BROKER', `formatting KRaft storage failed: ${format.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  }
+
+  const stdoutPath = join(logsDir, 'stdout.log');
+  const out = openSync(stdoutPath, 'a');
+  const child = spawn('java', [...javaArgs(heapMb, logsDir), 'kafka.Kafka', propertiesPath], { detached: true, stdio: ['ignore', out, out] });
+  closeSync(out);
+  if (child.pid === undefined) throw new StampedeError('E_LOCAL_BROKER', 'java did not start');
+  const pid = child.pid;
+  child.unref();
+  writeFileSync(join(dataDir, kPidFile), `${pid}\n`);
+  log(`started Kafka (pid ${pid}) on 127.0.0.1:${port}; waiting for it to answer metadata requests…`);
+
+  const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) {
+      throw new StampedeError('E_LOCAL_BROKER', `Kafka exited while starting; see ${stdoutPath} and ${join(logsDir, 'server.log')}: ${lastLines(stdoutPath)}`);
+    }
+    if (await answersMetadata(port, 2000)) return { pid, port, dataDir, alreadyRunning: false };
+    await sleep(250);
+  }
+  await stopLocalBroker({ port, dataDir });
+  throw new StampedeError('E_LOCAL_BROKER', `Kafka did not answer on 127.0.0.1:${port} within ${Math.round((options.startTimeoutMs ?? 90_000) / 1000)} s; see ${stdoutPath}`);
+}
+
+function lastLines(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim().split('\n').slice(-3).join(' | ');
+  } catch {
+    return '(no output)';
+  }
+}
+
+/** Stops the broker whose pid file is in dataDir: SIGTERM, then SIGKILL after 30 s. */
+export async function stopLocalBroker(options: { port: number; dataDir?: string; removeData?: boolean }): Promise<'stopped' | 'not-running'> {
+  const dataDir = options.dataDir ?? defaultDataDir(options.port);
+  const pid = readPid(dataDir);
+  let outcome: 'stopped' | 'not-running' = 'not-running';
+  if (pid !== undefined && isAlive(pid)) {
+    process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + 30_000;
+    while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    outcome = 'stopped';
+  }
+  rmSync(join(dataDir, kPidFile), { force: true });
+  if (options.removeData) rmSync(dataDir, { recursive: true, force: true });
+  return outcome;
+}
+
+export async function localBrokerStatus(options: { port: number; dataDir?: string }): Promise<{ pid?: number; running: boolean; answering: boolean }> {
+  const dataDir = options.dataDir ?? defaultDataDir(options.port);
+  const pid = readPid(dataDir);
+  const running = pid !== undefined && isAlive(pid);
+  const answering = await answersMetadata(options.port, 2000);
+  return { ...(pid === undefined ? {} : { pid }), running, answering };
+}

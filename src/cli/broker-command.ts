@@ -1,0 +1,35 @@
+import { localBrokerStatus, startLocalBroker, stopLocalBroker } from '../broker/local.js';
+import { parseInteger } from '../options/parse.js';
+
+export async function brokerCommand(action: string, argv: Record<string, unknown>): Promise<number> {
+  const port = parseInteger('--port', argv['port'] ?? 9092, 1, 65535);
+  switch (action) {
+    case 'up': {
+      const heapMb = parseInteger('--heap-mb', argv['heap-mb'] ?? 1024, 256, 65536);
+      const broker = await startLocalBroker({ port, heapMb, log: (line) => console.log(line) });
+      console.log(
+        broker.alreadyRunning
+          ? `Kafka is already up on 127.0.0.1:${port} (pid ${broker.pid})`
+          : `Kafka is up on 127.0.0.1:${port} (pid ${broker.pid}, data in ${broker.dataDir})`,
+      );
+      return 0;
+    }
+    case 'down': {
+      const outcome = await stopLocalBroker({ port });
+      console.log(outcome === 'stopped' ? `Kafka on 127.0.0.1:${port} stopped` : `no local Kafka started by stampede on 127.0.0.1:${port}`);
+      return 0;
+    }
+    default: {
+      const status = await localBrokerStatus({ port });
+      const pid = status.pid === undefined ? '' : ` (pid ${status.pid})`;
+      console.log(
+        status.running
+          ? `Kafka${pid} is running on 127.0.0.1:${port}${status.answering ? ' and answering' : ' but not answering yet'}`
+          : status.answering
+            ? `a Kafka broker not started by stampede answers on 127.0.0.1:${port}`
+            : `no Kafka on 127.0.0.1:${port}`,
+      );
+      return status.running || status.answering ? 0 : 3;
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { isUserFacing } from '../errors.js';
+import { toolVersion } from '../version.js';
+import { brokerCommand } from './broker-command.js';
+import { addWorkloadFlags, runCommand } from './run-command.js';
+
+/** One line, no stack, exit 2: how every usage error leaves the CLI. */
+function usageFailure(message: string): never {
+  console.error(`stampede: ${message}\nRun "stampede --help" for usage.`);
+  process.exit(2);
+}
+
+async function main(args: string[]): Promise<number> {
+  let exitCode = 0;
+  await yargs(args)
+    .scriptName('stampede')
+    .version(toolVersion)
+    .parserConfiguration({ 'camel-case-expansion': false, 'parse-numbers': false, 'parse-positional-numbers': false })
+    .command(
+      'run',
+      'Produce simulated IoT records to Kafka and report throughput and latency',
+      (y) => addWorkloadFlags(y),
+      async (argv) => {
+        exitCode = await runCommand(argv as Record<string, unknown>);
+      },
+    )
+    .command(
+      'broker <action>',
+      'Start, stop or check the local single-node Kafka broker (KRaft)',
+      (y) =>
+        y
+          .positional('action', { choices: ['up', 'down', 'status'] as const, describe: 'up | down | status' })
+          .option('port', { type: 'string', requiresArg: true, describe: 'Broker port on 127.0.0.1 [default: 9092]; the controller uses port+1' })
+          .option('heap-mb', { type: 'string', requiresArg: true, describe: 'Broker JVM heap in MiB [default: 1024]' }),
+      async (argv) => {
+        exitCode = await brokerCommand(String(argv.action), argv as Record<string, unknown>);
+      },
+    )
+    .demandCommand(1, 'name a command: run or broker')
+    .strict()
+    .fail((message, err) => {
+      // yargs' own validation errors are usage errors; anything else thrown by a handler is not.
+      if (err && err.name !== 'YError') throw err;
+      usageFailure(message ?? err?.message ?? 'invalid arguments');
+    })
+    .help()
+    .parseAsync();
+  return exitCode;
+}
+
+main(hideBin(process.argv)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (isUserFacing(err)) {
+      console.error(`stampede: ${err.message}`);
+      process.exitCode = err.exitCode;
+      return;
+    }
+    console.error(err);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,79 @@
+import type { Argv } from 'yargs';
+import { readWorkloadFile, resolveWorkload, type RawOptions } from '../options/workload.js';
+import { OPTION_SPECS, type OptionSpec } from '../options/schema.js';
+import { runWorkload } from '../run/coordinator.js';
+import { writeResult } from '../report/json.js';
+import { liveLine } from '../report/live.js';
+import { renderSummary } from '../report/summary.js';
+import { formatCount, formatDurationMs } from '../report/fmt.js';
+
+/** Every workload option becomes a flag; values stay strings so the schema alone validates them. */
+export function addWorkloadFlags<T>(yargs: Argv<T>): Argv<T> {
+  let built = yargs.option('workload', { type: 'string', requiresArg: true, describe: 'YAML workload file (flags override its values)' });
+  for (const spec of OPTION_SPECS as readonly OptionSpec[]) {
+    const shown = spec.default === undefined || (Array.isArray(spec.default) && spec.default.length === 0) ? '' : ` [default: ${String(spec.default)}]`;
+    built = built.option(spec.name, {
+      type: 'string',
+      array: spec.kind.type === 'props',
+      requiresArg: true,
+      describe: `${spec.describe}${shown}`,
+      group: 'Workload:',
+    });
+  }
+  return built;
+}
+
+function flagValues(argv: Record<string, unknown>): RawOptions {
+  const values: Record<string, unknown> = {};
+  for (const spec of OPTION_SPECS as readonly OptionSpec[]) {
+    const value = argv[spec.name];
+    if (value === undefined) continue;
+    // A flag given twice keeps its last value, as most CLIs do; props collect every value.
+    values[spec.name] = Array.isArray(value) && spec.kind.type !== 'props' ? value[value.length - 1] : value;
+  }
+  return values as RawOptions;
+}
+
+export async function runCommand(argv: Record<string, unknown>): Promise<number> {
+  const workloadFile = typeof argv['workload'] === 'string' ? argv['workload'] : undefined;
+  const fromFile = workloadFile === undefined ? {} : readWorkloadFile(workloadFile);
+  const workload = resolveWorkload(fromFile, flagValues(argv), workloadFile);
+
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    if (controller.signal.aborted) process.exit(130); // a second Ctrl-C does not wait for the drain
+    console.log('interrupted: stopping producers and waiting for outstanding acks (Ctrl-C again to quit at once)…');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const result = await runWorkload(workload, {
+      signal: controller.signal,
+      onNotice: (text) => console.log(`note: ${text}`),
+      onStart: ({ workers, topic }) => {
+        const length = workload.records === undefined ? `${formatDurationMs(workload.durationMs)} measured` : `${formatCount(workload.records)} records`;
+        const warmup = workload.warmupMs > 0 ? ` after ${formatDurationMs(workload.warmupMs)} warmup` : '';
+        const rate = workload.rateRecordsPerSec === undefined ? 'max rate' : `${formatCount(workload.rateRecordsPerSec)} rec/s`;
+        const target = topic ? ` → ${topic.name} on ${workload.brokers}` : ' → in-process null sink';
+        console.log(`stampede: ${workers} ${workload.client} worker(s), ${formatCount(workload.devices)} devices, ${rate}, ${length}${warmup}${target}`);
+      },
+      onInterval: (row) => console.log(liveLine(row, workload.records)),
+    });
+    const failureLines = [...new Set(result.failures.map((failure) => failure.message.replace(/^worker \d+: /, '')))];
+    const badInputOnly = result.failures.length > 0 && result.failures.every((failure) => failure.exitCode === 2) && result.totals.sent === 0;
+    if (badInputOnly) {
+      // Rejected before anything was sent (a bad producer property): one line, like any bad input.
+      console.error(`stampede: ${failureLines.join('; ')}`);
+      return 2;
+    }
+    console.log(renderSummary(result));
+    console.log(`\nresult: ${writeResult(result, workload.out)}`);
+    for (const line of failureLines) console.error(`stampede: ${line}`);
+    if (result.failures.length > 0) return Math.max(...result.failures.map((failure) => failure.exitCode));
+    if (result.status === 'interrupted') return 130;
+    if (result.status === 'timed-out') return 1;
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

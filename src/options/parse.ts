@@ -1,0 +1,83 @@
+import { optionError } from '../errors.js';
+import type { OptionKind } from './schema.js';
+
+/** Parses "30s", "500ms", "2m", "1h" or a bare number of seconds into milliseconds. */
+export function parseDurationMs(field: string, raw: unknown, minMs = 0): number {
+  const text = String(raw).trim();
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text);
+  if (!match) throw optionError(field, 'a duration such as 30s, 500ms, 2m', raw);
+  const value = Number(match[1]);
+  const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's'] ?? 1000;
+  const durationMs = Math.round(value * unitMs);
+  if (durationMs < minMs) throw optionError(field, `a duration of at least ${minMs} ms`, raw);
+  return durationMs;
+}
+
+export function parseInteger(field: string, raw: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const text = String(raw).trim().replace(/_/g, '');
+  if (!/^-?\d+$/.test(text)) throw optionError(field, `an integer from ${min} to ${max}`, raw);
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw optionError(field, min === 1 && max === Number.MAX_SAFE_INTEGER ? 'a positive integer' : `an integer from ${min} to ${max}`, raw);
+  }
+  return value;
+}
+
+/** Records/s, or undefined for "max". */
+export function parseRate(field: string, raw: unknown): number | undefined {
+  if (String(raw).trim().toLowerCase() === 'max') return undefined;
+  try {
+    return parseInteger(field, raw, 1);
+  } catch {
+    throw optionError(field, 'a positive number of records/s or "max"', raw);
+  }
+}
+
+/** librdkafka property overrides: each "key=value"; later entries win. */
+export function parseProps(field: string, raw: unknown): Record<string, string> {
+  const entries = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  const props: Record<string, string> = {};
+  for (const entry of entries) {
+    if (entry !== null && typeof entry === 'object') {
+      // A YAML mapping is accepted as well as a list of k=v strings.
+      for (const [key, value] of Object.entries(entry as Record<string, unknown>)) props[key] = String(value);
+      continue;
+    }
+    const text = String(entry);
+    const eq = text.indexOf('=');
+    if (eq <= 0) throw optionError(field, 'key=value pairs such as linger.ms=50', entry);
+    props[text.slice(0, eq).trim()] = text.slice(eq + 1).trim();
+  }
+  return props;
+}
+
+export function parseEnum(field: string, raw: unknown, values: readonly string[]): string {
+  const text = String(raw).trim();
+  if (!values.includes(text)) throw optionError(field, `one of ${values.join(', ')}`, raw);
+  return text;
+}
+
+export function parseString(field: string, raw: unknown): string {
+  if (typeof raw !== 'string' && typeof raw !== 'number') throw optionError(field, 'a string', raw);
+  const text = String(raw).trim();
+  if (text === '') throw optionError(field, 'a non-empty string', raw);
+  return text;
+}
+
+/** Checks one raw value against its kind; returns the value in its resolved form. */
+export function parseByKind(field: string, kind: OptionKind, raw: unknown): unknown {
+  switch (kind.type) {
+    case 'string':
+      return parseString(field, raw);
+    case 'int':
+      return parseInteger(field, raw, kind.min, kind.max);
+    case 'rate':
+      return parseRate(field, raw);
+    case 'duration':
+      return parseDurationMs(field, raw, kind.minMs);
+    case 'enum':
+      return parseEnum(field, raw, kind.values);
+    case 'props':
+      return parseProps(field, raw);
+  }
+}

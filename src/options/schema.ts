@@ -1,0 +1,49 @@
+/**
+ * The one declaration of every workload option: its type, default and help text. The CLI flags,
+ * the workload-file validation and `--help` are all derived from this table, so they cannot drift.
+ * Names are kebab-case as users type them, in flags and in YAML alike.
+ */
+export type OptionKind =
+  | { type: 'string' }
+  | { type: 'int'; min: number; max?: number }
+  | { type: 'rate' } // a positive integer of records/s, or "max"
+  | { type: 'duration'; minMs: number } // "30s", "500ms", "2m", or a number of seconds
+  | { type: 'enum'; values: readonly string[] }
+  | { type: 'props' }; // repeated k=v pairs
+
+export interface OptionSpec {
+  readonly name: string;
+  readonly kind: OptionKind;
+  readonly describe: string;
+  /** As a user would type it; undefined means "not set". */
+  readonly default?: string | number | readonly string[];
+}
+
+export const RECORD_FORMATS = ['iot-msgpack', 'iot-json', 'fixed'] as const;
+export const CLIENTS = ['node-rdkafka', 'null'] as const;
+export const PROFILES = ['throughput', 'latency', 'balanced'] as const;
+
+export const OPTION_SPECS = [
+  { name: 'brokers', kind: { type: 'string' }, default: '127.0.0.1:9092', describe: 'Bootstrap brokers, host:port[,host:port…]' },
+  { name: 'topic', kind: { type: 'string' }, default: 'stampede-iot', describe: 'Topic to produce to; created when missing' },
+  { name: 'partitions', kind: { type: 'int', min: 1, max: 100_000 }, default: 6, describe: 'Partitions when the topic is created' },
+  { name: 'devices', kind: { type: 'int', min: 1, max: 100_000_000 }, default: 100_000, describe: 'Simulated IoT devices (ids 0..devices-1)' },
+  { name: 'rate', kind: { type: 'rate' }, default: 'max', describe: 'Records/s in total across workers, or "max"' },
+  { name: 'duration', kind: { type: 'duration', minMs: 1 }, default: '30s', describe: 'Measured time after warmup (ignored when --records is set)' },
+  { name: 'records', kind: { type: 'int', min: 1, max: Number.MAX_SAFE_INTEGER }, describe: 'Exact total records to send; overrides --duration' },
+  { name: 'timeout', kind: { type: 'duration', minMs: 1000 }, default: '10m', describe: 'Upper bound on a --records run, warmup and drain included' },
+  { name: 'warmup', kind: { type: 'duration', minMs: 0 }, default: '0s', describe: 'Time sent but left out of rates and latency' },
+  { name: 'workers', kind: { type: 'int', min: 1, max: 1024 }, default: 1, describe: 'Producer worker threads' },
+  { name: 'client', kind: { type: 'enum', values: CLIENTS }, default: 'node-rdkafka', describe: 'Producer client: node-rdkafka (one thread) or null (in-process sink, no broker)' },
+  { name: 'profile', kind: { type: 'enum', values: PROFILES }, default: 'throughput', describe: 'librdkafka settings file from configs/profiles/' },
+  { name: 'producer-props', kind: { type: 'props' }, default: [], describe: 'librdkafka property overrides, k=v (repeatable)' },
+  { name: 'format', kind: { type: 'enum', values: RECORD_FORMATS }, default: 'iot-msgpack', describe: 'Record value format' },
+  { name: 'record-size', kind: { type: 'int', min: 32, max: 10_000_000 }, default: 100, describe: 'Value size in bytes for --format fixed' },
+  { name: 'batch', kind: { type: 'int', min: 1, max: 1_000_000 }, default: 1000, describe: 'Records a worker builds per batch' },
+  { name: 'seed', kind: { type: 'int', min: 0, max: 2 ** 32 - 1 }, default: 1, describe: 'Seed of the device simulator' },
+  { name: 'interval', kind: { type: 'duration', minMs: 100 }, default: '1s', describe: 'Live line and interval-row period' },
+  { name: 'out', kind: { type: 'string' }, describe: 'JSON result path (default results/run-<time>.json)' },
+] as const satisfies readonly OptionSpec[];
+
+export type OptionName = (typeof OPTION_SPECS)[number]['name'];
+export const OPTION_NAMES: ReadonlySet<string> = new Set(OPTION_SPECS.map((spec) => spec.name));

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { StampedeError } from '../errors.js';
+import { parseByKind } from './parse.js';
+import { OPTION_NAMES, OPTION_SPECS, type OptionName } from './schema.js';
+
+/** A workload with every option checked and in its working unit. */
+export interface Workload {
+  brokers: string;
+  topic: string;
+  partitions: number;
+  devices: number;
+  /** undefined = as fast as the host allows */
+  rateRecordsPerSec: number | undefined;
+  durationMs: number;
+  /** undefined = run for durationMs */
+  records: number | undefined;
+  timeoutMs: number;
+  warmupMs: number;
+  workers: number;
+  client: 'node-rdkafka' | 'null';
+  profile: 'throughput' | 'latency' | 'balanced';
+  producerProps: Record<string, string>;
+  format: 'iot-msgpack' | 'iot-json' | 'fixed';
+  recordSizeBytes: number;
+  batchRecords: number;
+  seed: number;
+  intervalMs: number;
+  out: string | undefined;
+  /** The workload file the values came from, if any. */
+  workloadFile: string | undefined;
+}
+
+export type RawOptions = Partial<Record<OptionName, unknown>>;
+
+/** Reads a YAML workload file: a mapping whose keys are option names. */
+export function readWorkloadFile(path: string): RawOptions {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new StampedeError('E_WORKLOAD_FILE', `workload file ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    const reason = (err as Error).message.split('\n')[0];
+    throw new StampedeError('E_WORKLOAD_FILE', `workload file ${path} is not valid YAML: ${reason}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new StampedeError('E_WORKLOAD_FILE', `workload file ${path} must be a mapping of option names to values`);
+  }
+  for (const key of Object.keys(doc)) {
+    if (!OPTION_NAMES.has(key)) {
+      throw new StampedeError('E_WORKLOAD_FILE', `workload file ${path}: unknown field "${key}" (known: ${[...OPTION_NAMES].join(', ')})`);
+    }
+  }
+  return doc as RawOptions;
+}
+
+/**
+ * Layers defaults, then the workload file, then flags (flags win), and checks every value once.
+ * Errors name the field as the user wrote it.
+ */
+export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, workloadFile?: string): Workload {
+  const resolved = new Map<string, unknown>();
+  for (const spec of OPTION_SPECS) {
+    const raw = fromFlags[spec.name] ?? fromFile[spec.name] ?? ('default' in spec ? spec.default : undefined);
+    const field = fromFlags[spec.name] !== undefined || fromFile[spec.name] === undefined ? `--${spec.name}` : `${workloadFile}: ${spec.name}`;
+    resolved.set(spec.name, raw === undefined ? undefined : parseByKind(field, spec.kind, raw));
+  }
+  const get = <T>(name: OptionName): T => resolved.get(name) as T;
+  return {
+    brokers: get('brokers'),
+    topic: get('topic'),
+    partitions: get('partitions'),
+    devices: get('devices'),
+    rateRecordsPerSec: get('rate'),
+    durationMs: get('duration'),
+    records: get('records'),
+    timeoutMs: get('timeout'),
+    warmupMs: get('warmup'),
+    workers: get('workers'),
+    client: get('client'),
+    profile: get('profile'),
+    producerProps: get('producer-props'),
+    format: get('format'),
+    recordSizeBytes: get('record-size'),
+    batchRecords: get('batch'),
+    seed: get('seed'),
+    intervalMs: get('interval'),
+    out: get('out'),
+    workloadFile,
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * A batch of records packed into one Buffer, so a client crosses into native code once per batch.
+ * Per record, little-endian:
+ *   u32 keyLength | u32 valueLength | f64 intendedSendUs (wall clock) | key bytes | value bytes
+ * The native client (Rust) reads this same layout.
+ */
+export const kRecordHeaderBytes = 16;
+
+export class BatchBuilder {
+  private buffer: Buffer;
+  private used = 0;
+  count = 0;
+  /** key + value bytes of the records in the batch */
+  payloadBytes = 0;
+
+  constructor(initialBytes = 1 << 20) {
+    this.buffer = Buffer.allocUnsafe(initialBytes);
+  }
+
+  reset(): void {
+    this.used = 0;
+    this.count = 0;
+    this.payloadBytes = 0;
+  }
+
+  /** The buffer records are written into; it may be replaced when it grows, so read it after add(). */
+  get target(): Buffer {
+    return this.buffer;
+  }
+
+  /**
+   * Appends a record's header and key and reserves `valueBytes` for its value, which the caller then
+   * writes into `target` at the returned offset (no closure or copy per record).
+   */
+  add(key: string, valueBytes: number, intendedSendUs: number): number {
+    const keyBytes = key.length; // keys are decimal device ids: ASCII, one byte a character
+    this.ensure(kRecordHeaderBytes + keyBytes + valueBytes);
+    const at = this.used;
+    this.buffer.writeUInt32LE(keyBytes, at);
+    this.buffer.writeUInt32LE(valueBytes, at + 4);
+    this.buffer.writeDoubleLE(intendedSendUs, at + 8);
+    this.buffer.write(key, at + kRecordHeaderBytes, 'latin1');
+    this.used = at + kRecordHeaderBytes + keyBytes + valueBytes;
+    this.count++;
+    this.payloadBytes += keyBytes + valueBytes;
+    return at + kRecordHeaderBytes + keyBytes;
+  }
+
+  /** The packed records; valid until the next reset(). */
+  view(): Buffer {
+    return this.buffer.subarray(0, this.used);
+  }
+
+  private ensure(extra: number): void {
+    if (this.used + extra <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + extra));
+    this.buffer.copy(grown, 0, 0, this.used);
+    this.buffer = grown;
+  }
+}
+
+export interface PackedRecord {
+  key: Buffer;
+  value: Buffer;
+  intendedSendUs: number;
+}
+
+/** Walks a packed batch; key and value are views into it, not copies. */
+export function* unpackBatch(packed: Buffer): Generator<PackedRecord> {
+  let at = 0;
+  while (at < packed.length) {
+    const keyBytes = packed.readUInt32LE(at);
+    const valueBytes = packed.readUInt32LE(at + 4);
+    const intendedSendUs = packed.readDoubleLE(at + 8);
+    const keyAt = at + kRecordHeaderBytes;
+    const valueAt = keyAt + keyBytes;
+    yield { key: packed.subarray(keyAt, valueAt), value: packed.subarray(valueAt, valueAt + valueBytes), intendedSendUs };
+    at = valueAt + valueBytes;
+  }
+}
+
+/** A batch as a client receives it. */
+export interface RecordBatch {
+  packed: Buffer;
+  count: number;
+  payloadBytes: number;
+  /** performance.now() (ms) in the sending thread when the batch was handed to the client */
+  handedAtMs: number;
+}

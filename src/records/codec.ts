@@ -1,0 +1,108 @@
+import { Packr, Unpackr } from 'msgpackr';
+import type { SensorReading } from './device.js';
+import { SENSOR_TYPES, STATUSES } from './device.js';
+import type { BatchBuilder } from './batch.js';
+
+export type RecordFormat = 'iot-msgpack' | 'iot-json' | 'fixed';
+
+/** What verification needs back from any record, whatever its format. */
+export interface RecordIdentity {
+  deviceId: number;
+  seq: number;
+  sentAtUs: number;
+}
+
+export interface RecordEncoder {
+  /** Appends one reading to the batch under key = decimal device id. */
+  append(batch: BatchBuilder, reading: SensorReading): void;
+}
+
+/** Field names of the Fluss IoT schema, plus seq and sent_at_us for integrity and latency. */
+function toDocument(reading: SensorReading): Record<string, unknown> {
+  return {
+    sensor_id: reading.deviceId,
+    sensor_type: reading.sensorType,
+    temperature: reading.temperature,
+    humidity: reading.humidity,
+    pressure: reading.pressure,
+    battery_level: reading.batteryLevel,
+    status: reading.status,
+    timestamp: Math.floor(reading.sentAtUs / 1000),
+    seq: reading.seq,
+    sent_at_us: reading.sentAtUs,
+  };
+}
+
+class MsgpackEncoder implements RecordEncoder {
+  // Plain maps (no msgpackr record extension) so any MessagePack reader can decode the values.
+  private readonly packr = new Packr({ useRecords: false });
+  append(batch: BatchBuilder, reading: SensorReading): void {
+    const value = this.packr.pack(toDocument(reading));
+    const at = batch.add(String(reading.deviceId), value.length, reading.sentAtUs);
+    value.copy(batch.target, at);
+  }
+}
+
+class JsonEncoder implements RecordEncoder {
+  append(batch: BatchBuilder, reading: SensorReading): void {
+    // Every field is ASCII, so string length is byte length.
+    const value = JSON.stringify(toDocument(reading));
+    const at = batch.add(String(reading.deviceId), value.length, reading.sentAtUs);
+    batch.target.write(value, at, 'latin1');
+  }
+}
+
+/**
+ * Fixed-size binary values for --record-size runs (the peers' 100-byte records). Little-endian:
+ * u32 device | u32 seq | f64 sentAtUs | u8 sensorType | u8 status | u16 battery×100 |
+ * f32 temperature | f32 humidity | f32 pressure | zero padding to the record size.
+ */
+export const kFixedHeaderBytes = 32;
+
+class FixedEncoder implements RecordEncoder {
+  constructor(private readonly recordSizeBytes: number) {}
+  append(batch: BatchBuilder, reading: SensorReading): void {
+    const at = batch.add(String(reading.deviceId), this.recordSizeBytes, reading.sentAtUs);
+    const target = batch.target;
+    target.writeUInt32LE(reading.deviceId, at);
+    target.writeUInt32LE(reading.seq, at + 4);
+    target.writeDoubleLE(reading.sentAtUs, at + 8);
+    target.writeUInt8(SENSOR_TYPES.indexOf(reading.sensorType as (typeof SENSOR_TYPES)[number]), at + 16);
+    target.writeUInt8(STATUSES.indexOf(reading.status as (typeof STATUSES)[number]), at + 17);
+    target.writeUInt16LE(Math.round(reading.batteryLevel * 100), at + 18);
+    target.writeFloatLE(reading.temperature, at + 20);
+    target.writeFloatLE(reading.humidity, at + 24);
+    target.writeFloatLE(reading.pressure, at + 28);
+    target.fill(0, at + kFixedHeaderBytes, at + this.recordSizeBytes);
+  }
+}
+
+export function encoderFor(format: RecordFormat, recordSizeBytes: number): RecordEncoder {
+  switch (format) {
+    case 'iot-msgpack':
+      return new MsgpackEncoder();
+    case 'iot-json':
+      return new JsonEncoder();
+    case 'fixed':
+      return new FixedEncoder(recordSizeBytes);
+  }
+}
+
+const unpackr = new Unpackr({ useRecords: false });
+
+/** Reads device, sequence and send time back from a value; throws on a value of another format. */
+export function decodeIdentity(format: RecordFormat, value: Uint8Array): RecordIdentity {
+  if (format === 'fixed') {
+    const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
+    if (value.byteLength < kFixedHeaderBytes) throw new Error(`fixed record of ${value.byteLength} bytes is shorter than ${kFixedHeaderBytes}`);
+    return { deviceId: view.getUint32(0, true), seq: view.getUint32(4, true), sentAtUs: view.getFloat64(8, true) };
+  }
+  const doc = (format === 'iot-json' ? JSON.parse(Buffer.from(value).toString('utf8')) : unpackr.unpack(value)) as Record<string, unknown>;
+  const deviceId = doc['sensor_id'];
+  const seq = doc['seq'];
+  const sentAtUs = doc['sent_at_us'];
+  if (typeof deviceId !== 'number' || typeof seq !== 'number' || typeof sentAtUs !== 'number') {
+    throw new Error(`${format} record lacks sensor_id, seq or sent_at_us`);
+  }
+  return { deviceId, seq, sentAtUs };
+}

@@ -1,0 +1,13 @@
+import type { IntervalRow } from '../run/result.js';
+import { formatCount, formatLatencyUs, formatMbPerSec, formatRate } from './fmt.js';
+
+/** One line per interval, e.g. "[  12 s] measure  612,330 rec/s  58.4 MB/s  p99 3.41 ms  acked 7,120,000  errors 0". */
+export function liveLine(row: IntervalRow, totalRecords?: number): string {
+  const seconds = String(Math.round(row.elapsedMs / 1000)).padStart(4);
+  const progress = totalRecords === undefined ? '' : `  ${((100 * row.totalAcked) / totalRecords).toFixed(1).padStart(5)} %`;
+  const backpressure = row.backpressureWaits > 0 ? `  queue-full waits ${formatCount(row.backpressureWaits)}` : '';
+  return (
+    `[${seconds} s] ${row.phase.padEnd(7)} ${formatRate(row.recordsPerSec).padStart(16)}  ${formatMbPerSec(row.mbPerSec).padStart(10)}` +
+    `  p99 ${formatLatencyUs(row.p99Us).padStart(9)}  acked ${formatCount(row.totalAcked)}  errors ${formatCount(row.errors)}${progress}${backpressure}`
+  );
+}

@@ -1,0 +1,46 @@
+import type { RunResult } from '../run/result.js';
+import { formatBytes, formatCount, formatDurationMs, formatMbPerSec, formatRate, renderTable, usToMs } from './fmt.js';
+
+/** The final human summary; reads the same result object the JSON reporter writes. */
+export function renderSummary(result: RunResult): string {
+  const { totals, workload } = result;
+  const latency = result.latency.produceAck;
+  const lines: string[] = [];
+  lines.push('');
+  lines.push(
+    `stampede ${result.tool.version} · ${workload.client} client · ${workload.effectiveWorkers} worker(s) · ${formatCount(workload.devices)} devices · ${workload.format}` +
+      (workload.format === 'fixed' ? ` ${workload.recordSizeBytes} B` : '') +
+      ` · profile ${workload.profile} · ${result.runtime.name} ${result.runtime.version}`,
+  );
+  if (result.topic) lines.push(`topic ${result.topic.name} (${result.topic.partitions} partitions${result.topic.created ? ', created' : ''}) on ${workload.brokers}`);
+  lines.push(`host ${result.host.hostname}: ${result.host.cpus} × ${result.host.cpuModel}, ${formatBytes(result.host.memoryBytes)}`);
+  lines.push('');
+  lines.push(
+    renderTable(
+      ['throughput', 'value'],
+      [
+        ['records/s (acked, measured)', formatRate(totals.recordsPerSec)],
+        ['MB/s (key+value, 10^6 B)', formatMbPerSec(totals.mbPerSec)],
+        ['measured window', formatDurationMs(totals.durationMs)],
+        ['sent (whole run)', formatCount(totals.sent)],
+        ['acked (whole run)', formatCount(totals.acked)],
+        ['errors (whole run)', formatCount(totals.errors)],
+        ['queue-full waits', formatCount(totals.backpressureWaits)],
+      ],
+    ),
+  );
+  lines.push('');
+  lines.push(
+    renderTable(
+      ['latency (ms)', 'count', 'p50', 'p95', 'p99', 'p99.9', 'max', 'mean'],
+      [['produce→ack', formatCount(latency.count), ...[latency.p50, latency.p95, latency.p99, latency.p999, latency.max, latency.mean].map(usToMs)]],
+    ),
+  );
+  if (latency.clamped > 0) lines.push(`note: ${formatCount(latency.clamped)} latencies above 1 h were recorded as 1 h`);
+  for (const notice of result.notices) lines.push(`note: ${notice}`);
+  const unaccounted = totals.sent - totals.acked - totals.errors;
+  if (unaccounted !== 0) lines.push(`warning: ${formatCount(unaccounted)} sent records were neither acknowledged nor failed`);
+  if (result.status !== 'ok') lines.push(`status: ${result.status}`);
+  for (const failure of result.failures) lines.push(`error: ${failure.message}`);
+  return lines.join('\n');
+}

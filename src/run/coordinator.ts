@@ -1,0 +1,207 @@
+import { Piscina } from 'piscina';
+import { pathToFileURL } from 'node:url';
+import { MAIN_THREAD_CLIENTS } from '../clients/create.js';
+import { librdkafkaSettings } from '../clients/librdkafka-settings.js';
+import { diffSnapshots, encodeHdr, summarize, toHdrHistogram, zeroSnapshot } from '../histogram/merge.js';
+import { ensureTopic, parseBrokers } from '../kafka/admin.js';
+import type { Workload } from '../options/workload.js';
+import { producerWorkerFile } from '../paths.js';
+import { planShards } from '../plan/shard.js';
+import { hostFacts, runtimeName, runtimeVersion } from '../runtime.js';
+import { kControlSlots, kStopFlagSlot, regionBytesFor } from '../shared/layout.js';
+import type { RegionSnapshot } from '../shared/region.js';
+import type { IntervalRow, RunPhase, RunResult, WorkerFailure } from './result.js';
+import { readAllRegions } from './snapshots.js';
+import type { ProducerTask, ProducerTaskResult } from './task.js';
+import { toolVersion } from '../version.js';
+
+const kAdminTimeoutMs = 10_000;
+const kFlushTimeoutMs = 30_000;
+
+export interface RunHooks {
+  onNotice?(text: string): void;
+  onStart?(info: { workers: number; topic: RunResult['topic'] }): void;
+  onInterval?(row: IntervalRow): void;
+  /** Aborting stops producing, drains, and still returns what was measured. */
+  signal?: AbortSignal;
+}
+
+export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Promise<RunResult> {
+  const notices: string[] = [];
+  const notice = (text: string): void => {
+    notices.push(text);
+    hooks.onNotice?.(text);
+  };
+
+  let workers = workload.workers;
+  // node-rdkafka is not context-aware and dispatches delivery reports on the process's main loop:
+  // in a worker thread it aborts V8 ("Entering the V8 API without proper locking"), so it produces
+  // from the main thread, and only from one.
+  const inline = MAIN_THREAD_CLIENTS.has(workload.client);
+  if (inline) workers = 1;
+  const plan = planShards({ firstDevice: 0, devices: workload.devices, parts: workers, records: workload.records, rateRecordsPerSec: workload.rateRecordsPerSec });
+  const librdkafka = workload.client === 'null' ? {} : librdkafkaSettings(workload.profile, workload.producerProps, workload.brokers);
+
+  let topic: RunResult['topic'] = null;
+  if (workload.client !== 'null') {
+    const brokers = parseBrokers(workload.brokers);
+    // Also the reachability check: an unreachable broker fails here, within kAdminTimeoutMs.
+    const ensured = await ensureTopic(brokers, { topic: workload.topic, partitions: workload.partitions, timeoutMs: kAdminTimeoutMs });
+    topic = { name: workload.topic, partitions: ensured.partitions, created: ensured.created };
+    if (!ensured.created && ensured.partitions !== workload.partitions) {
+      notice(`topic ${workload.topic} already exists with ${ensured.partitions} partitions; --partitions ${workload.partitions} applies only when it is created`);
+    }
+  }
+
+  if (inline) {
+    notice(
+      `${workload.client} is not context-aware and must run on the main thread: this run uses 1 producer thread` +
+        (workload.workers > 1 ? ` instead of ${workload.workers}` : ''),
+    );
+  }
+
+  const regions = new SharedArrayBuffer(regionBytesFor(workers));
+  const control = new SharedArrayBuffer(kControlSlots * Int32Array.BYTES_PER_ELEMENT);
+  const stopFlag = new Int32Array(control);
+  const pool = inline ? undefined : new Piscina({ filename: producerWorkerFile, minThreads: workers, maxThreads: workers, concurrentTasksPerWorker: 1, idleTimeout: 60_000 });
+  const produceInline = inline ? ((await import(pathToFileURL(producerWorkerFile).href)) as { default: (task: ProducerTask) => Promise<ProducerTaskResult> }).default : undefined;
+  const startedAt = new Date();
+  const startedAtMs = performance.now();
+  hooks.onStart?.({ workers, topic });
+
+  const results: Promise<ProducerTaskResult>[] = plan.map((shard) => {
+    const task: ProducerTask = {
+      shard,
+      client: workload.client,
+      topic: workload.topic,
+      librdkafka,
+      format: workload.format,
+      recordSizeBytes: workload.recordSizeBytes,
+      batchRecords: workload.batchRecords,
+      seed: workload.seed,
+      flushTimeoutMs: kFlushTimeoutMs,
+      regions,
+      control,
+    };
+    return pool ? (pool.run(task) as Promise<ProducerTaskResult>) : produceInline!(task);
+  });
+
+  let status: RunResult['status'] = 'ok';
+  const stop = (why: RunResult['status']): void => {
+    if (Atomics.load(stopFlag, kStopFlagSlot) === 1) return;
+    if (why !== 'ok') status = why;
+    Atomics.store(stopFlag, kStopFlagSlot, 1);
+  };
+  const onAbort = (): void => stop('interrupted');
+  hooks.signal?.addEventListener('abort', onAbort);
+  if (hooks.signal?.aborted) onAbort();
+
+  const measureFromMs = startedAtMs + workload.warmupMs;
+  const stopAtMs = workload.records === undefined ? measureFromMs + workload.durationMs : startedAtMs + workload.timeoutMs;
+  let baseline: RegionSnapshot | undefined;
+  let measuredFromMs = measureFromMs;
+  let previous = readAllRegions(regions, workers);
+  let previousAtMs = startedAtMs;
+  const intervals: IntervalRow[] = [];
+
+  const tick = (): void => {
+    const nowMs = performance.now();
+    const current = readAllRegions(regions, workers);
+    if (baseline === undefined && nowMs >= measureFromMs) {
+      baseline = current;
+      measuredFromMs = nowMs;
+    }
+    const stopping = Atomics.load(stopFlag, kStopFlagSlot) === 1;
+    const phase: RunPhase = stopping ? 'drain' : baseline === undefined ? 'warmup' : 'measure';
+    intervals.push(intervalRow(diffSnapshots(current, previous), current, nowMs - previousAtMs, nowMs - startedAtMs, phase));
+    hooks.onInterval?.(intervals[intervals.length - 1]!);
+    previous = current;
+    previousAtMs = nowMs;
+    if (nowMs >= stopAtMs) stop(workload.records === undefined ? 'ok' : 'timed-out');
+  };
+  const timer = setInterval(tick, workload.intervalMs);
+  if (workload.warmupMs === 0) {
+    baseline = previous;
+    measuredFromMs = startedAtMs;
+  }
+  // A timed run stops on its own clock, not on the next tick.
+  const stopTimer = setTimeout(() => stop(workload.records === undefined ? 'ok' : 'timed-out'), stopAtMs - startedAtMs);
+
+  let outcomes: ProducerTaskResult[];
+  try {
+    outcomes = await Promise.all(results);
+  } finally {
+    clearInterval(timer);
+    clearTimeout(stopTimer);
+    hooks.signal?.removeEventListener('abort', onAbort);
+    await pool?.destroy();
+  }
+  const finishedAtMs = performance.now();
+  const final = readAllRegions(regions, workers);
+  if (previousAtMs < finishedAtMs - 1 && final.counters.acked + final.counters.failed > previous.counters.acked + previous.counters.failed) {
+    const row = intervalRow(diffSnapshots(final, previous), final, finishedAtMs - previousAtMs, finishedAtMs - startedAtMs, 'drain');
+    intervals.push(row);
+    hooks.onInterval?.(row);
+  }
+
+  const failures: WorkerFailure[] = [];
+  outcomes.forEach((outcome, worker) => {
+    if (!outcome.ok) failures.push({ worker, code: outcome.code, message: outcome.message, exitCode: outcome.exitCode });
+  });
+  if (failures.length > 0) status = 'failed';
+
+  // A run that ended before its warmup did is measured from the start rather than not at all.
+  const measured = diffSnapshots(final, baseline ?? zeroSnapshot());
+  const durationMs = Math.max(1, finishedAtMs - (baseline === undefined ? startedAtMs : measuredFromMs));
+  const histogram = toHdrHistogram(measured.counts);
+  return {
+    schemaVersion: 1,
+    tool: { name: 'stampede', version: toolVersion },
+    status,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    notices,
+    failures,
+    workload: { ...workload, effectiveWorkers: workers },
+    plan,
+    librdkafka,
+    topic,
+    runtime: { name: runtimeName(), version: runtimeVersion() },
+    host: hostFacts(),
+    totals: {
+      sent: final.counters.sent,
+      acked: final.counters.acked,
+      errors: final.counters.failed,
+      backpressureWaits: final.counters.backpressureWaits,
+      durationMs: Math.round(durationMs),
+      measuredAcked: measured.counters.acked,
+      recordsPerSec: round1(measured.counters.acked / (durationMs / 1000)),
+      mbPerSec: round3(measured.counters.ackedBytes / 1e6 / (durationMs / 1000)),
+    },
+    latency: {
+      produceAck: { ...summarize(histogram), unit: 'us', clamped: measured.counters.clampedLatencies, hdr: encodeHdr(histogram) },
+    },
+    intervals,
+  };
+}
+
+function intervalRow(delta: RegionSnapshot, total: RegionSnapshot, spanMs: number, elapsedMs: number, phase: RunPhase): IntervalRow {
+  const seconds = Math.max(spanMs, 1) / 1000;
+  const summary = summarize(toHdrHistogram(delta.counts));
+  return {
+    elapsedMs: Math.round(elapsedMs),
+    phase,
+    recordsPerSec: round1(delta.counters.acked / seconds),
+    mbPerSec: round3(delta.counters.ackedBytes / 1e6 / seconds),
+    p50Us: summary.p50,
+    p99Us: summary.p99,
+    maxUs: summary.max,
+    errors: delta.counters.failed,
+    backpressureWaits: delta.counters.backpressureWaits,
+    totalSent: total.counters.sent,
+    totalAcked: total.counters.acked,
+  };
+}
+
+const round1 = (value: number): number => Math.round(value * 10) / 10;
+const round3 = (value: number): number => Math.round(value * 1000) / 1000;

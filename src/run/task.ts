@@ -1,0 +1,22 @@
+import type { ClientName } from '../clients/create.js';
+import type { Shard } from '../plan/shard.js';
+import type { RecordFormat } from '../records/codec.js';
+
+/** Everything a producer worker needs; structured-clone friendly (crosses into the worker thread). */
+export interface ProducerTask {
+  shard: Shard;
+  client: ClientName;
+  topic: string;
+  librdkafka: Record<string, string>;
+  format: RecordFormat;
+  recordSizeBytes: number;
+  batchRecords: number;
+  seed: number;
+  /** Time to wait for the last acks after the worker stops sending */
+  flushTimeoutMs: number;
+  regions: SharedArrayBuffer;
+  control: SharedArrayBuffer;
+}
+
+/** A worker never rejects: failures come back as data so their code and message survive the thread hop. */
+export type ProducerTaskResult = { ok: true; sent: number } | { ok: false; sent: number; code: string; message: string; exitCode: number };

@@ -1,0 +1,52 @@
+/**
+ * The shared-memory layout every worker writes and the coordinator reads: one region of f64 slots
+ * per worker, a header of counters followed by HdrHistogram counts. f64 because counts stay exact to
+ * 2^53 (a u32 bucket overflows in an hour at 1M rec/s) and an aligned 8-byte store is never torn on
+ * the 64-bit hosts we run on, so the single writer needs no Atomics. The native client (Rust) writes
+ * the same layout; change it here and there together.
+ */
+
+/** HdrHistogram parameters: microseconds, 3 significant digits, up to one hour. */
+export const kLowestDiscernibleUs = 1;
+export const kHighestTrackableUs = 3_600_000_000;
+export const kSignificantDigits = 3;
+
+// Derived exactly as HdrHistogram does, so bucket i here is bucket i there.
+const largestSingleUnitResolution = 2 * 10 ** kSignificantDigits;
+export const kSubBucketCountMagnitude = Math.ceil(Math.log2(largestSingleUnitResolution)); // 11
+export const kSubBucketHalfCountMagnitude = kSubBucketCountMagnitude - 1; // 10
+export const kSubBucketCount = 2 ** kSubBucketCountMagnitude; // 2048
+export const kSubBucketHalfCount = kSubBucketCount / 2; // 1024
+export const kBucketCount = bucketsNeeded(kHighestTrackableUs); // 22
+export const kCountsLength = (kBucketCount + 1) * kSubBucketHalfCount; // 23552
+
+function bucketsNeeded(highestValue: number): number {
+  let smallestUntrackable = kSubBucketCount;
+  let buckets = 1;
+  while (smallestUntrackable <= highestValue) {
+    if (smallestUntrackable > Number.MAX_SAFE_INTEGER / 2) return buckets + 1;
+    smallestUntrackable *= 2;
+    buckets++;
+  }
+  return buckets;
+}
+
+/** Header slots of a worker region, in f64 slots from the region's start. */
+export const kSentSlot = 0; // records handed to the client
+export const kAckedSlot = 1; // records the broker acknowledged
+export const kFailedSlot = 2; // records whose delivery failed for good
+export const kAckedBytesSlot = 3; // key + value bytes of acknowledged records
+export const kBackpressureSlot = 4; // times the client said its queue was full and the worker waited
+export const kClampedSlot = 5; // latencies above kHighestTrackableUs, recorded as that value
+export const kDoneSlot = 6; // 1 once the worker has flushed and stopped writing
+export const kHeaderSlots = 8;
+
+export const kCountsSlot = kHeaderSlots;
+export const kRegionSlots = kHeaderSlots + kCountsLength;
+export const kRegionBytes = kRegionSlots * Float64Array.BYTES_PER_ELEMENT;
+
+/** Control block, Int32 slots, written by the coordinator and read by every worker. */
+export const kStopFlagSlot = 0; // 1 = stop producing, flush, return
+export const kControlSlots = 4;
+
+export const regionBytesFor = (workers: number): number => workers * kRegionBytes;

@@ -1,0 +1,86 @@
+import { clampUs, countsIndexOf } from '../histogram/buckets.js';
+import {
+  kAckedBytesSlot,
+  kAckedSlot,
+  kBackpressureSlot,
+  kClampedSlot,
+  kCountsLength,
+  kCountsSlot,
+  kDoneSlot,
+  kFailedSlot,
+  kHighestTrackableUs,
+  kRegionBytes,
+  kRegionSlots,
+  kSentSlot,
+} from './layout.js';
+
+/** The one writer of a worker's region: only that worker's thread (or its native client) calls these. */
+export class RegionWriter {
+  private readonly slots: Float64Array;
+
+  constructor(buffer: SharedArrayBuffer, workerIndex: number) {
+    this.slots = new Float64Array(buffer, workerIndex * kRegionBytes, kRegionSlots);
+  }
+
+  addSent(records: number): void {
+    this.slots[kSentSlot]! += records;
+  }
+
+  addAcked(records: number, bytes: number): void {
+    this.slots[kAckedBytesSlot]! += bytes;
+    this.slots[kAckedSlot]! += records;
+  }
+
+  addFailed(records: number): void {
+    this.slots[kFailedSlot]! += records;
+  }
+
+  addBackpressure(): void {
+    this.slots[kBackpressureSlot]! += 1;
+  }
+
+  /** Records `count` latencies of `latencyUs` each; values past an hour are clamped and counted. */
+  recordLatencyUs(latencyUs: number, count = 1): void {
+    if (latencyUs > kHighestTrackableUs) this.slots[kClampedSlot]! += count;
+    this.slots[kCountsSlot + countsIndexOf(clampUs(latencyUs))]! += count;
+  }
+
+  markDone(): void {
+    this.slots[kDoneSlot] = 1;
+  }
+}
+
+export interface RegionCounters {
+  sent: number;
+  acked: number;
+  failed: number;
+  ackedBytes: number;
+  backpressureWaits: number;
+  clampedLatencies: number;
+  done: boolean;
+}
+
+/** A copy of one moment of a region: counters and histogram counts, cumulative since the start. */
+export interface RegionSnapshot {
+  counters: RegionCounters;
+  counts: Float64Array;
+}
+
+export function readRegion(buffer: SharedArrayBuffer, workerIndex: number): RegionSnapshot {
+  const slots = new Float64Array(buffer, workerIndex * kRegionBytes, kRegionSlots);
+  // Counts first, counters after: a latency is recorded before its ack is counted, so a snapshot
+  // never shows more acks than latencies it has seen.
+  const counts = slots.slice(kCountsSlot, kCountsSlot + kCountsLength);
+  return {
+    counts,
+    counters: {
+      sent: slots[kSentSlot]!,
+      acked: slots[kAckedSlot]!,
+      failed: slots[kFailedSlot]!,
+      ackedBytes: slots[kAckedBytesSlot]!,
+      backpressureWaits: slots[kBackpressureSlot]!,
+      clampedLatencies: slots[kClampedSlot]!,
+      done: slots[kDoneSlot] === 1,
+    },
+  };
+}

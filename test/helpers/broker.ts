@@ -1,0 +1,41 @@
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalBroker, stopLocalBroker } from '../../src/broker/local.js';
+
+export interface TestBroker {
+  bootstrap: string;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** A real single-node Kafka broker on free loopback ports, in a temp folder removed on stop. */
+export async function startTestBroker(): Promise<TestBroker> {
+  const port = await freePort();
+  const controllerPort = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'stampede-broker-'));
+  await startLocalBroker({ port, controllerPort, dataDir, heapMb: 512, startTimeoutMs: 120_000 });
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    await stopLocalBroker({ port, dataDir, removeData: true });
+  };
+  // If the suite dies, the broker must not outlive it.
+  process.once('exit', () => {
+    if (!stopped) void stopLocalBroker({ port, dataDir });
+  });
+  return { bootstrap: `127.0.0.1:${port}`, stop };
+}

@@ -1,0 +1,60 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import * as hdr from 'hdr-histogram-js';
+import type { RunResult } from '../../src/run/result.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'stampede-null-'));
+
+test('2 worker threads with the null client send, ack and measure exactly the records asked for', async () => {
+  const out = join(dir, 'null.json');
+  const outcome = await runCli(['run', '--client', 'null', '--workers', '2', '--devices', '1001', '--records', '300001', '--out', out], { timeoutMs: 60_000 });
+  assert.is(outcome.code, 0, outcome.stderr);
+  const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+  assert.is(result.schemaVersion, 1);
+  assert.is(result.status, 'ok');
+  assert.is(result.workload.effectiveWorkers, 2);
+  assert.equal(result.plan.map((shard) => [shard.firstDevice, shard.deviceCount, shard.records]), [
+    [0, 500, 149_850],
+    [500, 501, 150_151],
+  ]);
+  assert.is(result.totals.sent, 300_001);
+  assert.is(result.totals.acked, 300_001);
+  assert.is(result.totals.errors, 0);
+  assert.is(result.latency.produceAck.count, 300_001);
+  assert.ok(result.totals.recordsPerSec > 0);
+  assert.ok(result.totals.mbPerSec > 0);
+  assert.ok(result.latency.produceAck.p50 <= result.latency.produceAck.p99);
+  assert.is(hdr.decodeFromCompressedBase64(result.latency.produceAck.hdr, 64).totalCount, 300_001);
+  assert.match(outcome.stdout, /produce→ack/);
+  assert.match(outcome.stdout, /records\/s \(acked, measured\)/);
+});
+
+test('a timed run stops on time, reports a row per interval and keeps sent = acked', async () => {
+  const out = join(dir, 'timed.json');
+  const outcome = await runCli(['run', '--client', 'null', '--workers', '2', '--duration', '2s', '--warmup', '1s', '--interval', '500ms', '--out', out], { timeoutMs: 60_000 });
+  assert.is(outcome.code, 0, outcome.stderr);
+  const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+  assert.ok(result.totals.durationMs >= 2_000 && result.totals.durationMs < 4_000, `window ${result.totals.durationMs} ms`);
+  assert.is(result.totals.sent, result.totals.acked);
+  assert.ok(result.totals.measuredAcked < result.totals.acked, 'warmup records are left out of the measured window');
+  assert.ok(result.intervals.length >= 5, `${result.intervals.length} interval rows`);
+  assert.ok(result.intervals.some((row) => row.phase === 'warmup'));
+  assert.ok(result.intervals.some((row) => row.phase === 'measure'));
+  const liveLines = outcome.stdout.split('\n').filter((line) => /^\[\s*\d+ s\]/.test(line));
+  assert.ok(liveLines.length >= 5, 'a live line per interval');
+});
+
+test('a fixed --rate is held', async () => {
+  const out = join(dir, 'rate.json');
+  const outcome = await runCli(['run', '--client', 'null', '--workers', '2', '--rate', '20000', '--duration', '2s', '--out', out], { timeoutMs: 60_000 });
+  assert.is(outcome.code, 0, outcome.stderr);
+  const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+  const ratio = result.totals.recordsPerSec / 20_000;
+  assert.ok(ratio > 0.9 && ratio < 1.1, `held ${result.totals.recordsPerSec} rec/s for 20,000 asked`);
+});
+
+test.run();

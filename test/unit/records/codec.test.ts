@@ -1,0 +1,81 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { BatchBuilder, unpackBatch } from '../../../src/records/batch.js';
+import { decodeIdentity, encoderFor, type RecordFormat } from '../../../src/records/codec.js';
+import { DeviceSimulator, newReading } from '../../../src/records/device.js';
+import { Unpackr } from 'msgpackr';
+
+test('devices are walked round-robin with contiguous sequence numbers', () => {
+  const simulator = new DeviceSimulator(100, 3, 1);
+  const reading = newReading();
+  const seen: [number, number][] = [];
+  for (let i = 0; i < 7; i++) {
+    simulator.next(reading, 0);
+    seen.push([reading.deviceId, reading.seq]);
+  }
+  assert.equal(seen, [[100, 0], [101, 0], [102, 0], [100, 1], [101, 1], [102, 1], [100, 2]]);
+});
+
+test('the simulator is deterministic from its seed and range', () => {
+  const sample = (seed: number) => {
+    const simulator = new DeviceSimulator(0, 10, seed);
+    const reading = newReading();
+    const values: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      simulator.next(reading, 0);
+      values.push(reading.temperature, reading.humidity, reading.pressure);
+    }
+    return values;
+  };
+  assert.equal(sample(5), sample(5));
+  assert.not.equal(sample(5), sample(6));
+});
+
+for (const format of ['iot-msgpack', 'iot-json', 'fixed'] as RecordFormat[]) {
+  test(`${format}: records pack into one batch and decode back to device, seq and send time`, () => {
+    const encoder = encoderFor(format, 100);
+    const builder = new BatchBuilder(64); // small on purpose: the builder must grow
+    const simulator = new DeviceSimulator(7, 5, 1);
+    const reading = newReading();
+    for (let i = 0; i < 12; i++) {
+      simulator.next(reading, 1_700_000_000_000_000 + i);
+      encoder.append(builder, reading);
+    }
+    const records = [...unpackBatch(builder.view())];
+    assert.is(records.length, 12);
+    assert.is(builder.count, 12);
+    records.forEach((record, i) => {
+      const identity = decodeIdentity(format, record.value);
+      assert.is(record.key.toString(), String(7 + (i % 5)));
+      assert.equal(identity, { deviceId: 7 + (i % 5), seq: Math.floor(i / 5), sentAtUs: 1_700_000_000_000_000 + i });
+      assert.is(record.intendedSendUs, 1_700_000_000_000_000 + i);
+      if (format === 'fixed') assert.is(record.value.length, 100);
+    });
+    assert.is(builder.payloadBytes, records.reduce((total, r) => total + r.key.length + r.value.length, 0));
+  });
+}
+
+test('iot-msgpack values are plain MessagePack maps with the IoT schema', () => {
+  const builder = new BatchBuilder();
+  const reading = newReading();
+  new DeviceSimulator(42, 1, 1).next(reading, 1_000_000);
+  encoderFor('iot-msgpack', 0).append(builder, reading);
+  const [record] = [...unpackBatch(builder.view())];
+  const doc = new Unpackr({ useRecords: false }).unpack(record!.value) as Record<string, unknown>;
+  assert.equal(Object.keys(doc), ['sensor_id', 'sensor_type', 'temperature', 'humidity', 'pressure', 'battery_level', 'status', 'timestamp', 'seq', 'sent_at_us']);
+  assert.is(doc['sensor_id'], 42);
+  assert.is(doc['timestamp'], 1000);
+});
+
+test('a batch is reused after reset', () => {
+  const builder = new BatchBuilder();
+  const reading = newReading();
+  const encoder = encoderFor('fixed', 40);
+  encoder.append(builder, reading);
+  builder.reset();
+  assert.is(builder.view().length, 0);
+  encoder.append(builder, reading);
+  assert.is([...unpackBatch(builder.view())].length, 1);
+});
+
+test.run();

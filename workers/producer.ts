@@ -1,0 +1,62 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createClient } from '../src/clients/create.js';
+import type { ProducerClient } from '../src/clients/types.js';
+import { StampedeError } from '../src/errors.js';
+import { BatchBuilder } from '../src/records/batch.js';
+import { encoderFor } from '../src/records/codec.js';
+import { DeviceSimulator, newReading } from '../src/records/device.js';
+import type { ProducerTask, ProducerTaskResult } from '../src/run/task.js';
+import { kStopFlagSlot } from '../src/shared/layout.js';
+import { RegionWriter } from '../src/shared/region.js';
+
+const kPacingSliceSec = 0.01; // at a fixed rate, send 10 ms worth per batch so the rate stays smooth
+
+/** Piscina task: produce this shard's records until told to stop or its quota is sent. */
+export default async function produceShard(task: ProducerTask): Promise<ProducerTaskResult> {
+  const region = new RegionWriter(task.regions, task.shard.index);
+  const control = new Int32Array(task.control);
+  let sent = 0;
+  let client: ProducerClient | undefined;
+  try {
+    client = createClient(task.client, { topic: task.topic, librdkafka: task.librdkafka, region });
+    await client.connect();
+    const simulator = new DeviceSimulator(task.shard.firstDevice, task.shard.deviceCount, task.seed);
+    const encoder = encoderFor(task.format, task.recordSizeBytes);
+    const builder = new BatchBuilder();
+    const reading = newReading();
+    const quota = task.shard.records ?? Number.POSITIVE_INFINITY;
+    const rate = task.shard.rateRecordsPerSec;
+    const batchRecords = rate === undefined ? task.batchRecords : Math.max(1, Math.min(task.batchRecords, Math.ceil(rate * kPacingSliceSec)));
+    const startedAtMs = performance.now();
+
+    while (sent < quota && Atomics.load(control, kStopFlagSlot) === 0) {
+      const count = Math.min(batchRecords, quota - sent);
+      if (rate !== undefined) {
+        // Open loop: batch k is due when the records before it were due.
+        const dueAtMs = startedAtMs + (sent / rate) * 1000;
+        const waitMs = dueAtMs - performance.now();
+        if (waitMs >= 1) await sleep(waitMs);
+      }
+      builder.reset();
+      const sentAtUs = Math.round((performance.timeOrigin + performance.now()) * 1000);
+      for (let i = 0; i < count; i++) {
+        simulator.next(reading, sentAtUs);
+        encoder.append(builder, reading);
+      }
+      region.addSent(count);
+      sent += count;
+      await client.send({ packed: builder.view(), count, payloadBytes: builder.payloadBytes, handedAtMs: performance.now() });
+    }
+    await client.flush(task.flushTimeoutMs);
+    return { ok: true, sent };
+  } catch (err) {
+    const error = err instanceof StampedeError ? err : new StampedeError('E_WORKER', (err as Error)?.message ?? String(err), { exitCode: 1 });
+    return { ok: false, sent, code: error.code, message: `worker ${task.shard.index}: ${error.message}`, exitCode: error.exitCode };
+  } finally {
+    try {
+      await client?.close();
+    } finally {
+      region.markDone();
+    }
+  }
+}
