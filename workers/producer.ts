@@ -6,7 +6,7 @@ import { BatchBuilder } from '../src/records/batch.js';
 import { encoderFor } from '../src/records/codec.js';
 import { DeviceSimulator, newReading } from '../src/records/device.js';
 import type { ProducerTask, ProducerTaskResult } from '../src/run/task.js';
-import { kStopFlagSlot } from '../src/shared/layout.js';
+import { kGoFlagSlot, kReadyCountSlot, kStopFlagSlot } from '../src/shared/layout.js';
 import { RegionWriter } from '../src/shared/region.js';
 
 const kPacingSliceSec = 0.01; // at a fixed rate, send 10 ms worth per batch so the rate stays smooth
@@ -20,6 +20,9 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
   try {
     client = createClient(task.client, { topic: task.topic, librdkafka: task.librdkafka, region });
     await client.connect();
+    // Thread start-up and connection time stay out of the measurement: report ready, wait for go.
+    Atomics.add(control, kReadyCountSlot, 1);
+    while (Atomics.load(control, kGoFlagSlot) === 0 && Atomics.load(control, kStopFlagSlot) === 0) await sleep(1);
     const simulator = new DeviceSimulator(task.shard.firstDevice, task.shard.deviceCount, task.seed);
     const encoder = encoderFor(task.format, task.recordSizeBytes);
     const builder = new BatchBuilder();

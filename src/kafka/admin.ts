@@ -26,6 +26,7 @@ export interface TopicMetadata {
 // first CreateTopics to take replication factor -1 as "the broker's default".
 const METADATA_VERSION = 7;
 const CREATE_TOPICS_VERSION = 4;
+const DELETE_TOPICS_VERSION = 3;
 const DEFAULT_CLIENT_ID = 'stampede-admin';
 const LEADER_POLL_MS = 100;
 
@@ -110,6 +111,24 @@ export async function ensureTopic(
  * Runs `use` on the first bootstrap broker that answers. An unresponsive broker gets only its share of
  * the remaining time, so the ones after it are still tried.
  */
+/**
+ * Deletes topics (DeleteTopics v3: the last non-flexible version); a topic that is already gone is
+ * not an error. Benchmarks use it so repeated runs do not fill the disk.
+ */
+export async function deleteTopics(brokers: BrokerAddress[], opts: { topics: string[]; timeoutMs: number; clientId?: string }): Promise<void> {
+  if (opts.topics.length === 0) return;
+  await withBroker(brokers, opts.timeoutMs, opts.clientId, async (conn, deadline) => {
+    conn.requireVersion(ApiKey.DeleteTopics, 'DeleteTopics', DELETE_TOPICS_VERSION);
+    const brokerTimeoutMs = Math.max(1, Math.floor((deadline - Date.now()) * 0.9));
+    const body = new Writer().array(opts.topics, (w, name) => w.string(name)).int32(brokerTimeoutMs).toBuffer();
+    const r = await conn.request(ApiKey.DeleteTopics, DELETE_TOPICS_VERSION, body, deadline);
+    r.int32(); // throttle_time_ms
+    const results = r.array((t) => ({ name: t.string(), errorCode: t.int16() }));
+    const failed = results.find((t) => t.errorCode !== 0 && t.errorCode !== UNKNOWN_TOPIC_OR_PARTITION);
+    if (failed) throw kafkaError(`deleting topic "${failed.name}" failed`, failed.errorCode, null);
+  });
+}
+
 async function withBroker<T>(
   brokers: BrokerAddress[],
   timeoutMs: number,

@@ -10,7 +10,7 @@ export interface BrokerAddress {
   port: number;
 }
 
-export const ApiKey = { Metadata: 3, CreateTopics: 19, ApiVersions: 18 } as const;
+export const ApiKey = { Metadata: 3, CreateTopics: 19, DeleteTopics: 20, ApiVersions: 18 } as const;
 
 /** Guards against a non-Kafka peer (an HTTP server answers "HTTP", which reads as a 1.2 GB frame). */
 const MAX_FRAME_BYTES = 64 * 1024 * 1024;

@@ -9,6 +9,7 @@ export const kRecordHeaderBytes = 16;
 export class BatchBuilder {
   private buffer: Buffer;
   private used = 0;
+  private lastRecordAt = 0;
   count = 0;
   /** key + value bytes of the records in the batch */
   payloadBytes = 0;
@@ -36,14 +37,25 @@ export class BatchBuilder {
     const keyBytes = key.length; // keys are decimal device ids: ASCII, one byte a character
     this.ensure(kRecordHeaderBytes + keyBytes + valueBytes);
     const at = this.used;
+    this.lastRecordAt = at;
     this.buffer.writeUInt32LE(keyBytes, at);
     this.buffer.writeUInt32LE(valueBytes, at + 4);
     this.buffer.writeDoubleLE(intendedSendUs, at + 8);
-    this.buffer.write(key, at + kRecordHeaderBytes, 'latin1');
+    // A loop, not Buffer.write: for a few bytes the native call's fixed cost dominates.
+    for (let i = 0; i < keyBytes; i++) this.buffer[at + kRecordHeaderBytes + i] = key.charCodeAt(i);
     this.used = at + kRecordHeaderBytes + keyBytes + valueBytes;
     this.count++;
     this.payloadBytes += keyBytes + valueBytes;
     return at + kRecordHeaderBytes + keyBytes;
+  }
+
+  /** Gives back `unusedBytes` of the last record's reserved value (for encoders that reserve a maximum). */
+  shrinkLast(unusedBytes: number): void {
+    if (unusedBytes === 0) return;
+    const headerAt = this.lastRecordAt;
+    this.buffer.writeUInt32LE(this.buffer.readUInt32LE(headerAt + 4) - unusedBytes, headerAt + 4);
+    this.used -= unusedBytes;
+    this.payloadBytes -= unusedBytes;
   }
 
   /** The packed records; valid until the next reset(). */

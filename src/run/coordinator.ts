@@ -8,7 +8,8 @@ import type { Workload } from '../options/workload.js';
 import { producerWorkerFile } from '../paths.js';
 import { planShards } from '../plan/shard.js';
 import { hostFacts, runtimeName, runtimeVersion } from '../runtime.js';
-import { kControlSlots, kStopFlagSlot, regionBytesFor } from '../shared/layout.js';
+import { kControlSlots, kGoFlagSlot, kReadyCountSlot, kStopFlagSlot, regionBytesFor } from '../shared/layout.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RegionSnapshot } from '../shared/region.js';
 import type { IntervalRow, RunPhase, RunResult, WorkerFailure } from './result.js';
 import { readAllRegions } from './snapshots.js';
@@ -17,6 +18,7 @@ import { toolVersion } from '../version.js';
 
 const kAdminTimeoutMs = 10_000;
 const kFlushTimeoutMs = 30_000;
+const kReadyTimeoutMs = 30_000; // thread start-up plus client connection
 
 export interface RunHooks {
   onNotice?(text: string): void;
@@ -62,13 +64,9 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
 
   const regions = new SharedArrayBuffer(regionBytesFor(workers));
   const control = new SharedArrayBuffer(kControlSlots * Int32Array.BYTES_PER_ELEMENT);
-  const stopFlag = new Int32Array(control);
+  const controlSlots = new Int32Array(control); // slots named in layout.ts
   const pool = inline ? undefined : new Piscina({ filename: producerWorkerFile, minThreads: workers, maxThreads: workers, concurrentTasksPerWorker: 1, idleTimeout: 60_000 });
   const produceInline = inline ? ((await import(pathToFileURL(producerWorkerFile).href)) as { default: (task: ProducerTask) => Promise<ProducerTaskResult> }).default : undefined;
-  const startedAt = new Date();
-  const startedAtMs = performance.now();
-  hooks.onStart?.({ workers, topic });
-
   const results: Promise<ProducerTaskResult>[] = plan.map((shard) => {
     const task: ProducerTask = {
       shard,
@@ -86,11 +84,21 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
     return pool ? (pool.run(task) as Promise<ProducerTaskResult>) : produceInline!(task);
   });
 
+  // Every worker connects first; the clock starts when all are ready (or one has already ended).
+  let settled = 0;
+  for (const result of results) void result.then(() => settled++);
+  const readyBy = Date.now() + kReadyTimeoutMs;
+  while (Atomics.load(controlSlots, kReadyCountSlot) + settled < workers && Date.now() < readyBy && !hooks.signal?.aborted) await sleep(2);
+  const startedAt = new Date();
+  const startedAtMs = performance.now();
+  Atomics.store(controlSlots, kGoFlagSlot, 1);
+  hooks.onStart?.({ workers, topic });
+
   let status: RunResult['status'] = 'ok';
   const stop = (why: RunResult['status']): void => {
-    if (Atomics.load(stopFlag, kStopFlagSlot) === 1) return;
+    if (Atomics.load(controlSlots, kStopFlagSlot) === 1) return;
     if (why !== 'ok') status = why;
-    Atomics.store(stopFlag, kStopFlagSlot, 1);
+    Atomics.store(controlSlots, kStopFlagSlot, 1);
   };
   const onAbort = (): void => stop('interrupted');
   hooks.signal?.addEventListener('abort', onAbort);
@@ -111,7 +119,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
       baseline = current;
       measuredFromMs = nowMs;
     }
-    const stopping = Atomics.load(stopFlag, kStopFlagSlot) === 1;
+    const stopping = Atomics.load(controlSlots, kStopFlagSlot) === 1;
     const phase: RunPhase = stopping ? 'drain' : baseline === undefined ? 'warmup' : 'measure';
     intervals.push(intervalRow(diffSnapshots(current, previous), current, nowMs - previousAtMs, nowMs - startedAtMs, phase));
     hooks.onInterval?.(intervals[intervals.length - 1]!);

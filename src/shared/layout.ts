@@ -45,8 +45,10 @@ export const kCountsSlot = kHeaderSlots;
 export const kRegionSlots = kHeaderSlots + kCountsLength;
 export const kRegionBytes = kRegionSlots * Float64Array.BYTES_PER_ELEMENT;
 
-/** Control block, Int32 slots, written by the coordinator and read by every worker. */
-export const kStopFlagSlot = 0; // 1 = stop producing, flush, return
+/** Control block, Int32 slots, shared by the coordinator and every worker. */
+export const kStopFlagSlot = 0; // coordinator → workers: 1 = stop producing, flush, return
+export const kReadyCountSlot = 1; // workers → coordinator: +1 once connected and ready to send
+export const kGoFlagSlot = 2; // coordinator → workers: 1 = start sending (the measured clock starts)
 export const kControlSlots = 4;
 
 export const regionBytesFor = (workers: number): number => workers * kRegionBytes;

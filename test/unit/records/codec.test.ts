@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BatchBuilder, unpackBatch } from '../../../src/records/batch.js';
-import { decodeIdentity, encoderFor, type RecordFormat } from '../../../src/records/codec.js';
+import { decodeIdentity, encoderFor, toDocument, type RecordFormat } from '../../../src/records/codec.js';
 import { DeviceSimulator, newReading } from '../../../src/records/device.js';
-import { Unpackr } from 'msgpackr';
+import { Packr, Unpackr } from 'msgpackr';
 
 test('devices are walked round-robin with contiguous sequence numbers', () => {
   const simulator = new DeviceSimulator(100, 3, 1);
@@ -65,6 +65,31 @@ test('iot-msgpack values are plain MessagePack maps with the IoT schema', () => 
   assert.equal(Object.keys(doc), ['sensor_id', 'sensor_type', 'temperature', 'humidity', 'pressure', 'battery_level', 'status', 'timestamp', 'seq', 'sent_at_us']);
   assert.is(doc['sensor_id'], 42);
   assert.is(doc['timestamp'], 1000);
+});
+
+test('the in-place MessagePack writer decodes to exactly the document msgpackr would pack', () => {
+  const unpackr = new Unpackr({ useRecords: false });
+  const builder = new BatchBuilder(256);
+  const encoder = encoderFor('iot-msgpack', 0);
+  const simulator = new DeviceSimulator(0, 300, 9);
+  const reading = newReading();
+  const expected: Record<string, unknown>[] = [];
+  // Device ids and sequence numbers across every integer width; send times past 2^32 µs.
+  for (const deviceId of [0, 127, 128, 255, 256, 65_535, 65_536, 4_294_967_295]) {
+    simulator.next(reading, 1_763_000_000_123_456);
+    reading.deviceId = deviceId;
+    reading.seq = deviceId;
+    reading.batteryLevel = deviceId % 2 === 0 ? 100 : 99.9;
+    expected.push(toDocument(reading));
+    encoder.append(builder, reading);
+  }
+  const decoded = [...unpackBatch(builder.view())].map((record) => unpackr.unpack(record.value) as Record<string, unknown>);
+  assert.equal(decoded, expected);
+  const packed = new Packr({ useRecords: false }).pack(expected[3]);
+  // Byte for byte the same entries; msgpackr always opens a map with map16 (de 000a), we with fixmap (8a).
+  const ours = [...unpackBatch(builder.view())][3]!.value;
+  assert.is(ours[0], 0x8a);
+  assert.is(ours.subarray(1).toString('hex'), Buffer.from(packed).subarray(3).toString('hex'));
 });
 
 test('a batch is reused after reset', () => {
