@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 STAMPEDE := node bin/stampede.js
 
-.PHONY: help install build test bench broker-up broker-down clean
+.PHONY: help install build test bench bench-max bench-micro broker-up broker-down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -18,6 +18,12 @@ test: build ## Run the test suite (unit + integration on a real broker it starts
 
 bench: build broker-up ## Start the local broker and run the default workload (configs/workloads/default.yaml)
 	$(STAMPEDE) run --workload configs/workloads/default.yaml
+
+bench-max: build ## Sweep for stampede's highest acked rate, then run rdkafka_performance, ProducerPerformance and node-rdkafka on the same broker
+	npm run bench:max
+
+bench-micro: build ## tinybench micro suite: simulation, encoders, histograms, batch packing, key hashing
+	npm run bench:micro
 
 broker-up: build ## Start the local Kafka broker on 127.0.0.1:9092
 	$(STAMPEDE) broker up

@@ -18,7 +18,7 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
   let sent = 0;
   let client: ProducerClient | undefined;
   try {
-    client = createClient(task.client, { topic: task.topic, librdkafka: task.librdkafka, region });
+    client = createClient(task.client, { topic: task.topic, librdkafka: task.librdkafka, region, trackLatency: task.trackLatency });
     await client.connect();
     // Thread start-up and connection time stay out of the measurement: report ready, wait for go.
     Atomics.add(control, kReadyCountSlot, 1);

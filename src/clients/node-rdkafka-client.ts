@@ -55,7 +55,7 @@ export class NodeRdkafkaClient implements ProducerClient {
         this.lastError = err;
         return;
       }
-      region.recordLatencyUs((performance.now() - report.opaque) * 1000);
+      if (this.context.trackLatency) region.recordLatencyUs((performance.now() - report.opaque) * 1000);
       region.addAcked(1, report.size + (report.key?.length ?? 0));
     });
     this.producer.on('event.error', (err) => {

@@ -13,7 +13,7 @@ export class NullClient implements ProducerClient {
 
   async send(batch: RecordBatch): Promise<void> {
     const { region } = this.context;
-    region.recordLatencyUs((performance.now() - batch.handedAtMs) * 1000, batch.count);
+    if (this.context.trackLatency) region.recordLatencyUs((performance.now() - batch.handedAtMs) * 1000, batch.count);
     region.addAcked(batch.count, batch.payloadBytes);
   }
 

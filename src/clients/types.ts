@@ -20,4 +20,6 @@ export interface ClientContext {
   /** librdkafka properties in force, bootstrap.servers included */
   librdkafka: Record<string, string>;
   region: RegionWriter;
+  /** false: skip recording produce→ack latency (to measure what recording costs) */
+  trackLatency: boolean;
 }

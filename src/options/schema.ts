@@ -20,7 +20,7 @@ export interface OptionSpec {
 }
 
 export const RECORD_FORMATS = ['iot-msgpack', 'iot-json', 'fixed'] as const;
-export const CLIENTS = ['node-rdkafka', 'null'] as const;
+export const CLIENTS = ['native', 'node-rdkafka', 'null'] as const;
 export const PROFILES = ['throughput', 'latency', 'balanced'] as const;
 
 export const OPTION_SPECS = [
@@ -34,12 +34,13 @@ export const OPTION_SPECS = [
   { name: 'timeout', kind: { type: 'duration', minMs: 1000 }, default: '10m', describe: 'Upper bound on a --records run, warmup and drain included' },
   { name: 'warmup', kind: { type: 'duration', minMs: 0 }, default: '0s', describe: 'Time sent but left out of rates and latency' },
   { name: 'workers', kind: { type: 'int', min: 1, max: 1024 }, default: 1, describe: 'Producer worker threads' },
-  { name: 'client', kind: { type: 'enum', values: CLIENTS }, default: 'node-rdkafka', describe: 'Producer client: node-rdkafka (one thread) or null (in-process sink, no broker)' },
+  { name: 'client', kind: { type: 'enum', values: CLIENTS }, default: 'native', describe: 'Producer client: native (librdkafka, any number of threads), node-rdkafka (main thread only), null (in-process sink, no broker)' },
   { name: 'profile', kind: { type: 'enum', values: PROFILES }, default: 'throughput', describe: 'librdkafka settings file from configs/profiles/' },
   { name: 'producer-props', kind: { type: 'props' }, default: [], describe: 'librdkafka property overrides, k=v (repeatable)' },
   { name: 'format', kind: { type: 'enum', values: RECORD_FORMATS }, default: 'iot-msgpack', describe: 'Record value format' },
   { name: 'record-size', kind: { type: 'int', min: 32, max: 10_000_000 }, default: 100, describe: 'Value size in bytes for --format fixed' },
   { name: 'batch', kind: { type: 'int', min: 1, max: 1_000_000 }, default: 1000, describe: 'Records a worker builds per batch' },
+  { name: 'latency', kind: { type: 'enum', values: ['on', 'off'] }, default: 'on', describe: 'Record produce→ack latency (off: to measure what recording costs)' },
   { name: 'seed', kind: { type: 'int', min: 0, max: 2 ** 32 - 1 }, default: 1, describe: 'Seed of the device simulator' },
   { name: 'interval', kind: { type: 'duration', minMs: 100 }, default: '1s', describe: 'Live line and interval-row period' },
   { name: 'out', kind: { type: 'string' }, describe: 'JSON result path (default results/run-<time>.json)' },

@@ -18,13 +18,14 @@ export interface Workload {
   timeoutMs: number;
   warmupMs: number;
   workers: number;
-  client: 'node-rdkafka' | 'null';
+  client: 'native' | 'node-rdkafka' | 'null';
   profile: 'throughput' | 'latency' | 'balanced';
   producerProps: Record<string, string>;
   format: 'iot-msgpack' | 'iot-json' | 'fixed';
   recordSizeBytes: number;
   batchRecords: number;
   seed: number;
+  trackLatency: boolean;
   intervalMs: number;
   out: string | undefined;
   /** The workload file the values came from, if any. */
@@ -90,6 +91,7 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     recordSizeBytes: get('record-size'),
     batchRecords: get('batch'),
     seed: get('seed'),
+    trackLatency: get<string>('latency') === 'on',
     intervalMs: get('interval'),
     out: get('out'),
     workloadFile,

@@ -15,6 +15,13 @@ export function formatLatencyUs(latencyUs: number): string {
   return `${(latencyUs / 1_000_000).toFixed(2)} s`;
 }
 
+/** Nanoseconds for a column headed "ns/op": decimals only where they matter. */
+export function formatNs(ns: number): string {
+  if (ns < 10) return ns.toFixed(2);
+  if (ns < 100) return ns.toFixed(1);
+  return formatCount(ns);
+}
+
 /** µs as ms for a column headed "(ms)": about four significant digits. */
 export function usToMs(latencyUs: number): string {
   const ms = latencyUs / 1000;

@@ -12,6 +12,7 @@ export function renderSummary(result: RunResult): string {
       (workload.format === 'fixed' ? ` ${workload.recordSizeBytes} B` : '') +
       ` · profile ${workload.profile} · ${result.runtime.name} ${result.runtime.version}`,
   );
+  if (result.librdkafkaVersion) lines.push(`librdkafka ${result.librdkafkaVersion}`);
   if (result.topic) lines.push(`topic ${result.topic.name} (${result.topic.partitions} partitions${result.topic.created ? ', created' : ''}) on ${workload.brokers}`);
   lines.push(`host ${result.host.hostname}: ${result.host.cpus} × ${result.host.cpuModel}, ${formatBytes(result.host.memoryBytes)}`);
   lines.push('');

@@ -1,6 +1,6 @@
 import { Piscina } from 'piscina';
 import { pathToFileURL } from 'node:url';
-import { MAIN_THREAD_CLIENTS } from '../clients/create.js';
+import { librdkafkaVersionOf, MAIN_THREAD_CLIENTS } from '../clients/create.js';
 import { librdkafkaSettings } from '../clients/librdkafka-settings.js';
 import { diffSnapshots, encodeHdr, summarize, toHdrHistogram, zeroSnapshot } from '../histogram/merge.js';
 import { ensureTopic, parseBrokers } from '../kafka/admin.js';
@@ -77,6 +77,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
       recordSizeBytes: workload.recordSizeBytes,
       batchRecords: workload.batchRecords,
       seed: workload.seed,
+      trackLatency: workload.trackLatency,
       flushTimeoutMs: kFlushTimeoutMs,
       regions,
       control,
@@ -173,6 +174,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
     workload: { ...workload, effectiveWorkers: workers },
     plan,
     librdkafka,
+    librdkafkaVersion: librdkafkaVersionOf(workload.client),
     topic,
     runtime: { name: runtimeName(), version: runtimeVersion() },
     host: hostFacts(),

@@ -39,6 +39,7 @@ export interface RunResult {
   workload: Workload & { effectiveWorkers: number };
   plan: Shard[];
   librdkafka: Record<string, string>;
+  librdkafkaVersion: string | null;
   topic: { name: string; partitions: number; created: boolean } | null;
   runtime: { name: string; version: string };
   host: HostFacts;

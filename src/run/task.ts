@@ -12,6 +12,7 @@ export interface ProducerTask {
   recordSizeBytes: number;
   batchRecords: number;
   seed: number;
+  trackLatency: boolean;
   /** Time to wait for the last acks after the worker stops sending */
   flushTimeoutMs: number;
   regions: SharedArrayBuffer;

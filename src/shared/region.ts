@@ -22,6 +22,11 @@ export class RegionWriter {
     this.slots = new Float64Array(buffer, workerIndex * kRegionBytes, kRegionSlots);
   }
 
+  /** The region itself, for a native client that writes its own slots (the ack side). */
+  get view(): Float64Array {
+    return this.slots;
+  }
+
   addSent(records: number): void {
     this.slots[kSentSlot]! += records;
   }

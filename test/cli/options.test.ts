@@ -30,7 +30,7 @@ const cases: [string, string[], RegExp][] = [
   ['a rate that is neither a number nor max', ['run', '--rate', 'fast'], /--rate must be a positive number of records\/s or "max"/],
   ['a malformed duration', ['run', '--duration', '10 parsecs'], /--duration must be a duration/],
   ['a zero duration', ['run', '--duration', '0s'], /--duration must be a duration of at least 1 ms/],
-  ['an unknown client', ['run', '--client', 'kafkajs'], /--client must be one of node-rdkafka, null/],
+  ['an unknown client', ['run', '--client', 'kafkajs'], /--client must be one of native, node-rdkafka, null/],
   ['an unknown profile', ['run', '--profile', 'turbo'], /--profile must be one of throughput, latency, balanced/],
   ['an unknown record format', ['run', '--format', 'avro'], /--format must be one of iot-msgpack, iot-json, fixed/],
   ['a record size below the fixed header', ['run', '--format', 'fixed', '--record-size', '8'], /--record-size must be an integer from 32/],

@@ -9,18 +9,34 @@ export interface CliOutcome {
   elapsedMs: number;
 }
 
+/**
+ * The environment a user's shell would give: the test runner's colour switches are dropped, since
+ * NO_COLOR beside uvu's FORCE_COLOR makes Node print a warning on every child's stderr.
+ */
+export function userEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env['FORCE_COLOR'];
+  delete env['NO_COLOR'];
+  return env;
+}
+
 /** Runs the built CLI as a user would, bounded in time. */
 export function runCli(args: string[], options: { timeoutMs?: number; cwd?: string } = {}): Promise<CliOutcome> {
+  return runScript(join(projectRoot, 'bin', 'stampede.js'), args, options);
+}
+
+/** Runs a built Node script (a CLI entry) with arguments, bounded in time. */
+export function runScript(script: string, args: string[], options: { timeoutMs?: number; cwd?: string } = {}): Promise<CliOutcome> {
   const startedAt = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'stampede.js'), ...args], { cwd: options.cwd ?? projectRoot });
+    const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd ?? projectRoot, env: userEnv() });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`stampede ${args.join(' ')} did not finish within ${options.timeoutMs ?? 120_000} ms\n${stdout}\n${stderr}`));
+      reject(new Error(`${script} ${args.join(' ')} did not finish within ${options.timeoutMs ?? 120_000} ms\n${stdout}\n${stderr}`));
     }, options.timeoutMs ?? 120_000);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -12,7 +12,7 @@ test('defaults come from the one schema', () => {
   assert.is(workload.devices, 100_000);
   assert.is(workload.rateRecordsPerSec, undefined);
   assert.is(workload.durationMs, 30_000);
-  assert.is(workload.client, 'node-rdkafka');
+  assert.is(workload.client, 'native');
   assert.equal(workload.producerProps, {});
 });
 

@@ -1,0 +1,119 @@
+//! Reader of the packed batch layout of `src/records/batch.ts`. Per record, little-endian:
+//! `u32 keyLength | u32 valueLength | f64 intendedSendUs | key bytes | value bytes`.
+
+use napi::{Error, Result, Status};
+
+pub const RECORD_HEADER_BYTES: usize = 16;
+
+/// One record of a packed batch; key and value borrow the batch.
+pub struct PackedRecord<'a> {
+    pub key: &'a [u8],
+    pub value: &'a [u8],
+    pub intended_send_us: f64,
+}
+
+/// Walks a packed batch from a byte offset; `position()` is where the next record starts.
+pub struct PackedRecords<'a> {
+    packed: &'a [u8],
+    at: usize,
+}
+
+impl<'a> PackedRecords<'a> {
+    pub fn new(packed: &'a [u8], from_byte: usize) -> Result<Self> {
+        if from_byte > packed.len() {
+            return Err(Error::new(
+                Status::InvalidArg,
+                format!("fromByte {from_byte} is past the end of the {}-byte batch", packed.len()),
+            ));
+        }
+        Ok(PackedRecords { packed, at: from_byte })
+    }
+
+    pub fn position(&self) -> usize {
+        self.at
+    }
+
+    fn truncated(&self, what: &str) -> Error {
+        Error::new(
+            Status::InvalidArg,
+            format!(
+                "packed batch is truncated: the record at byte {} lacks its {what} ({} bytes in the batch)",
+                self.at,
+                self.packed.len()
+            ),
+        )
+    }
+}
+
+impl<'a> Iterator for PackedRecords<'a> {
+    type Item = Result<PackedRecord<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let rest = &self.packed[self.at..];
+        if rest.is_empty() {
+            return None;
+        }
+        let Some(header) = rest.get(..RECORD_HEADER_BYTES) else {
+            return Some(Err(self.truncated("16-byte header")));
+        };
+        let u32_at = |i: usize| u32::from_le_bytes([header[i], header[i + 1], header[i + 2], header[i + 3]]) as usize;
+        let key_bytes = u32_at(0);
+        let value_bytes = u32_at(4);
+        let mut stamp = [0u8; 8];
+        stamp.copy_from_slice(&header[8..16]);
+        let intended_send_us = f64::from_le_bytes(stamp);
+        let key_end = RECORD_HEADER_BYTES + key_bytes;
+        let value_end = key_end + value_bytes;
+        if rest.len() < value_end {
+            return Some(Err(self.truncated("key and value")));
+        }
+        self.at += value_end;
+        Some(Ok(PackedRecord {
+            key: &rest[RECORD_HEADER_BYTES..key_end],
+            value: &rest[key_end..value_end],
+            intended_send_us,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pack(records: &[(&str, &[u8], f64)]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (key, value, stamp) in records {
+            out.extend_from_slice(&(key.len() as u32).to_le_bytes());
+            out.extend_from_slice(&(value.len() as u32).to_le_bytes());
+            out.extend_from_slice(&stamp.to_le_bytes());
+            out.extend_from_slice(key.as_bytes());
+            out.extend_from_slice(value);
+        }
+        out
+    }
+
+    #[test]
+    fn walks_records_and_resumes_from_an_offset() {
+        let packed = pack(&[("17", b"abc", 1.5), ("", b"", 2.0), ("123456", &[0u8; 100], 3.0)]);
+        let all: Vec<_> = PackedRecords::new(&packed, 0).unwrap().map(|r| r.unwrap()).collect();
+        assert_eq!(all.len(), 3);
+        assert_eq!(all[0].key, b"17");
+        assert_eq!(all[0].value, b"abc");
+        assert_eq!(all[0].intended_send_us, 1.5);
+        assert_eq!(all[1].key.len() + all[1].value.len(), 0);
+        assert_eq!(all[2].value.len(), 100);
+        let second = RECORD_HEADER_BYTES + 2 + 3;
+        let rest: Vec<_> = PackedRecords::new(&packed, second).unwrap().map(|r| r.unwrap().intended_send_us).collect();
+        assert_eq!(rest, vec![2.0, 3.0]);
+    }
+
+    #[test]
+    fn truncated_batches_are_errors_not_panics() {
+        let packed = pack(&[("17", b"abc", 1.5)]);
+        for cut in 1..packed.len() {
+            let mut records = PackedRecords::new(&packed[..cut], 0).unwrap();
+            assert!(records.next().unwrap().is_err(), "cut at {cut}");
+        }
+        assert!(PackedRecords::new(&packed, packed.len() + 1).is_err());
+    }
+}

@@ -1,0 +1,262 @@
+//! `NativeProducer`: one librdkafka producer per worker thread, fed one packed batch per call.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use napi::bindgen_prelude::Float64Array;
+use napi::{Error, Result, Status};
+use napi_derive::napi;
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::producer::{BaseProducer, Producer};
+use rdkafka::types::RDKafkaRespErr;
+use rdkafka::ClientConfig;
+
+use crate::batch::PackedRecords;
+use crate::region::Region;
+use crate::reporter::Reporter;
+use crate::topic::TopicHandle;
+
+/// How long one poll of the delivery-report queue lasts; close() waits at most this for the thread.
+const POLL_SLICE: Duration = Duration::from_millis(50);
+
+/// What one `produceBatch` call did.
+#[napi(object)]
+pub struct ProduceOutcome {
+    /// Records enqueued into librdkafka by this call.
+    pub records: u32,
+    /// Records librdkafka refused for good (anything but QUEUE_FULL, e.g. message too large);
+    /// they are counted as failed in the region. 0 normally.
+    pub rejected: u32,
+    /// Byte offset to resume from; the batch length once the whole batch is done.
+    pub next_byte: u32,
+    /// True when the call stopped at QUEUE_FULL (backpressure, nothing lost): wait ~1 ms and call
+    /// again from `nextByte`.
+    pub queue_full: bool,
+    /// librdkafka's reason for the first rejected record of this call; absent when none was.
+    pub error: Option<String>,
+}
+
+/// Optional settings of a `NativeProducer`.
+#[napi(object)]
+pub struct NativeProducerOptions {
+    /// Record produce→ack latency into the region's histogram. Default: true. False leaves the
+    /// histogram empty and skips a clock read per delivery report (to measure what tracking costs).
+    pub track_latency: Option<bool>,
+}
+
+struct Running {
+    /// Declared before `producer`: a topic handle must go before its producer.
+    topic: TopicHandle,
+    producer: Arc<BaseProducer<Reporter>>,
+    stop: Arc<AtomicBool>,
+    poller: JoinHandle<()>,
+}
+
+/// A Kafka producer that writes its delivery reports into a worker's shared region: acked, failed,
+/// ackedBytes (key + value bytes), clamped, and produce→ack latency (µs) into the histogram counts.
+/// Nothing per record ever comes back to JS. One instance per worker thread; it loads in any number
+/// of threads at once.
+#[napi]
+pub struct NativeProducer {
+    running: Option<Running>,
+    topic: String,
+    reporter: Arc<Reporter>,
+    /// Holds a reference to the region's Float64Array, so its SharedArrayBuffer outlives the poll
+    /// thread that writes into it. Dropped after close() has joined that thread (see Drop).
+    _region: Float64Array,
+}
+
+#[napi]
+impl NativeProducer {
+    /// `config`: librdkafka producer properties, strings as in a .properties file
+    /// (`bootstrap.servers` at least); librdkafka's defaults apply to the rest, e.g.
+    /// `partitioner=consistent_random` unless set (stampede's profiles set `murmur2_random`).
+    /// `topic`: every record of every batch goes there, partition chosen by the partitioner.
+    /// `region`: a Float64Array over exactly this worker's region of the SharedArrayBuffer
+    /// (`kRegionSlots` f64 slots, layout of src/shared/layout.ts).
+    /// `options`: see `NativeProducerOptions`.
+    /// Throws InvalidArg naming the property librdkafka rejects.
+    #[napi(constructor)]
+    pub fn new(
+        config: HashMap<String, String>,
+        topic: String,
+        mut region: Float64Array,
+        options: Option<NativeProducerOptions>,
+    ) -> Result<Self> {
+        let track_latency = options.and_then(|options| options.track_latency).unwrap_or(true);
+        if topic.is_empty() || topic.contains('\0') {
+            return Err(Error::new(Status::InvalidArg, format!("topic must be a non-empty name (got {topic:?})")));
+        }
+        // SAFETY: `_region` keeps the typed array, hence its SharedArrayBuffer, alive for as long as
+        // the producer; the pointer stays valid since a SharedArrayBuffer is never detached or moved.
+        let slots = unsafe { Region::new(region.as_mut().as_mut_ptr(), region.len())? };
+        let mut client_config = ClientConfig::new();
+        for (key, value) in &config {
+            client_config.set(key, value);
+        }
+        let producer: BaseProducer<Reporter> =
+            client_config.create_with_context(Reporter::new(slots, track_latency)).map_err(|error| match error {
+                KafkaError::ClientConfig(_, reason, key, value) => Error::new(
+                    Status::InvalidArg,
+                    format!("producer property {key}={value} rejected: {}", reason.trim()),
+                ),
+                other => Error::new(Status::InvalidArg, format!("librdkafka could not create the producer: {other}")),
+            })?;
+        // SAFETY: Running drops the topic handle before the producer (field order, and close()).
+        let topic_handle = unsafe { TopicHandle::new(producer.client().native_ptr(), &topic)? };
+        let producer = Arc::new(producer);
+        let reporter = Arc::clone(producer.context());
+        let stop = Arc::new(AtomicBool::new(false));
+        let spawned = {
+            let producer = Arc::clone(&producer);
+            let stop = Arc::clone(&stop);
+            std::thread::Builder::new().name("stampede-dr-poll".to_owned()).spawn(move || {
+                // The only thread that serves delivery reports while the producer runs, so the
+                // region's native slots have one writer.
+                while !stop.load(Ordering::Acquire) {
+                    producer.poll(POLL_SLICE);
+                }
+            })
+        };
+        let poller = match spawned {
+            Ok(poller) => poller,
+            Err(error) => {
+                drop(topic_handle); // before the producer, as librdkafka asks
+                let message = format!("could not start the delivery-report thread: {error}");
+                return Err(Error::new(Status::GenericFailure, message));
+            }
+        };
+        Ok(NativeProducer {
+            running: Some(Running { topic: topic_handle, producer, stop, poller }),
+            topic,
+            reporter,
+            _region: region,
+        })
+    }
+
+    /// Enqueues the records of a packed batch (layout of src/records/batch.ts) from byte `fromByte`,
+    /// key and value copied by librdkafka, until the batch ends or librdkafka's queue is full. One
+    /// monotonic stamp per call is the produce time of every record it enqueues.
+    #[napi]
+    pub fn produce_batch(&self, packed: &[u8], from_byte: u32) -> Result<ProduceOutcome> {
+        let topic = &self.running()?.topic;
+        let stamp = self.reporter.stamp_ns();
+        let mut records = PackedRecords::new(packed, from_byte as usize)?;
+        let mut outcome = ProduceOutcome { records: 0, rejected: 0, next_byte: 0, queue_full: false, error: None };
+        loop {
+            let at = records.position();
+            let Some(record) = records.next() else { break };
+            let record = record?;
+            match topic.produce(record.key, record.value, stamp) {
+                Ok(()) => outcome.records += 1,
+                Err(RDKafkaErrorCode::QueueFull) => {
+                    outcome.queue_full = true;
+                    outcome.next_byte = at as u32;
+                    return Ok(outcome);
+                }
+                Err(error) => {
+                    self.reporter.region().add_failed(1.0);
+                    outcome.rejected += 1;
+                    if outcome.error.is_none() {
+                        let message = format!("librdkafka refused a record: {error}");
+                        self.reporter.remember_error(message.clone());
+                        outcome.error = Some(message);
+                    }
+                }
+            }
+        }
+        outcome.next_byte = records.position() as u32;
+        Ok(outcome)
+    }
+
+    /// Waits up to `timeoutMs` for every enqueued record to be delivered or failed, sending queued
+    /// records at once (linger.ms is ignored meanwhile). Blocks the calling thread. Returns true when
+    /// librdkafka holds no more records; their reports are then in the region.
+    #[napi]
+    pub fn flush(&self, timeout_ms: u32) -> Result<bool> {
+        let producer = &self.running()?.producer;
+        // rd_kafka_flush, not BaseProducer::flush: with the event API it only waits while our poll
+        // thread serves the reports, whereas BaseProducer::flush would also poll on this thread and
+        // give the region's slots a second writer.
+        let timeout = i32::try_from(timeout_ms).unwrap_or(i32::MAX);
+        let code = unsafe { rdkafka::bindings::rd_kafka_flush(producer.client().native_ptr(), timeout) };
+        match code {
+            RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR => Ok(true),
+            RDKafkaRespErr::RD_KAFKA_RESP_ERR__TIMED_OUT => Ok(false),
+            other => {
+                Err(Error::new(Status::GenericFailure, format!("flush failed: {}", RDKafkaErrorCode::from(other))))
+            }
+        }
+    }
+
+    /// Fetches the topic's metadata: proves a broker answers and warms the connection before the
+    /// first batch. Returns the topic's partition count; throws when no broker answers in `timeoutMs`
+    /// or the topic does not exist.
+    #[napi]
+    pub fn fetch_topic_metadata(&self, timeout_ms: u32) -> Result<u32> {
+        let producer = &self.running()?.producer;
+        let metadata = producer
+            .client()
+            .fetch_metadata(Some(&self.topic), Duration::from_millis(timeout_ms.into()))
+            .map_err(|error| {
+                Error::new(
+                    Status::GenericFailure,
+                    format!("no metadata for topic {} within {timeout_ms} ms: {error}", self.topic),
+                )
+            })?;
+        let topic = metadata.topics().iter().find(|topic| topic.name() == self.topic);
+        match topic {
+            Some(topic) if topic.error().is_none() => Ok(topic.partitions().len() as u32),
+            Some(topic) => Err(Error::new(
+                Status::GenericFailure,
+                format!(
+                    "topic {}: {}",
+                    self.topic,
+                    RDKafkaErrorCode::from(topic.error().unwrap_or(RDKafkaRespErr::RD_KAFKA_RESP_ERR_UNKNOWN))
+                ),
+            )),
+            None => Err(Error::new(
+                Status::GenericFailure,
+                format!("topic {} is not in the cluster's metadata", self.topic),
+            )),
+        }
+    }
+
+    /// The last error librdkafka reported (a global error event, a failed delivery or a refused
+    /// record), for the message of a timeout; null when there was none.
+    #[napi(getter)]
+    pub fn last_error(&self) -> Option<String> {
+        self.reporter.last_error()
+    }
+
+    /// Stops and joins the delivery-report thread, then destroys the producer: records still queued
+    /// are purged and counted as failed, and librdkafka's own threads end. Flush first to deliver
+    /// them. Idempotent; the finalizer does the same if close() was never called.
+    #[napi]
+    pub fn close(&mut self) {
+        if let Some(Running { topic, producer, stop, poller }) = self.running.take() {
+            stop.store(true, Ordering::Release);
+            // A panic in the poll thread is already reported on stderr; nothing to add here.
+            let _ = poller.join();
+            drop(topic);
+            // Last reference: BaseProducer's Drop purges, serves the purged reports on this thread
+            // (the poll thread is gone, so still one writer), then rd_kafka_destroy joins librdkafka.
+            drop(producer);
+        }
+    }
+
+    fn running(&self) -> Result<&Running> {
+        self.running.as_ref().ok_or_else(|| Error::new(Status::GenericFailure, "the producer is closed".to_owned()))
+    }
+}
+
+impl Drop for NativeProducer {
+    fn drop(&mut self) {
+        // Runs before the fields drop, so the region reference is released only after the thread
+        // that writes into it has been joined.
+        self.close();
+    }
+}

@@ -1,0 +1,86 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { StampedeError } from '../errors.js';
+import { loadNative, type NativeProducer } from '../native/load.js';
+import type { RecordBatch } from '../records/batch.js';
+import { kAckedSlot, kFailedSlot } from '../shared/layout.js';
+import type { ClientContext, ProducerClient } from './types.js';
+
+const kConnectTimeoutMs = 15_000;
+const kQueueFullWaitMs = 1;
+const kSettlePollMs = 1;
+
+/**
+ * Our own Node-API producer (native/): one crossing into native code per batch, delivery reports
+ * counted and timed on a native thread straight into this worker's shared region. Loads in every
+ * worker thread at once. JS writes only the sent and backpressure slots; the addon the rest.
+ */
+export class NativeClient implements ProducerClient {
+  readonly name = 'native';
+  private readonly producer: NativeProducer;
+  private readonly view: Float64Array;
+  /** acked + failed in the region before this client wrote anything */
+  private readonly settledBefore: number;
+  /** records handed to librdkafka: enqueued, or refused and counted as failed */
+  private handed = 0;
+
+  constructor(private readonly context: ClientContext) {
+    this.view = context.region.view;
+    this.settledBefore = this.settled();
+    const { NativeProducer } = loadNative();
+    try {
+      this.producer = new NativeProducer(context.librdkafka, context.topic, this.view, { trackLatency: context.trackLatency });
+    } catch (err) {
+      // The addon names the property: "producer property linger.mss=5 rejected: No such configuration property: \"linger.mss\"".
+      throw new StampedeError('E_CLIENT', (err as Error).message, { cause: err });
+    }
+  }
+
+  async connect(): Promise<void> {
+    try {
+      this.producer.fetchTopicMetadata(kConnectTimeoutMs);
+    } catch (err) {
+      throw new StampedeError('E_BROKER_UNREACHABLE', `native client could not reach ${this.context.librdkafka['bootstrap.servers']}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  async send(batch: RecordBatch): Promise<void> {
+    const { packed } = batch;
+    let at = 0;
+    let refusal: string | undefined;
+    let refused = 0;
+    while (at < packed.length) {
+      const outcome = this.producer.produceBatch(packed, at);
+      this.handed += outcome.records + outcome.rejected;
+      refused += outcome.rejected;
+      refusal ??= outcome.error;
+      at = outcome.nextByte;
+      if (outcome.queueFull) {
+        this.context.region.addBackpressure();
+        await sleep(kQueueFullWaitMs);
+      }
+    }
+    // Refused records are already counted as failed, so the books balance; but a refusal is a
+    // setting or record-size problem that every later record would hit too: stop the run.
+    if (refused > 0) throw new StampedeError('E_CLIENT', `librdkafka refused ${refused} of ${batch.count} records: ${refusal}`, { exitCode: 1 });
+  }
+
+  async flush(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    // Blocks this worker thread; meanwhile the addon's own thread writes the reports into the region.
+    this.producer.flush(timeoutMs);
+    while (this.settled() - this.settledBefore < this.handed && Date.now() < deadline) await sleep(kSettlePollMs);
+    const missing = this.handed - (this.settled() - this.settledBefore);
+    if (missing > 0) {
+      const lastError = this.producer.lastError;
+      throw new StampedeError('E_CLIENT', `${missing} records still unacknowledged after ${timeoutMs} ms${lastError ? ` (last error: ${lastError})` : ''}`, { exitCode: 1 });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.producer.close();
+  }
+
+  private settled(): number {
+    return this.view[kAckedSlot]! + this.view[kFailedSlot]!;
+  }
+}

@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { StampedeError } from '../errors.js';
+import { projectRoot } from '../paths.js';
+
+/** Where `npm run build` (native/build.mjs) puts the addon. */
+export const nativeAddonPath = join(projectRoot, 'native', 'stampede-native.node');
+
+/** What one produceBatch call did. */
+export interface ProduceOutcome {
+  /** records enqueued into librdkafka by this call */
+  records: number;
+  /** records librdkafka refused for good (not QUEUE_FULL); the addon counted them as failed */
+  rejected: number;
+  /** byte offset to resume from; the batch length once the whole batch is done */
+  nextByte: number;
+  /** the call stopped at QUEUE_FULL: backpressure, nothing lost; wait and call again from nextByte */
+  queueFull: boolean;
+  /** librdkafka's reason for the first rejected record of the call */
+  error?: string;
+}
+
+/** The napi class of native/src/producer.rs. */
+export interface NativeProducer {
+  produceBatch(packed: Buffer, fromByte: number): ProduceOutcome;
+  /** Blocks up to timeoutMs; true when librdkafka holds no more records (their reports are in the region). */
+  flush(timeoutMs: number): boolean;
+  /** The topic's partition count; throws when no broker answers in time or the topic is missing. */
+  fetchTopicMetadata(timeoutMs: number): number;
+  readonly lastError: string | null;
+  /** Joins the delivery-report thread and destroys the producer; idempotent. */
+  close(): void;
+}
+
+export interface NativeLayout {
+  highestTrackableUs: number;
+  countsLength: number;
+  headerSlots: number;
+  regionSlots: number;
+  ackedSlot: number;
+  failedSlot: number;
+  ackedBytesSlot: number;
+  clampedSlot: number;
+}
+
+/** The addon's exports (native/src/lib.rs, producer.rs, testing.rs). */
+export interface NativeAddon {
+  NativeProducer: new (config: Record<string, string>, topic: string, region: Float64Array, options?: { trackLatency?: boolean }) => NativeProducer;
+  librdkafkaVersion(): string;
+  /** Test-only: the parser produceBatch uses. */
+  unpackBatchForTest(packed: Buffer): { keys: string[]; values: Buffer[]; intendedSendUs: number[] };
+  /** Test-only: records latencies into a region as the delivery reports do. */
+  recordLatenciesForTest(region: Float64Array, latenciesUs: Float64Array): void;
+  /** Test-only: the region layout as the native side has it. */
+  layoutForTest(): NativeLayout;
+}
+
+let addon: NativeAddon | undefined;
+
+/** Loads the addon once per thread; each worker thread loads its own instance (Node-API is context-aware). */
+export function loadNative(): NativeAddon {
+  if (addon) return addon;
+  if (!existsSync(nativeAddonPath)) {
+    throw new StampedeError('E_CLIENT', `the native client is not built (no ${nativeAddonPath}): run \`make build\`, which compiles native/ with cargo`);
+  }
+  try {
+    addon = createRequire(import.meta.url)(nativeAddonPath) as NativeAddon;
+  } catch (err) {
+    throw new StampedeError('E_CLIENT', `the native client at ${nativeAddonPath} could not be loaded (${(err as Error).message}): rebuild it with \`make build\``, { cause: err });
+  }
+  return addon;
+}

@@ -1,0 +1,167 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { NativeClient } from '../../src/clients/native-client.js';
+import { librdkafkaSettings } from '../../src/clients/librdkafka-settings.js';
+import { StampedeError } from '../../src/errors.js';
+import { toHdrHistogram } from '../../src/histogram/merge.js';
+import { ensureTopic, parseBrokers } from '../../src/kafka/admin.js';
+import { BatchBuilder } from '../../src/records/batch.js';
+import { encoderFor } from '../../src/records/codec.js';
+import { DeviceSimulator, newReading } from '../../src/records/device.js';
+import { regionBytesFor } from '../../src/shared/layout.js';
+import { readRegion, RegionWriter } from '../../src/shared/region.js';
+import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { checkIntegrity } from '../helpers/integrity.js';
+import { readTopicWithKcat } from '../helpers/kcat.js';
+import type { NativeShardResult, NativeShardTask } from './native-worker.js';
+
+const workerFile = fileURLToPath(new URL('./native-worker.js', import.meta.url));
+const broker = suite<{ kafka?: TestBroker }>('native client on a real broker');
+
+broker.before(async (context) => {
+  context.kafka = await startTestBroker();
+});
+
+broker.after(async (context) => {
+  await context.kafka?.stop();
+});
+
+function runShard(task: NativeShardTask): Promise<NativeShardResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(workerFile, { workerData: task });
+    let result: NativeShardResult | undefined;
+    worker.on('message', (message: NativeShardResult) => (result = message));
+    worker.on('error', reject);
+    worker.on('exit', (code) => (result && code === 0 ? resolve(result) : reject(new Error(`worker ${task.index} exited ${code} without a result`))));
+  });
+}
+
+/** A batch of `records` fixed 100-byte records from devices 0..devices-1. */
+function fixedBatch(records: number, devices: number): { packed: Buffer; payloadBytes: number } {
+  const builder = new BatchBuilder();
+  const simulator = new DeviceSimulator(0, devices, 1);
+  const encoder = encoderFor('fixed', 100);
+  const reading = newReading();
+  for (let i = 0; i < records; i++) {
+    simulator.next(reading, 0);
+    encoder.append(builder, reading);
+  }
+  return { packed: Buffer.from(builder.view()), payloadBytes: builder.payloadBytes };
+}
+
+broker('4 worker threads at once, one region each: exact acks, and kcat reads back every record, device and sequence', async ({ kafka }) => {
+  const topic = 'native-readback';
+  const workers = 4;
+  const perWorker = 50_000;
+  const devices = 10_000;
+  await ensureTopic(parseBrokers(kafka!.bootstrap), { topic, partitions: 4, timeoutMs: 30_000 });
+  const regions = new SharedArrayBuffer(regionBytesFor(workers));
+  const librdkafka = librdkafkaSettings('throughput', {}, kafka!.bootstrap);
+  const results = await Promise.all(
+    Array.from({ length: workers }, (_, index) =>
+      runShard({
+        bootstrap: kafka!.bootstrap,
+        topic,
+        librdkafka,
+        regions,
+        index,
+        firstDevice: index * (devices / workers),
+        deviceCount: devices / workers,
+        records: perWorker,
+        batchRecords: 2_000,
+        format: 'iot-msgpack',
+      }),
+    ),
+  );
+  for (const [index, result] of results.entries()) {
+    const { counters, counts } = readRegion(regions, index);
+    assert.is(result.sent, perWorker);
+    assert.is(counters.sent, perWorker, `worker ${index} sent`);
+    assert.is(counters.acked, perWorker, `worker ${index} acked`);
+    assert.is(counters.failed, 0, `worker ${index} failed`);
+    assert.is(counters.ackedBytes, result.payloadBytes, `worker ${index} acked bytes = key + value bytes`);
+    assert.is(counters.clampedLatencies, 0);
+    assert.ok(counters.done);
+    const histogram = toHdrHistogram(counts);
+    assert.is(histogram.totalCount, perWorker, `worker ${index}: one latency per ack`);
+    assert.ok(histogram.getValueAtPercentile(50) > 0 && histogram.getValueAtPercentile(100) < 60_000_000, 'latencies are µs of a real round trip');
+  }
+
+  const records = await readTopicWithKcat(kafka!.bootstrap, topic);
+  assert.is(records.length, workers * perWorker, 'records on the topic = records acknowledged');
+  const integrity = checkIntegrity(records, 'iot-msgpack');
+  assert.is(integrity.devices, devices, 'every device is present');
+  assert.equal(integrity.incompleteDevices, [], 'every device has sequence numbers 0..19');
+  assert.is(integrity.duplicates, 0);
+  assert.is(integrity.keyMismatches, 0, 'key = device id');
+});
+
+broker('a queue smaller than a batch is backpressure, never loss: every record is acked', async ({ kafka }) => {
+  const topic = 'native-backpressure';
+  await ensureTopic(parseBrokers(kafka!.bootstrap), { topic, partitions: 2, timeoutMs: 30_000 });
+  const regions = new SharedArrayBuffer(regionBytesFor(1));
+  const region = new RegionWriter(regions, 0);
+  const librdkafka = { ...librdkafkaSettings('latency', {}, kafka!.bootstrap), 'queue.buffering.max.messages': '1000' };
+  const client = new NativeClient({ topic, librdkafka, region, trackLatency: true });
+  try {
+    await client.connect();
+    const { packed, payloadBytes } = fixedBatch(30_000, 300);
+    region.addSent(30_000);
+    await client.send({ packed, count: 30_000, payloadBytes, handedAtMs: performance.now() });
+    await client.flush(30_000);
+    const { counters } = readRegion(regions, 0);
+    assert.ok(counters.backpressureWaits > 0, `backpressure waits: ${counters.backpressureWaits}`);
+    assert.is(counters.acked, 30_000);
+    assert.is(counters.failed, 0);
+    assert.is(counters.ackedBytes, payloadBytes);
+  } finally {
+    await client.close();
+  }
+  const records = await readTopicWithKcat(kafka!.bootstrap, topic);
+  assert.is(checkIntegrity(records, 'fixed').records, 30_000);
+});
+
+broker('an invalid producer property is an E_CLIENT error naming it', async ({ kafka }) => {
+  const regions = new SharedArrayBuffer(regionBytesFor(1));
+  const context = { topic: 'unused', librdkafka: { ...librdkafkaSettings('throughput', {}, kafka!.bootstrap), 'linger.mss': '5' }, region: new RegionWriter(regions, 0), trackLatency: true };
+  try {
+    new NativeClient(context);
+    assert.unreachable('the producer was created');
+  } catch (err) {
+    assert.instance(err, StampedeError);
+    assert.is((err as StampedeError).code, 'E_CLIENT');
+    assert.match((err as Error).message, /linger\.mss/);
+    assert.match((err as Error).message, /No such configuration property/);
+  }
+  try {
+    new NativeClient({ ...context, librdkafka: { ...librdkafkaSettings('throughput', {}, kafka!.bootstrap), acks: 'sometimes' } });
+    assert.unreachable('the producer was created');
+  } catch (err) {
+    assert.instance(err, StampedeError);
+    assert.match((err as Error).message, /acks=sometimes rejected: Invalid value for configuration property/);
+  }
+});
+
+broker('records that cannot be delivered are counted as failed, never lost', async () => {
+  // Nothing listens on port 1: every record times out after message.timeout.ms.
+  const regions = new SharedArrayBuffer(regionBytesFor(1));
+  const region = new RegionWriter(regions, 0);
+  const librdkafka = { 'bootstrap.servers': '127.0.0.1:1', 'message.timeout.ms': '1000' };
+  const client = new NativeClient({ topic: 'nowhere', librdkafka, region, trackLatency: true });
+  try {
+    const { packed, payloadBytes } = fixedBatch(500, 10);
+    await client.send({ packed, count: 500, payloadBytes, handedAtMs: performance.now() });
+    await client.flush(10_000);
+    const { counters } = readRegion(regions, 0);
+    assert.is(counters.failed, 500);
+    assert.is(counters.acked, 0);
+    assert.is(toHdrHistogram(readRegion(regions, 0).counts).totalCount, 0);
+  } finally {
+    await client.close();
+    await client.close(); // idempotent
+  }
+});
+
+broker.run();

@@ -1,0 +1,61 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { loadNative } from '../../../src/native/load.js';
+import { BatchBuilder, kRecordHeaderBytes, unpackBatch } from '../../../src/records/batch.js';
+import { encoderFor, type RecordFormat } from '../../../src/records/codec.js';
+import { DeviceSimulator, newReading } from '../../../src/records/device.js';
+
+const native = loadNative();
+
+function buildBatch(format: RecordFormat, records: number): Buffer {
+  const builder = new BatchBuilder(256); // small, so the builder grows and copies on the way
+  const simulator = new DeviceSimulator(9_990, 25, 11);
+  const encoder = encoderFor(format, 100);
+  const reading = newReading();
+  for (let i = 0; i < records; i++) {
+    simulator.next(reading, 1_763_780_000_000_000 + i * 7.5);
+    encoder.append(builder, reading);
+  }
+  return Buffer.from(builder.view());
+}
+
+for (const format of ['iot-msgpack', 'iot-json', 'fixed'] as const) {
+  test(`the native parser reads a ${format} batch exactly as unpackBatch does`, () => {
+    const packed = buildBatch(format, 1_000);
+    const reference = [...unpackBatch(packed)];
+    const parsed = native.unpackBatchForTest(packed);
+    assert.is(parsed.keys.length, 1_000);
+    assert.equal(parsed.keys, reference.map((record) => record.key.toString('latin1')));
+    assert.equal(parsed.intendedSendUs, reference.map((record) => record.intendedSendUs));
+    assert.equal(parsed.values.map((value) => value.length), reference.map((record) => record.value.length));
+    parsed.values.forEach((value, i) => assert.ok(value.equals(reference[i]!.value), `value ${i}`));
+  });
+}
+
+test('empty keys and values, and an empty batch', () => {
+  const builder = new BatchBuilder(64);
+  builder.add('', 0, 1);
+  builder.add('7', 0, 2);
+  const parsed = native.unpackBatchForTest(builder.view());
+  assert.equal(parsed.keys, ['', '7']);
+  assert.equal(parsed.values.map((value) => value.length), [0, 0]);
+  assert.equal(parsed.intendedSendUs, [1, 2]);
+  assert.equal(native.unpackBatchForTest(Buffer.alloc(0)).keys, []);
+});
+
+test('a truncated batch is an InvalidArg error naming the record, never a crash', () => {
+  const packed = buildBatch('fixed', 3);
+  const recordBytes = packed.length / 3;
+  for (const cut of [1, kRecordHeaderBytes - 1, kRecordHeaderBytes + 2, recordBytes + 5, packed.length - 1]) {
+    try {
+      native.unpackBatchForTest(packed.subarray(0, cut));
+      assert.unreachable(`cut at ${cut}`);
+    } catch (err) {
+      assert.instance(err, Error);
+      assert.is((err as { code?: string }).code, 'InvalidArg');
+      assert.match((err as Error).message, /packed batch is truncated: the record at byte \d+/);
+    }
+  }
+});
+
+test.run();
