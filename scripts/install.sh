@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what a fresh clone lacks: npm packages (with node-rdkafka's native build), kcat from
-# Debian for independent read-back, and the Kafka jars from Maven Central. Safe to run again.
+# Installs what a fresh clone lacks: npm packages (with node-rdkafka's native build, Bun and Deno),
+# kcat from Debian for independent read-back, and the Kafka jars from Maven Central; checks the
+# toolchain the native client's build needs. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +22,17 @@ if ! command -v kcat >/dev/null 2>&1; then
     exit 1
   fi
 fi
+
+# The native client (native/) is Rust over librdkafka's C sources: cargo 1.88+, a C compiler, make.
+cargo_bin=$(command -v cargo || true)
+[ -n "$cargo_bin" ] || [ ! -x "$HOME/.cargo/bin/cargo" ] || cargo_bin="$HOME/.cargo/bin/cargo"
+if [ -z "$cargo_bin" ]; then
+  echo "install: cargo is missing; install Rust 1.88+ (https://rustup.rs) to build the native client" >&2
+  exit 1
+fi
+for tool in cc make; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "install: $tool is missing (librdkafka's build needs it; apt-get install build-essential)" >&2; exit 1; }
+done
 
 for tool in java mvn; do
   command -v "$tool" >/dev/null 2>&1 || { echo "install: $tool is missing (Java 17+ and Maven resolve and run the local broker)" >&2; exit 1; }

@@ -1,0 +1,79 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot } from '../../src/paths.js';
+import type { RunResult } from '../../src/run/result.js';
+import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { userEnv, type CliOutcome } from '../helpers/cli.js';
+import { readTopicWithKcat } from '../helpers/kcat.js';
+
+/** Bun and Deno come from npm (devDependencies); each runs the same built CLI as Node does. */
+const runtimes = [
+  { name: 'bun', command: join(projectRoot, 'node_modules', '.bin', 'bun'), prefix: [] as string[] },
+  { name: 'deno', command: join(projectRoot, 'node_modules', '.bin', 'deno'), prefix: ['run', '-A'] },
+];
+
+function runOn(runtime: (typeof runtimes)[number], args: string[], timeoutMs = 120_000): Promise<CliOutcome> {
+  const startedAt = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(runtime.command, [...runtime.prefix, join(projectRoot, 'bin', 'stampede.js'), ...args], { cwd: projectRoot, env: userEnv() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${runtime.name} stampede ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('error', (err) => reject(new Error(`${runtime.name} could not start (${err.message}); npm ci installs it`)));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, elapsedMs: Date.now() - startedAt });
+    });
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'stampede-runtimes-'));
+const portability = suite<{ kafka?: TestBroker }>('Bun and Deno');
+
+portability.before(async (context) => {
+  context.kafka = await startTestBroker();
+});
+
+portability.after(async (context) => {
+  await context.kafka?.stop();
+});
+
+for (const runtime of runtimes) {
+  portability(`${runtime.name}: 2 null-client worker threads send and ack exactly the records asked for`, async () => {
+    const out = join(dir, `${runtime.name}-null.json`);
+    const outcome = await runOn(runtime, ['run', '--client', 'null', '--workers', '2', '--devices', '1000', '--records', '120001', '--out', out]);
+    assert.is(outcome.code, 0, outcome.stderr);
+    const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+    assert.is(result.runtime.name, runtime.name);
+    assert.is(result.workload.effectiveWorkers, 2);
+    assert.is(result.totals.sent, 120_001);
+    assert.is(result.totals.acked, 120_001);
+    assert.is(result.latency.produceAck.count, 120_001);
+  });
+
+  portability(`${runtime.name}: 2 native worker threads on the real broker: exact counts, read back by kcat`, async ({ kafka }) => {
+    const out = join(dir, `${runtime.name}-native.json`);
+    const topic = `portability-${runtime.name}`;
+    const outcome = await runOn(runtime, ['run', '--brokers', kafka!.bootstrap, '--topic', topic, '--client', 'native', '--workers', '2', '--devices', '2000', '--records', '100000', '--out', out]);
+    assert.is(outcome.code, 0, outcome.stderr);
+    const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+    assert.is(result.runtime.name, runtime.name);
+    assert.is(result.workload.effectiveWorkers, 2);
+    assert.is(result.totals.sent, 100_000);
+    assert.is(result.totals.acked, 100_000);
+    assert.is(result.totals.errors, 0);
+    assert.is(result.latency.produceAck.count, 100_000);
+    assert.is((await readTopicWithKcat(kafka!.bootstrap, topic)).length, 100_000);
+  });
+}
+
+portability.run();
