@@ -17,6 +17,12 @@ export function runtimeVersion(): string {
   return process.versions.node;
 }
 
+/**
+ * Wall clock in µs since the Unix epoch, with sub-ms resolution: the only clock that crosses
+ * threads, processes and hosts. timeOrigin is per thread in every runtime, so the sum is comparable.
+ */
+export const wallClockUs = (): number => (performance.timeOrigin + performance.now()) * 1000;
+
 export interface HostFacts {
   hostname: string;
   platform: string;

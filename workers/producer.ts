@@ -2,10 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from '../src/clients/create.js';
 import type { ProducerClient } from '../src/clients/types.js';
 import { StampedeError } from '../src/errors.js';
-import { BatchBuilder } from '../src/records/batch.js';
+import { BatchBuilder, unpackBatch } from '../src/records/batch.js';
 import { encoderFor } from '../src/records/codec.js';
 import { DeviceSimulator, newReading } from '../src/records/device.js';
 import type { ProducerTask, ProducerTaskResult } from '../src/run/task.js';
+import { wallClockUs } from '../src/runtime.js';
 import { kGoFlagSlot, kReadyCountSlot, kStopFlagSlot } from '../src/shared/layout.js';
 import { RegionWriter } from '../src/shared/region.js';
 
@@ -14,6 +15,7 @@ const kPacingSliceSec = 0.01; // at a fixed rate, send 10 ms worth per batch so 
 /** Piscina task: produce this shard's records until told to stop or its quota is sent. */
 export default async function produceShard(task: ProducerTask): Promise<ProducerTaskResult> {
   const region = new RegionWriter(task.regions, task.shard.index);
+  const publishDelays = new RegionWriter(task.publishDelays, task.shard.index);
   const control = new Int32Array(task.control);
   let sent = 0;
   let client: ProducerClient | undefined;
@@ -31,24 +33,50 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
     const rate = task.shard.rateRecordsPerSec;
     const batchRecords = rate === undefined ? task.batchRecords : Math.max(1, Math.min(task.batchRecords, Math.ceil(rate * kPacingSliceSec)));
     const startedAtMs = performance.now();
+    const startedAtWallUs = wallClockUs();
+    let stallPending = task.stall !== undefined;
 
     while (sent < quota && Atomics.load(control, kStopFlagSlot) === 0) {
+      if (stallPending && performance.now() - startedAtMs >= task.stall!.afterMs) {
+        // Fault injection: the schedule runs on while the sender sleeps, as a GC pause or a
+        // descheduled thread would make it; what follows shows whether latency is measured honestly.
+        stallPending = false;
+        await sleep(task.stall!.stallMs);
+      }
       const count = Math.min(batchRecords, quota - sent);
-      if (rate !== undefined) {
-        // Open loop: batch k is due when the records before it were due.
+      builder.reset();
+      if (rate === undefined) {
+        // As fast as possible: one stamp per batch is every record's send time.
+        const sentAtUs = Math.round(wallClockUs());
+        for (let i = 0; i < count; i++) {
+          simulator.next(reading, sentAtUs);
+          encoder.append(builder, reading);
+        }
+      } else {
+        // Open loop: record n is due at start + n / rate, whether or not we kept up; its send
+        // timestamp is that intended time, so latency measured from it is corrected for coordinated omission.
         const dueAtMs = startedAtMs + (sent / rate) * 1000;
         const waitMs = dueAtMs - performance.now();
         if (waitMs >= 1) await sleep(waitMs);
+        for (let i = 0; i < count; i++) {
+          simulator.next(reading, Math.round(startedAtWallUs + ((sent + i) / rate) * 1e6));
+          encoder.append(builder, reading);
+        }
       }
-      builder.reset();
-      const sentAtUs = Math.round((performance.timeOrigin + performance.now()) * 1000);
-      for (let i = 0; i < count; i++) {
-        simulator.next(reading, sentAtUs);
-        encoder.append(builder, reading);
+      const handedAtWallUs = wallClockUs();
+      if (rate !== undefined) {
+        for (const record of unpackBatch(builder.view())) publishDelays.recordLatencyUs(Math.max(0, handedAtWallUs - record.intendedSendUs));
       }
       region.addSent(count);
       sent += count;
-      await client.send({ packed: builder.view(), count, payloadBytes: builder.payloadBytes, handedAtMs: performance.now() });
+      await client.send({
+        packed: builder.view(),
+        count,
+        payloadBytes: builder.payloadBytes,
+        handedAtMs: performance.now(),
+        handedAtWallUs,
+        fromIntended: rate !== undefined,
+      });
     }
     await client.flush(task.flushTimeoutMs);
     return { ok: true, sent };

@@ -97,7 +97,8 @@ async function main(): Promise<void> {
   peers.push(confirm);
   console.log(`  ${confirm.tool}: ${Math.round(confirm.recordsPerSec).toLocaleString('en-US')} rec/s`);
   for (const [name, run] of [
-    ['rdkafka_performance', async () => runRdkafkaPerformance(settings, await newTopic('rdkafka-performance'), peerRecords, workDir)],
+    ['rdkafka_performance', async () => runRdkafkaPerformance(settings, await newTopic('rdkafka-performance'), peerRecords, workDir, false)],
+    ['rdkafka_performance -l', async () => runRdkafkaPerformance(settings, await newTopic('rdkafka-performance-l'), peerRecords, workDir, true)],
     ['ProducerPerformance', async () => runProducerPerformance(settings, await newTopic('producer-performance'), peerRecords)],
     [
       'node-rdkafka',
@@ -114,8 +115,19 @@ async function main(): Promise<void> {
     await dropTopics();
   }
 
+  // What recording produce→ack latency costs: the same run with the histogram left alone.
+  const untracked = await runStampede(settings, { ...best.run, topic: await newTopic('no-latency'), durationSec: peerSeconds, extraArgs: ['--latency', 'off'] });
+  delete untracked.result;
+  untracked.tool = `${confirm.tool} --latency off`;
+  await dropTopics();
+  // Positive: tracking on was slower by that share of the untracked rate.
+  const latencyCostPct = untracked.recordsPerSec > 0 ? Math.round((1000 * (untracked.recordsPerSec - confirm.recordsPerSec)) / untracked.recordsPerSec) / 10 : null;
+  console.log(`  ${untracked.tool}: ${Math.round(untracked.recordsPerSec).toLocaleString('en-US')} rec/s`);
+
   console.log(`\nSweep (${argv.client}, 100-byte records, acks=1, no compression):\n${renderSweep(sweep)}`);
   console.log(`\nPeers on ${bootstrap}, same settings (${Object.entries(settings.librdkafka).map(([k, v]) => `${k}=${v}`).join(' ')}):\n${renderComparison(confirm, peers)}`);
+  const costText = latencyCostPct === null ? '—' : latencyCostPct >= 0 ? `${latencyCostPct} % slower with tracking on` : `${-latencyCostPct} % faster with tracking on (noise: tracking cannot speed anything up)`;
+  console.log(`\nlatency tracking on vs off: ${costText} (${Math.round(confirm.recordsPerSec).toLocaleString('en-US')} vs ${Math.round(untracked.recordsPerSec).toLocaleString('en-US')} rec/s)`);
   const host = hostFacts();
   console.log(`\nmachine: ${host.hostname}, ${host.cpus} × ${host.cpuModel}, ${Math.round(host.memoryBytes / 2 ** 30)} GiB; broker and tools share it`);
 
@@ -123,7 +135,7 @@ async function main(): Promise<void> {
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(
     out,
-    `${JSON.stringify({ schemaVersion: 1, kind: 'bench-max', bootstrap, recordSizeBytes: 100, partitions, librdkafka: settings.librdkafka, host, runtime: { name: runtimeName(), version: runtimeVersion() }, sweep: sweep.map(({ run: _run, ...row }) => row), peers }, null, 2)}\n`,
+    `${JSON.stringify({ schemaVersion: 1, kind: 'bench-max', bootstrap, recordSizeBytes: 100, partitions, librdkafka: settings.librdkafka, host, runtime: { name: runtimeName(), version: runtimeVersion() }, sweep: sweep.map(({ run: _run, ...row }) => row), peers, latencyTracking: { on: confirm, off: untracked, costPct: latencyCostPct } }, null, 2)}\n`,
   );
   console.log(`result: ${out}`);
 }

@@ -32,9 +32,13 @@ function percentileMs(sortedUs: Float64Array, percentile: number): number | null
   return Math.round(sortedUs[Math.max(index, 0)]!) / 1000;
 }
 
-export async function runRdkafkaPerformance(settings: BenchMaxSettings, topic: string, records: number, workDir: string): Promise<ToolResult> {
+/**
+ * `withLatency` adds `-l -A file`: per-message produce→ack latency written to a file, which costs
+ * rdkafka_performance throughput, so bench-max runs it both ways and compares with the faster.
+ */
+export async function runRdkafkaPerformance(settings: BenchMaxSettings, topic: string, records: number, workDir: string, withLatency: boolean): Promise<ToolResult> {
   const latencyFile = join(workDir, 'rdkafka_performance.latency');
-  const args = ['-P', '-t', topic, '-b', settings.bootstrap, '-s', String(settings.recordSizeBytes), '-c', String(records), '-l', '-A', latencyFile];
+  const args = ['-P', '-t', topic, '-b', settings.bootstrap, '-s', String(settings.recordSizeBytes), '-c', String(records), ...(withLatency ? ['-l', '-A', latencyFile] : [])];
   for (const [key, value] of Object.entries(settings.librdkafka)) {
     if (key === 'bootstrap.servers' || key === 'client.id') continue;
     if (key === 'acks') args.push('-a', value === 'all' ? '-1' : value);
@@ -44,7 +48,7 @@ export async function runRdkafkaPerformance(settings: BenchMaxSettings, topic: s
   const outcome = await runTool(buildRdkafkaPerformance(), args, { brokerPid: settings.brokerPid, timeoutMs: 10 * 60_000 });
   // "% N messages produced (B bytes), D delivered (offset O, F failed) in T ms: R msgs/s and …"
   const summary = /% (\d+) messages produced \(\d+ bytes\), (\d+) delivered \(offset -?\d+, (\d+) failed\) in (\d+)ms: (\d+) msgs\/s/.exec(outcome.stdout);
-  const base = { tool: 'rdkafka_performance (C, librdkafka)', command, wallMs: outcome.wallMs, cpu: outcome.cpu };
+  const base = { tool: `rdkafka_performance${withLatency ? ' -l' : ''} (C)`, command, wallMs: outcome.wallMs, cpu: outcome.cpu };
   if (outcome.code !== 0 || !summary) {
     return { ...base, recordsPerSec: 0, mbPerSec: 0, p50Ms: null, p99Ms: null, records: 0, error: `exit ${outcome.code}: ${(outcome.stderr || outcome.stdout).trim().split('\n').slice(-2).join(' | ')}` };
   }

@@ -47,6 +47,11 @@ pub struct NativeProducerOptions {
     pub track_latency: Option<bool>,
 }
 
+/// Wall clock in µs since the Unix epoch, as the packed intendedSendUs is.
+fn wall_clock_us() -> f64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |elapsed| elapsed.as_secs_f64() * 1e6)
+}
+
 struct Running {
     /// Declared before `producer`: a topic handle must go before its producer.
     topic: TopicHandle,
@@ -140,17 +145,27 @@ impl NativeProducer {
     /// Enqueues the records of a packed batch (layout of src/records/batch.ts) from byte `fromByte`,
     /// key and value copied by librdkafka, until the batch ends or librdkafka's queue is full. One
     /// monotonic stamp per call is the produce time of every record it enqueues.
+    /// `fromIntended` (default false): measure latency from each record's intended send time (its
+    /// packed `intendedSendUs`, wall clock) instead of from this call, so a sender that fell behind
+    /// its schedule shows it (coordinated-omission correction, for fixed-rate runs). The wall clock
+    /// is read once per call; a record due later than now is measured from now.
     #[napi]
-    pub fn produce_batch(&self, packed: &[u8], from_byte: u32) -> Result<ProduceOutcome> {
+    pub fn produce_batch(&self, packed: &[u8], from_byte: u32, from_intended: Option<bool>) -> Result<ProduceOutcome> {
         let topic = &self.running()?.topic;
         let stamp = self.reporter.stamp_ns();
+        let now_wall_us = if from_intended.unwrap_or(false) { Some(wall_clock_us()) } else { None };
         let mut records = PackedRecords::new(packed, from_byte as usize)?;
         let mut outcome = ProduceOutcome { records: 0, rejected: 0, next_byte: 0, queue_full: false, error: None };
         loop {
             let at = records.position();
             let Some(record) = records.next() else { break };
             let record = record?;
-            match topic.produce(record.key, record.value, stamp) {
+            // Shift the monotonic stamp back by how late the record is against its schedule.
+            let opaque = match now_wall_us {
+                Some(now_us) => stamp.saturating_sub(((now_us - record.intended_send_us).max(0.0) * 1_000.0) as usize),
+                None => stamp,
+            };
+            match topic.produce(record.key, record.value, opaque) {
                 Ok(()) => outcome.records += 1,
                 Err(RDKafkaErrorCode::QueueFull) => {
                     outcome.queue_full = true;

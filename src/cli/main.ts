@@ -15,6 +15,7 @@ async function main(args: string[]): Promise<number> {
   let exitCode = 0;
   await yargs(args)
     .scriptName('stampede')
+    .wrap(110)
     .version(toolVersion)
     .parserConfiguration({ 'camel-case-expansion': false, 'parse-numbers': false, 'parse-positional-numbers': false })
     .command(

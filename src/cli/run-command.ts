@@ -72,6 +72,7 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
     if (result.failures.length > 0) return Math.max(...result.failures.map((failure) => failure.exitCode));
     if (result.status === 'interrupted') return 130;
     if (result.status === 'timed-out') return 1;
+    if (result.status === 'not-valid') return 3;
     return 0;
   } finally {
     process.off('SIGINT', onSigint);

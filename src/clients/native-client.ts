@@ -49,7 +49,7 @@ export class NativeClient implements ProducerClient {
     let refusal: string | undefined;
     let refused = 0;
     while (at < packed.length) {
-      const outcome = this.producer.produceBatch(packed, at);
+      const outcome = this.producer.produceBatch(packed, at, batch.fromIntended);
       this.handed += outcome.records + outcome.rejected;
       refused += outcome.rejected;
       refusal ??= outcome.error;

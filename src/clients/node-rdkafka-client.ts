@@ -78,7 +78,9 @@ export class NodeRdkafkaClient implements ProducerClient {
       // charge early records for the enqueueing of later ones.
       for (;;) {
         try {
-          this.producer.produce(topic, null, record.value, record.key, null, performance.now());
+          // At a fixed rate the clock starts at the record's intended send time, however late we are.
+          const lateMs = batch.fromIntended ? Math.max(0, batch.handedAtWallUs - record.intendedSendUs) / 1000 : 0;
+          this.producer.produce(topic, null, record.value, record.key, null, performance.now() - lateMs);
           this.enqueued++;
           break;
         } catch (err) {

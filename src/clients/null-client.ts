@@ -1,4 +1,4 @@
-import type { RecordBatch } from '../records/batch.js';
+import { unpackBatch, type RecordBatch } from '../records/batch.js';
 import type { ClientContext, ProducerClient } from './types.js';
 
 /**
@@ -13,7 +13,15 @@ export class NullClient implements ProducerClient {
 
   async send(batch: RecordBatch): Promise<void> {
     const { region } = this.context;
-    if (this.context.trackLatency) region.recordLatencyUs((performance.now() - batch.handedAtMs) * 1000, batch.count);
+    if (this.context.trackLatency) {
+      const ackedAfterUs = (performance.now() - batch.handedAtMs) * 1000;
+      if (batch.fromIntended) {
+        // Each record from its own schedule: its lateness at hand-over plus the hand-over itself.
+        for (const record of unpackBatch(batch.packed)) region.recordLatencyUs(Math.max(0, batch.handedAtWallUs - record.intendedSendUs) + ackedAfterUs);
+      } else {
+        region.recordLatencyUs(ackedAfterUs, batch.count);
+      }
+    }
     region.addAcked(batch.count, batch.payloadBytes);
   }
 

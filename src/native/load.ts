@@ -23,7 +23,7 @@ export interface ProduceOutcome {
 
 /** The napi class of native/src/producer.rs. */
 export interface NativeProducer {
-  produceBatch(packed: Buffer, fromByte: number): ProduceOutcome;
+  produceBatch(packed: Buffer, fromByte: number, fromIntended?: boolean): ProduceOutcome;
   /** Blocks up to timeoutMs; true when librdkafka holds no more records (their reports are in the region). */
   flush(timeoutMs: number): boolean;
   /** The topic's partition count; throws when no broker answers in time or the topic is missing. */
@@ -31,6 +31,44 @@ export interface NativeProducer {
   readonly lastError: string | null;
   /** Joins the delivery-report thread and destroys the producer; idempotent. */
   close(): void;
+}
+
+/** Low and high watermark of one partition: records in [low, high) are on the broker. */
+export interface PartitionWatermarks {
+  topic: string;
+  partition: number;
+  low: number;
+  /** the offset the next record will get */
+  high: number;
+}
+
+/**
+ * The napi class of native/src/consumer.rs: a librdkafka group consumer polled from the thread that
+ * owns it. Records cross as one packed Buffer per poll (layout: src/clients/native-consumer.ts).
+ */
+export interface NativeConsumer {
+  /**
+   * Blocks up to timeoutMs for a first record, then takes what is immediately available, up to
+   * maxRecords (≥ 1) in all; null when none arrived. Serves rebalances. Non-fatal consumer errors
+   * are skipped (see lastError); a fatal one throws with librdkafka's message.
+   */
+  poll(maxRecords: number, timeoutMs: number): Buffer | null;
+  /** Partitions assigned to this member now, sorted; empty until the group has given it some. */
+  assignment(): number[];
+  /** Watermarks of every partition of every subscribed topic; throws on timeout or unknown topic. */
+  endOffsets(timeoutMs: number): PartitionWatermarks[];
+  readonly lastError: string | null;
+  /** Leaves the group and destroys the consumer, joining librdkafka's threads; idempotent. */
+  close(): void;
+}
+
+/** One record for packConsumedForTest. */
+export interface ConsumedRecordForTest {
+  key: Buffer;
+  value: Buffer;
+  partition: number;
+  offset: number;
+  receivedAtUs: number;
 }
 
 export interface NativeLayout {
@@ -44,14 +82,22 @@ export interface NativeLayout {
   clampedSlot: number;
 }
 
-/** The addon's exports (native/src/lib.rs, producer.rs, testing.rs). */
+/** The addon's exports (native/src/lib.rs, producer.rs, consumer.rs, consumed.rs, testing.rs). */
 export interface NativeAddon {
   NativeProducer: new (config: Record<string, string>, topic: string, region: Float64Array, options?: { trackLatency?: boolean }) => NativeProducer;
+  /**
+   * Subscribes to `topics` as a member of config['group.id'] (required). config: librdkafka
+   * consumer properties; enable.partition.eof is false unless given. Throws InvalidArg naming a
+   * rejected property.
+   */
+  NativeConsumer: new (config: Record<string, string>, topics: string[]) => NativeConsumer;
   librdkafkaVersion(): string;
   /** Test-only: the parser produceBatch uses. */
   unpackBatchForTest(packed: Buffer): { keys: string[]; values: Buffer[]; intendedSendUs: number[] };
   /** Test-only: records latencies into a region as the delivery reports do. */
   recordLatenciesForTest(region: Float64Array, latenciesUs: Float64Array): void;
+  /** Test-only: packs records with the writer NativeConsumer.poll uses. */
+  packConsumedForTest(records: ConsumedRecordForTest[]): Buffer;
   /** Test-only: the region layout as the native side has it. */
   layoutForTest(): NativeLayout;
 }

@@ -64,6 +64,18 @@ export function parseString(field: string, raw: unknown): string {
   return text;
 }
 
+export interface Stall {
+  stallMs: number;
+  afterMs: number;
+}
+
+/** "500ms@2s": pause 500 ms, once, 2 s after producers start. */
+export function parseStall(field: string, raw: unknown): Stall {
+  const [pause, at, ...rest] = String(raw).split('@');
+  if (pause === undefined || at === undefined || rest.length > 0) throw optionError(field, 'a pause and when, such as 500ms@2s', raw);
+  return { stallMs: parseDurationMs(field, pause, 1), afterMs: parseDurationMs(field, at, 0) };
+}
+
 /** Checks one raw value against its kind; returns the value in its resolved form. */
 export function parseByKind(field: string, kind: OptionKind, raw: unknown): unknown {
   switch (kind.type) {
@@ -79,5 +91,7 @@ export function parseByKind(field: string, kind: OptionKind, raw: unknown): unkn
       return parseEnum(field, raw, kind.values);
     case 'props':
       return parseProps(field, raw);
+    case 'stall':
+      return parseStall(field, raw);
   }
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { StampedeError } from '../errors.js';
-import { parseByKind } from './parse.js';
+import { parseByKind, type Stall } from './parse.js';
 import { OPTION_NAMES, OPTION_SPECS, type OptionName } from './schema.js';
 
 /** A workload with every option checked and in its working unit. */
@@ -26,6 +26,9 @@ export interface Workload {
   batchRecords: number;
   seed: number;
   trackLatency: boolean;
+  /** publish-delay p99 (µs) above which a fixed-rate run is flagged not valid */
+  maxPublishDelayUs: number;
+  stall: Stall | undefined;
   intervalMs: number;
   out: string | undefined;
   /** The workload file the values came from, if any. */
@@ -92,6 +95,8 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     batchRecords: get('batch'),
     seed: get('seed'),
     trackLatency: get<string>('latency') === 'on',
+    maxPublishDelayUs: get<number>('max-publish-delay') * 1000,
+    stall: get('stall'),
     intervalMs: get('interval'),
     out: get('out'),
     workloadFile,

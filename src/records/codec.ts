@@ -63,15 +63,16 @@ class FixedEncoder implements RecordEncoder {
   append(batch: BatchBuilder, reading: SensorReading): void {
     const at = batch.add(String(reading.deviceId), this.recordSizeBytes, reading.sentAtUs);
     const target = batch.target;
-    target.writeUInt32LE(reading.deviceId, at);
-    target.writeUInt32LE(reading.seq, at + 4);
-    target.writeDoubleLE(reading.sentAtUs, at + 8);
-    target.writeUInt8(SENSOR_TYPES.indexOf(reading.sensorType as (typeof SENSOR_TYPES)[number]), at + 16);
-    target.writeUInt8(STATUSES.indexOf(reading.status as (typeof STATUSES)[number]), at + 17);
-    target.writeUInt16LE(Math.round(reading.batteryLevel * 100), at + 18);
-    target.writeFloatLE(reading.temperature, at + 20);
-    target.writeFloatLE(reading.humidity, at + 24);
-    target.writeFloatLE(reading.pressure, at + 28);
+    const view = batch.dataView;
+    view.setUint32(at, reading.deviceId, true);
+    view.setUint32(at + 4, reading.seq, true);
+    view.setFloat64(at + 8, reading.sentAtUs, true);
+    target[at + 16] = SENSOR_TYPES.indexOf(reading.sensorType as (typeof SENSOR_TYPES)[number]);
+    target[at + 17] = STATUSES.indexOf(reading.status as (typeof STATUSES)[number]);
+    view.setUint16(at + 18, Math.round(reading.batteryLevel * 100), true);
+    view.setFloat32(at + 20, reading.temperature, true);
+    view.setFloat32(at + 24, reading.humidity, true);
+    view.setFloat32(at + 28, reading.pressure, true);
     // Small paddings in a loop: Buffer.fill's per-call cost outweighs a few dozen byte stores.
     const end = at + this.recordSizeBytes;
     if (this.recordSizeBytes <= 256) for (let i = at + kFixedHeaderBytes; i < end; i++) target[i] = 0;

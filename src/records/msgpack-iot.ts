@@ -41,6 +41,21 @@ export function writeMsgpackIot(target: Buffer, offset: number, reading: SensorR
   return at - offset;
 }
 
+// A float's bytes through a scratch array: on little-endian hosts (all we run on) reversed into
+// place; Buffer.writeDoubleBE costs several times more per call.
+const scratch = new Float64Array(1);
+const scratchBytes = new Uint8Array(scratch.buffer);
+const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function writeFloat64BE(target: Buffer, at: number, value: number): void {
+  if (!littleEndianHost) {
+    target.writeDoubleBE(value, at);
+    return;
+  }
+  scratch[0] = value;
+  for (let i = 0; i < 8; i++) target[at + i] = scratchBytes[7 - i]!;
+}
+
 function writeKey(target: Buffer, at: number, index: number): number {
   const key = encodedKeys[index]!;
   for (let i = 0; i < key.length; i++) target[at + i] = key[i]!;
@@ -67,18 +82,22 @@ function writeUint(target: Buffer, at: number, value: number): number {
   }
   if (value < 0x10000) {
     target[at] = 0xcd;
-    target.writeUInt16BE(value, at + 1);
+    target[at + 1] = value >>> 8;
+    target[at + 2] = value & 0xff;
     return at + 3;
   }
   if (value < 0x100000000) {
     target[at] = 0xce;
-    target.writeUInt32BE(value, at + 1);
+    target[at + 1] = value >>> 24;
+    target[at + 2] = (value >>> 16) & 0xff;
+    target[at + 3] = (value >>> 8) & 0xff;
+    target[at + 4] = value & 0xff;
     return at + 5;
   }
   // Beyond 32 bits msgpackr writes float64 (exact below 2^53) and reads uint64 back as a BigInt:
   // do as it does, so µs timestamps decode as plain numbers everywhere.
   target[at] = 0xcb;
-  target.writeDoubleBE(value, at + 1);
+  writeFloat64BE(target, at + 1, value);
   return at + 9;
 }
 
@@ -86,6 +105,6 @@ function writeUint(target: Buffer, at: number, value: number): number {
 function writeNumber(target: Buffer, at: number, value: number): number {
   if (Number.isInteger(value) && value >= 0) return writeUint(target, at, value);
   target[at] = 0xcb;
-  target.writeDoubleBE(value, at + 1);
+  writeFloat64BE(target, at + 1, value);
   return at + 9;
 }

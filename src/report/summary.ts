@@ -37,6 +37,18 @@ export function renderSummary(result: RunResult): string {
       [['produce→ack', formatCount(latency.count), ...[latency.p50, latency.p95, latency.p99, latency.p999, latency.max, latency.mean].map(usToMs)]],
     ),
   );
+  const delay = result.latency.publishDelay;
+  if (delay) {
+    lines.push('');
+    lines.push(
+      renderTable(
+        ['publish delay (ms)', 'count', 'p50', 'p99', 'max'],
+        [['intended→sent', formatCount(delay.count), ...[delay.p50, delay.p99, delay.max].map(usToMs)]],
+      ),
+    );
+    lines.push('produce→ack is measured from each record\'s intended send time (coordinated-omission corrected)');
+  }
+  if (!result.validity.valid) lines.push('', `✗ NOT VALID: ${result.validity.reason}`);
   if (latency.clamped > 0) lines.push(`note: ${formatCount(latency.clamped)} latencies above 1 h were recorded as 1 h`);
   for (const notice of result.notices) lines.push(`note: ${notice}`);
   const unaccounted = totals.sent - totals.acked - totals.errors;

@@ -63,6 +63,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   }
 
   const regions = new SharedArrayBuffer(regionBytesFor(workers));
+  const publishDelays = new SharedArrayBuffer(regionBytesFor(workers));
   const control = new SharedArrayBuffer(kControlSlots * Int32Array.BYTES_PER_ELEMENT);
   const controlSlots = new Int32Array(control); // slots named in layout.ts
   const pool = inline ? undefined : new Piscina({ filename: producerWorkerFile, minThreads: workers, maxThreads: workers, concurrentTasksPerWorker: 1, idleTimeout: 60_000 });
@@ -78,6 +79,8 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
       batchRecords: workload.batchRecords,
       seed: workload.seed,
       trackLatency: workload.trackLatency,
+      stall: workload.stall,
+      publishDelays,
       flushTimeoutMs: kFlushTimeoutMs,
       regions,
       control,
@@ -163,6 +166,9 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   const measured = diffSnapshots(final, baseline ?? zeroSnapshot());
   const durationMs = Math.max(1, finishedAtMs - (baseline === undefined ? startedAtMs : measuredFromMs));
   const histogram = toHdrHistogram(measured.counts);
+  const publishDelay = workload.rateRecordsPerSec === undefined ? null : publishDelaySummary(publishDelays, workers);
+  const validity = judgeValidity(workload, publishDelay);
+  if (!validity.valid) status = status === 'ok' ? 'not-valid' : status;
   return {
     schemaVersion: 1,
     tool: { name: 'stampede', version: toolVersion },
@@ -189,8 +195,16 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
       mbPerSec: round3(measured.counters.ackedBytes / 1e6 / (durationMs / 1000)),
     },
     latency: {
-      produceAck: { ...summarize(histogram), unit: 'us', clamped: measured.counters.clampedLatencies, hdr: encodeHdr(histogram) },
+      produceAck: {
+        ...summarize(histogram),
+        unit: 'us',
+        measuredFrom: workload.rateRecordsPerSec === undefined ? 'send' : 'intended-send',
+        clamped: measured.counters.clampedLatencies,
+        hdr: encodeHdr(histogram),
+      },
+      publishDelay,
     },
+    validity,
     intervals,
   };
 }
@@ -210,6 +224,22 @@ function intervalRow(delta: RegionSnapshot, total: RegionSnapshot, spanMs: numbe
     backpressureWaits: delta.counters.backpressureWaits,
     totalSent: total.counters.sent,
     totalAcked: total.counters.acked,
+  };
+}
+
+/** Intended → actual send, merged over workers and the whole run (warmup included: a stall is a stall). */
+function publishDelaySummary(publishDelays: SharedArrayBuffer, workers: number): RunResult['latency']['publishDelay'] {
+  const histogram = toHdrHistogram(readAllRegions(publishDelays, workers).counts);
+  return { ...summarize(histogram), unit: 'us', hdr: encodeHdr(histogram) };
+}
+
+/** A fixed-rate run whose generator fell behind its schedule measured a lower rate than it claims. */
+function judgeValidity(workload: Workload, publishDelay: RunResult['latency']['publishDelay']): RunResult['validity'] {
+  if (publishDelay === null) return { valid: true, reason: null };
+  if (publishDelay.p99 <= workload.maxPublishDelayUs) return { valid: true, reason: null };
+  return {
+    valid: false,
+    reason: `the generator fell behind its schedule at ${workload.rateRecordsPerSec} rec/s: publish-delay p99 ${(publishDelay.p99 / 1000).toFixed(1)} ms > ${(workload.maxPublishDelayUs / 1000).toFixed(1)} ms (--max-publish-delay)`,
   };
 }
 

@@ -31,7 +31,7 @@ export interface WorkerFailure {
 export interface RunResult {
   schemaVersion: 1;
   tool: { name: 'stampede'; version: string };
-  status: 'ok' | 'failed' | 'interrupted' | 'timed-out';
+  status: 'ok' | 'failed' | 'interrupted' | 'timed-out' | 'not-valid';
   startedAt: string;
   finishedAt: string;
   notices: string[];
@@ -57,7 +57,12 @@ export interface RunResult {
     mbPerSec: number;
   };
   latency: {
-    produceAck: LatencySummary & { unit: 'us'; clamped: number; hdr: string };
+    /** from the hand-over to the client (max rate) or from the intended send time (fixed rate) */
+    produceAck: LatencySummary & { unit: 'us'; measuredFrom: 'send' | 'intended-send'; clamped: number; hdr: string };
+    /** intended → actual send; fixed-rate runs only */
+    publishDelay: (LatencySummary & { unit: 'us'; hdr: string }) | null;
   };
+  /** false when a fixed-rate run's generator could not keep its schedule */
+  validity: { valid: boolean; reason: string | null };
   intervals: IntervalRow[];
 }

@@ -1,6 +1,7 @@
 import type { ClientName } from '../clients/create.js';
 import type { Shard } from '../plan/shard.js';
 import type { RecordFormat } from '../records/codec.js';
+import type { Stall } from '../options/parse.js';
 
 /** Everything a producer worker needs; structured-clone friendly (crosses into the worker thread). */
 export interface ProducerTask {
@@ -13,9 +14,12 @@ export interface ProducerTask {
   batchRecords: number;
   seed: number;
   trackLatency: boolean;
+  stall: Stall | undefined;
   /** Time to wait for the last acks after the worker stops sending */
   flushTimeoutMs: number;
   regions: SharedArrayBuffer;
+  /** publish delay (intended → actual send) histograms, one region per worker, fixed-rate runs only */
+  publishDelays: SharedArrayBuffer;
   control: SharedArrayBuffer;
 }
 

@@ -1,5 +1,6 @@
 // Worker-thread entry for native.test.ts: one shard produced with NativeClient into its own region,
 // the loop of workers/producer.ts without the pacing (createClient does not know 'native' yet).
+import { wallClockUs } from '../../src/runtime.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { NativeClient } from '../../src/clients/native-client.js';
 import { BatchBuilder } from '../../src/records/batch.js';
@@ -47,7 +48,7 @@ try {
     region.addSent(count);
     sent += count;
     payloadBytes += builder.payloadBytes;
-    await client.send({ packed: builder.view(), count, payloadBytes: builder.payloadBytes, handedAtMs: performance.now() });
+    await client.send({ packed: builder.view(), count, payloadBytes: builder.payloadBytes, handedAtMs: performance.now(), handedAtWallUs: wallClockUs(), fromIntended: false });
   }
   await client.flush(60_000);
   parentPort!.postMessage({ sent, payloadBytes } satisfies NativeShardResult);

@@ -1,3 +1,4 @@
+import { wallClockUs } from '../../src/runtime.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fileURLToPath } from 'node:url';
@@ -109,7 +110,7 @@ broker('a queue smaller than a batch is backpressure, never loss: every record i
     await client.connect();
     const { packed, payloadBytes } = fixedBatch(30_000, 300);
     region.addSent(30_000);
-    await client.send({ packed, count: 30_000, payloadBytes, handedAtMs: performance.now() });
+    await client.send({ packed, count: 30_000, payloadBytes, handedAtMs: performance.now(), handedAtWallUs: wallClockUs(), fromIntended: false });
     await client.flush(30_000);
     const { counters } = readRegion(regions, 0);
     assert.ok(counters.backpressureWaits > 0, `backpressure waits: ${counters.backpressureWaits}`);
@@ -152,7 +153,7 @@ broker('records that cannot be delivered are counted as failed, never lost', asy
   const client = new NativeClient({ topic: 'nowhere', librdkafka, region, trackLatency: true });
   try {
     const { packed, payloadBytes } = fixedBatch(500, 10);
-    await client.send({ packed, count: 500, payloadBytes, handedAtMs: performance.now() });
+    await client.send({ packed, count: 500, payloadBytes, handedAtMs: performance.now(), handedAtWallUs: wallClockUs(), fromIntended: false });
     await client.flush(10_000);
     const { counters } = readRegion(regions, 0);
     assert.is(counters.failed, 500);
