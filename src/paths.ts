@@ -6,3 +6,4 @@ export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const configsDir = join(projectRoot, 'configs');
 export const cacheDir = join(projectRoot, '.cache');
 export const producerWorkerFile = join(projectRoot, 'dist', 'workers', 'producer.js');
+export const consumerWorkerFile = join(projectRoot, 'dist', 'workers', 'consumer.js');

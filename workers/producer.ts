@@ -69,6 +69,7 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
       }
       region.addSent(count);
       sent += count;
+      const sendStartedMs = performance.now();
       await client.send({
         packed: builder.view(),
         count,
@@ -77,6 +78,7 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
         handedAtWallUs,
         fromIntended: rate !== undefined,
       });
+      region.addSendMicros((performance.now() - sendStartedMs) * 1000);
     }
     await client.flush(task.flushTimeoutMs);
     return { ok: true, sent };

@@ -37,6 +37,7 @@ pub const ACKED_BYTES_SLOT: usize = 3;
 pub const BACKPRESSURE_SLOT: usize = 4; // written by JS
 pub const CLAMPED_SLOT: usize = 5;
 pub const DONE_SLOT: usize = 6; // written by JS
+pub const SEND_MICROS_SLOT: usize = 7; // written by JS: µs spent inside client.send
 pub const HEADER_SLOTS: usize = 8;
 
 pub const COUNTS_SLOT: usize = HEADER_SLOTS;

@@ -1,8 +1,11 @@
-//! stampede's Node-API Kafka producer. Context-aware (Node-API), so every worker thread of a
-//! process can load it at once; delivery reports go straight into shared memory, never into JS.
+//! stampede's Node-API Kafka producer and consumer. Context-aware (Node-API), so every worker thread
+//! of a process can load it at once; delivery reports go straight into shared memory, never into JS,
+//! and consumed records cross into JS as one packed Buffer per poll.
 #![deny(clippy::all)]
 
 mod batch;
+pub mod consumed;
+mod consumer;
 mod histogram;
 mod layout;
 mod producer;
@@ -11,6 +14,7 @@ mod reporter;
 pub mod testing;
 mod topic;
 
+pub use consumer::{NativeConsumer, PartitionWatermarks};
 pub use producer::{NativeProducer, ProduceOutcome};
 
 use napi_derive::napi;

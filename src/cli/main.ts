@@ -4,6 +4,8 @@ import { isUserFacing } from '../errors.js';
 import { toolVersion } from '../version.js';
 import { brokerCommand } from './broker-command.js';
 import { addWorkloadFlags, runCommand } from './run-command.js';
+import { verifyCommand } from './verify-command.js';
+import { compareCommand } from './compare-command.js';
 
 /** One line, no stack, exit 2: how every usage error leaves the CLI. */
 function usageFailure(message: string): never {
@@ -38,7 +40,29 @@ async function main(args: string[]): Promise<number> {
         exitCode = await brokerCommand(String(argv.action), argv as Record<string, unknown>);
       },
     )
-    .demandCommand(1, 'name a command: run or broker')
+    .command(
+      'compare',
+      'The same workload three ways: in-process null sink, acknowledged by the broker, end to end',
+      (y) => addWorkloadFlags(y),
+      async (argv) => {
+        exitCode = await compareCommand(argv as Record<string, unknown>);
+      },
+    )
+    .command(
+      'verify',
+      'Read a topic to its end and check every device\'s sequence: lost, duplicate, out-of-order records',
+      (y) =>
+        y
+          .option('brokers', { type: 'string', requiresArg: true, describe: 'Bootstrap brokers [default: 127.0.0.1:9092]' })
+          .option('topic', { type: 'string', requiresArg: true, demandOption: true, describe: 'Topic to check' })
+          .option('format', { type: 'string', requiresArg: true, describe: 'auto, iot-msgpack, iot-json or fixed [default: auto]' })
+          .option('timeout', { type: 'string', requiresArg: true, describe: 'Give up reading after this long [default: 120s]' })
+          .option('out', { type: 'string', requiresArg: true, describe: 'Also write the verdict as JSON here' }),
+      async (argv) => {
+        exitCode = await verifyCommand(argv as Record<string, unknown>);
+      },
+    )
+    .demandCommand(1, 'name a command: run, compare, verify or broker')
     .strict()
     .fail((message, err) => {
       // yargs' own validation errors are usage errors; anything else thrown by a handler is not.

@@ -13,9 +13,10 @@ export function addWorkloadFlags<T>(yargs: Argv<T>): Argv<T> {
   for (const spec of OPTION_SPECS as readonly OptionSpec[]) {
     const shown = spec.default === undefined || (Array.isArray(spec.default) && spec.default.length === 0) ? '' : ` [default: ${String(spec.default)}]`;
     built = built.option(spec.name, {
-      type: 'string',
+      // A bool is a plain switch (--e2e); everything else stays a string for the schema to check.
+      type: spec.kind.type === 'bool' ? 'boolean' : 'string',
       array: spec.kind.type === 'props',
-      requiresArg: true,
+      requiresArg: spec.kind.type !== 'bool',
       describe: `${spec.describe}${shown}`,
       group: 'Workload:',
     });
@@ -23,7 +24,7 @@ export function addWorkloadFlags<T>(yargs: Argv<T>): Argv<T> {
   return built;
 }
 
-function flagValues(argv: Record<string, unknown>): RawOptions {
+export function workloadFlagValues(argv: Record<string, unknown>): RawOptions {
   const values: Record<string, unknown> = {};
   for (const spec of OPTION_SPECS as readonly OptionSpec[]) {
     const value = argv[spec.name];
@@ -37,7 +38,7 @@ function flagValues(argv: Record<string, unknown>): RawOptions {
 export async function runCommand(argv: Record<string, unknown>): Promise<number> {
   const workloadFile = typeof argv['workload'] === 'string' ? argv['workload'] : undefined;
   const fromFile = workloadFile === undefined ? {} : readWorkloadFile(workloadFile);
-  const workload = resolveWorkload(fromFile, flagValues(argv), workloadFile);
+  const workload = resolveWorkload(fromFile, workloadFlagValues(argv), workloadFile);
 
   const controller = new AbortController();
   const onSigint = (): void => {
@@ -73,6 +74,7 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
     if (result.status === 'interrupted') return 130;
     if (result.status === 'timed-out') return 1;
     if (result.status === 'not-valid') return 3;
+    if (result.status === 'integrity-failed') return 4;
     return 0;
   } finally {
     process.off('SIGINT', onSigint);

@@ -3,7 +3,7 @@ import type { RegionCounters, RegionSnapshot } from '../shared/region.js';
 import { kCountsLength, kHighestTrackableUs, kLowestDiscernibleUs, kSignificantDigits } from '../shared/layout.js';
 import { lowestValueAtIndex } from './buckets.js';
 
-export const emptyCounters = (): RegionCounters => ({ sent: 0, acked: 0, failed: 0, ackedBytes: 0, backpressureWaits: 0, clampedLatencies: 0, done: true });
+export const emptyCounters = (): RegionCounters => ({ sent: 0, acked: 0, failed: 0, ackedBytes: 0, backpressureWaits: 0, clampedLatencies: 0, sendMicros: 0, done: true });
 
 export const zeroSnapshot = (): RegionSnapshot => ({ counts: new Float64Array(kCountsLength), counters: emptyCounters() });
 
@@ -35,6 +35,7 @@ function addCounters(into: RegionCounters, from: RegionCounters, sign: 1 | -1): 
   into.ackedBytes += sign * from.ackedBytes;
   into.backpressureWaits += sign * from.backpressureWaits;
   into.clampedLatencies += sign * from.clampedLatencies;
+  into.sendMicros += sign * from.sendMicros;
   into.done = into.done && from.done;
 }
 

@@ -76,6 +76,13 @@ export function parseStall(field: string, raw: unknown): Stall {
   return { stallMs: parseDurationMs(field, pause, 1), afterMs: parseDurationMs(field, at, 0) };
 }
 
+export function parseBool(field: string, raw: unknown): boolean {
+  const text = String(raw).trim().toLowerCase();
+  if (['true', 'on', 'yes', '1', ''].includes(text)) return true;
+  if (['false', 'off', 'no', '0'].includes(text)) return false;
+  throw optionError(field, 'true or false', raw);
+}
+
 /** Checks one raw value against its kind; returns the value in its resolved form. */
 export function parseByKind(field: string, kind: OptionKind, raw: unknown): unknown {
   switch (kind.type) {
@@ -93,5 +100,7 @@ export function parseByKind(field: string, kind: OptionKind, raw: unknown): unkn
       return parseProps(field, raw);
     case 'stall':
       return parseStall(field, raw);
+    case 'bool':
+      return parseBool(field, raw);
   }
 }

@@ -10,7 +10,8 @@ export type OptionKind =
   | { type: 'duration'; minMs: number } // "30s", "500ms", "2m", or a number of seconds
   | { type: 'enum'; values: readonly string[] }
   | { type: 'props' } // repeated k=v pairs
-  | { type: 'stall' }; // "<duration>@<duration>": pause that long, once, that long after the start
+  | { type: 'stall' }
+  | { type: 'bool' }; // true/false, on/off, yes/no; a bare flag is true // "<duration>@<duration>": pause that long, once, that long after the start
 
 export interface OptionSpec {
   readonly name: string;
@@ -42,6 +43,9 @@ export const OPTION_SPECS = [
   { name: 'record-size', kind: { type: 'int', min: 32, max: 10_000_000 }, default: 100, describe: 'Value size in bytes for --format fixed' },
   { name: 'batch', kind: { type: 'int', min: 1, max: 1_000_000 }, default: 1000, describe: 'Records a worker builds per batch' },
   { name: 'latency', kind: { type: 'enum', values: ['on', 'off'] }, default: 'on', describe: 'Record produce→ack latency (off: to measure what recording costs)' },
+  { name: 'e2e', kind: { type: 'bool' }, default: 'false', describe: 'Also consume the run\'s records: end-to-end latency, lost/duplicate/out-of-order records, lag, partition balance' },
+  { name: 'consumers', kind: { type: 'int', min: 1, max: 256 }, default: 1, describe: 'Consumer threads of the --e2e consumer group' },
+  { name: 'drain', kind: { type: 'duration', minMs: 0 }, default: '15s', describe: 'With --e2e, how long consumers may take to catch up after producers stop' },
   { name: 'max-publish-delay', kind: { type: 'duration', minMs: 0 }, default: '10ms', describe: 'At a fixed --rate, a publish-delay p99 above this marks the run not valid at that rate' },
   { name: 'stall', kind: { type: 'stall' }, describe: 'Fault injection: each producer pauses once, e.g. 500ms@2s = 500 ms, 2 s after the start' },
   { name: 'seed', kind: { type: 'int', min: 0, max: 2 ** 32 - 1 }, default: 1, describe: 'Seed of the device simulator' },

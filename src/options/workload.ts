@@ -29,6 +29,9 @@ export interface Workload {
   /** publish-delay p99 (µs) above which a fixed-rate run is flagged not valid */
   maxPublishDelayUs: number;
   stall: Stall | undefined;
+  e2e: boolean;
+  consumers: number;
+  drainMs: number;
   intervalMs: number;
   out: string | undefined;
   /** The workload file the values came from, if any. */
@@ -97,6 +100,9 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     trackLatency: get<string>('latency') === 'on',
     maxPublishDelayUs: get<number>('max-publish-delay') * 1000,
     stall: get('stall'),
+    e2e: get('e2e'),
+    consumers: get('consumers'),
+    drainMs: get('drain'),
     intervalMs: get('interval'),
     out: get('out'),
     workloadFile,

@@ -1,5 +1,5 @@
 import { Unpackr } from 'msgpackr';
-import { kMsgpackIotMaxBytes, writeMsgpackIot } from './msgpack-iot.js';
+import { kMsgpackIotMaxBytes, readMsgpackIdentity, writeMsgpackIot } from './msgpack-iot.js';
 import type { SensorReading } from './device.js';
 import { SENSOR_TYPES, STATUSES } from './device.js';
 import type { BatchBuilder } from './batch.js';
@@ -99,6 +99,10 @@ export function decodeIdentity(format: RecordFormat, value: Uint8Array): RecordI
     const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
     if (value.byteLength < kFixedHeaderBytes) throw new Error(`fixed record of ${value.byteLength} bytes is shorter than ${kFixedHeaderBytes}`);
     return { deviceId: view.getUint32(0, true), seq: view.getUint32(4, true), sentAtUs: view.getFloat64(8, true) };
+  }
+  if (format === 'iot-msgpack') {
+    const identity = readMsgpackIdentity(value);
+    if (identity) return identity;
   }
   const doc = (format === 'iot-json' ? JSON.parse(Buffer.from(value).toString('utf8')) : unpackr.unpack(value)) as Record<string, unknown>;
   const deviceId = doc['sensor_id'];

@@ -108,3 +108,75 @@ function writeNumber(target: Buffer, at: number, value: number): number {
   writeFloat64BE(target, at + 1, value);
   return at + 9;
 }
+
+const kSensorId = Buffer.from('sensor_id', 'latin1');
+const kSeq = Buffer.from('seq', 'latin1');
+const kSentAtUs = Buffer.from('sent_at_us', 'latin1');
+
+/**
+ * Reads sensor_id, seq and sent_at_us from a MessagePack map without building an object: walks the
+ * entries, skipping values it does not need. Returns null on anything it does not expect, and the
+ * caller falls back to a full decode, so maps from other writers still work.
+ */
+export function readMsgpackIdentity(value: Uint8Array): { deviceId: number; seq: number; sentAtUs: number } | null {
+  let at = 0;
+  const first = value[at++];
+  let entries: number;
+  if (first === undefined) return null;
+  if (first >= 0x80 && first <= 0x8f) entries = first & 0x0f;
+  else if (first === 0xde) {
+    entries = (value[at]! << 8) | value[at + 1]!;
+    at += 2;
+  } else return null;
+  let deviceId = -1;
+  let seq = -1;
+  let sentAtUs = -1;
+  for (let entry = 0; entry < entries; entry++) {
+    const keyHeader = value[at++];
+    if (keyHeader === undefined || keyHeader < 0xa0 || keyHeader > 0xbf) return null;
+    const keyLength = keyHeader & 0x1f;
+    const keyAt = at;
+    at += keyLength;
+    const wanted = keyEquals(value, keyAt, keyLength, kSensorId) ? 1 : keyEquals(value, keyAt, keyLength, kSeq) ? 2 : keyEquals(value, keyAt, keyLength, kSentAtUs) ? 3 : 0;
+    const read = readScalar(value, at);
+    if (read === null) return null;
+    at = read.next;
+    if (wanted === 1) deviceId = read.number;
+    else if (wanted === 2) seq = read.number;
+    else if (wanted === 3) sentAtUs = read.number;
+  }
+  return deviceId >= 0 && seq >= 0 && sentAtUs >= 0 ? { deviceId, seq, sentAtUs } : null;
+}
+
+function keyEquals(value: Uint8Array, at: number, length: number, key: Buffer): boolean {
+  if (length !== key.length) return false;
+  for (let i = 0; i < length; i++) if (value[at + i] !== key[i]) return false;
+  return true;
+}
+
+const readScratch = new Float64Array(1);
+const readScratchBytes = new Uint8Array(readScratch.buffer);
+
+/** One scalar: its number (NaN for strings) and where the next item starts; null for other types. */
+function readScalar(value: Uint8Array, at: number): { number: number; next: number } | null {
+  const type = value[at];
+  if (type === undefined) return null;
+  if (type < 0x80) return { number: type, next: at + 1 };
+  if (type >= 0xa0 && type <= 0xbf) return { number: Number.NaN, next: at + 1 + (type & 0x1f) };
+  switch (type) {
+    case 0xcc:
+      return { number: value[at + 1]!, next: at + 2 };
+    case 0xcd:
+      return { number: (value[at + 1]! << 8) | value[at + 2]!, next: at + 3 };
+    case 0xce:
+      return { number: ((value[at + 1]! << 24) >>> 0) + ((value[at + 2]! << 16) | (value[at + 3]! << 8) | value[at + 4]!), next: at + 5 };
+    case 0xcb:
+      if (!littleEndianHost) return null;
+      for (let i = 0; i < 8; i++) readScratchBytes[7 - i] = value[at + 1 + i]!;
+      return { number: readScratch[0]!, next: at + 9 };
+    case 0xd9:
+      return { number: Number.NaN, next: at + 2 + value[at + 1]! };
+    default:
+      return null;
+  }
+}

@@ -1,4 +1,5 @@
 import type { RunResult } from '../run/result.js';
+import { renderIntegrity } from './integrity.js';
 import { formatBytes, formatCount, formatDurationMs, formatMbPerSec, formatRate, renderTable, usToMs } from './fmt.js';
 
 /** The final human summary; reads the same result object the JSON reporter writes. */
@@ -34,9 +35,15 @@ export function renderSummary(result: RunResult): string {
   lines.push(
     renderTable(
       ['latency (ms)', 'count', 'p50', 'p95', 'p99', 'p99.9', 'max', 'mean'],
-      [['produce→ack', formatCount(latency.count), ...[latency.p50, latency.p95, latency.p99, latency.p999, latency.max, latency.mean].map(usToMs)]],
+      [
+        ['produce→ack', formatCount(latency.count), ...[latency.p50, latency.p95, latency.p99, latency.p999, latency.max, latency.mean].map(usToMs)],
+        ...(result.latency.endToEnd
+          ? [['end-to-end', formatCount(result.latency.endToEnd.count), ...[result.latency.endToEnd.p50, result.latency.endToEnd.p95, result.latency.endToEnd.p99, result.latency.endToEnd.p999, result.latency.endToEnd.max, result.latency.endToEnd.mean].map(usToMs)]]
+          : []),
+      ],
     ),
   );
+  if (result.integrity) lines.push('', ...renderIntegrity(result));
   const delay = result.latency.publishDelay;
   if (delay) {
     lines.push('');

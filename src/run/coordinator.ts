@@ -10,10 +10,13 @@ import { planShards } from '../plan/shard.js';
 import { hostFacts, runtimeName, runtimeVersion } from '../runtime.js';
 import { kControlSlots, kGoFlagSlot, kReadyCountSlot, kStopFlagSlot, regionBytesFor } from '../shared/layout.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RegionSnapshot } from '../shared/region.js';
 import type { IntervalRow, RunPhase, RunResult, WorkerFailure } from './result.js';
 import { readAllRegions } from './snapshots.js';
 import type { ProducerTask, ProducerTaskResult } from './task.js';
+import type { ConsumerTaskResult } from './consumer-task.js';
+import { EndToEndConsumers } from './e2e.js';
+import { StampedeError } from '../errors.js';
+import { readRegion, type RegionSnapshot } from '../shared/region.js';
 import { toolVersion } from '../version.js';
 
 const kAdminTimeoutMs = 10_000;
@@ -62,6 +65,22 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
     );
   }
 
+  let e2e: EndToEndConsumers | undefined;
+  if (workload.e2e) {
+    if (workload.client === 'null' || topic === null) throw new StampedeError('E_OPTION', '--e2e needs records on a broker: use --client native or node-rdkafka, not null');
+    const consumers = Math.min(workload.consumers, topic.partitions);
+    if (consumers < workload.consumers) notice(`${workload.consumers} consumers for ${topic.partitions} partitions: using ${consumers}, one partition at least each`);
+    if (workload.client !== 'native') notice('end-to-end consumers use the native client (node-rdkafka runs only on the main thread, beside its producer)');
+    notice('end-to-end latency compares clocks of the producing and consuming hosts: across hosts it needs synchronised clocks (same host here)');
+    e2e = await EndToEndConsumers.start({
+      topic: topic.name,
+      partitions: topic.partitions,
+      consumers,
+      format: workload.format,
+      librdkafka: { 'bootstrap.servers': workload.brokers, 'client.id': 'stampede-e2e' },
+    });
+  }
+
   const regions = new SharedArrayBuffer(regionBytesFor(workers));
   const publishDelays = new SharedArrayBuffer(regionBytesFor(workers));
   const control = new SharedArrayBuffer(kControlSlots * Int32Array.BYTES_PER_ELEMENT);
@@ -108,11 +127,13 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   hooks.signal?.addEventListener('abort', onAbort);
   if (hooks.signal?.aborted) onAbort();
 
+  const failures: WorkerFailure[] = [];
   const measureFromMs = startedAtMs + workload.warmupMs;
   const stopAtMs = workload.records === undefined ? measureFromMs + workload.durationMs : startedAtMs + workload.timeoutMs;
   let baseline: RegionSnapshot | undefined;
   let measuredFromMs = measureFromMs;
   let previous = readAllRegions(regions, workers);
+  let previousConsumed = e2e?.snapshot();
   let previousAtMs = startedAtMs;
   const intervals: IntervalRow[] = [];
 
@@ -125,8 +146,14 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
     }
     const stopping = Atomics.load(controlSlots, kStopFlagSlot) === 1;
     const phase: RunPhase = stopping ? 'drain' : baseline === undefined ? 'warmup' : 'measure';
-    intervals.push(intervalRow(diffSnapshots(current, previous), current, nowMs - previousAtMs, nowMs - startedAtMs, phase));
-    hooks.onInterval?.(intervals[intervals.length - 1]!);
+    const row = intervalRow(diffSnapshots(current, previous), current, nowMs - previousAtMs, nowMs - startedAtMs, phase);
+    if (e2e && previousConsumed) {
+      const consumed = e2e.snapshot();
+      addConsumerColumns(row, diffSnapshots(consumed, previousConsumed), consumed, current, nowMs - previousAtMs);
+      previousConsumed = consumed;
+    }
+    intervals.push(row);
+    hooks.onInterval?.(row);
     previous = current;
     previousAtMs = nowMs;
     if (nowMs >= stopAtMs) stop(workload.records === undefined ? 'ok' : 'timed-out');
@@ -140,8 +167,12 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   const stopTimer = setTimeout(() => stop(workload.records === undefined ? 'ok' : 'timed-out'), stopAtMs - startedAtMs);
 
   let outcomes: ProducerTaskResult[];
+  let consumerOutcomes: ConsumerTaskResult[] = [];
   try {
     outcomes = await Promise.all(results);
+    await pool?.destroy();
+    // Consumers catch up on the last acked records (ticks go on, as drain rows), then stop.
+    if (e2e) consumerOutcomes = await e2e.drain(readAllRegions(regions, workers).counters.acked, workload.drainMs);
   } finally {
     clearInterval(timer);
     clearTimeout(stopTimer);
@@ -150,17 +181,21 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   }
   const finishedAtMs = performance.now();
   const final = readAllRegions(regions, workers);
+  const endToEnd = e2e ? e2e.report(consumerOutcomes, topic!.partitions, plan, plan.map((shard) => readRegion(regions, shard.index).counters.sent)) : null;
+  consumerOutcomes.forEach((outcome, consumer) => {
+    if (!outcome.ok) failures.push({ worker: consumer, code: outcome.code, message: outcome.message, exitCode: outcome.exitCode });
+  });
   if (previousAtMs < finishedAtMs - 1 && final.counters.acked + final.counters.failed > previous.counters.acked + previous.counters.failed) {
     const row = intervalRow(diffSnapshots(final, previous), final, finishedAtMs - previousAtMs, finishedAtMs - startedAtMs, 'drain');
     intervals.push(row);
     hooks.onInterval?.(row);
   }
 
-  const failures: WorkerFailure[] = [];
   outcomes.forEach((outcome, worker) => {
     if (!outcome.ok) failures.push({ worker, code: outcome.code, message: outcome.message, exitCode: outcome.exitCode });
   });
   if (failures.length > 0) status = 'failed';
+  else if (endToEnd && (endToEnd.integrity.lost > 0 || endToEnd.integrity.duplicates > 0)) status = 'integrity-failed';
 
   // A run that ended before its warmup did is measured from the start rather than not at all.
   const measured = diffSnapshots(final, baseline ?? zeroSnapshot());
@@ -189,6 +224,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
       acked: final.counters.acked,
       errors: final.counters.failed,
       backpressureWaits: final.counters.backpressureWaits,
+      sendMicros: Math.round(final.counters.sendMicros),
       durationMs: Math.round(durationMs),
       measuredAcked: measured.counters.acked,
       recordsPerSec: round1(measured.counters.acked / (durationMs / 1000)),
@@ -203,7 +239,10 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
         hdr: encodeHdr(histogram),
       },
       publishDelay,
+      endToEnd: endToEnd?.endToEnd ?? null,
     },
+    integrity: endToEnd ? { ...endToEnd.integrity, consumers: endToEnd.consumers, groupId: endToEnd.groupId } : null,
+    partitions: endToEnd?.partitions ?? null,
     validity,
     intervals,
   };
@@ -241,6 +280,12 @@ function judgeValidity(workload: Workload, publishDelay: RunResult['latency']['p
     valid: false,
     reason: `the generator fell behind its schedule at ${workload.rateRecordsPerSec} rec/s: publish-delay p99 ${(publishDelay.p99 / 1000).toFixed(1)} ms > ${(workload.maxPublishDelayUs / 1000).toFixed(1)} ms (--max-publish-delay)`,
   };
+}
+
+function addConsumerColumns(row: IntervalRow, delta: RegionSnapshot, consumed: RegionSnapshot, produced: RegionSnapshot, spanMs: number): void {
+  row.consumedPerSec = round1(delta.counters.acked / (Math.max(spanMs, 1) / 1000));
+  row.lagRecords = Math.max(0, produced.counters.acked - consumed.counters.acked);
+  row.e2eP99Us = summarize(toHdrHistogram(delta.counts)).p99;
 }
 
 const round1 = (value: number): number => Math.round(value * 10) / 10;

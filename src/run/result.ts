@@ -2,6 +2,7 @@ import type { LatencySummary } from '../histogram/merge.js';
 import type { Workload } from '../options/workload.js';
 import type { Shard } from '../plan/shard.js';
 import type { HostFacts } from '../runtime.js';
+import type { IntegritySummary } from '../verify/sequence-tracker.js';
 
 export type RunPhase = 'warmup' | 'measure' | 'drain';
 
@@ -18,6 +19,12 @@ export interface IntervalRow {
   backpressureWaits: number;
   totalSent: number;
   totalAcked: number;
+  /** --e2e only: records consumed per second in the interval */
+  consumedPerSec?: number;
+  /** --e2e only: acked but not yet consumed, at the interval's end */
+  lagRecords?: number;
+  /** --e2e only: p99 end-to-end latency of the records consumed in the interval */
+  e2eP99Us?: number;
 }
 
 export interface WorkerFailure {
@@ -31,7 +38,7 @@ export interface WorkerFailure {
 export interface RunResult {
   schemaVersion: 1;
   tool: { name: 'stampede'; version: string };
-  status: 'ok' | 'failed' | 'interrupted' | 'timed-out' | 'not-valid';
+  status: 'ok' | 'failed' | 'interrupted' | 'timed-out' | 'not-valid' | 'integrity-failed';
   startedAt: string;
   finishedAt: string;
   notices: string[];
@@ -49,6 +56,8 @@ export interface RunResult {
     acked: number;
     errors: number;
     backpressureWaits: number;
+    /** µs producers spent inside client.send (enqueueing into the client), whole run */
+    sendMicros: number;
     /** the measured window: after warmup until the last ack */
     durationMs: number;
     measuredAcked: number;
@@ -61,7 +70,13 @@ export interface RunResult {
     produceAck: LatencySummary & { unit: 'us'; measuredFrom: 'send' | 'intended-send'; clamped: number; hdr: string };
     /** intended → actual send; fixed-rate runs only */
     publishDelay: (LatencySummary & { unit: 'us'; hdr: string }) | null;
+    /** --e2e only: receive time − the send time the record carries (wall clock, same host) */
+    endToEnd: (LatencySummary & { unit: 'us'; hdr: string }) | null;
   };
+  /** --e2e only: what the consumers saw against what the producers sent */
+  integrity: (IntegritySummary & { consumed: number; decodeErrors: number; skippedOlder: number; consumers: number; groupId: string }) | null;
+  /** --e2e only: records per partition, and 100 % when all partitions got the same */
+  partitions: { perPartition: number[]; balancePct: number } | null;
   /** false when a fixed-rate run's generator could not keep its schedule */
   validity: { valid: boolean; reason: string | null };
   intervals: IntervalRow[];

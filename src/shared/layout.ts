@@ -39,6 +39,7 @@ export const kAckedBytesSlot = 3; // key + value bytes of acknowledged records
 export const kBackpressureSlot = 4; // times the client said its queue was full and the worker waited
 export const kClampedSlot = 5; // latencies above kHighestTrackableUs, recorded as that value
 export const kDoneSlot = 6; // 1 once the worker has flushed and stopped writing
+export const kSendMicrosSlot = 7; // µs the worker spent inside client.send (enqueueing), JS-written
 export const kHeaderSlots = 8;
 
 export const kCountsSlot = kHeaderSlots;
@@ -50,5 +51,16 @@ export const kStopFlagSlot = 0; // coordinator → workers: 1 = stop producing, 
 export const kReadyCountSlot = 1; // workers → coordinator: +1 once connected and ready to send
 export const kGoFlagSlot = 2; // coordinator → workers: 1 = start sending (the measured clock starts)
 export const kControlSlots = 4;
+
+/**
+ * End-to-end consumers' control block, Int32 slots: stop (coordinator → consumers), then per
+ * consumer i: slot kConsumerReadyBase + i = 1 once joined with its start offsets noted, and slot
+ * kConsumerAssignedBase + i = partitions assigned to it now (it changes during a rebalance).
+ */
+export const kConsumerStopSlot = 0;
+export const kConsumerReadyBase = 1;
+export const kMaxConsumers = 256;
+export const kConsumerAssignedBase = kConsumerReadyBase + kMaxConsumers;
+export const kConsumerControlSlots = kConsumerAssignedBase + kMaxConsumers;
 
 export const regionBytesFor = (workers: number): number => workers * kRegionBytes;

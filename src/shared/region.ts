@@ -11,6 +11,7 @@ import {
   kHighestTrackableUs,
   kRegionBytes,
   kRegionSlots,
+  kSendMicrosSlot,
   kSentSlot,
 } from './layout.js';
 
@@ -40,6 +41,10 @@ export class RegionWriter {
     this.slots[kFailedSlot]! += records;
   }
 
+  addSendMicros(micros: number): void {
+    this.slots[kSendMicrosSlot]! += micros;
+  }
+
   addBackpressure(): void {
     this.slots[kBackpressureSlot]! += 1;
   }
@@ -62,6 +67,7 @@ export interface RegionCounters {
   ackedBytes: number;
   backpressureWaits: number;
   clampedLatencies: number;
+  sendMicros: number;
   done: boolean;
 }
 
@@ -85,6 +91,7 @@ export function readRegion(buffer: SharedArrayBuffer, workerIndex: number): Regi
       ackedBytes: slots[kAckedBytesSlot]!,
       backpressureWaits: slots[kBackpressureSlot]!,
       clampedLatencies: slots[kClampedSlot]!,
+      sendMicros: slots[kSendMicrosSlot]!,
       done: slots[kDoneSlot] === 1,
     },
   };

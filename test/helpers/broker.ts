@@ -26,7 +26,13 @@ export async function startTestBroker(): Promise<TestBroker> {
   const port = await freePort();
   const controllerPort = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'stampede-broker-'));
-  await startLocalBroker({ port, controllerPort, dataDir, heapMb: 512, startTimeoutMs: 120_000 });
+  try {
+    await startLocalBroker({ port, controllerPort, dataDir, heapMb: 512, startTimeoutMs: 120_000 });
+  } catch (err) {
+    // uvu reports a failed before-hook without its error: say it here.
+    console.error(`test broker on 127.0.0.1:${port} (data in ${dataDir}) did not start: ${(err as Error).message}`);
+    throw err;
+  }
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;

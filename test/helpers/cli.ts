@@ -27,16 +27,22 @@ export function runCli(args: string[], options: { timeoutMs?: number; cwd?: stri
 
 /** Runs a built Node script (a CLI entry) with arguments, bounded in time. */
 export function runScript(script: string, args: string[], options: { timeoutMs?: number; cwd?: string } = {}): Promise<CliOutcome> {
+  return runProgram(process.execPath, [script, ...args], options);
+}
+
+/** Runs any program (Node, Bun, Deno, …) with the user's environment, bounded in time. */
+export function runProgram(command: string, args: string[], options: { timeoutMs?: number; cwd?: string } = {}): Promise<CliOutcome> {
   const startedAt = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd ?? projectRoot, env: userEnv() });
+    const child = spawn(command, args, { cwd: options.cwd ?? projectRoot, env: userEnv() });
+    child.on('error', (err) => reject(new Error(`${command} could not start (${err.message})`)));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${script} ${args.join(' ')} did not finish within ${options.timeoutMs ?? 120_000} ms\n${stdout}\n${stderr}`));
+      reject(new Error(`${command} ${args.join(' ')} did not finish within ${options.timeoutMs ?? 120_000} ms\n${stdout}\n${stderr}`));
     }, options.timeoutMs ?? 120_000);
     child.on('close', (code) => {
       clearTimeout(timer);

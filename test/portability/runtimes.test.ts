@@ -1,13 +1,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/paths.js';
 import type { RunResult } from '../../src/run/result.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
-import { userEnv, type CliOutcome } from '../helpers/cli.js';
+import { runProgram, type CliOutcome } from '../helpers/cli.js';
 import { readTopicWithKcat } from '../helpers/kcat.js';
 
 /** Bun and Deno come from npm (devDependencies); each runs the same built CLI as Node does. */
@@ -16,25 +15,8 @@ const runtimes = [
   { name: 'deno', command: join(projectRoot, 'node_modules', '.bin', 'deno'), prefix: ['run', '-A'] },
 ];
 
-function runOn(runtime: (typeof runtimes)[number], args: string[], timeoutMs = 120_000): Promise<CliOutcome> {
-  const startedAt = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(runtime.command, [...runtime.prefix, join(projectRoot, 'bin', 'stampede.js'), ...args], { cwd: projectRoot, env: userEnv() });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${runtime.name} stampede ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('error', (err) => reject(new Error(`${runtime.name} could not start (${err.message}); npm ci installs it`)));
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, elapsedMs: Date.now() - startedAt });
-    });
-  });
-}
+const runOn = (runtime: (typeof runtimes)[number], args: string[], timeoutMs = 120_000): Promise<CliOutcome> =>
+  runProgram(runtime.command, [...runtime.prefix, join(projectRoot, 'bin', 'stampede.js'), ...args], { timeoutMs });
 
 const dir = mkdtempSync(join(tmpdir(), 'stampede-runtimes-'));
 const portability = suite<{ kafka?: TestBroker }>('Bun and Deno');

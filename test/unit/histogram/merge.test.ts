@@ -1,21 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { prng } from '../../helpers/random.js';
 import { countsIndexOf, lowestValueAtIndex } from '../../../src/histogram/buckets.js';
 import { diffSnapshots, mergeSnapshots, newHdrHistogram, summarize, toHdrHistogram, encodeHdr } from '../../../src/histogram/merge.js';
 import * as hdr from 'hdr-histogram-js';
 import { kCountsLength, kHighestTrackableUs, regionBytesFor } from '../../../src/shared/layout.js';
 import { readRegion, RegionWriter } from '../../../src/shared/region.js';
 
-/** Deterministic PRNG so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Latency-like values over the whole range: mostly µs–ms, a long tail to an hour. */
 function latencyUs(random: () => number): number {

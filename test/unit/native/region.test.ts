@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { prng } from '../../helpers/random.js';
 import { toHdrHistogram, summarize } from '../../../src/histogram/merge.js';
 import { loadNative } from '../../../src/native/load.js';
 import * as layout from '../../../src/shared/layout.js';
@@ -8,16 +9,6 @@ import { readRegion, RegionWriter } from '../../../src/shared/region.js';
 const native = loadNative();
 const { kCountsLength, kHighestTrackableUs, kRegionBytes, kRegionSlots, regionBytesFor } = layout;
 
-/** Deterministic PRNG so a failure can be replayed (as in test/unit/histogram/merge.test.ts). */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Region 0 written by the addon, region 1 by the TS RegionWriter, from the same latencies. */
 function recordBoth(latenciesUs: number[]): { native: ReturnType<typeof readRegion>; reference: ReturnType<typeof readRegion> } {
@@ -93,7 +84,7 @@ test('the addon writes only its own region and its own slots', () => {
   assert.ok(all.subarray(0, kRegionSlots).every((slot) => slot === -1), 'region before untouched');
   assert.ok(all.subarray(2 * kRegionSlots).every((slot) => slot === -1), 'region after untouched');
   const snapshot = readRegion(regions, 1);
-  assert.equal(snapshot.counters, { sent: 0, acked: 0, failed: 0, ackedBytes: 0, backpressureWaits: 0, clampedLatencies: 1, done: false });
+  assert.equal(snapshot.counters, { sent: 0, acked: 0, failed: 0, ackedBytes: 0, backpressureWaits: 0, clampedLatencies: 1, sendMicros: 0, done: false });
 });
 
 test('a region view of the wrong size is refused with InvalidArg', () => {

@@ -4,6 +4,7 @@ import { BatchBuilder, unpackBatch } from '../../../src/records/batch.js';
 import { decodeIdentity, encoderFor, toDocument, type RecordFormat } from '../../../src/records/codec.js';
 import { DeviceSimulator, newReading } from '../../../src/records/device.js';
 import { Packr, Unpackr } from 'msgpackr';
+import { readMsgpackIdentity } from '../../../src/records/msgpack-iot.js';
 
 test('devices are walked round-robin with contiguous sequence numbers', () => {
   const simulator = new DeviceSimulator(100, 3, 1);
@@ -90,6 +91,26 @@ test('the in-place MessagePack writer decodes to exactly the document msgpackr w
   const ours = [...unpackBatch(builder.view())][3]!.value;
   assert.is(ours[0], 0x8a);
   assert.is(ours.subarray(1).toString('hex'), Buffer.from(packed).subarray(3).toString('hex'));
+});
+
+test('the identity reader agrees with a full decode, for our maps and for msgpackr\'s', () => {
+  const packr = new Packr({ useRecords: false });
+  const builder = new BatchBuilder();
+  const encoder = encoderFor('iot-msgpack', 0);
+  const reading = newReading();
+  const simulator = new DeviceSimulator(65_530, 20, 3);
+  for (let i = 0; i < 40; i++) {
+    simulator.next(reading, 1_763_000_000_000_000 + i * 977);
+    encoder.append(builder, reading);
+  }
+  for (const record of unpackBatch(builder.view())) {
+    const doc = new Unpackr({ useRecords: false }).unpack(record.value) as Record<string, number>;
+    const expected = { deviceId: doc['sensor_id'], seq: doc['seq'], sentAtUs: doc['sent_at_us'] };
+    assert.equal(readMsgpackIdentity(record.value), expected);
+    assert.equal(readMsgpackIdentity(packr.pack(doc)), expected, 'map16 header from msgpackr');
+  }
+  assert.is(readMsgpackIdentity(packr.pack({ sensor_id: 1 })), null, 'missing fields: the caller decodes fully');
+  assert.is(readMsgpackIdentity(Buffer.from([0x93, 1, 2, 3])), null, 'not a map');
 });
 
 test('a batch is reused after reset', () => {

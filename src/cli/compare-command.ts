@@ -1,0 +1,31 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { readWorkloadFile, resolveWorkload } from '../options/workload.js';
+import { renderCompare } from '../report/compare.js';
+import { runCompare } from '../run/compare.js';
+import { workloadFlagValues } from './run-command.js';
+
+/** `stampede compare`: the micro-vs-end-to-end mode; takes the same workload flags as `run`. */
+export async function compareCommand(argv: Record<string, unknown>): Promise<number> {
+  const workloadFile = typeof argv['workload'] === 'string' ? argv['workload'] : undefined;
+  const workload = resolveWorkload(workloadFile === undefined ? {} : readWorkloadFile(workloadFile), workloadFlagValues(argv), workloadFile);
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const result = await runCompare(workload, {
+      signal: controller.signal,
+      onMode: (mode) => console.log(`── ${mode}`),
+      onNotice: (text) => console.log(`note: ${text}`),
+    });
+    console.log(`\n${renderCompare(result)}`);
+    const out = workload.out ?? join('results', `compare-${result.startedAt.replace(/[:.]/g, '-')}.json`);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(`\nresult: ${out}`);
+    const statuses = Object.values(result.modes).map((mode) => mode.status);
+    return statuses.every((status) => status === 'ok') ? 0 : 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

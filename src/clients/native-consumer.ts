@@ -1,0 +1,172 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { StampedeError } from '../errors.js';
+import { loadNative, type NativeConsumer } from '../native/load.js';
+
+/**
+ * Packed layout of a consumed batch (native/src/consumed.rs), per record, little-endian:
+ * `u32 keyLength | u32 valueLength | i32 partition | u32 reserved (0) | f64 offset |
+ * f64 receivedAtUs | key bytes | value bytes`. receivedAtUs is the wall clock (µs since the Unix
+ * epoch) when the addon took the record from librdkafka; a null key or value is 0 bytes.
+ */
+export const kConsumedHeaderBytes = 32;
+
+/** Records taken by one poll, packed. */
+export interface ConsumedBatch {
+  count: number;
+  packed: Buffer;
+}
+
+/** One record of a packed batch; key and value are views into it. */
+export interface ConsumedRecord {
+  key: Buffer;
+  value: Buffer;
+  partition: number;
+  offset: number;
+  receivedAtUs: number;
+}
+
+/** Slice of one assignment wait: short, so a wait gives the event loop a turn several times a second. */
+const kAssignmentPollMs = 100;
+/** Records one poll of an assignment wait may take; they are kept for the next polls. */
+const kAssignmentPollRecords = 10_000;
+
+/**
+ * A Kafka group consumer over the native addon, for end-to-end latency and loss checks. Usable in
+ * any worker thread (and on Bun/Deno): polled from the thread that owns it, one native call and one
+ * packed Buffer per poll, no JS object per record unless `unpackConsumed` is walked.
+ */
+export class NativeConsumerClient {
+  private readonly consumer: NativeConsumer;
+  /** Records received while waiting for the assignment, handed out by the next polls. */
+  private pending: Buffer | null = null;
+
+  /**
+   * `config`: librdkafka consumer properties; `bootstrap.servers` and `group.id` are required,
+   * `auto.offset.reset=earliest` is what a loss check wants. Subscribes to `topic` at once.
+   * Throws StampedeError E_CLIENT naming a rejected property.
+   */
+  constructor(
+    private readonly config: Record<string, string>,
+    readonly topic: string,
+  ) {
+    const { NativeConsumer } = loadNative();
+    try {
+      this.consumer = new NativeConsumer(config, [topic]);
+    } catch (err) {
+      // "consumer property fetch.wait.max.mss=5 rejected: No such configuration property: …"
+      throw new StampedeError('E_CLIENT', (err as Error).message, { cause: err });
+    }
+  }
+
+  /**
+   * Polls until the group has assigned this member at least one partition; returns them, sorted.
+   * Joining happens inside polls, so this must run before anything else polls. Records that
+   * arrive while waiting (the topic already had some, or producers had started) are not dropped:
+   * the next `poll` calls return them first. Throws StampedeError E_CLIENT on timeout, naming the
+   * group and topic (and librdkafka's last error).
+   */
+  async waitForAssignment(timeoutMs: number): Promise<number[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const remaining = deadline - Date.now();
+      const packed = this.consumer.poll(kAssignmentPollRecords, Math.max(0, Math.min(kAssignmentPollMs, remaining)));
+      if (packed) this.pending = this.pending ? Buffer.concat([this.pending, packed]) : packed;
+      const partitions = this.consumer.assignment();
+      if (partitions.length > 0) return partitions;
+      if (Date.now() >= deadline) {
+        const lastError = this.consumer.lastError;
+        throw new StampedeError(
+          'E_CLIENT',
+          `consumer group ${this.config['group.id']} assigned no partition of topic ${this.topic} to this member within ${timeoutMs} ms ` +
+            `(topic missing, broker unreachable, or more members than partitions)${lastError ? `; last error: ${lastError}` : ''}`,
+          { exitCode: 1 },
+        );
+      }
+      await yieldToLoop();
+    }
+  }
+
+  /**
+   * Up to maxRecords (≥ 1) records: waits up to timeoutMs for a first one, then takes what is
+   * immediately available. null when none arrived. Blocks the calling thread for up to timeoutMs.
+   */
+  poll(maxRecords: number, timeoutMs: number): ConsumedBatch | null {
+    if (this.pending) {
+      const { head, rest } = splitConsumed(this.pending, maxRecords);
+      this.pending = rest;
+      return head;
+    }
+    const packed = this.consumer.poll(maxRecords, timeoutMs);
+    return packed ? { count: countConsumed(packed), packed } : null;
+  }
+
+  /** Partitions assigned to this member now (they can change at a rebalance). */
+  assignment(): number[] {
+    return this.consumer.assignment();
+  }
+
+  /** partition → watermarks of every partition of the topic: read until each position reaches `high`. */
+  endOffsets(timeoutMs: number): Map<number, { low: number; high: number }> {
+    const offsets = new Map<number, { low: number; high: number }>();
+    for (const { topic, partition, low, high } of this.consumer.endOffsets(timeoutMs)) {
+      if (topic === this.topic) offsets.set(partition, { low, high });
+    }
+    return offsets;
+  }
+
+  get lastError(): string | null {
+    return this.consumer.lastError;
+  }
+
+  /** Leaves the group and ends every thread of the consumer; idempotent. Pending records are dropped. */
+  close(): void {
+    this.pending = null;
+    this.consumer.close();
+  }
+}
+
+/** Records in a packed batch (walks the headers). */
+export function countConsumed(packed: Buffer): number {
+  let count = 0;
+  for (let at = 0; at < packed.length; count++) at = recordEnd(packed, at);
+  return count;
+}
+
+/**
+ * The first `maxRecords` records of a packed batch as a batch of their own (a view), and the rest
+ * (a view, or null when none is left).
+ */
+export function splitConsumed(packed: Buffer, maxRecords: number): { head: ConsumedBatch; rest: Buffer | null } {
+  let at = 0;
+  let count = 0;
+  while (at < packed.length && count < maxRecords) {
+    at = recordEnd(packed, at);
+    count++;
+  }
+  return { head: { count, packed: packed.subarray(0, at) }, rest: at < packed.length ? packed.subarray(at) : null };
+}
+
+/** Walks a packed batch; key and value are views into it, nothing is copied. */
+export function* unpackConsumed(packed: Buffer): Generator<ConsumedRecord> {
+  let at = 0;
+  while (at < packed.length) {
+    const end = recordEnd(packed, at);
+    const keyStart = at + kConsumedHeaderBytes;
+    const valueStart = keyStart + packed.readUInt32LE(at);
+    yield {
+      key: packed.subarray(keyStart, valueStart),
+      value: packed.subarray(valueStart, end),
+      partition: packed.readInt32LE(at + 8),
+      offset: packed.readDoubleLE(at + 16),
+      receivedAtUs: packed.readDoubleLE(at + 24),
+    };
+    at = end;
+  }
+}
+
+function recordEnd(packed: Buffer, at: number): number {
+  if (packed.length - at < kConsumedHeaderBytes) throw new Error(`packed consumed batch is truncated: ${packed.length - at} bytes left at byte ${at}, less than a header`);
+  const end = at + kConsumedHeaderBytes + packed.readUInt32LE(at) + packed.readUInt32LE(at + 4);
+  if (end > packed.length) throw new Error(`packed consumed batch is truncated: the record at byte ${at} ends at ${end}, past ${packed.length}`);
+  return end;
+}

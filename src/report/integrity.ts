@@ -1,0 +1,31 @@
+import type { RunResult } from '../run/result.js';
+import { formatCount } from './fmt.js';
+
+/** The loss/duplicate verdict and partition balance, for `run --e2e` and `verify` alike. */
+export function renderIntegrityLines(
+  integrity: { uniqueRecords: number; lost: number; duplicates: number; outOfOrder: number; devices: number; devicesWithGaps: number; decodeErrors: number; examples: { deviceId: number; missingSeq: number }[] },
+  partitions: { perPartition: number[]; balancePct: number } | null,
+): string[] {
+  const clean = integrity.lost === 0 && integrity.duplicates === 0 && integrity.decodeErrors === 0;
+  const lines = [
+    `${clean ? '✓' : '✗'} integrity: ${formatCount(integrity.uniqueRecords)} distinct records from ${formatCount(integrity.devices)} devices; ` +
+      `lost ${formatCount(integrity.lost)}, duplicates ${formatCount(integrity.duplicates)}, out of order ${formatCount(integrity.outOfOrder)}` +
+      (integrity.decodeErrors > 0 ? `, undecodable ${formatCount(integrity.decodeErrors)}` : ''),
+  ];
+  if (integrity.lost > 0) {
+    const examples = integrity.examples.map((example) => `device ${example.deviceId} seq ${example.missingSeq}`).join(', ');
+    lines.push(`  ${formatCount(integrity.devicesWithGaps)} devices have gaps; first missing: ${examples}`);
+  }
+  if (partitions) {
+    lines.push(`partitions: ${partitions.perPartition.map(formatCount).join(' / ')} records; balance ${partitions.balancePct.toFixed(1)} % (100 % = even)`);
+  }
+  return lines;
+}
+
+export function renderIntegrity(result: RunResult): string[] {
+  if (!result.integrity) return [];
+  const lines = renderIntegrityLines(result.integrity, result.partitions);
+  lines.push(`consumers: ${result.integrity.consumers} in group ${result.integrity.groupId}; end-to-end latency is receive − send time on one host's clock`);
+  if (result.integrity.skippedOlder > 0) lines.push(`note: ${formatCount(result.integrity.skippedOlder)} records older than this run were read past (a fresh topic avoids that)`);
+  return lines;
+}

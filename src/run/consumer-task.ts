@@ -1,0 +1,28 @@
+import type { DeviceSequences } from '../verify/sequence-tracker.js';
+import type { FormatChoice } from '../verify/sink.js';
+
+/** One end-to-end consumer thread's job (structured-clone friendly). */
+export interface ConsumerTask {
+  index: number;
+  topic: string;
+  groupId: string;
+  /** librdkafka consumer properties, bootstrap.servers included */
+  librdkafka: Record<string, string>;
+  format: FormatChoice;
+  /** e2e latency histograms and consumed counts, one region per consumer (same layout as producers') */
+  regions: SharedArrayBuffer;
+  /** Int32 slots, see kConsumer* in shared/layout.ts */
+  control: SharedArrayBuffer;
+}
+
+export type ConsumerTaskResult =
+  | {
+      ok: true;
+      trackerDeviceIds: Float64Array;
+      trackerStates: DeviceSequences[];
+      partitionCounts: [number, number][];
+      decodeErrors: number;
+      firstDecodeError: string | null;
+      skippedOlder: number;
+    }
+  | { ok: false; code: string; message: string; exitCode: number };

@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Piscina } from 'piscina';
+import { StampedeError } from '../errors.js';
+import { encodeHdr, summarize, toHdrHistogram, type LatencySummary } from '../histogram/merge.js';
+import { consumerWorkerFile } from '../paths.js';
+import type { Shard } from '../plan/shard.js';
+import type { RecordFormat } from '../records/codec.js';
+import { kConsumerAssignedBase, kConsumerControlSlots, kConsumerReadyBase, kConsumerStopSlot, regionBytesFor } from '../shared/layout.js';
+import type { RegionSnapshot } from '../shared/region.js';
+import { SequenceTracker, type IntegritySummary } from '../verify/sequence-tracker.js';
+import { partitionBalance } from '../verify/sink.js';
+import type { ConsumerTask, ConsumerTaskResult } from './consumer-task.js';
+import { readAllRegions } from './snapshots.js';
+
+const kJoinTimeoutMs = 45_000;
+
+export interface EndToEndReport {
+  endToEnd: LatencySummary & { unit: 'us'; hdr: string };
+  integrity: IntegritySummary & { consumed: number; decodeErrors: number; skippedOlder: number };
+  partitions: { perPartition: number[]; balancePct: number };
+  consumers: number;
+  groupId: string;
+}
+
+/**
+ * The consumer side of `--e2e`: one consumer group of native consumers in worker threads, joined
+ * before any producer sends, reading the run's records until they are all in or the drain ends.
+ */
+export class EndToEndConsumers {
+  private constructor(
+    private readonly pool: Piscina,
+    private readonly results: Promise<ConsumerTaskResult>[],
+    readonly regions: SharedArrayBuffer,
+    private readonly control: Int32Array,
+    readonly consumers: number,
+    readonly groupId: string,
+  ) {}
+
+  static async start(options: { topic: string; partitions: number; consumers: number; format: RecordFormat; librdkafka: Record<string, string> }): Promise<EndToEndConsumers> {
+    const { consumers } = options;
+    const groupId = `stampede-e2e-${randomBytes(6).toString('hex')}`;
+    const regions = new SharedArrayBuffer(regionBytesFor(consumers));
+    const controlBuffer = new SharedArrayBuffer(kConsumerControlSlots * Int32Array.BYTES_PER_ELEMENT);
+    const control = new Int32Array(controlBuffer);
+    const pool = new Piscina({ filename: consumerWorkerFile, minThreads: consumers, maxThreads: consumers, concurrentTasksPerWorker: 1, idleTimeout: 60_000 });
+    let finished = 0;
+    const results = Array.from({ length: consumers }, (_, index) => {
+      // A short heartbeat: with the default 3 s a member learns of a rebalance 3 s late.
+      const librdkafka = { 'heartbeat.interval.ms': '300', ...options.librdkafka };
+      const task: ConsumerTask = { index, topic: options.topic, groupId, librdkafka, format: options.format, regions, control: controlBuffer };
+      const result = pool.run(task) as Promise<ConsumerTaskResult>;
+      void result.then(() => finished++);
+      return result;
+    });
+    const e2e = new EndToEndConsumers(pool, results, regions, control, consumers, groupId);
+    // Ready: every member joined and noted its start offsets, and the group covers every partition.
+    const deadline = Date.now() + kJoinTimeoutMs;
+    for (;;) {
+      let ready = 0;
+      let assigned = 0;
+      for (let i = 0; i < consumers; i++) {
+        ready += Atomics.load(control, kConsumerReadyBase + i);
+        assigned += Atomics.load(control, kConsumerAssignedBase + i);
+      }
+      if (ready === consumers && assigned === options.partitions) return e2e;
+      if (finished > 0 || Date.now() > deadline) {
+        const outcomes = await e2e.stop();
+        const failure = outcomes.find((outcome) => !outcome.ok);
+        if (failure && !failure.ok) throw new StampedeError(failure.code as 'E_CLIENT', failure.message, { exitCode: failure.exitCode });
+        throw new StampedeError('E_KAFKA', `consumer group ${groupId} did not cover the ${options.partitions} partitions of ${options.topic} within ${kJoinTimeoutMs / 1000} s (${ready} of ${consumers} consumers ready, ${assigned} partitions assigned)`, { exitCode: 1 });
+      }
+      await sleep(20);
+    }
+  }
+
+  snapshot(): RegionSnapshot {
+    return readAllRegions(this.regions, this.consumers);
+  }
+
+  /** Waits until `expected` records are consumed or the drain time passes, then stops the consumers. */
+  async drain(expected: number, drainMs: number): Promise<ConsumerTaskResult[]> {
+    const deadline = Date.now() + drainMs;
+    while (this.snapshot().counters.acked < expected && Date.now() < deadline) await sleep(20);
+    return this.stop();
+  }
+
+  private async stop(): Promise<ConsumerTaskResult[]> {
+    Atomics.store(this.control, kConsumerStopSlot, 1);
+    try {
+      return await Promise.all(this.results);
+    } finally {
+      await this.pool.destroy();
+    }
+  }
+
+  /** Merges what every consumer saw and checks it against what the producers sent. */
+  report(outcomes: ConsumerTaskResult[], partitions: number, plan: Shard[], sentPerShard: number[]): EndToEndReport {
+    const tracker = new SequenceTracker();
+    const partitionCounts = new Map<number, number>();
+    let decodeErrors = 0;
+    let skippedOlder = 0;
+    for (const outcome of outcomes) {
+      if (!outcome.ok) continue;
+      tracker.merge(SequenceTracker.import({ deviceIds: outcome.trackerDeviceIds, states: outcome.trackerStates }));
+      for (const [partition, count] of outcome.partitionCounts) partitionCounts.set(partition, (partitionCounts.get(partition) ?? 0) + count);
+      decodeErrors += outcome.decodeErrors;
+      skippedOlder += outcome.skippedOlder;
+    }
+    const consumed = this.snapshot();
+    const histogram = toHdrHistogram(consumed.counts);
+    return {
+      endToEnd: { ...summarize(histogram), unit: 'us', hdr: encodeHdr(histogram) },
+      integrity: { ...tracker.summarize(expectedRecords(plan, sentPerShard)), consumed: consumed.counters.acked, decodeErrors, skippedOlder },
+      partitions: partitionBalance(partitionCounts, partitions),
+      consumers: this.consumers,
+      groupId: this.groupId,
+    };
+  }
+}
+
+/** Device d of a shard sent floor(sent / devices) records, plus one if its offset is below the remainder (round-robin from offset 0). */
+export function expectedRecords(plan: Shard[], sentPerShard: number[]): { devices: Iterable<number>; recordsPerDevice: (deviceId: number) => number } {
+  const shardOf = (deviceId: number): number => {
+    for (let i = plan.length - 1; i >= 0; i--) if (deviceId >= plan[i]!.firstDevice) return i;
+    return 0;
+  };
+  return {
+    devices: (function* () {
+      for (const shard of plan) for (let d = 0; d < shard.deviceCount; d++) yield shard.firstDevice + d;
+    })(),
+    recordsPerDevice: (deviceId: number) => {
+      const index = shardOf(deviceId);
+      const shard = plan[index]!;
+      const sent = sentPerShard[index] ?? 0;
+      const offset = deviceId - shard.firstDevice;
+      return Math.floor(sent / shard.deviceCount) + (offset < sent % shard.deviceCount ? 1 : 0);
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CompareResult } from '../../src/run/compare.js';
+import type { RunResult } from '../../src/run/result.js';
+import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { runCli } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'stampede-e2e-'));
+const e2e = suite<{ kafka?: TestBroker }>('end to end on a real broker');
+
+e2e.before(async (context) => {
+  context.kafka = await startTestBroker();
+});
+
+e2e.after(async (context) => {
+  await context.kafka?.stop();
+});
+
+e2e('--e2e: every acked record is consumed once, and end-to-end latency is not below produce→ack', async ({ kafka }) => {
+  const out = join(dir, 'e2e.json');
+  const outcome = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', 'e2e-run', '--partitions', '4', '--workers', '2', '--consumers', '2', '--devices', '2000', '--records', '80000', '--e2e', '--out', out], {
+    timeoutMs: 180_000,
+  });
+  assert.is(outcome.code, 0, `${outcome.stdout}\n${outcome.stderr}`);
+  const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+  assert.is(result.totals.acked, 80_000);
+  const endToEnd = result.latency.endToEnd!;
+  assert.is(endToEnd.count, result.totals.acked, 'e2e count = acked');
+  assert.ok(endToEnd.p50 >= result.latency.produceAck.p50, `e2e p50 ${endToEnd.p50} µs ≥ produce→ack p50 ${result.latency.produceAck.p50} µs`);
+  assert.ok(endToEnd.p99 >= result.latency.produceAck.p99, `e2e p99 ${endToEnd.p99} µs ≥ produce→ack p99 ${result.latency.produceAck.p99} µs`);
+  const integrity = result.integrity!;
+  assert.is(integrity.lost, 0);
+  assert.is(integrity.duplicates, 0);
+  assert.is(integrity.uniqueRecords, 80_000);
+  assert.is(integrity.devices, 2000);
+  assert.is(integrity.consumers, 2);
+  assert.is(result.partitions!.perPartition.length, 4);
+  assert.is(result.partitions!.perPartition.reduce((sum, count) => sum + count, 0), 80_000);
+  assert.ok(result.partitions!.balancePct > 50 && result.partitions!.balancePct <= 100);
+  assert.ok(result.intervals.some((row) => row.lagRecords !== undefined), 'lag per interval');
+  assert.match(outcome.stdout, /✓ integrity: 80,000 distinct records from 2,000 devices; lost 0, duplicates 0/);
+});
+
+e2e('verify passes a clean topic, then catches a duplicate and a gap written by a plain producer', async ({ kafka }) => {
+  const topic = 'verify-me';
+  const produced = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', topic, '--partitions', '3', '--devices', '50', '--records', '1000', '--format', 'iot-json', '--out', join(dir, 'v.json')]);
+  assert.is(produced.code, 0, produced.stderr);
+  const clean = await runCli(['verify', '--brokers', kafka!.bootstrap, '--topic', topic]);
+  assert.is(clean.code, 0, clean.stdout + clean.stderr);
+  assert.match(clean.stdout, /✓ integrity: 1,000 distinct records from 50 devices; lost 0, duplicates 0/);
+
+  // Device 5's seq 3 once more (a duplicate), and device 6 jumping from seq 19 to 25 (5 lost).
+  const record = (device: number, seq: number): string =>
+    `${device}|${JSON.stringify({ sensor_id: device, sensor_type: 'temperature', temperature: 20, humidity: 40, pressure: 1000, battery_level: 99, status: 'OK', timestamp: 1, seq, sent_at_us: 1_000_000 })}`;
+  const kcat = spawnSync('kcat', ['-P', '-b', kafka!.bootstrap, '-t', topic, '-K', '|'], { input: `${record(5, 3)}\n${record(6, 25)}\n`, encoding: 'utf8', timeout: 30_000 });
+  assert.is(kcat.status, 0, kcat.stderr);
+
+  const out = join(dir, 'verify.json');
+  const dirty = await runCli(['verify', '--brokers', kafka!.bootstrap, '--topic', topic, '--out', out]);
+  assert.is(dirty.code, 1, dirty.stdout);
+  const verdict = JSON.parse(readFileSync(out, 'utf8')) as { complete: boolean; integrity: { lost: number; duplicates: number; examples: { deviceId: number; missingSeq: number }[] } };
+  assert.ok(verdict.complete);
+  assert.is(verdict.integrity.duplicates, 1);
+  assert.is(verdict.integrity.lost, 5);
+  assert.equal(verdict.integrity.examples, [{ deviceId: 6, missingSeq: 20 }]);
+  assert.match(dirty.stdout, /✗ integrity: .* lost 5, duplicates 1/);
+});
+
+e2e('a stalled sender at a fixed rate shows the stall in corrected latency and in publish delay', async () => {
+  const out = join(dir, 'stall.json');
+  const outcome = await runCli(['run', '--client', 'null', '--rate', '10000', '--duration', '3s', '--stall', '600ms@1s', '--out', out]);
+  assert.is(outcome.code, 3, 'a run whose generator fell behind exits 3');
+  const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+  assert.is(result.latency.produceAck.measuredFrom, 'intended-send');
+  assert.ok(result.latency.produceAck.max >= 400_000, `corrected max ${result.latency.produceAck.max} µs shows the 600 ms stall`);
+  assert.ok(result.latency.produceAck.p99 >= 100_000, `corrected p99 ${result.latency.produceAck.p99} µs`);
+  assert.ok(result.latency.publishDelay!.max >= 400_000, `publish delay max ${result.latency.publishDelay!.max} µs`);
+  assert.is(result.validity.valid, false);
+  assert.match(outcome.stdout, /NOT VALID: the generator fell behind/);
+  assert.ok(Math.abs(result.totals.sent - 30_000) <= 1000, `the schedule was kept up after the stall: ${result.totals.sent} sent`);
+});
+
+e2e('compare runs micro, broker and end-to-end, prints them side by side and stores all three', async ({ kafka }) => {
+  const out = join(dir, 'compare.json');
+  const outcome = await runCli(['compare', '--brokers', kafka!.bootstrap, '--topic', 'cmp', '--devices', '1000', '--duration', '2s', '--out', out], { timeoutMs: 180_000 });
+  assert.is(outcome.code, 0, outcome.stdout + outcome.stderr);
+  for (const label of ['(a) micro: null sink', '(b) broker: native', '(c) end to end', 'client enqueue', 'broker ack', 'consume']) assert.match(outcome.stdout, label);
+  const result = JSON.parse(readFileSync(out, 'utf8')) as CompareResult;
+  assert.is(result.kind, 'compare');
+  assert.is(result.modes.micro.workload.client, 'null');
+  assert.is(result.modes.broker.workload.client, 'native');
+  assert.ok(result.modes.endToEnd.latency.endToEnd!.count > 0);
+  assert.is(result.modes.endToEnd.integrity!.lost, 0);
+  assert.is(result.breakdown.length, 5);
+  assert.ok(result.modes.micro.totals.recordsPerSec > result.modes.broker.totals.recordsPerSec, 'the micro number is the optimistic one');
+});
+
+e2e.run();

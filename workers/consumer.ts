@@ -1,0 +1,52 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { NativeConsumerClient } from '../src/clients/native-consumer.js';
+import { StampedeError } from '../src/errors.js';
+import type { ConsumerTask, ConsumerTaskResult } from '../src/run/consumer-task.js';
+import { kConsumerAssignedBase, kConsumerReadyBase, kConsumerStopSlot } from '../src/shared/layout.js';
+import { RegionWriter } from '../src/shared/region.js';
+import { ConsumedRecordSink } from '../src/verify/sink.js';
+
+const kJoinTimeoutMs = 30_000;
+const kPollRecords = 10_000;
+const kPollTimeoutMs = 50;
+
+/** Piscina task: one member of the run's consumer group, until the coordinator says stop. */
+export default async function consumeForRun(task: ConsumerTask): Promise<ConsumerTaskResult> {
+  const control = new Int32Array(task.control);
+  const region = new RegionWriter(task.regions, task.index);
+  let client: NativeConsumerClient | undefined;
+  try {
+    client = new NativeConsumerClient(
+      // earliest + the start watermarks below: every record of the run is read, none from before it.
+      { 'auto.offset.reset': 'earliest', 'enable.auto.commit': 'false', ...task.librdkafka, 'group.id': task.groupId },
+      task.topic,
+    );
+    await client.waitForAssignment(kJoinTimeoutMs);
+    // Producers start only after every consumer is ready, so these are the run's first offsets.
+    const startOffsets = new Map([...client.endOffsets(kJoinTimeoutMs)].map(([partition, { high }]) => [partition, high]));
+    const sink = new ConsumedRecordSink(task.format, startOffsets, region);
+    Atomics.store(control, kConsumerReadyBase + task.index, 1);
+    while (Atomics.load(control, kConsumerStopSlot) === 0) {
+      Atomics.store(control, kConsumerAssignedBase + task.index, client.assignment().length);
+      const batch = client.poll(kPollRecords, kPollTimeoutMs);
+      if (batch) sink.absorb(batch);
+      else await yieldToLoop();
+    }
+    const exported = sink.tracker.export();
+    return {
+      ok: true,
+      trackerDeviceIds: exported.deviceIds,
+      trackerStates: exported.states,
+      partitionCounts: [...sink.partitionCounts],
+      decodeErrors: sink.decodeErrors,
+      firstDecodeError: sink.firstDecodeError ?? null,
+      skippedOlder: sink.skippedOlder,
+    };
+  } catch (err) {
+    const error = err instanceof StampedeError ? err : new StampedeError('E_WORKER', (err as Error)?.message ?? String(err), { exitCode: 1 });
+    return { ok: false, code: error.code, message: `consumer ${task.index}: ${error.message}`, exitCode: error.exitCode };
+  } finally {
+    client?.close();
+    region.markDone();
+  }
+}
