@@ -7,13 +7,13 @@ STAMPEDE := node bin/stampede.js
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
 
-install: ## Install npm packages, kcat, and resolve Kafka from Maven Central
+install: ## Install npm packages (node-rdkafka, Bun, Deno), kcat, Kafka from Maven Central; check the Rust toolchain
 	bash scripts/install.sh
 
-build: install ## Compile TypeScript into dist/
+build: install ## Build the native client (Rust, librdkafka) and compile TypeScript into dist/
 	npm run build
 
-test: build ## Run the test suite (unit + integration on a real broker it starts itself)
+test: build ## Unit, CLI, integration (real brokers it starts itself) and Bun/Deno suites
 	npm run test:only
 
 bench: build broker-up ## Start the local broker and run the default workload (configs/workloads/default.yaml)
