@@ -137,6 +137,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   let previousAtMs = startedAtMs;
   const intervals: IntervalRow[] = [];
 
+  let producersDone = false;
   const tick = (): void => {
     const nowMs = performance.now();
     const current = readAllRegions(regions, workers);
@@ -144,7 +145,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
       baseline = current;
       measuredFromMs = nowMs;
     }
-    const stopping = Atomics.load(controlSlots, kStopFlagSlot) === 1;
+    const stopping = Atomics.load(controlSlots, kStopFlagSlot) === 1 || producersDone;
     const phase: RunPhase = stopping ? 'drain' : baseline === undefined ? 'warmup' : 'measure';
     const row = intervalRow(diffSnapshots(current, previous), current, nowMs - previousAtMs, nowMs - startedAtMs, phase);
     if (e2e && previousConsumed) {
@@ -168,19 +169,28 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
 
   let outcomes: ProducerTaskResult[];
   let consumerOutcomes: ConsumerTaskResult[] = [];
+  let poolDestroyed = false;
+  const destroyPool = async (): Promise<void> => {
+    if (pool && !poolDestroyed) await pool.destroy();
+    poolDestroyed = true;
+  };
+  // The producers' window ends with their last ack, not after the consumers' drain.
+  let finishedAtMs: number;
+  let final: RegionSnapshot;
   try {
     outcomes = await Promise.all(results);
-    await pool?.destroy();
+    producersDone = true;
+    finishedAtMs = performance.now();
+    final = readAllRegions(regions, workers);
+    await destroyPool();
     // Consumers catch up on the last acked records (ticks go on, as drain rows), then stop.
-    if (e2e) consumerOutcomes = await e2e.drain(readAllRegions(regions, workers).counters.acked, workload.drainMs);
+    if (e2e) consumerOutcomes = await e2e.drain(final.counters.acked, workload.drainMs);
   } finally {
     clearInterval(timer);
     clearTimeout(stopTimer);
     hooks.signal?.removeEventListener('abort', onAbort);
-    await pool?.destroy();
+    await destroyPool();
   }
-  const finishedAtMs = performance.now();
-  const final = readAllRegions(regions, workers);
   const endToEnd = e2e ? e2e.report(consumerOutcomes, topic!.partitions, plan, plan.map((shard) => readRegion(regions, shard.index).counters.sent)) : null;
   consumerOutcomes.forEach((outcome, consumer) => {
     if (!outcome.ok) failures.push({ worker: consumer, code: outcome.code, message: outcome.message, exitCode: outcome.exitCode });

@@ -50,7 +50,8 @@ test('a timed run stops on time, reports a row per interval and keeps sent = ack
 
 test('a fixed --rate is held', async () => {
   const out = join(dir, 'rate.json');
-  const outcome = await runCli(['run', '--client', 'null', '--workers', '2', '--rate', '20000', '--duration', '2s', '--out', out], { timeoutMs: 60_000 });
+  // The rate is the point here; whether a busy CI host keeps publish delay under 10 ms is not.
+  const outcome = await runCli(['run', '--client', 'null', '--workers', '2', '--rate', '20000', '--duration', '2s', '--max-publish-delay', '1s', '--out', out], { timeoutMs: 60_000 });
   assert.is(outcome.code, 0, outcome.stderr);
   const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
   const ratio = result.totals.recordsPerSec / 20_000;
