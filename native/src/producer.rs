@@ -120,9 +120,23 @@ impl NativeProducer {
             let stop = Arc::clone(&stop);
             std::thread::Builder::new().name("stampede-dr-poll".to_owned()).spawn(move || {
                 // The only thread that serves delivery reports while the producer runs, so the
-                // region's native slots have one writer.
-                while !stop.load(Ordering::Acquire) {
-                    producer.poll(POLL_SLICE);
+                // region's native slots have one writer. It polls the main queue itself so that one
+                // delivery-report event (one broker response) costs one clock read (see serve_event).
+                let reporter = producer.context();
+                let rk = producer.client().native_ptr();
+                // SAFETY: the queue handle is taken and released on this thread, while `producer`
+                // (moved in here) keeps the client alive; every event polled is destroyed.
+                unsafe {
+                    let queue = rdkafka::bindings::rd_kafka_queue_get_main(rk);
+                    while !stop.load(Ordering::Acquire) {
+                        let event = rdkafka::bindings::rd_kafka_queue_poll(queue, POLL_SLICE.as_millis() as i32);
+                        if event.is_null() {
+                            continue;
+                        }
+                        reporter.serve_event(event);
+                        rdkafka::bindings::rd_kafka_event_destroy(event);
+                    }
+                    rdkafka::bindings::rd_kafka_queue_destroy(queue);
                 }
             })
         };

@@ -58,19 +58,32 @@ impl Region {
     /// Records one latency; values past an hour are clamped to it and counted in the clamped slot.
     #[inline]
     pub fn record_latency_us(&self, latency_us: f64) {
+        self.record_latencies_us(latency_us, 1.0);
+    }
+
+    /// Records `count` latencies of the same value (records acknowledged together that were
+    /// enqueued together): one histogram write for all of them.
+    #[inline]
+    pub fn record_latencies_us(&self, latency_us: f64, count: f64) {
         let (value_us, clamped) = clamp_us(latency_us);
         if clamped {
-            self.add(CLAMPED_SLOT, 1.0, Ordering::Relaxed);
+            self.add(CLAMPED_SLOT, count, Ordering::Relaxed);
         }
-        self.add(COUNTS_SLOT + counts_index_of(value_us), 1.0, Ordering::Relaxed);
+        self.add(COUNTS_SLOT + counts_index_of(value_us), count, Ordering::Relaxed);
     }
 
     /// Counts one acknowledged record of `bytes` key + value bytes. Call after recording its
     /// latency: the counter is stored last (Release), so a reader never sees more acks than latencies.
     #[inline]
     pub fn add_acked(&self, bytes: f64) {
+        self.add_acked_records(1.0, bytes);
+    }
+
+    /// Counts `records` acknowledged records of `bytes` key + value bytes in all; same ordering rule.
+    #[inline]
+    pub fn add_acked_records(&self, records: f64, bytes: f64) {
         self.add(ACKED_BYTES_SLOT, bytes, Ordering::Relaxed);
-        self.add(ACKED_SLOT, 1.0, Ordering::Release);
+        self.add(ACKED_SLOT, records, Ordering::Release);
     }
 
     /// Counts failed records. The failed slot has two native writers (the poll thread for failed
