@@ -26,8 +26,9 @@ async function main(): Promise<void> {
     .option('client', { type: 'string', default: 'native', describe: 'stampede client to sweep' })
     .option('workers', { type: 'string', default: '1,2', describe: 'Worker counts to sweep' })
     .option('seconds', { type: 'string', default: '8', describe: 'Measured seconds per sweep point' })
-    .option('peer-seconds', { type: 'string', default: '15', describe: 'Seconds each peer runs for (record counts are sized from the best rate)' })
+    .option('peer-seconds', { type: 'string', default: '10', describe: 'Seconds each peer runs for (record counts are sized from the best rate)' })
     .option('partitions', { type: 'string', default: '6', describe: 'Partitions of every benchmark topic' })
+    .option('rounds', { type: 'string', default: '3', describe: 'Interleaved rounds of the peers; each tool reports its median run' })
     .option('quick', { type: 'boolean', default: false, describe: 'One sweep point per worker count (CI-sized)' })
     .option('out', { type: 'string', describe: 'JSON path (default results/bench-max-<time>.json)' })
     .strict()
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   const seconds = parseInteger('--seconds', argv.seconds, 2, 3600);
   const peerSeconds = parseInteger('--peer-seconds', argv['peer-seconds'], 2, 3600);
   const partitions = parseInteger('--partitions', argv.partitions, 1, 10_000);
+  const rounds = parseInteger('--rounds', argv.rounds, 1, 20);
   const workerCounts = argv.workers.split(',').map((value) => parseInteger('--workers', value, 1, 256));
 
   let bootstrap = argv.brokers;
@@ -90,42 +92,52 @@ async function main(): Promise<void> {
 
   const peerRecords = Math.max(100_000, Math.round(best.recordsPerSec * peerSeconds));
   const workDir = mkdtempSync(join(tmpdir(), 'bench-max-'));
-  const peers: ToolResult[] = [];
-  const confirm = await runStampede(settings, { ...best.run, topic: await newTopic('stampede'), durationSec: peerSeconds });
-  delete confirm.result;
-  await dropTopics();
-  peers.push(confirm);
-  console.log(`  ${confirm.tool}: ${Math.round(confirm.recordsPerSec).toLocaleString('en-US')} rec/s`);
-  for (const [name, run] of [
+  // The peers, stampede's best point and its --latency off twin run in interleaved rounds: on a
+  // shared machine one run can be off by 2×, so each tool's row is its median run.
+  const failed = (name: string, err: Error): ToolResult => ({ tool: name, recordsPerSec: 0, mbPerSec: 0, p50Ms: null, p99Ms: null, records: 0, wallMs: 0, cpu: { toolCores: 0, brokerCores: null, machineBusyCores: 0, machineCores: 0 }, command: name, error: err.message });
+  const withoutResult = async (run: Promise<ToolResult & { result?: unknown }>): Promise<ToolResult> => {
+    const row = await run;
+    delete row.result;
+    return row;
+  };
+  const contenders: [string, () => Promise<ToolResult>][] = [
+    ['stampede', async () => withoutResult(runStampede(settings, { ...best.run, topic: await newTopic('stampede'), durationSec: peerSeconds }))],
     ['rdkafka_performance', async () => runRdkafkaPerformance(settings, await newTopic('rdkafka-performance'), peerRecords, workDir, false)],
     ['rdkafka_performance -l', async () => runRdkafkaPerformance(settings, await newTopic('rdkafka-performance-l'), peerRecords, workDir, true)],
     ['ProducerPerformance', async () => runProducerPerformance(settings, await newTopic('producer-performance'), peerRecords)],
     [
-      'node-rdkafka',
+      'latency off',
       async () => {
-        const row = await runStampede(settings, { client: 'node-rdkafka', workers: 1, topic: await newTopic('node-rdkafka'), durationSec: peerSeconds, producerProps: settings.librdkafka });
-        delete row.result;
+        const row = await withoutResult(runStampede(settings, { ...best.run, topic: await newTopic('no-latency'), durationSec: peerSeconds, extraArgs: ['--latency', 'off'] }));
+        row.tool = `${row.tool} --latency off`;
         return row;
       },
     ],
-  ] as const) {
-    const row = await run().catch((err: Error): ToolResult => ({ tool: name, recordsPerSec: 0, mbPerSec: 0, p50Ms: null, p99Ms: null, records: 0, wallMs: 0, cpu: { toolCores: 0, brokerCores: null, machineBusyCores: 0, machineCores: 0 }, command: name, error: err.message }));
-    peers.push(row);
-    console.log(`  ${row.tool}: ${Math.round(row.recordsPerSec).toLocaleString('en-US')} rec/s${row.error ? ` (failed: ${row.error})` : ''}`);
-    await dropTopics();
+    // Far behind and slow to drain: once is enough.
+    ['node-rdkafka', async () => withoutResult(runStampede(settings, { client: 'node-rdkafka', workers: 1, topic: await newTopic('node-rdkafka'), durationSec: peerSeconds, producerProps: settings.librdkafka }))],
+  ];
+  const runsByTool = new Map<string, ToolResult[]>();
+  for (let round = 1; round <= rounds; round++) {
+    for (const [name, run] of contenders) {
+      if (name === 'node-rdkafka' && round > 1) continue;
+      const row = await run().catch((err: Error) => failed(name, err));
+      runsByTool.set(name, [...(runsByTool.get(name) ?? []), row]);
+      console.log(`  round ${round}/${rounds} ${row.tool}: ${Math.round(row.recordsPerSec).toLocaleString('en-US')} rec/s${row.error ? ` (failed: ${row.error})` : ''}`);
+      await dropTopics();
+    }
   }
-
-  // What recording produce→ack latency costs: the same run with the histogram left alone.
-  const untracked = await runStampede(settings, { ...best.run, topic: await newTopic('no-latency'), durationSec: peerSeconds, extraArgs: ['--latency', 'off'] });
-  delete untracked.result;
-  untracked.tool = `${confirm.tool} --latency off`;
-  await dropTopics();
+  const median = (runs: ToolResult[]): ToolResult => [...runs].sort((a, b) => a.recordsPerSec - b.recordsPerSec)[Math.floor((runs.length - 1) / 2)]!;
+  const medians = new Map([...runsByTool].map(([name, runs]) => [name, median(runs)]));
+  const confirm = medians.get('stampede')!;
+  const untracked = medians.get('latency off')!;
+  const peers = ['stampede', 'rdkafka_performance', 'rdkafka_performance -l', 'ProducerPerformance', 'node-rdkafka'].map((name) => medians.get(name)!);
   // Positive: tracking on was slower by that share of the untracked rate.
   const latencyCostPct = untracked.recordsPerSec > 0 ? Math.round((1000 * (untracked.recordsPerSec - confirm.recordsPerSec)) / untracked.recordsPerSec) / 10 : null;
-  console.log(`  ${untracked.tool}: ${Math.round(untracked.recordsPerSec).toLocaleString('en-US')} rec/s`);
+  const everyRun = (name: string): string => (runsByTool.get(name) ?? []).map((row) => Math.round(row.recordsPerSec / 1000).toLocaleString('en-US') + 'k').join(', ');
 
   console.log(`\nSweep (${argv.client}, 100-byte records, acks=1, no compression):\n${renderSweep(sweep)}`);
-  console.log(`\nPeers on ${bootstrap}, same settings (${Object.entries(settings.librdkafka).map(([k, v]) => `${k}=${v}`).join(' ')}):\n${renderComparison(confirm, peers)}`);
+  console.log(`\nPeers on ${bootstrap}, same settings (${Object.entries(settings.librdkafka).map(([k, v]) => `${k}=${v}`).join(' ')}), median of ${rounds} interleaved rounds:\n${renderComparison(confirm, peers)}`);
+  console.log(`every run (records/s): ${[...runsByTool.keys()].map((name) => `${name}: ${everyRun(name)}`).join('; ')}`);
   const costText = latencyCostPct === null ? '—' : latencyCostPct >= 0 ? `${latencyCostPct} % slower with tracking on` : `${-latencyCostPct} % faster with tracking on (noise: tracking cannot speed anything up)`;
   console.log(`\nlatency tracking on vs off: ${costText} (${Math.round(confirm.recordsPerSec).toLocaleString('en-US')} vs ${Math.round(untracked.recordsPerSec).toLocaleString('en-US')} rec/s)`);
   const host = hostFacts();
@@ -135,7 +147,7 @@ async function main(): Promise<void> {
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(
     out,
-    `${JSON.stringify({ schemaVersion: 1, kind: 'bench-max', bootstrap, recordSizeBytes: 100, partitions, librdkafka: settings.librdkafka, host, runtime: { name: runtimeName(), version: runtimeVersion() }, sweep: sweep.map(({ run: _run, ...row }) => row), peers, latencyTracking: { on: confirm, off: untracked, costPct: latencyCostPct } }, null, 2)}\n`,
+    `${JSON.stringify({ schemaVersion: 1, kind: 'bench-max', bootstrap, recordSizeBytes: 100, partitions, librdkafka: settings.librdkafka, host, runtime: { name: runtimeName(), version: runtimeVersion() }, sweep: sweep.map(({ run: _run, ...row }) => row), peers, rounds, runs: Object.fromEntries(runsByTool), latencyTracking: { on: confirm, off: untracked, costPct: latencyCostPct } }, null, 2)}\n`,
   );
   console.log(`result: ${out}`);
 }
