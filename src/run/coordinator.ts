@@ -128,10 +128,8 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   if (hooks.signal?.aborted) onAbort();
 
   const failures: WorkerFailure[] = [];
-  const measureFromMs = startedAtMs + workload.warmupMs;
-  const stopAtMs = workload.records === undefined ? measureFromMs + workload.durationMs : startedAtMs + workload.timeoutMs;
   let baseline: RegionSnapshot | undefined;
-  let measuredFromMs = measureFromMs;
+  let measuredFromMs = startedAtMs;
   let previous = readAllRegions(regions, workers);
   let previousConsumed = e2e?.snapshot();
   let previousAtMs = startedAtMs;
@@ -141,10 +139,6 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   const tick = (): void => {
     const nowMs = performance.now();
     const current = readAllRegions(regions, workers);
-    if (baseline === undefined && nowMs >= measureFromMs) {
-      baseline = current;
-      measuredFromMs = nowMs;
-    }
     const stopping = Atomics.load(controlSlots, kStopFlagSlot) === 1 || producersDone;
     const phase: RunPhase = stopping ? 'drain' : baseline === undefined ? 'warmup' : 'measure';
     const row = intervalRow(diffSnapshots(current, previous), current, nowMs - previousAtMs, nowMs - startedAtMs, phase);
@@ -157,15 +151,21 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
     hooks.onInterval?.(row);
     previous = current;
     previousAtMs = nowMs;
-    if (nowMs >= stopAtMs) stop(workload.records === undefined ? 'ok' : 'timed-out');
   };
   const timer = setInterval(tick, workload.intervalMs);
-  if (workload.warmupMs === 0) {
-    baseline = previous;
-    measuredFromMs = startedAtMs;
-  }
-  // A timed run stops on its own clock, not on the next tick.
-  const stopTimer = setTimeout(() => stop(workload.records === undefined ? 'ok' : 'timed-out'), stopAtMs - startedAtMs);
+  // The measured window opens with its own snapshot when warmup ends, and a timed run's clock
+  // starts from that moment, so the window is never shorter than --duration.
+  let stopTimer: NodeJS.Timeout | undefined;
+  const startMeasuring = (atGo: boolean): void => {
+    // Without warmup everything since go counts: nothing was sent before it.
+    baseline = atGo ? zeroSnapshot() : readAllRegions(regions, workers);
+    measuredFromMs = atGo ? startedAtMs : performance.now();
+    if (workload.records === undefined) stopTimer = setTimeout(() => stop('ok'), workload.durationMs - (performance.now() - measuredFromMs));
+  };
+  const warmupTimer = workload.warmupMs > 0 ? setTimeout(() => startMeasuring(false), workload.warmupMs) : undefined;
+  if (warmupTimer === undefined) startMeasuring(true);
+  // A counted run is bounded by --timeout, warmup included.
+  const timeoutTimer = workload.records === undefined ? undefined : setTimeout(() => stop('timed-out'), workload.timeoutMs);
 
   let outcomes: ProducerTaskResult[];
   let consumerOutcomes: ConsumerTaskResult[] = [];
@@ -188,6 +188,8 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   } finally {
     clearInterval(timer);
     clearTimeout(stopTimer);
+    clearTimeout(warmupTimer);
+    clearTimeout(timeoutTimer);
     hooks.signal?.removeEventListener('abort', onAbort);
     await destroyPool();
   }
