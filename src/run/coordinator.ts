@@ -199,6 +199,11 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   });
   if (previousAtMs < finishedAtMs - 1 && final.counters.acked + final.counters.failed > previous.counters.acked + previous.counters.failed) {
     const row = intervalRow(diffSnapshots(final, previous), final, finishedAtMs - previousAtMs, finishedAtMs - startedAtMs, 'drain');
+    // A run shorter than one interval still reports its consumers (after their drain).
+    if (e2e && previousConsumed) {
+      const consumed = e2e.snapshot();
+      addConsumerColumns(row, diffSnapshots(consumed, previousConsumed), consumed, final, finishedAtMs - previousAtMs);
+    }
     intervals.push(row);
     hooks.onInterval?.(row);
   }
