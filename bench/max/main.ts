@@ -5,6 +5,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { startLocalBroker } from '../../src/broker/local.js';
 import { isUserFacing } from '../../src/errors.js';
+import { failOnUsage } from '../../src/cli/usage.js';
 import { deleteTopics, ensureTopic, parseBrokers } from '../../src/kafka/admin.js';
 import { parseInteger } from '../../src/options/parse.js';
 import { hostFacts, runtimeName, runtimeVersion } from '../../src/runtime.js';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     .option('quick', { type: 'boolean', default: false, describe: 'One sweep point per worker count (CI-sized)' })
     .option('out', { type: 'string', describe: 'JSON path (default results/bench-max-<time>.json)' })
     .strict()
+    .fail(failOnUsage('bench-max'))
     .parseAsync();
 
   const seconds = parseInteger('--seconds', argv.seconds, 2, 3600);

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import yargs from 'yargs';
+import { failOnUsage, usageFailure } from '../../src/cli/usage.js';
 import { hideBin } from 'yargs/helpers';
 import { isUserFacing, optionError } from '../../src/errors.js';
 import { hostFacts, runtimeName, runtimeVersion } from '../../src/runtime.js';
@@ -23,12 +24,6 @@ const flags = {
   'fail-above': { type: 'string', requiresArg: true, implies: 'baseline', describe: 'Exit 1 if a suite is slower than the baseline by more than this % (e.g. 10)' },
 } as const;
 
-/** One line, no stack, exit 2: how every usage error leaves this CLI. */
-function usageFailure(message: string): never {
-  console.error(`bench-micro: ${message.replace(/\s*\n\s*/g, ' ').trim()}`);
-  process.exit(2);
-}
-
 function parsePercent(field: string, raw: unknown): number {
   const text = String(raw).trim();
   const value = Number(text);
@@ -44,13 +39,10 @@ async function main(args: string[]): Promise<number> {
     .options(flags)
     .version(false)
     .strict()
-    .fail((message, err) => {
-      if (err && err.name !== 'YError') throw err;
-      usageFailure(message ?? err?.message ?? 'invalid arguments');
-    })
+    .fail(failOnUsage('bench-micro'))
     .help()
     .parseAsync();
-  if (argv._.length > 0) usageFailure(`unexpected argument: ${argv._.join(' ')}`);
+  if (argv._.length > 0) usageFailure('bench-micro', `unexpected argument: ${argv._.join(' ')}`);
 
   const failAbovePct = argv['fail-above'] === undefined ? null : parsePercent('--fail-above', argv['fail-above']);
   // Read the baseline before measuring, so a wrong path fails in milliseconds, not after the run.

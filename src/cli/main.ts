@@ -1,17 +1,12 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { isUserFacing } from '../errors.js';
+import { failOnUsage } from './usage.js';
 import { toolVersion } from '../version.js';
 import { brokerCommand } from './broker-command.js';
 import { addWorkloadFlags, runCommand } from './run-command.js';
 import { verifyCommand } from './verify-command.js';
 import { compareCommand } from './compare-command.js';
-
-/** One line, no stack, exit 2: how every usage error leaves the CLI. */
-function usageFailure(message: string): never {
-  console.error(`stampede: ${message}\nRun "stampede --help" for usage.`);
-  process.exit(2);
-}
 
 async function main(args: string[]): Promise<number> {
   let exitCode = 0;
@@ -64,11 +59,7 @@ async function main(args: string[]): Promise<number> {
     )
     .demandCommand(1, 'name a command: run, compare, verify or broker')
     .strict()
-    .fail((message, err) => {
-      // yargs' own validation errors are usage errors; anything else thrown by a handler is not.
-      if (err && err.name !== 'YError') throw err;
-      usageFailure(message ?? err?.message ?? 'invalid arguments');
-    })
+    .fail(failOnUsage('stampede'))
     .help()
     .parseAsync();
   return exitCode;
