@@ -1,9 +1,26 @@
 #!/usr/bin/env bash
 # Installs what a fresh clone lacks: npm packages (with node-rdkafka's native build, Bun and Deno),
-# kcat from Debian for independent read-back, and the Kafka jars from Maven Central; checks the
+# kcat, libssl-dev and libcurl4-openssl-dev from Debian, and the Kafka jars from Maven Central; checks the
 # toolchain the native client's build needs. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# Debian packages first, so node-rdkafka's own librdkafka build (npm ci) finds OpenSSL too: kcat (an independent reader for the tests), and what the native client links:
+# OpenSSL (TLS, SASL SCRAM/OAUTHBEARER) and libcurl (OAUTHBEARER OIDC), found through pkg-config.
+debian_missing=()
+command -v kcat >/dev/null 2>&1 || debian_missing+=(kcat)
+command -v pkg-config >/dev/null 2>&1 || debian_missing+=(pkg-config)
+pkg-config --exists openssl 2>/dev/null || debian_missing+=(libssl-dev)
+pkg-config --exists libcurl 2>/dev/null || debian_missing+=(libcurl4-openssl-dev)
+if ((${#debian_missing[@]})); then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "install: apt-get install ${debian_missing[*]}"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${debian_missing[@]}" >/dev/null) || { echo "install: apt-get could not install ${debian_missing[*]}" >&2; exit 1; }
+  else
+    echo "install: missing ${debian_missing[*]}; install them with: sudo apt-get install ${debian_missing[*]}" >&2
+    exit 1
+  fi
+fi
 
 # npm ci only when the lock file changed since the last install (or there is none yet).
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -12,15 +29,6 @@ fi
 if [ ! -f node_modules/node-rdkafka/build/Release/node-librdkafka.node ]; then
   echo "install: node-rdkafka's native addon is missing; is it listed under allowScripts in package.json?" >&2
   exit 1
-fi
-
-if ! command -v kcat >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ]; then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat >/dev/null) || { echo "install: apt-get could not install kcat" >&2; exit 1; }
-  else
-    echo "install: kcat is missing; install it with: sudo apt-get install kcat" >&2
-    exit 1
-  fi
 fi
 
 # The native client (native/) is Rust over librdkafka's C sources: cargo 1.88+, a C compiler, make.
