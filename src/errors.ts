@@ -7,6 +7,9 @@ export type StampedeErrorCode =
   | 'E_WORKLOAD_FILE' // the workload file cannot be read or parsed
   | 'E_PLAN' // the options cannot be split across workers
   | 'E_BROKER_UNREACHABLE' // no bootstrap broker answered in time
+  | 'E_TLS' // the TLS handshake with a broker failed (untrusted certificate, hostname mismatch)
+  | 'E_AUTH' // a broker rejected the SASL login
+  | 'E_AUTHORIZATION' // the principal may not do what the run needs (create or describe the topic)
   | 'E_KAFKA' // the broker answered with an error (topic creation, metadata)
   | 'E_CLIENT' // a client could not be created or configured (bad producer property)
   | 'E_LOCAL_BROKER' // the local broker could not be resolved, formatted or started

@@ -6,7 +6,10 @@ import { hideBin } from 'yargs/helpers';
 import { startLocalBroker } from '../../src/broker/local.js';
 import { isUserFacing } from '../../src/errors.js';
 import { failOnUsage } from '../../src/cli/usage.js';
-import { deleteTopics, ensureTopic, parseBrokers } from '../../src/kafka/admin.js';
+import { ClusterAdmin } from '../../src/clients/admin.js';
+import { resolveConnection } from '../../src/connection/config.js';
+import { redactDeep, redactSettings, redactText } from '../../src/connection/redact.js';
+import { parseProps } from '../../src/options/parse.js';
 import { parseInteger } from '../../src/options/parse.js';
 import { hostFacts, runtimeName, runtimeVersion } from '../../src/runtime.js';
 import { runProducerPerformance } from './producer-performance.js';
@@ -24,6 +27,8 @@ async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
     .scriptName('bench-max')
     .option('brokers', { type: 'string', describe: 'Bootstrap brokers; default: the local broker on 127.0.0.1:9092 (started if down)' })
+    .option('command-config', { type: 'string', describe: 'Connection settings file (Java .properties: security.protocol, sasl.*, ssl.*) for every stampede run and rdkafka_performance' })
+    .option('command-property', { type: 'string', array: true, describe: 'One connection setting k=v over --command-config (repeatable)' })
     .option('client', { type: 'string', default: 'native', describe: 'stampede client to sweep' })
     .option('workers', { type: 'string', default: '1,2', describe: 'Worker counts to sweep' })
     .option('seconds', { type: 'string', default: '8', describe: 'Measured seconds per sweep point' })
@@ -49,21 +54,29 @@ async function main(): Promise<void> {
     bootstrap = `127.0.0.1:${local.port}`;
     brokerPid = local.pid;
   }
-  const brokers = parseBrokers(bootstrap);
+  const connection = resolveConnection({ brokers: bootstrap, commandConfig: argv['command-config'], commandProperties: parseProps('--command-property', argv['command-property'] ?? []) });
+  for (const line of connection.notices) console.log(`note: ${line}`);
+  const admin = new ClusterAdmin(connection);
   const runId = Date.now().toString(36);
   const topics: string[] = [];
   const newTopic = async (name: string): Promise<string> => {
     const topic = `bench-max-${runId}-${name}`;
-    await ensureTopic(brokers, { topic, partitions, timeoutMs: 15_000 });
+    await admin.ensureTopic({ topic, partitions, timeoutMs: 15_000 });
     topics.push(topic);
     return topic;
   };
   // Each run writes GBs; drop its topic once measured so a sweep does not fill the disk.
   const dropTopics = async (): Promise<void> => {
-    await deleteTopics(brokers, { topics: topics.splice(0), timeoutMs: 30_000 }).catch((err: Error) => console.log(`note: could not delete benchmark topics: ${err.message}`));
+    await admin.deleteTopics(topics.splice(0), 30_000).catch((err: Error) => console.log(`note: could not delete benchmark topics: ${err.message}`));
   };
 
-  const settings: BenchMaxSettings = { bootstrap, brokerPid, recordSizeBytes: 100, partitions, librdkafka: {}, peerSeconds };
+  // The stampede runs get the connection as the user gave it; rdkafka_performance as -X settings.
+  const connectionArgs = [
+    ...(argv['command-config'] === undefined ? [] : ['--command-config', argv['command-config']]),
+    ...(argv['command-property'] ?? []).flatMap((pair) => ['--command-property', pair]),
+  ];
+  const { 'bootstrap.servers': _bootstrap, ...connectionSettings } = connection.settings;
+  const settings: BenchMaxSettings = { bootstrap, brokerPid, recordSizeBytes: 100, partitions, librdkafka: {}, connection: connectionSettings, connectionArgs, peerSeconds };
   const fixed = { acks: '1', 'compression.type': 'none', 'enable.idempotence': 'false', 'queue.buffering.max.messages': '1000000', 'queue.buffering.max.kbytes': '1048576' };
   const batching = argv.quick
     ? [{ 'linger.ms': '50', 'batch.num.messages': '100000', 'batch.size': '1048576' }]
@@ -138,7 +151,7 @@ async function main(): Promise<void> {
   const everyRun = (name: string): string => (runsByTool.get(name) ?? []).map((row) => Math.round(row.recordsPerSec / 1000).toLocaleString('en-US') + 'k').join(', ');
 
   console.log(`\nSweep (${argv.client}, 100-byte records, acks=1, no compression):\n${renderSweep(sweep)}`);
-  console.log(`\nPeers on ${bootstrap}, same settings (${Object.entries(settings.librdkafka).map(([k, v]) => `${k}=${v}`).join(' ')}), median of ${rounds} interleaved rounds:\n${renderComparison(confirm, peers)}`);
+  console.log(`\nPeers on ${bootstrap}, same settings (${Object.entries(redactSettings(settings.librdkafka)).map(([k, v]) => `${k}=${v}`).join(' ')}), median of ${rounds} interleaved rounds:\n${renderComparison(confirm, peers)}`);
   console.log(`every run (records/s): ${[...runsByTool.keys()].map((name) => `${name}: ${everyRun(name)}`).join('; ')}`);
   const costText = latencyCostPct === null ? '—' : latencyCostPct >= 0 ? `${latencyCostPct} % slower with tracking on` : `${-latencyCostPct} % faster with tracking on (noise: tracking cannot speed anything up)`;
   console.log(`\nlatency tracking on vs off: ${costText} (${Math.round(confirm.recordsPerSec).toLocaleString('en-US')} vs ${Math.round(untracked.recordsPerSec).toLocaleString('en-US')} rec/s)`);
@@ -149,12 +162,13 @@ async function main(): Promise<void> {
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(
     out,
-    `${JSON.stringify({ schemaVersion: 1, kind: 'bench-max', bootstrap, recordSizeBytes: 100, partitions, librdkafka: settings.librdkafka, host, runtime: { name: runtimeName(), version: runtimeVersion() }, sweep: sweep.map(({ run: _run, ...row }) => row), peers, rounds, runs: Object.fromEntries(runsByTool), latencyTracking: { on: confirm, off: untracked, costPct: latencyCostPct } }, null, 2)}\n`,
+    `${JSON.stringify(redactDeep({ schemaVersion: 1, kind: 'bench-max', bootstrap, recordSizeBytes: 100, partitions, librdkafka: settings.librdkafka, connection: settings.connection, host, runtime: { name: runtimeName(), version: runtimeVersion() }, sweep: sweep.map(({ run: _run, ...row }) => row), peers, rounds, runs: Object.fromEntries(runsByTool), latencyTracking: { on: confirm, off: untracked, costPct: latencyCostPct } }), null, 2)}\n`,
   );
   console.log(`result: ${out}`);
+  admin.close();
 }
 
 main().catch((err: unknown) => {
-  console.error(`bench-max: ${isUserFacing(err) || err instanceof Error ? (err as Error).message : String(err)}`);
+  console.error(`bench-max: ${redactText(isUserFacing(err) || err instanceof Error ? (err as Error).message : String(err))}`);
   process.exitCode = isUserFacing(err) ? err.exitCode : 1;
 });

@@ -39,7 +39,7 @@ function percentileMs(sortedUs: Float64Array, percentile: number): number | null
 export async function runRdkafkaPerformance(settings: BenchMaxSettings, topic: string, records: number, workDir: string, withLatency: boolean): Promise<ToolResult> {
   const latencyFile = join(workDir, 'rdkafka_performance.latency');
   const args = ['-P', '-t', topic, '-b', settings.bootstrap, '-s', String(settings.recordSizeBytes), '-c', String(records), ...(withLatency ? ['-l', '-A', latencyFile] : [])];
-  for (const [key, value] of Object.entries(settings.librdkafka)) {
+  for (const [key, value] of Object.entries({ ...settings.connection, ...settings.librdkafka })) {
     if (key === 'bootstrap.servers' || key === 'client.id') continue;
     if (key === 'acks') args.push('-a', value === 'all' ? '-1' : value);
     else args.push('-X', `${key}=${value}`);

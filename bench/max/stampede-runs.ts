@@ -27,6 +27,7 @@ export async function runStampede(settings: BenchMaxSettings, run: StampedeRun):
     'run',
     '--brokers',
     settings.bootstrap,
+    ...settings.connectionArgs,
     '--topic',
     run.topic,
     '--partitions',

@@ -24,6 +24,10 @@ export interface BenchMaxSettings {
   partitions: number;
   /** librdkafka settings every librdkafka-based tool gets (the sweep's best) */
   librdkafka: Record<string, string>;
+  /** the connection's librdkafka settings (security, client.id), for every librdkafka-based tool */
+  connection: Record<string, string>;
+  /** --command-config / --command-property as given, for the stampede runs */
+  connectionArgs: string[];
   /** seconds each peer should run for; record counts are sized from the best rate */
   peerSeconds: number;
 }

@@ -3,6 +3,7 @@
 //! and consumed records cross into JS as one packed Buffer per poll.
 #![deny(clippy::all)]
 
+mod admin;
 mod batch;
 pub mod consumed;
 mod consumer;
@@ -14,6 +15,7 @@ mod reporter;
 pub mod testing;
 mod topic;
 
+pub use admin::{BrokerInfo, ClusterInfo, NativeAdmin, TopicState};
 pub use consumer::{NativeConsumer, PartitionWatermarks};
 pub use producer::{NativeProducer, ProduceOutcome};
 
@@ -23,4 +25,24 @@ use napi_derive::napi;
 #[napi]
 pub fn librdkafka_version() -> String {
     rdkafka::util::get_rdkafka_version().1
+}
+
+/// librdkafka's `builtin.features` of this build, e.g. "gzip, snappy, ssl, sasl, regex, lz4, …":
+/// what security mechanisms and codecs a connection may ask for.
+#[napi]
+pub fn librdkafka_features() -> String {
+    // SAFETY: a fresh configuration object, read and destroyed here; the buffer is sized by librdkafka.
+    unsafe {
+        let conf = rdkafka::bindings::rd_kafka_conf_new();
+        let name = c"builtin.features";
+        let mut size: usize = 0;
+        rdkafka::bindings::rd_kafka_conf_get(conf, name.as_ptr(), std::ptr::null_mut(), &mut size);
+        let mut buffer = vec![0u8; size.max(1)];
+        let read = rdkafka::bindings::rd_kafka_conf_get(conf, name.as_ptr(), buffer.as_mut_ptr().cast(), &mut size);
+        rdkafka::bindings::rd_kafka_conf_destroy(conf);
+        if read != rdkafka::bindings::rd_kafka_conf_res_t::RD_KAFKA_CONF_OK {
+            return String::new();
+        }
+        std::ffi::CStr::from_bytes_until_nul(&buffer).map(|text| text.to_string_lossy().replace(',', ", ")).unwrap_or_default()
+    }
 }

@@ -4,7 +4,8 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, 
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StampedeError } from '../errors.js';
-import { fetchMetadata } from '../kafka/admin.js';
+import { withClusterAdmin } from '../clients/admin.js';
+import { resolveConnection } from '../connection/config.js';
 import { cacheDir, configsDir } from '../paths.js';
 
 /**
@@ -80,8 +81,8 @@ function isAlive(pid: number): boolean {
 
 async function answersMetadata(port: number, timeoutMs: number): Promise<boolean> {
   try {
-    const metadata = await fetchMetadata([{ host: '127.0.0.1', port }], { timeoutMs });
-    return metadata.brokers.length > 0;
+    const cluster = await withClusterAdmin(resolveConnection({ brokers: `127.0.0.1:${port}` }), (admin) => admin.connect(timeoutMs));
+    return cluster.brokers.length > 0;
   } catch {
     return false;
   }

@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { redactText } from '../connection/redact.js';
+import { writeJson } from '../report/json.js';
 import { readWorkloadFile, resolveWorkload } from '../options/workload.js';
 import { renderCompare } from '../report/compare.js';
 import { runCompare } from '../run/compare.js';
@@ -16,12 +17,11 @@ export async function compareCommand(argv: Record<string, unknown>): Promise<num
     const result = await runCompare(workload, {
       signal: controller.signal,
       onMode: (mode) => console.log(`── ${mode}`),
-      onNotice: (text) => console.log(`note: ${text}`),
+      onNotice: (text) => console.log(`note: ${redactText(text)}`),
     });
     console.log(`\n${renderCompare(result)}`);
     const out = workload.out ?? join('results', `compare-${result.startedAt.replace(/[:.]/g, '-')}.json`);
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+    writeJson(out, result);
     console.log(`\nresult: ${out}`);
     const statuses = Object.values(result.modes).map((mode) => mode.status);
     return statuses.every((status) => status === 'ok') ? 0 : 1;

@@ -1,19 +1,31 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { isUserFacing } from '../errors.js';
+import { redactText } from '../connection/redact.js';
 import { failOnUsage } from './usage.js';
 import { toolVersion } from '../version.js';
+import { loadNative } from '../native/load.js';
 import { brokerCommand } from './broker-command.js';
 import { addWorkloadFlags, runCommand } from './run-command.js';
 import { verifyCommand } from './verify-command.js';
 import { compareCommand } from './compare-command.js';
+
+/** `stampede --version`: ours, and what the native client's librdkafka was built with (TLS, SASL, codecs). */
+function versionText(): string {
+  try {
+    const native = loadNative();
+    return `stampede ${toolVersion}\nlibrdkafka ${native.librdkafkaVersion()} (native client), builtin.features: ${native.librdkafkaFeatures()}`;
+  } catch (err) {
+    return `stampede ${toolVersion}\nnative client: ${(err as Error).message}`;
+  }
+}
 
 async function main(args: string[]): Promise<number> {
   let exitCode = 0;
   await yargs(args)
     .scriptName('stampede')
     .wrap(110)
-    .version(toolVersion)
+    .version(versionText())
     .parserConfiguration({ 'camel-case-expansion': false, 'parse-numbers': false, 'parse-positional-numbers': false })
     .command(
       'run',
@@ -49,6 +61,8 @@ async function main(args: string[]): Promise<number> {
       (y) =>
         y
           .option('brokers', { type: 'string', requiresArg: true, describe: 'Bootstrap brokers [default: 127.0.0.1:9092]' })
+          .option('command-config', { type: 'string', requiresArg: true, describe: 'Connection settings file (Java .properties: security.protocol, sasl.*, ssl.*, client.id)' })
+          .option('command-property', { type: 'string', array: true, requiresArg: true, describe: 'One connection setting k=v over --command-config (repeatable)' })
           .option('topic', { type: 'string', requiresArg: true, demandOption: true, describe: 'Topic to check' })
           .option('format', { type: 'string', requiresArg: true, describe: 'auto, iot-msgpack, iot-json or fixed [default: auto]' })
           .option('timeout', { type: 'string', requiresArg: true, describe: 'Give up reading after this long [default: 120s]' })
@@ -71,11 +85,12 @@ main(hideBin(process.argv)).then(
   },
   (err: unknown) => {
     if (isUserFacing(err)) {
-      console.error(`stampede: ${err.message}`);
+      console.error(`stampede: ${redactText(err.message)}`);
       process.exitCode = err.exitCode;
       return;
     }
-    console.error(err);
+    // A bug keeps its stack, but never a secret.
+    console.error(redactText(err instanceof Error ? (err.stack ?? err.message) : String(err)));
     process.exitCode = 1;
   },
 );

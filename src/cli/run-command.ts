@@ -6,6 +6,7 @@ import { writeResult } from '../report/json.js';
 import { liveLine } from '../report/live.js';
 import { renderSummary } from '../report/summary.js';
 import { formatCount, formatDurationMs } from '../report/fmt.js';
+import { redactText } from '../connection/redact.js';
 
 /** Every workload option becomes a flag; values stay strings so the schema alone validates them. */
 export function addWorkloadFlags<T>(yargs: Argv<T>): Argv<T> {
@@ -50,7 +51,7 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
   try {
     const result = await runWorkload(workload, {
       signal: controller.signal,
-      onNotice: (text) => console.log(`note: ${text}`),
+      onNotice: (text) => console.log(`note: ${redactText(text)}`),
       onStart: ({ workers, topic }) => {
         const length = workload.records === undefined ? `${formatDurationMs(workload.durationMs)} measured` : `${formatCount(workload.records)} records`;
         const warmup = workload.warmupMs > 0 ? ` after ${formatDurationMs(workload.warmupMs)} warmup` : '';
@@ -60,7 +61,7 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
       },
       onInterval: (row) => console.log(liveLine(row, workload.records)),
     });
-    const failureLines = [...new Set(result.failures.map((failure) => failure.message.replace(/^worker \d+: /, '')))];
+    const failureLines = [...new Set(result.failures.map((failure) => redactText(failure.message.replace(/^worker \d+: /, ''))))];
     const badInputOnly = result.failures.length > 0 && result.failures.every((failure) => failure.exitCode === 2) && result.totals.sent === 0;
     if (badInputOnly) {
       // Rejected before anything was sent (a bad producer property): one line, like any bad input.

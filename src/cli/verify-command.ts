@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { NativeConsumerClient } from '../clients/native-consumer.js';
 import { StampedeError } from '../errors.js';
-import { fetchMetadata, parseBrokers } from '../kafka/admin.js';
-import { parseDurationMs, parseEnum, parseString } from '../options/parse.js';
+import { withClusterAdmin } from '../clients/admin.js';
+import { resolveConnection } from '../connection/config.js';
+import { parseDurationMs, parseEnum, parseProps, parseString } from '../options/parse.js';
 import { RECORD_FORMATS } from '../options/schema.js';
 import { formatCount, formatDurationMs } from '../report/fmt.js';
 import { renderIntegrityLines } from '../report/integrity.js';
+import { writeJson } from '../report/json.js';
 import { ConsumedRecordSink, partitionBalance, type FormatChoice } from '../verify/sink.js';
 
 const kAdminTimeoutMs = 10_000;
@@ -24,16 +24,19 @@ export async function verifyCommand(argv: Record<string, unknown>): Promise<numb
   const topic = parseString('--topic', argv['topic']);
   const format = parseEnum('--format', argv['format'] ?? 'auto', ['auto', ...RECORD_FORMATS]) as FormatChoice;
   const timeoutMs = parseDurationMs('--timeout', argv['timeout'] ?? '120s', 1000);
-  const brokers = parseBrokers(brokersText);
+  const connection = resolveConnection({
+    brokers: brokersText,
+    commandConfig: argv['command-config'] === undefined ? undefined : parseString('--command-config', argv['command-config']),
+    commandProperties: parseProps('--command-property', argv['command-property'] ?? []),
+  });
+  for (const line of connection.notices) console.log(`note: ${line}`);
 
-  const metadata = await fetchMetadata(brokers, { timeoutMs: kAdminTimeoutMs, topics: [topic] });
-  const topicMetadata = metadata.topics.find((t) => t.name === topic);
-  if (!topicMetadata || topicMetadata.errorCode !== 0) throw new StampedeError('E_OPTION', `--topic ${topic}: no such topic on ${brokersText}`);
-  const partitions = topicMetadata.partitions.length;
+  const partitions = await withClusterAdmin(connection, (admin) => admin.topicPartitions(topic, kAdminTimeoutMs));
+  if (partitions === null) throw new StampedeError('E_OPTION', `--topic ${topic}: no such topic on ${brokersText}`);
 
   const startedAt = Date.now();
   const client = new NativeConsumerClient(
-    { 'bootstrap.servers': brokersText, 'group.id': `stampede-verify-${randomBytes(6).toString('hex')}`, 'auto.offset.reset': 'earliest', 'enable.auto.commit': 'false', 'client.id': 'stampede-verify' },
+    { ...connection.settings, 'group.id': `stampede-verify-${randomBytes(6).toString('hex')}`, 'auto.offset.reset': 'earliest', 'enable.auto.commit': 'false' },
     topic,
   );
   const sink = new ConsumedRecordSink(format, null);
@@ -69,8 +72,7 @@ export async function verifyCommand(argv: Record<string, unknown>): Promise<numb
   if (!complete) console.log(`✗ incomplete: the end of the topic was not reached within ${formatDurationMs(timeoutMs)} (--timeout)`);
   const out = typeof argv['out'] === 'string' ? argv['out'] : undefined;
   if (out) {
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, `${JSON.stringify({ schemaVersion: 1, kind: 'verify', topic, brokers: brokersText, complete, integrity, partitions: balance }, null, 2)}\n`);
+    writeJson(out, { schemaVersion: 1, kind: 'verify', topic, brokers: brokersText, complete, integrity, partitions: balance });
     console.log(`result: ${out}`);
   }
   return complete && integrity.lost === 0 && integrity.duplicates === 0 && integrity.decodeErrors === 0 ? 0 : 1;

@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StampedeError } from '../errors.js';
 import { configsDir } from '../paths.js';
+import { parseProperties } from '../connection/properties.js';
+import { registerSecrets } from '../connection/redact.js';
 
-/** Reads a Java-style .properties profile: key=value lines, # and ! comments. */
+/** Reads a profile: a Java-style .properties file of librdkafka producer settings. */
 export function readProfile(profile: string): Record<string, string> {
   const path = join(configsDir, 'profiles', `${profile}.properties`);
   let text: string;
@@ -12,18 +14,16 @@ export function readProfile(profile: string): Record<string, string> {
   } catch {
     throw new StampedeError('E_OPTION', `--profile ${profile}: no settings file at ${path}`);
   }
-  const settings: Record<string, string> = {};
-  for (const [lineNumber, rawLine] of text.split('\n').entries()) {
-    const line = rawLine.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
-    const eq = line.indexOf('=');
-    if (eq <= 0) throw new StampedeError('E_OPTION', `${path}:${lineNumber + 1}: expected key=value (got ${JSON.stringify(line)})`);
-    settings[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
-  }
-  return settings;
+  return parseProperties(text, ({ line, reason }) => {
+    throw new StampedeError('E_OPTION', `${path}:${line}: ${reason}`);
+  });
 }
 
-/** Profile, then --producer-props, then the brokers: the librdkafka settings a run uses, as recorded in the result. */
-export function librdkafkaSettings(profile: string, overrides: Record<string, string>, brokers: string): Record<string, string> {
-  return { ...readProfile(profile), ...overrides, 'bootstrap.servers': brokers, 'client.id': 'stampede' };
+/**
+ * The producers' librdkafka settings, as recorded in the result: the profile, then the connection
+ * (bootstrap.servers, client.id, security), then --producer-props, which win for producer tuning.
+ */
+export function librdkafkaSettings(profile: string, producerProps: Readonly<Record<string, string>>, connection: Readonly<Record<string, string>>): Record<string, string> {
+  registerSecrets(producerProps);
+  return { ...readProfile(profile), ...connection, ...producerProps, 'bootstrap.servers': connection['bootstrap.servers']! };
 }

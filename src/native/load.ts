@@ -33,6 +33,42 @@ export interface NativeProducer {
   close(): void;
 }
 
+/** A broker of the cluster, as its metadata names it. */
+export interface BrokerInfo {
+  id: number;
+  host: string;
+  port: number;
+}
+
+export interface ClusterInfo {
+  brokers: BrokerInfo[];
+  /** the broker that answered, as librdkafka names it */
+  answeredBy: string;
+}
+
+export interface TopicState {
+  /** false when the cluster does not know the topic */
+  exists: boolean;
+  partitions: number;
+  /** partitions without a leader yet (just created) or with an error */
+  leaderless: number;
+}
+
+/**
+ * The napi class of native/src/admin.rs: librdkafka's admin client. Every call runs off the JS
+ * thread; a rejection's message is `<kind>: <reason>`, kind one of unreachable, tls, auth,
+ * authorization, kafka (worded for users by src/clients/admin.ts).
+ */
+export interface NativeAdmin {
+  connect(timeoutMs: number): Promise<ClusterInfo>;
+  describeTopic(topic: string, timeoutMs: number): Promise<TopicState>;
+  /** true when created, false when it already existed; replicationFactor -1 = the broker's default */
+  createTopic(topic: string, partitions: number, replicationFactor: number, timeoutMs: number): Promise<boolean>;
+  /** how many were deleted; unknown topics are skipped */
+  deleteTopics(topics: string[], timeoutMs: number): Promise<number>;
+  close(): void;
+}
+
 /** Low and high watermark of one partition: records in [low, high) are on the broker. */
 export interface PartitionWatermarks {
   topic: string;
@@ -91,7 +127,11 @@ export interface NativeAddon {
    * rejected property.
    */
   NativeConsumer: new (config: Record<string, string>, topics: string[]) => NativeConsumer;
+  /** librdkafka properties (bootstrap.servers and security settings); throws InvalidArg naming a rejected one. */
+  NativeAdmin: new (config: Record<string, string>) => NativeAdmin;
   librdkafkaVersion(): string;
+  /** librdkafka's builtin.features, comma and space separated: codecs and security mechanisms built in. */
+  librdkafkaFeatures(): string;
   /** Test-only: the parser produceBatch uses. */
   unpackBatchForTest(packed: Buffer): { keys: string[]; values: Buffer[]; intendedSendUs: number[] };
   /** Test-only: records latencies into a region as the delivery reports do. */

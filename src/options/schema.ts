@@ -27,8 +27,11 @@ export const PROFILES = ['throughput', 'latency', 'balanced'] as const;
 
 export const OPTION_SPECS = [
   { name: 'brokers', kind: { type: 'string' }, default: '127.0.0.1:9092', describe: 'Bootstrap brokers, host:port[,host:port…]' },
+  { name: 'command-config', kind: { type: 'string' }, describe: 'Connection settings file (Java .properties, as Kafka\'s tools take: security.protocol, sasl.*, ssl.*, client.id), applied to every client: admin, producers, e2e consumers' },
+  { name: 'command-property', kind: { type: 'props' }, default: [], describe: 'One connection setting k=v over --command-config (repeatable)' },
   { name: 'topic', kind: { type: 'string' }, default: 'stampede-iot', describe: 'Topic to produce to; created when missing' },
   { name: 'partitions', kind: { type: 'int', min: 1, max: 100_000 }, default: 6, describe: 'Partitions when the topic is created' },
+  { name: 'replication-factor', kind: { type: 'int', min: 1, max: 32_767 }, describe: 'Replication factor when the topic is created [default: the broker\'s]' },
   { name: 'devices', kind: { type: 'int', min: 1, max: 100_000_000 }, default: 100_000, describe: 'Simulated IoT devices (ids 0..devices-1)' },
   { name: 'rate', kind: { type: 'rate' }, default: 'max', describe: 'Records/s in total across workers, or "max"' },
   { name: 'duration', kind: { type: 'duration', minMs: 1 }, default: '30s', describe: 'Measured time after warmup (ignored when --records is set)' },

@@ -7,8 +7,14 @@ import { OPTION_NAMES, OPTION_SPECS, type OptionName } from './schema.js';
 /** A workload with every option checked and in its working unit. */
 export interface Workload {
   brokers: string;
+  /** --command-config: a Java-style properties file of connection settings */
+  commandConfig: string | undefined;
+  /** --command-property k=v, over the file */
+  commandProperties: Record<string, string>;
   topic: string;
   partitions: number;
+  /** undefined = the broker's default.replication.factor */
+  replicationFactor: number | undefined;
   devices: number;
   /** undefined = as fast as the host allows */
   rateRecordsPerSec: number | undefined;
@@ -81,8 +87,11 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
   const get = <T>(name: OptionName): T => resolved.get(name) as T;
   return {
     brokers: get('brokers'),
+    commandConfig: get('command-config'),
+    commandProperties: get('command-property'),
     topic: get('topic'),
     partitions: get('partitions'),
+    replicationFactor: get('replication-factor'),
     devices: get('devices'),
     rateRecordsPerSec: get('rate'),
     durationMs: get('duration'),

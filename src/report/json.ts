@@ -1,15 +1,21 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { redactDeep } from '../connection/redact.js';
 import type { RunResult } from '../run/result.js';
 
 export function defaultResultPath(startedAt: string): string {
   return join('results', `run-${startedAt.replace(/[:.]/g, '-')}.json`);
 }
 
-/** Writes the result; returns the path written. */
+/** Writes the result, secrets redacted (by key, and every known secret value in any string); returns the path written. */
 export function writeResult(result: RunResult, path?: string): string {
   const target = path ?? defaultResultPath(result.startedAt);
-  mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(target, `${JSON.stringify(result, null, 2)}\n`);
+  writeJson(target, result);
   return target;
+}
+
+/** Any result object (run, compare, verify) as indented JSON, secrets redacted. */
+export function writeJson(target: string, value: unknown): void {
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(target, `${JSON.stringify(redactDeep(value), null, 2)}\n`);
 }

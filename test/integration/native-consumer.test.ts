@@ -7,7 +7,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { NativeConsumerClient } from '../../src/clients/native-consumer.js';
-import { ensureTopic, parseBrokers } from '../../src/kafka/admin.js';
+import { connectionSettings, createTestTopic } from '../helpers/topics.js';
 import { SequenceTracker } from '../../src/verify/sequence-tracker.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { runCli, type CliOutcome } from '../helpers/cli.js';
@@ -63,7 +63,7 @@ function assertEveryRecordOnce(tracker: SequenceTracker): void {
 broker('one consumer joins, then reads all 30,000 records of a CLI run exactly once, with their end-to-end latency', async ({ kafka, out }) => {
   const topic = 'consume-all';
   const bootstrap = kafka!.bootstrap;
-  await ensureTopic(parseBrokers(bootstrap), { topic, partitions: 3, timeoutMs: 30_000 });
+  await createTestTopic(bootstrap, topic, 3);
   const groupId = `stampede-test-${process.pid}-${Date.now()}`;
   const client = new NativeConsumerClient({ 'bootstrap.servers': bootstrap, 'group.id': groupId, 'auto.offset.reset': 'earliest' }, topic);
   try {
@@ -123,7 +123,7 @@ broker('one consumer joins, then reads all 30,000 records of a CLI run exactly o
 broker('records already on the topic when a consumer joins are kept through waitForAssignment, then handed out maxRecords at a time', async ({ kafka, out }) => {
   const topic = 'consume-late-joiner';
   const bootstrap = kafka!.bootstrap;
-  await ensureTopic(parseBrokers(bootstrap), { topic, partitions: 3, timeoutMs: 30_000 });
+  await createTestTopic(bootstrap, topic, 3);
   const outcome = await runCli(['run', '--brokers', bootstrap, '--topic', topic, '--devices', '30', '--records', '3000', '--format', 'iot-msgpack', '--out', join(out!, `${topic}.json`)], { timeoutMs: 120_000 });
   assert.is(outcome.code, 0, outcome.stderr);
   const client = new NativeConsumerClient({ 'bootstrap.servers': bootstrap, 'group.id': `stampede-late-${process.pid}-${Date.now()}`, 'auto.offset.reset': 'earliest' }, topic);
@@ -170,7 +170,7 @@ function startMember(task: ConsumerTask, onAssignment: (partitions: number[], at
 broker('two consumers of one group in two worker threads split the partitions and together read each record once', async ({ kafka, out }) => {
   const topic = 'consume-split';
   const bootstrap = kafka!.bootstrap;
-  await ensureTopic(parseBrokers(bootstrap), { topic, partitions: 3, timeoutMs: 30_000 });
+  await createTestTopic(bootstrap, topic, 3);
   const config = { 'bootstrap.servers': bootstrap, 'group.id': `stampede-split-${process.pid}-${Date.now()}`, 'auto.offset.reset': 'earliest' };
   const assignments: number[][] = [[], []];
   const history: string[] = [];

@@ -7,7 +7,7 @@ import { NativeClient } from '../../src/clients/native-client.js';
 import { librdkafkaSettings } from '../../src/clients/librdkafka-settings.js';
 import { StampedeError } from '../../src/errors.js';
 import { toHdrHistogram } from '../../src/histogram/merge.js';
-import { ensureTopic, parseBrokers } from '../../src/kafka/admin.js';
+import { connectionSettings, createTestTopic } from '../helpers/topics.js';
 import { BatchBuilder } from '../../src/records/batch.js';
 import { encoderFor } from '../../src/records/codec.js';
 import { DeviceSimulator, newReading } from '../../src/records/device.js';
@@ -57,9 +57,9 @@ broker('4 worker threads at once, one region each: exact acks, and kcat reads ba
   const workers = 4;
   const perWorker = 50_000;
   const devices = 10_000;
-  await ensureTopic(parseBrokers(kafka!.bootstrap), { topic, partitions: 4, timeoutMs: 30_000 });
+  await createTestTopic(kafka!.bootstrap, topic, 4);
   const regions = new SharedArrayBuffer(regionBytesFor(workers));
-  const librdkafka = librdkafkaSettings('throughput', {}, kafka!.bootstrap);
+  const librdkafka = librdkafkaSettings('throughput', {}, connectionSettings(kafka!.bootstrap));
   const results = await Promise.all(
     Array.from({ length: workers }, (_, index) =>
       runShard({
@@ -101,10 +101,10 @@ broker('4 worker threads at once, one region each: exact acks, and kcat reads ba
 
 broker('a queue smaller than a batch is backpressure, never loss: every record is acked', async ({ kafka }) => {
   const topic = 'native-backpressure';
-  await ensureTopic(parseBrokers(kafka!.bootstrap), { topic, partitions: 2, timeoutMs: 30_000 });
+  await createTestTopic(kafka!.bootstrap, topic, 2);
   const regions = new SharedArrayBuffer(regionBytesFor(1));
   const region = new RegionWriter(regions, 0);
-  const librdkafka = { ...librdkafkaSettings('latency', {}, kafka!.bootstrap), 'queue.buffering.max.messages': '1000' };
+  const librdkafka = { ...librdkafkaSettings('latency', {}, connectionSettings(kafka!.bootstrap)), 'queue.buffering.max.messages': '1000' };
   const client = new NativeClient({ topic, librdkafka, region, trackLatency: true });
   try {
     await client.connect();
@@ -126,7 +126,7 @@ broker('a queue smaller than a batch is backpressure, never loss: every record i
 
 broker('an invalid producer property is an E_CLIENT error naming it', async ({ kafka }) => {
   const regions = new SharedArrayBuffer(regionBytesFor(1));
-  const context = { topic: 'unused', librdkafka: { ...librdkafkaSettings('throughput', {}, kafka!.bootstrap), 'linger.mss': '5' }, region: new RegionWriter(regions, 0), trackLatency: true };
+  const context = { topic: 'unused', librdkafka: { ...librdkafkaSettings('throughput', {}, connectionSettings(kafka!.bootstrap)), 'linger.mss': '5' }, region: new RegionWriter(regions, 0), trackLatency: true };
   try {
     new NativeClient(context);
     assert.unreachable('the producer was created');
@@ -137,7 +137,7 @@ broker('an invalid producer property is an E_CLIENT error naming it', async ({ k
     assert.match((err as Error).message, /No such configuration property/);
   }
   try {
-    new NativeClient({ ...context, librdkafka: { ...librdkafkaSettings('throughput', {}, kafka!.bootstrap), acks: 'sometimes' } });
+    new NativeClient({ ...context, librdkafka: { ...librdkafkaSettings('throughput', {}, connectionSettings(kafka!.bootstrap)), acks: 'sometimes' } });
     assert.unreachable('the producer was created');
   } catch (err) {
     assert.instance(err, StampedeError);

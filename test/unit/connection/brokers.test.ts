@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { StampedeError } from '../../../src/errors.js';
-import { parseBrokers } from '../../../src/kafka/admin.js';
+import { parseBrokers } from '../../../src/connection/brokers.js';
 
 function rejects(list: string, badEntry: string): void {
   try {
@@ -10,7 +10,7 @@ function rejects(list: string, badEntry: string): void {
     assert.instance(err, StampedeError);
     const e = err as StampedeError;
     assert.is(e.code, 'E_OPTION');
-    assert.match(e.message, /^brokers must be host:port/);
+    assert.match(e.message, /^--brokers must be host:port/);
     assert.ok(e.message.includes(`(got ${JSON.stringify(badEntry)})`), e.message);
     return;
   }

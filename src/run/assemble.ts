@@ -1,0 +1,101 @@
+import { librdkafkaVersionOf } from '../clients/create.js';
+import { diffSnapshots, encodeHdr, summarize, toHdrHistogram, zeroSnapshot } from '../histogram/merge.js';
+import type { Workload } from '../options/workload.js';
+import { hostFacts, runtimeName, runtimeVersion } from '../runtime.js';
+import type { RegionSnapshot } from '../shared/region.js';
+import { toolVersion } from '../version.js';
+import type { EndToEndReport } from './e2e.js';
+import type { Prepared } from './prepare.js';
+import type { RunResult, WorkerFailure } from './result.js';
+import { round1, round3, type Sampled } from './sample.js';
+
+/**
+ * Phase 4: the result object every reporter reads (summary, JSON) from what was measured: totals and
+ * rates over the measured window, merged latency, integrity, failures, and the verdict.
+ */
+export function assembleResult(args: {
+  workload: Workload;
+  prepared: Prepared;
+  sampled: Sampled;
+  publishDelays: RegionSnapshot | null;
+  endToEnd: EndToEndReport | null;
+  notices: string[];
+}): RunResult {
+  const { workload, prepared, sampled, endToEnd } = args;
+  const { final } = sampled;
+  const failures: WorkerFailure[] = [];
+  sampled.consumerOutcomes.forEach((outcome, consumer) => {
+    if (!outcome.ok) failures.push({ worker: consumer, code: outcome.code, message: outcome.message, exitCode: outcome.exitCode });
+  });
+  sampled.outcomes.forEach((outcome, worker) => {
+    if (!outcome.ok) failures.push({ worker, code: outcome.code, message: outcome.message, exitCode: outcome.exitCode });
+  });
+  let status = sampled.status;
+  if (failures.length > 0) status = 'failed';
+  else if (endToEnd && (endToEnd.integrity.lost > 0 || endToEnd.integrity.duplicates > 0)) status = 'integrity-failed';
+
+  const measured = diffSnapshots(final, sampled.baseline ?? zeroSnapshot());
+  const durationMs = sampled.durationMs;
+  const histogram = toHdrHistogram(measured.counts);
+  const publishDelay = args.publishDelays === null ? null : publishDelaySummary(args.publishDelays);
+  const validity = judgeValidity(workload, publishDelay);
+  if (!validity.valid) status = status === 'ok' ? 'not-valid' : status;
+  return {
+    schemaVersion: 1,
+    tool: { name: 'stampede', version: toolVersion },
+    status,
+    startedAt: sampled.startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    notices: args.notices,
+    failures,
+    workload: { ...workload, effectiveWorkers: prepared.workers },
+    plan: prepared.plan,
+    librdkafka: prepared.librdkafka,
+    librdkafkaVersion: librdkafkaVersionOf(workload.client),
+    topic: prepared.topic,
+    runtime: { name: runtimeName(), version: runtimeVersion() },
+    host: hostFacts(),
+    totals: {
+      sent: final.counters.sent,
+      acked: final.counters.acked,
+      errors: final.counters.failed,
+      backpressureWaits: final.counters.backpressureWaits,
+      sendMicros: Math.round(final.counters.sendMicros),
+      durationMs: Math.round(durationMs),
+      measuredAcked: measured.counters.acked,
+      recordsPerSec: round1(measured.counters.acked / (durationMs / 1000)),
+      mbPerSec: round3(measured.counters.ackedBytes / 1e6 / (durationMs / 1000)),
+    },
+    latency: {
+      produceAck: {
+        ...summarize(histogram),
+        unit: 'us',
+        measuredFrom: workload.rateRecordsPerSec === undefined ? 'send' : 'intended-send',
+        clamped: measured.counters.clampedLatencies,
+        hdr: encodeHdr(histogram),
+      },
+      publishDelay,
+      endToEnd: endToEnd?.endToEnd ?? null,
+    },
+    integrity: endToEnd ? { ...endToEnd.integrity, consumers: endToEnd.consumers, groupId: endToEnd.groupId } : null,
+    partitions: endToEnd?.partitions ?? null,
+    validity,
+    intervals: sampled.intervals,
+  };
+}
+
+/** Intended → actual send, merged over workers and the whole run (warmup included: a stall is a stall). */
+function publishDelaySummary(publishDelays: RegionSnapshot): RunResult['latency']['publishDelay'] {
+  const histogram = toHdrHistogram(publishDelays.counts);
+  return { ...summarize(histogram), unit: 'us', hdr: encodeHdr(histogram) };
+}
+
+/** A fixed-rate run whose generator fell behind its schedule measured a lower rate than it claims. */
+function judgeValidity(workload: Workload, publishDelay: RunResult['latency']['publishDelay']): RunResult['validity'] {
+  if (publishDelay === null) return { valid: true, reason: null };
+  if (publishDelay.p99 <= workload.maxPublishDelayUs) return { valid: true, reason: null };
+  return {
+    valid: false,
+    reason: `the generator fell behind its schedule at ${workload.rateRecordsPerSec} rec/s: publish-delay p99 ${(publishDelay.p99 / 1000).toFixed(1)} ms > ${(workload.maxPublishDelayUs / 1000).toFixed(1)} ms (--max-publish-delay)`,
+  };
+}

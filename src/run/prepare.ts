@@ -1,0 +1,51 @@
+import { withClusterAdmin } from '../clients/admin.js';
+import { MAIN_THREAD_CLIENTS } from '../clients/create.js';
+import { librdkafkaSettings } from '../clients/librdkafka-settings.js';
+import { resolveConnection, type Connection } from '../connection/config.js';
+import type { Workload } from '../options/workload.js';
+import { planShards, type Shard } from '../plan/shard.js';
+import type { RunResult } from './result.js';
+
+/** What the first phase settles before any thread starts. */
+export interface Prepared {
+  /** Producer threads this run uses (1 for a main-thread client). */
+  workers: number;
+  /** The client must run on the main thread (node-rdkafka is not context-aware). */
+  inline: boolean;
+  plan: Shard[];
+  /** null for the null client, which talks to no broker. */
+  connection: Connection | null;
+  /** The producers' librdkafka settings: profile, connection, --producer-props. */
+  librdkafka: Record<string, string>;
+  topic: RunResult['topic'];
+}
+
+/**
+ * Phase 1: the connection settings every client shares, the plan, and the topic — created when
+ * missing. This is also the reachability, TLS and login check: a cluster stampede cannot use fails
+ * here with one line naming the cause, before any thread starts.
+ */
+export async function prepareRun(workload: Workload, notice: (text: string) => void): Promise<Prepared> {
+  // node-rdkafka is not context-aware and dispatches delivery reports on the process's main loop:
+  // in a worker thread it aborts V8 ("Entering the V8 API without proper locking"), so it produces
+  // from the main thread, and only from one.
+  const inline = MAIN_THREAD_CLIENTS.has(workload.client);
+  const workers = inline ? 1 : workload.workers;
+  const plan = planShards({ firstDevice: 0, devices: workload.devices, parts: workers, records: workload.records, rateRecordsPerSec: workload.rateRecordsPerSec });
+  if (workload.client === 'null') return { workers, inline, plan, connection: null, librdkafka: {}, topic: null };
+
+  const connection = resolveConnection({ brokers: workload.brokers, commandConfig: workload.commandConfig, commandProperties: workload.commandProperties });
+  for (const line of connection.notices) notice(line);
+  const librdkafka = librdkafkaSettings(workload.profile, workload.producerProps, connection.settings);
+  const ensured = await withClusterAdmin(connection, (admin) =>
+    admin.ensureTopic({ topic: workload.topic, partitions: workload.partitions, ...(workload.replicationFactor === undefined ? {} : { replicationFactor: workload.replicationFactor }) }),
+  );
+  const topic = { name: workload.topic, partitions: ensured.partitions, created: ensured.created };
+  if (!ensured.created && ensured.partitions !== workload.partitions) {
+    notice(`topic ${workload.topic} already exists with ${ensured.partitions} partitions; --partitions ${workload.partitions} applies only when it is created`);
+  }
+  if (inline) {
+    notice(`${workload.client} is not context-aware and must run on the main thread: this run uses 1 producer thread` + (workload.workers > 1 ? ` instead of ${workload.workers}` : ''));
+  }
+  return { workers, inline, plan, connection, librdkafka, topic };
+}

@@ -1,0 +1,149 @@
+import { diffSnapshots, summarize, toHdrHistogram, zeroSnapshot } from '../histogram/merge.js';
+import type { Workload } from '../options/workload.js';
+import type { RegionSnapshot } from '../shared/region.js';
+import type { SnapshotSource } from '../sources/types.js';
+import type { ConsumerTaskResult } from './consumer-task.js';
+import type { EndToEndConsumers } from './e2e.js';
+import type { IntervalRow, RunPhase, RunResult } from './result.js';
+import type { ProducerTaskResult } from './task.js';
+
+const kReadyTimeoutMs = 30_000; // thread start-up plus client connection
+
+export interface SampleHooks {
+  onStart?(): void;
+  onInterval?(row: IntervalRow): void;
+  /** Aborting stops producing, drains, and still returns what was measured. */
+  signal?: AbortSignal | undefined;
+}
+
+/** What phases 2–3 measured: the window, its end points, every interval, every outcome. */
+export interface Sampled {
+  startedAt: Date;
+  /** why the run ended early, if it did */
+  status: RunResult['status'];
+  /** cumulative snapshot when the measured window opened (zero when it opened at go); undefined when the run ended during warmup */
+  baseline: RegionSnapshot | undefined;
+  /** the measured window: warmup end (or go) → last ack, ms */
+  durationMs: number;
+  final: RegionSnapshot;
+  intervals: IntervalRow[];
+  outcomes: ProducerTaskResult[];
+  consumerOutcomes: ConsumerTaskResult[];
+}
+
+/**
+ * Phases 2 and 3: the ready/go barrier, then one interval row per --interval from the source's
+ * cumulative snapshots until every producer has ended (by --duration, --records, --timeout or the
+ * signal), then the consumers' drain. The producers' window ends at their last ack.
+ */
+export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers | undefined, workload: Workload, hooks: SampleHooks): Promise<Sampled> {
+  // Every producer connects first; the clock starts when all are ready (or one has already ended).
+  await source.ready(kReadyTimeoutMs, hooks.signal);
+  const startedAt = new Date();
+  const startedAtMs = performance.now();
+  source.go();
+  hooks.onStart?.();
+
+  let status: RunResult['status'] = 'ok';
+  const stop = (why: RunResult['status']): void => {
+    if (source.stopping) return;
+    if (why !== 'ok') status = why;
+    source.stop();
+  };
+  const onAbort = (): void => stop('interrupted');
+  hooks.signal?.addEventListener('abort', onAbort);
+  if (hooks.signal?.aborted) onAbort();
+
+  let baseline: RegionSnapshot | undefined;
+  let measuredFromMs = startedAtMs;
+  let previous = source.snapshot();
+  let previousConsumed = e2e?.snapshot();
+  let previousAtMs = startedAtMs;
+  const intervals: IntervalRow[] = [];
+  const emit = (current: RegionSnapshot, nowMs: number, phase: RunPhase): void => {
+    const row = intervalRow(diffSnapshots(current, previous), current, nowMs - previousAtMs, nowMs - startedAtMs, phase);
+    if (e2e && previousConsumed) {
+      const consumed = e2e.snapshot();
+      addConsumerColumns(row, diffSnapshots(consumed, previousConsumed), consumed, current, nowMs - previousAtMs);
+      previousConsumed = consumed;
+    }
+    intervals.push(row);
+    hooks.onInterval?.(row);
+    previous = current;
+    previousAtMs = nowMs;
+  };
+
+  let producersDone = false;
+  const timer = setInterval(() => {
+    const phase: RunPhase = source.stopping || producersDone ? 'drain' : baseline === undefined ? 'warmup' : 'measure';
+    emit(source.snapshot(), performance.now(), phase);
+  }, workload.intervalMs);
+  // The measured window opens with its own snapshot when warmup ends, and a timed run's clock
+  // starts from that moment, so the window is never shorter than --duration.
+  let stopTimer: NodeJS.Timeout | undefined;
+  const startMeasuring = (atGo: boolean): void => {
+    // Without warmup everything since go counts: nothing was sent before it.
+    baseline = atGo ? zeroSnapshot() : source.snapshot();
+    measuredFromMs = atGo ? startedAtMs : performance.now();
+    if (workload.records === undefined) stopTimer = setTimeout(() => stop('ok'), workload.durationMs - (performance.now() - measuredFromMs));
+  };
+  const warmupTimer = workload.warmupMs > 0 ? setTimeout(() => startMeasuring(false), workload.warmupMs) : undefined;
+  if (warmupTimer === undefined) startMeasuring(true);
+  // A counted run is bounded by --timeout, warmup included.
+  const timeoutTimer = workload.records === undefined ? undefined : setTimeout(() => stop('timed-out'), workload.timeoutMs);
+
+  let outcomes: ProducerTaskResult[];
+  let consumerOutcomes: ConsumerTaskResult[] = [];
+  let finishedAtMs: number;
+  let final: RegionSnapshot;
+  try {
+    outcomes = await source.finished;
+    producersDone = true;
+    finishedAtMs = performance.now();
+    final = source.snapshot();
+    await source.close();
+    // Consumers catch up on the last acked records (ticks go on, as drain rows), then stop.
+    if (e2e) consumerOutcomes = await e2e.drain(final.counters.acked, workload.drainMs);
+  } finally {
+    clearInterval(timer);
+    clearTimeout(stopTimer);
+    clearTimeout(warmupTimer);
+    clearTimeout(timeoutTimer);
+    hooks.signal?.removeEventListener('abort', onAbort);
+  }
+  // The last acks since the last tick make a final drain row; a run shorter than one interval
+  // still reports its consumers (after their drain).
+  if (previousAtMs < finishedAtMs - 1 && final.counters.acked + final.counters.failed > previous.counters.acked + previous.counters.failed) {
+    emit(final, finishedAtMs, 'drain');
+  }
+  // A run that ended before its warmup did is measured from the start rather than not at all.
+  const durationMs = Math.max(1, finishedAtMs - (baseline === undefined ? startedAtMs : measuredFromMs));
+  return { startedAt, status, baseline, durationMs, final, intervals, outcomes, consumerOutcomes };
+}
+
+function intervalRow(delta: RegionSnapshot, total: RegionSnapshot, spanMs: number, elapsedMs: number, phase: RunPhase): IntervalRow {
+  const seconds = Math.max(spanMs, 1) / 1000;
+  const summary = summarize(toHdrHistogram(delta.counts));
+  return {
+    elapsedMs: Math.round(elapsedMs),
+    phase,
+    recordsPerSec: round1(delta.counters.acked / seconds),
+    mbPerSec: round3(delta.counters.ackedBytes / 1e6 / seconds),
+    p50Us: summary.p50,
+    p99Us: summary.p99,
+    maxUs: summary.max,
+    errors: delta.counters.failed,
+    backpressureWaits: delta.counters.backpressureWaits,
+    totalSent: total.counters.sent,
+    totalAcked: total.counters.acked,
+  };
+}
+
+function addConsumerColumns(row: IntervalRow, delta: RegionSnapshot, consumed: RegionSnapshot, produced: RegionSnapshot, spanMs: number): void {
+  row.consumedPerSec = round1(delta.counters.acked / (Math.max(spanMs, 1) / 1000));
+  row.lagRecords = Math.max(0, produced.counters.acked - consumed.counters.acked);
+  row.e2eP99Us = summarize(toHdrHistogram(delta.counts)).p99;
+}
+
+export const round1 = (value: number): number => Math.round(value * 10) / 10;
+export const round3 = (value: number): number => Math.round(value * 1000) / 1000;

@@ -1,0 +1,86 @@
+import { Piscina } from 'piscina';
+import { pathToFileURL } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { producerWorkerFile } from '../paths.js';
+import type { Shard } from '../plan/shard.js';
+import { readAllRegions } from '../run/snapshots.js';
+import type { ProducerTask, ProducerTaskResult } from '../run/task.js';
+import { kControlSlots, kGoFlagSlot, kReadyCountSlot, kStopFlagSlot, regionBytesFor } from '../shared/layout.js';
+import { readRegion, type RegionSnapshot } from '../shared/region.js';
+import type { SnapshotSource } from './types.js';
+
+/** What every producer task of a run shares; the per-thread parts (shard, shared memory) are added here. */
+export type ProducerTaskTemplate = Omit<ProducerTask, 'shard' | 'regions' | 'publishDelays' | 'control'>;
+
+/**
+ * Producers in this process: one worker thread per shard (Piscina), or the main thread for a
+ * client that must run there (node-rdkafka). Each writes its own region of shared memory; a
+ * snapshot reads and merges them, with no message per interval.
+ */
+export class LocalThreads implements SnapshotSource {
+  readonly workers: number;
+  readonly finished: Promise<ProducerTaskResult[]>;
+  private readonly regions: SharedArrayBuffer;
+  private readonly publishDelayRegions: SharedArrayBuffer;
+  private readonly control: Int32Array;
+  private readonly pool: Piscina | undefined;
+  private settled = 0;
+  private closed = false;
+
+  private constructor(plan: readonly Shard[], template: ProducerTaskTemplate, run: ((task: ProducerTask) => Promise<ProducerTaskResult>) | undefined) {
+    this.workers = plan.length;
+    this.regions = new SharedArrayBuffer(regionBytesFor(this.workers));
+    this.publishDelayRegions = new SharedArrayBuffer(regionBytesFor(this.workers));
+    const controlBuffer = new SharedArrayBuffer(kControlSlots * Int32Array.BYTES_PER_ELEMENT);
+    this.control = new Int32Array(controlBuffer); // slots named in layout.ts
+    this.pool = run ? undefined : new Piscina({ filename: producerWorkerFile, minThreads: this.workers, maxThreads: this.workers, concurrentTasksPerWorker: 1, idleTimeout: 60_000 });
+    const results = plan.map((shard) => {
+      const task: ProducerTask = { ...template, shard, regions: this.regions, publishDelays: this.publishDelayRegions, control: controlBuffer };
+      const result = run ? run(task) : (this.pool!.run(task) as Promise<ProducerTaskResult>);
+      void result.then(() => this.settled++);
+      return result;
+    });
+    this.finished = Promise.all(results);
+  }
+
+  /** Starts one producer per shard; `inline` runs the single shard on this thread. */
+  static async start(plan: readonly Shard[], template: ProducerTaskTemplate, inline: boolean): Promise<LocalThreads> {
+    const run = inline ? ((await import(pathToFileURL(producerWorkerFile).href)) as { default: (task: ProducerTask) => Promise<ProducerTaskResult> }).default : undefined;
+    return new LocalThreads(plan, template, run);
+  }
+
+  async ready(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    const readyBy = Date.now() + timeoutMs;
+    while (Atomics.load(this.control, kReadyCountSlot) + this.settled < this.workers && Date.now() < readyBy && !signal?.aborted) await sleep(2);
+  }
+
+  go(): void {
+    Atomics.store(this.control, kGoFlagSlot, 1);
+  }
+
+  stop(): void {
+    Atomics.store(this.control, kStopFlagSlot, 1);
+  }
+
+  get stopping(): boolean {
+    return Atomics.load(this.control, kStopFlagSlot) === 1;
+  }
+
+  snapshot(): RegionSnapshot {
+    return readAllRegions(this.regions, this.workers);
+  }
+
+  publishDelays(): RegionSnapshot {
+    return readAllRegions(this.publishDelayRegions, this.workers);
+  }
+
+  sentPerShard(): number[] {
+    return Array.from({ length: this.workers }, (_, index) => readRegion(this.regions, index).counters.sent);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool?.destroy();
+  }
+}

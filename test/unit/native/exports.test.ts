@@ -1,0 +1,42 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { loadNative, type NativeAddon, type NativeAdmin, type NativeConsumer, type NativeProducer } from '../../../src/native/load.js';
+
+// The addon's declarations are written by hand (src/native/load.ts). These lists must name every
+// member of each interface (the compiler checks that, both ways), and the test checks them against
+// what the built addon exports, so a change on either side that the other lacks fails here.
+const addonExports = {
+  NativeProducer: true,
+  NativeConsumer: true,
+  NativeAdmin: true,
+  librdkafkaVersion: true,
+  librdkafkaFeatures: true,
+  unpackBatchForTest: true,
+  recordLatenciesForTest: true,
+  packConsumedForTest: true,
+  layoutForTest: true,
+} satisfies Record<keyof NativeAddon, true>;
+const producerMembers = { produceBatch: true, flush: true, fetchTopicMetadata: true, lastError: true, close: true } satisfies Record<keyof NativeProducer, true>;
+const consumerMembers = { poll: true, assignment: true, endOffsets: true, lastError: true, close: true } satisfies Record<keyof NativeConsumer, true>;
+const adminMembers = { connect: true, describeTopic: true, createTopic: true, deleteTopics: true, close: true } satisfies Record<keyof NativeAdmin, true>;
+
+const sorted = (names: Iterable<string>): string[] => [...names].sort();
+const prototypeMembers = (klass: unknown): string[] => Object.getOwnPropertyNames((klass as { prototype: object }).prototype).filter((name) => name !== 'constructor');
+
+test('the addon exports exactly what NativeAddon declares', () => {
+  assert.equal(sorted(Object.keys(loadNative())), sorted(Object.keys(addonExports)));
+});
+
+test('each class has exactly the members its interface declares', () => {
+  const addon = loadNative();
+  assert.equal(sorted(prototypeMembers(addon.NativeProducer)), sorted(Object.keys(producerMembers)));
+  assert.equal(sorted(prototypeMembers(addon.NativeConsumer)), sorted(Object.keys(consumerMembers)));
+  assert.equal(sorted(prototypeMembers(addon.NativeAdmin)), sorted(Object.keys(adminMembers)));
+});
+
+test('builtin.features names TLS, the SASL mechanisms and every codec the issue asks for', () => {
+  const features = loadNative().librdkafkaFeatures().split(', ');
+  for (const feature of ['ssl', 'sasl_plain', 'sasl_scram', 'sasl_oauthbearer', 'zstd', 'lz4', 'oidc']) assert.ok(features.includes(feature), `${feature} in ${features.join(', ')}`);
+});
+
+test.run();
