@@ -7,6 +7,9 @@ import { StampedeError } from '../errors.js';
 import { withClusterAdmin } from '../clients/admin.js';
 import { resolveConnection } from '../connection/config.js';
 import { cacheDir, configsDir } from '../paths.js';
+import { renderServerProperties, scramFormatArgs, type BrokerExtras } from './settings.js';
+
+export type { BrokerExtras, BrokerListener, ScramUser } from './settings.js';
 
 /**
  * A single-node Apache Kafka broker in KRaft mode (controller and broker in one JVM), resolved from
@@ -22,6 +25,11 @@ export interface LocalBrokerOptions {
   startTimeoutMs?: number;
   /** Progress for people: "resolving Kafka from Maven Central…" */
   log?: (line: string) => void;
+  /**
+   * More listeners, properties and SCRAM users (tests of secured clusters). Absent: the broker is
+   * exactly configs/broker/server.properties. SCRAM users only take effect on a fresh data folder.
+   */
+  extras?: BrokerExtras;
 }
 
 export interface LocalBroker {
@@ -124,14 +132,13 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
   mkdirSync(logsDir, { recursive: true });
   const propertiesPath = join(dataDir, 'server.properties');
   const template = readFileSync(join(configsDir, 'broker', 'server.properties'), 'utf8');
-  writeFileSync(
-    propertiesPath,
-    template.replaceAll('${PORT}', String(port)).replaceAll('${CONTROLLER_PORT}', String(controllerPort)).replaceAll('${LOG_DIR}', kraftDir),
-  );
+  const substituted = template.replaceAll('${PORT}', String(port)).replaceAll('${CONTROLLER_PORT}', String(controllerPort)).replaceAll('${LOG_DIR}', kraftDir);
+  // Extras may carry passwords (JAAS, key passwords): the file is readable by its owner only.
+  writeFileSync(propertiesPath, options.extras ? renderServerProperties(substituted, options.extras) : substituted, { mode: 0o600 });
   const heapMb = options.heapMb ?? 1024;
   if (!existsSync(join(kraftDir, 'meta.properties'))) {
     log(`formatting KRaft storage in ${kraftDir}…`);
-    const format = spawnSync('java', [...javaArgs(256, logsDir), 'kafka.tools.StorageTool', 'format', '--standalone', '-t', newClusterId(), '-c', propertiesPath], {
+    const format = spawnSync('java', [...javaArgs(256, logsDir), 'kafka.tools.StorageTool', 'format', '--standalone', '-t', newClusterId(), '-c', propertiesPath, ...scramFormatArgs(options.extras?.scramUsers)], {
       encoding: 'utf8',
     });
     if (format.error) throw new StampedeError('E_LOCAL_BROKER', `cannot run java (${format.error.message}); install Java 17+`);

@@ -9,7 +9,8 @@ export interface TestBroker {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+/** A port the OS just had free on loopback (closed again; a race with other programs is possible but rare). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

@@ -5,13 +5,24 @@ export interface ConsumedRecord {
   value: Buffer;
 }
 
+export interface KcatOptions {
+  timeoutMs?: number;
+  /**
+   * librdkafka properties passed as `-X k=v` (security.protocol, sasl.*, ssl.*). Debian's kcat is
+   * librdkafka 2.0.2: Kafka 4.x rejects its SCRAM login, so secured reads use PLAIN or mutual TLS.
+   */
+  properties?: Record<string, string>;
+}
+
 /**
  * Reads a whole topic with kcat (Debian's, an independent librdkafka consumer). kcat prints each
  * record as "<key length>\t<key>\t<value length>\t<value>\n", so binary values frame safely.
  */
-export function readTopicWithKcat(bootstrap: string, topic: string, timeoutMs = 120_000): Promise<ConsumedRecord[]> {
+export function readTopicWithKcat(bootstrap: string, topic: string, options: number | KcatOptions = {}): Promise<ConsumedRecord[]> {
+  const { timeoutMs = 120_000, properties = {} } = typeof options === 'number' ? { timeoutMs: options } : options;
+  const extra = Object.entries(properties).flatMap(([key, value]) => ['-X', `${key}=${value}`]);
   return new Promise((resolve, reject) => {
-    const child = spawn('kcat', ['-C', '-b', bootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%K\t%k\t%S\t%s\n']);
+    const child = spawn('kcat', ['-C', '-b', bootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', ...extra, '-f', '%K\t%k\t%S\t%s\n']);
     const chunks: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
