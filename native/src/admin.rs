@@ -51,18 +51,19 @@ impl FailureKind {
     /// the connection.
     fn of_text(text: &str) -> Option<FailureKind> {
         let lower = text.to_ascii_lowercase();
-        if lower.contains("sasl") && (lower.contains("authentication") || lower.contains("handshake"))
+        if lower.contains("ssl handshake failed") || lower.contains("certificate verify failed") || lower.contains("ssl routines") {
+            Some(FailureKind::Tls)
+        } else if lower.contains("sasl") && (lower.contains("authentication") || lower.contains("handshake"))
             || lower.contains("authentication failed")
         {
             Some(FailureKind::Auth)
-        } else if lower.contains("ssl handshake failed") || lower.contains("certificate verify failed") || lower.contains("ssl routines") {
-            Some(FailureKind::Tls)
         } else if lower.contains("connect to")
             || lower.contains("connection refused")
             || lower.contains("failed to resolve")
             || lower.contains("disconnected")
             || lower.contains("timed out")
             || lower.contains("all broker connections are down")
+            || lower.contains("brokers are down")
         {
             Some(FailureKind::Unreachable)
         } else {
@@ -79,7 +80,10 @@ pub struct AdminContext {
 impl AdminContext {
     fn note(&self, kind: FailureKind, reason: &str) {
         if let Ok(mut failure) = self.failure.lock() {
-            if failure.as_ref().is_none_or(|(seen, _)| kind > *seen) {
+            // Worst kind wins; within a kind the first reason, unless that was only the summary
+            // "1/1 brokers are down", which says less than the disconnect behind it.
+            let replace = failure.as_ref().is_none_or(|(seen, said)| kind > *seen || (kind == *seen && said.contains("brokers are down")));
+            if replace {
                 *failure = Some((kind, reason.trim().to_owned()));
             }
         }
@@ -104,21 +108,19 @@ impl AdminContext {
 
 impl ClientContext for AdminContext {
     fn log(&self, level: RDKafkaLogLevel, _facility: &str, message: &str) {
-        let serious = matches!(
-            level,
-            RDKafkaLogLevel::Emerg | RDKafkaLogLevel::Alert | RDKafkaLogLevel::Critical | RDKafkaLogLevel::Error | RDKafkaLogLevel::Warning
-        );
-        if serious {
+        if !matches!(level, RDKafkaLogLevel::Debug) {
             self.note_text(message);
         }
     }
 
     fn error(&self, error: KafkaError, reason: &str) {
-        let kind = match error.rdkafka_error_code() {
+        // The text first: librdkafka reports a failed TLS handshake on a SASL_SSL listener with
+        // the _AUTHENTICATION code, though no login was tried.
+        let kind = FailureKind::of_text(reason).or(match error.rdkafka_error_code() {
             Some(RDKafkaErrorCode::Authentication) => Some(FailureKind::Auth),
             Some(RDKafkaErrorCode::SSL) => Some(FailureKind::Tls),
-            _ => FailureKind::of_text(reason),
-        };
+            _ => None,
+        });
         if let Some(kind) = kind {
             self.note(kind, reason);
         }
@@ -127,6 +129,8 @@ impl ClientContext for AdminContext {
 
 struct Inner {
     admin: AdminClient<AdminContext>,
+    /// STAMPEDE_DEBUG_LIBRDKAFKA set: every log and error event goes to stderr, to troubleshoot a connection.
+    trace: bool,
 }
 
 impl Inner {
@@ -159,15 +163,24 @@ impl Inner {
                 let mut facility: *const c_char = std::ptr::null();
                 let mut text: *const c_char = std::ptr::null();
                 let mut level: i32 = 0;
-                // Syslog levels: 4 is a warning, lower is worse.
-                if rdsys::rd_kafka_event_log(event, &mut facility, &mut text, &mut level) == 0 && !text.is_null() && level <= 4 {
-                    context.note_text(&CStr::from_ptr(text).to_string_lossy());
+                if rdsys::rd_kafka_event_log(event, &mut facility, &mut text, &mut level) == 0 && !text.is_null() {
+                    let text = CStr::from_ptr(text).to_string_lossy();
+                    if self.trace {
+                        eprintln!("librdkafka log {level}: {text}");
+                    }
+                    // Syslog levels: 6 is info, lower is worse; debug lines say nothing final.
+                    if level <= 6 {
+                        context.note_text(&text);
+                    }
                 }
             }
             rdsys::RD_KAFKA_EVENT_ERROR => {
                 let code = rdsys::rd_kafka_event_error(event);
                 let reason = rdsys::rd_kafka_event_error_string(event);
                 let reason = if reason.is_null() { String::new() } else { CStr::from_ptr(reason).to_string_lossy().into_owned() };
+                if self.trace {
+                    eprintln!("librdkafka error {}: {reason}", code as i32);
+                }
                 context.error(KafkaError::Global(code.into()), &reason);
             }
             _ => {}
@@ -291,7 +304,9 @@ impl NativeAdmin {
         for (key, value) in &config {
             client_config.set(key, value);
         }
-        client_config.set_log_level(RDKafkaLogLevel::Warning);
+        // Info, not warning: a plaintext client on a TLS port is told "might be caused by incorrect
+        // security.protocol configuration" only at info level (a connection close).
+        client_config.set_log_level(RDKafkaLogLevel::Info);
         let admin: AdminClient<AdminContext> = client_config
             .create_with_context(AdminContext { failure: Mutex::new(None) })
             .map_err(|error| match error {
@@ -300,7 +315,8 @@ impl NativeAdmin {
                 }
                 other => Error::new(Status::InvalidArg, format!("librdkafka could not create the admin client: {other}")),
             })?;
-        Ok(NativeAdmin { inner: Some(Arc::new(Inner { admin })) })
+        let trace = std::env::var_os("STAMPEDE_DEBUG_LIBRDKAFKA").is_some();
+        Ok(NativeAdmin { inner: Some(Arc::new(Inner { admin, trace })) })
     }
 
     /// Resolves with the cluster's brokers once one answers a metadata request; rejects with

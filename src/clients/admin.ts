@@ -21,7 +21,7 @@ export class ClusterAdmin {
       this.native = new (loadNative().NativeAdmin)({ ...connection.settings });
     } catch (err) {
       if (err instanceof StampedeError) throw err;
-      throw new StampedeError('E_CLIENT', redactText(`connection setting ${(err as Error).message}`), { cause: err });
+      throw creationError((err as Error).message, connection);
     }
   }
 
@@ -113,6 +113,22 @@ export function adminError(message: string, action: string, timeoutMs: number, c
     default:
       return new StampedeError('E_KAFKA', `could not ${action} on ${connection.brokers}: ${detail}`);
   }
+}
+
+/**
+ * librdkafka refuses to create a client when a setting is wrong or a file it names cannot be used:
+ * "property X=Y rejected: …", "ssl.key.location failed: …PEM lib". Say which and what to check.
+ */
+export function creationError(message: string, connection: Connection): StampedeError {
+  const text = redactText(oneLine(message)).replace(/^librdkafka could not create the admin client: (Client creation error: )?/, '');
+  const file = /^(ssl\.[\w.]+\.location) failed: (.*)$/.exec(text);
+  if (file) {
+    const [, key, reason] = file as unknown as [string, string, string];
+    const path = connection.settings[key];
+    const hint = key === 'ssl.key.location' ? 'a PEM private key, and ssl.key.password its passphrase if it is encrypted' : key === 'ssl.ca.location' ? 'a PEM file of CA certificates (or a directory of them)' : 'a PEM file';
+    return new StampedeError('E_CLIENT', `cannot use ${key}=${path ?? '?'}: librdkafka could not read it (${reason}) — it must be ${hint}`);
+  }
+  return new StampedeError('E_CLIENT', `connection settings rejected: ${text}`);
 }
 
 function tlsCause(detail: string, settings: Readonly<Record<string, string>>): string {

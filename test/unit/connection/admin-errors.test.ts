@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { adminError } from '../../../src/clients/admin.js';
+import { adminError, creationError } from '../../../src/clients/admin.js';
 import { resolveConnection } from '../../../src/connection/config.js';
 
 // librdkafka's own wording, as its log and error events carry it (librdkafka 2.12).
@@ -28,6 +28,14 @@ test('unreachable, authorization and other broker errors', () => {
   assert.is(denied.code, 'E_AUTHORIZATION');
   assert.match(denied.message, /^not authorized: SASL_SSL, SCRAM-SHA-512 as user "alice" may not create topic t1/);
   assert.is(adminError('kafka: creating topic t1: Broker: Invalid replication factor (38)', 'create topic t1', 10_000, scram).code, 'E_KAFKA');
+});
+
+test('a key or CA file librdkafka cannot read is named with what it must be', () => {
+  const mtls = resolveConnection({ brokers: 'b:1', commandProperties: { 'security.protocol': 'SSL', 'ssl.key.location': '/k/client.key', 'ssl.key.password': 'kp-never-1' } });
+  const error = creationError('librdkafka could not create the admin client: Client creation error: ssl.key.location failed: error:0A080009:SSL routines::PEM lib', mtls);
+  assert.is(error.exitCode, 2);
+  assert.match(error.message, /^cannot use ssl\.key\.location=\/k\/client\.key: librdkafka could not read it \(error:0A080009:SSL routines::PEM lib\) — it must be a PEM private key/);
+  assert.match(creationError('property sasl.password=kp-never-1 rejected: x', mtls).message, /^connection settings rejected: property sasl\.password=\[redacted\] rejected/);
 });
 
 test.run();
