@@ -366,14 +366,16 @@ impl NativeAdmin {
     }
 
     /// Creates a topic; resolves true when created, false when it already existed. A replication
-    /// factor of -1 asks for the broker's default (CreateTopics v4+, Kafka 2.4+). Rejects with
-    /// `authorization: …` when the principal may not create it.
+    /// factor of -1 asks for the broker's default (CreateTopics v4+, Kafka 2.4+). `config`: topic
+    /// settings (retention.ms, min.insync.replicas, …). Rejects with `authorization: …` when the
+    /// principal may not create it, `kafka: …` naming the broker's reason otherwise.
     #[napi(ts_return_type = "Promise<boolean>")]
     pub fn create_topic(
         &self,
         topic: String,
         partitions: i32,
         replication_factor: i32,
+        config: HashMap<String, String>,
         timeout_ms: u32,
     ) -> Result<AsyncTask<AdminJob<bool>>> {
         let inner = self.inner()?;
@@ -381,7 +383,9 @@ impl NativeAdmin {
             let timeout = Duration::from_millis(timeout_ms.into());
             // Reaching the cluster first turns a TLS or login failure into its own message.
             inner.metadata(None, timeout)?;
-            let new_topic = NewTopic::new(&topic, partitions, TopicReplication::Fixed(replication_factor));
+            let new_topic = config
+                .iter()
+                .fold(NewTopic::new(&topic, partitions, TopicReplication::Fixed(replication_factor)), |new_topic, (key, value)| new_topic.set(key, value));
             let options = AdminOptions::new().request_timeout(Some(timeout)).operation_timeout(Some(timeout));
             let results = block_on(inner.admin.create_topics([&new_topic], &options))
                 .map_err(|error| failure("kafka", &format!("creating topic {topic}: {error}")))?;

@@ -37,7 +37,7 @@ export class ClusterAdmin {
   }
 
   /** Creates the topic unless it exists, then waits until every partition has a leader. */
-  async ensureTopic(options: { topic: string; partitions: number; replicationFactor?: number; timeoutMs?: number }): Promise<{ created: boolean; partitions: number }> {
+  async ensureTopic(options: { topic: string; partitions: number; replicationFactor?: number; config?: Readonly<Record<string, string>>; timeoutMs?: number }): Promise<{ created: boolean; partitions: number }> {
     const { topic, partitions } = options;
     const timeoutMs = options.timeoutMs ?? kAdminTimeoutMs;
     const deadline = Date.now() + timeoutMs;
@@ -45,7 +45,7 @@ export class ClusterAdmin {
     let state = await this.call(`describe topic ${topic}`, timeoutMs, () => this.native.describeTopic(topic, timeoutMs));
     let created = false;
     if (!state.exists) {
-      created = await this.call(`create topic ${topic}`, timeoutMs, () => this.native.createTopic(topic, partitions, options.replicationFactor ?? -1, left()));
+      created = await this.call(`create topic ${topic}`, timeoutMs, () => this.native.createTopic(topic, partitions, options.replicationFactor ?? -1, { ...options.config }, left()));
       state = { exists: false, partitions: 0, leaderless: 1 };
     }
     while (!state.exists || state.leaderless > 0 || state.partitions === 0) {
@@ -110,8 +110,10 @@ export function adminError(message: string, action: string, timeoutMs: number, c
       return new StampedeError('E_AUTH', `authentication failed at ${broker}: ${login} was rejected — check sasl.mechanism, sasl.username and sasl.password (${detail})`);
     case 'authorization':
       return new StampedeError('E_AUTHORIZATION', `not authorized: ${login} may not ${action} on ${connection.brokers} (${detail}) — ask for the ACL, or use a topic that exists`);
-    default:
-      return new StampedeError('E_KAFKA', `could not ${action} on ${connection.brokers}: ${detail}`);
+    default: {
+      const hint = /InvalidConfig|Configuration is invalid/.test(detail) ? ' — check the --topic-config settings' : /InvalidReplicationFactor/.test(detail) ? ' — --replication-factor is more than the cluster has brokers' : '';
+      return new StampedeError('E_KAFKA', `could not ${action} on ${connection.brokers}: ${detail}${hint}`);
+    }
   }
 }
 

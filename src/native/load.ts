@@ -62,8 +62,8 @@ export interface TopicState {
 export interface NativeAdmin {
   connect(timeoutMs: number): Promise<ClusterInfo>;
   describeTopic(topic: string, timeoutMs: number): Promise<TopicState>;
-  /** true when created, false when it already existed; replicationFactor -1 = the broker's default */
-  createTopic(topic: string, partitions: number, replicationFactor: number, timeoutMs: number): Promise<boolean>;
+  /** true when created, false when it already existed; replicationFactor -1 = the broker's default; config: topic settings */
+  createTopic(topic: string, partitions: number, replicationFactor: number, config: Record<string, string>, timeoutMs: number): Promise<boolean>;
   /** how many were deleted; unknown topics are skipped */
   deleteTopics(topics: string[], timeoutMs: number): Promise<number>;
   close(): void;

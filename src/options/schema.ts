@@ -32,6 +32,7 @@ export const OPTION_SPECS = [
   { name: 'topic', kind: { type: 'string' }, default: 'stampede-iot', describe: 'Topic to produce to; created when missing' },
   { name: 'partitions', kind: { type: 'int', min: 1, max: 100_000 }, default: 6, describe: 'Partitions when the topic is created' },
   { name: 'replication-factor', kind: { type: 'int', min: 1, max: 32_767 }, describe: 'Replication factor when the topic is created [default: the broker\'s]' },
+  { name: 'topic-config', kind: { type: 'props' }, default: [], describe: 'Topic setting k=v when the topic is created, e.g. retention.ms=3600000, min.insync.replicas=2 (repeatable)' },
   { name: 'devices', kind: { type: 'int', min: 1, max: 100_000_000 }, default: 100_000, describe: 'Simulated IoT devices (ids 0..devices-1)' },
   { name: 'rate', kind: { type: 'rate' }, default: 'max', describe: 'Records/s in total across workers, or "max"' },
   { name: 'duration', kind: { type: 'duration', minMs: 1 }, default: '30s', describe: 'Measured time after warmup (ignored when --records is set)' },

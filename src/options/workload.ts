@@ -15,6 +15,8 @@ export interface Workload {
   partitions: number;
   /** undefined = the broker's default.replication.factor */
   replicationFactor: number | undefined;
+  /** --topic-config k=v: topic settings when the topic is created */
+  topicConfig: Record<string, string>;
   devices: number;
   /** undefined = as fast as the host allows */
   rateRecordsPerSec: number | undefined;
@@ -92,6 +94,7 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     topic: get('topic'),
     partitions: get('partitions'),
     replicationFactor: get('replication-factor'),
+    topicConfig: get('topic-config'),
     devices: get('devices'),
     rateRecordsPerSec: get('rate'),
     durationMs: get('duration'),

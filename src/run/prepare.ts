@@ -38,12 +38,14 @@ export async function prepareRun(workload: Workload, notice: (text: string) => v
   for (const line of connection.notices) notice(line);
   const librdkafka = librdkafkaSettings(workload.profile, workload.producerProps, connection.settings);
   const ensured = await withClusterAdmin(connection, (admin) =>
-    admin.ensureTopic({ topic: workload.topic, partitions: workload.partitions, ...(workload.replicationFactor === undefined ? {} : { replicationFactor: workload.replicationFactor }) }),
+    admin.ensureTopic({ topic: workload.topic, partitions: workload.partitions, config: workload.topicConfig, ...(workload.replicationFactor === undefined ? {} : { replicationFactor: workload.replicationFactor }) }),
   );
   const topic = { name: workload.topic, partitions: ensured.partitions, created: ensured.created };
   if (!ensured.created && ensured.partitions !== workload.partitions) {
     notice(`topic ${workload.topic} already exists with ${ensured.partitions} partitions; --partitions ${workload.partitions} applies only when it is created`);
   }
+  const creationOnly = [workload.replicationFactor === undefined ? [] : ['--replication-factor'], Object.keys(workload.topicConfig).length === 0 ? [] : ['--topic-config']].flat();
+  if (!ensured.created && creationOnly.length > 0) notice(`topic ${workload.topic} already exists: ${creationOnly.join(' and ')} apply only when it is created`);
   if (inline) {
     notice(`${workload.client} is not context-aware and must run on the main thread: this run uses 1 producer thread` + (workload.workers > 1 ? ` instead of ${workload.workers}` : ''));
   }

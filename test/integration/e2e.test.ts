@@ -8,6 +8,7 @@ import type { CompareResult } from '../../src/run/compare.js';
 import type { RunResult } from '../../src/run/result.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { runCli } from '../helpers/cli.js';
+import { describeTopicConfigWithKafka } from '../helpers/kafka-tools.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stampede-e2e-'));
 const e2e = suite<{ kafka?: TestBroker }>('end to end on a real broker');
@@ -97,6 +98,20 @@ e2e('compare runs micro, broker and end-to-end, prints them side by side and sto
   assert.is(result.modes.endToEnd.integrity!.lost, 0);
   assert.is(result.breakdown.length, 5);
   assert.ok(result.modes.micro.totals.recordsPerSec > result.modes.broker.totals.recordsPerSec, 'the micro number is the optimistic one');
+});
+
+e2e('--topic-config and --replication-factor apply when the topic is created; a setting the broker refuses is one line, exit 2', async ({ kafka }) => {
+  const out = join(dir, 'topic-config.json');
+  const created = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', 'configured', '--replication-factor', '1', '--topic-config', 'retention.ms=4321000', '--topic-config', 'max.message.bytes=2000000', '--records', '1000', '--out', out]);
+  assert.is(created.code, 0, created.stderr);
+  const settings = describeTopicConfigWithKafka(kafka!.bootstrap, 'configured');
+  assert.is(settings['retention.ms'], '4321000');
+  assert.is(settings['max.message.bytes'], '2000000');
+  const again = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', 'configured', '--topic-config', 'retention.ms=1', '--records', '100', '--out', join(dir, 'again.json')]);
+  assert.match(again.stdout, /topic configured already exists: --topic-config apply only when it is created/);
+  const refused = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', 'misconfigured', '--topic-config', 'retention.mss=5', '--records', '100', '--out', join(dir, 'refused.json')]);
+  assert.is(refused.code, 2);
+  assert.match(refused.stderr, /^stampede: could not create topic misconfigured on 127\.0\.0\.1:\d+: .*InvalidConfig.*\n$/);
 });
 
 e2e.run();

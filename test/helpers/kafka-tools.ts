@@ -1,0 +1,16 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { cacheDir } from '../../src/paths.js';
+
+/**
+ * Kafka's own ConfigCommand (the jar the local broker runs from): a topic's settings as the broker
+ * reports them, read by a tool nobody here wrote. Returns key → value.
+ */
+export function describeTopicConfigWithKafka(bootstrap: string, topic: string): Record<string, string> {
+  const run = spawnSync('java', ['-cp', `${join(cacheDir, 'kafka', 'libs')}/*`, 'kafka.admin.ConfigCommand', '--bootstrap-server', bootstrap, '--entity-type', 'topics', '--entity-name', topic, '--describe'], { encoding: 'utf8', timeout: 60_000 });
+  if (run.status !== 0) throw new Error(`ConfigCommand exited ${run.status}: ${run.stderr.trim()}`);
+  // "Dynamic configs for topic t are:\n  retention.ms=123456 sensitive=false synonyms={…}"
+  const settings: Record<string, string> = {};
+  for (const match of run.stdout.matchAll(/^\s+([\w.]+)=(\S*) sensitive=/gm)) settings[match[1]!] = match[2]!;
+  return settings;
+}
