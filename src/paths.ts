@@ -7,3 +7,4 @@ export const configsDir = join(projectRoot, 'configs');
 export const cacheDir = join(projectRoot, '.cache');
 export const producerWorkerFile = join(projectRoot, 'dist', 'workers', 'producer.js');
 export const consumerWorkerFile = join(projectRoot, 'dist', 'workers', 'consumer.js');
+export const readerWorkerFile = join(projectRoot, 'dist', 'workers', 'reader.js');

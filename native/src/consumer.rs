@@ -215,6 +215,33 @@ impl NativeConsumer {
         Ok(partitions)
     }
 
+    /// Records between this member's position and the end of each partition assigned to it, from
+    /// the high watermarks its own fetches last brought (librdkafka's cache: no broker round trip,
+    /// so it can be asked often). -1 while no assigned partition has both a position and a
+    /// watermark yet.
+    #[napi]
+    pub fn lag(&self) -> Result<f64> {
+        let consumer = self.consumer.as_ref().ok_or_else(closed)?;
+        let positions = consumer
+            .position()
+            .map_err(|error| Error::new(Status::GenericFailure, format!("could not read the positions: {error}")))?;
+        let rk = consumer.client().native_ptr();
+        let mut lag = 0.0;
+        let mut known = false;
+        for element in positions.elements() {
+            let rdkafka::Offset::Offset(position) = element.offset() else { continue };
+            let Ok(topic) = std::ffi::CString::new(element.topic()) else { continue };
+            let (mut low, mut high) = (-1i64, -1i64);
+            // SAFETY: rk is this consumer's live handle; the out-pointers are locals.
+            let code = unsafe { rdkafka::bindings::rd_kafka_get_watermark_offsets(rk, topic.as_ptr(), element.partition(), &mut low, &mut high) };
+            if code == rdkafka::types::RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0 {
+                lag += (high - position).max(0) as f64;
+                known = true;
+            }
+        }
+        Ok(if known { lag } else { -1.0 })
+    }
+
     /// Low and high watermarks of every partition of every subscribed topic, asked of the
     /// partition leaders (not the assignment): `high` is the offset the next record will get.
     /// Throws when a topic is unknown or no answer comes within `timeoutMs` in all.

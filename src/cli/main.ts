@@ -9,6 +9,7 @@ import { brokerCommand } from './broker-command.js';
 import { addWorkloadFlags, runCommand } from './run-command.js';
 import { verifyCommand } from './verify-command.js';
 import { compareCommand } from './compare-command.js';
+import { addConsumeFlags, consumeCommand } from './consume-command.js';
 
 /** `stampede --version`: ours, and what the native client's librdkafka was built with (TLS, SASL, codecs). */
 function versionText(): string {
@@ -33,6 +34,14 @@ async function main(args: string[]): Promise<number> {
       (y) => addWorkloadFlags(y),
       async (argv) => {
         exitCode = await runCommand(argv as Record<string, unknown>);
+      },
+    )
+    .command(
+      'consume',
+      'Read an existing topic with a consumer group: records/s, MB/s, lag, poll intervals, and integrity for stampede\'s records',
+      (y) => addConsumeFlags(y),
+      async (argv) => {
+        exitCode = await consumeCommand(argv as Record<string, unknown>);
       },
     )
     .command(
@@ -71,7 +80,7 @@ async function main(args: string[]): Promise<number> {
         exitCode = await verifyCommand(argv as Record<string, unknown>);
       },
     )
-    .demandCommand(1, 'name a command: run, compare, verify or broker')
+    .demandCommand(1, 'name a command: run, consume, compare, verify or broker')
     .strict()
     .fail(failOnUsage('stampede'))
     .help()

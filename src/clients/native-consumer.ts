@@ -105,6 +105,11 @@ export class NativeConsumerClient {
     return this.consumer.assignment();
   }
 
+  /** Records behind the end of this member's partitions, from cached watermarks (cheap); -1 while unknown. */
+  lag(): number {
+    return this.consumer.lag();
+  }
+
   /** partition → watermarks of every partition of the topic: read until each position reaches `high`. */
   endOffsets(timeoutMs: number): Map<number, { low: number; high: number }> {
     const offsets = new Map<number, { low: number; high: number }>();

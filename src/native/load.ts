@@ -91,6 +91,8 @@ export interface NativeConsumer {
   poll(maxRecords: number, timeoutMs: number): Buffer | null;
   /** Partitions assigned to this member now, sorted; empty until the group has given it some. */
   assignment(): number[];
+  /** Records between this member's positions and the ends its fetches last saw (no broker round trip); -1 while unknown. */
+  lag(): number;
   /** Watermarks of every partition of every subscribed topic; throws on timeout or unknown topic. */
   endOffsets(timeoutMs: number): PartitionWatermarks[];
   readonly lastError: string | null;

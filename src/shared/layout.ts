@@ -64,3 +64,12 @@ export const kConsumerAssignedBase = kConsumerReadyBase + kMaxConsumers;
 export const kConsumerControlSlots = kConsumerAssignedBase + kMaxConsumers;
 
 export const regionBytesFor = (workers: number): number => workers * kRegionBytes;
+
+/**
+ * `stampede consume` readers' stats, Float64 slots, kReaderStatSlots per reader i at
+ * i × kReaderStatSlots: its lag (records between its position and the end of its partitions, when
+ * last measured), and how long joining the group took it (ms; 0 until it has joined).
+ */
+export const kReaderLagSlot = 0;
+export const kReaderJoinMsSlot = 1;
+export const kReaderStatSlots = 2;
