@@ -2,12 +2,12 @@ import { Piscina } from 'piscina';
 import { pathToFileURL } from 'node:url';
 import { librdkafkaVersionOf, MAIN_THREAD_CLIENTS } from '../clients/create.js';
 import { librdkafkaSettings } from '../clients/librdkafka-settings.js';
-import { diffSnapshots, encodeHdr, summarize, toHdrHistogram, zeroSnapshot } from '../histogram/merge.js';
+import { diffSnapshots, encodeHdr, negativeValues, summarize, toHdrHistogram, zeroSnapshot } from '../histogram/merge.js';
 import { ensureTopic, parseBrokers } from '../kafka/admin.js';
 import type { Workload } from '../options/workload.js';
 import { producerWorkerFile } from '../paths.js';
 import { planShards } from '../plan/shard.js';
-import { hostFacts, runtimeName, runtimeVersion } from '../runtime.js';
+import { hostFacts, runtimeName, runtimeVersion, wallClockUs } from '../runtime.js';
 import { kControlSlots, kGoFlagSlot, kReadyCountSlot, kStopFlagSlot, regionBytesFor } from '../shared/layout.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IntervalRow, RunPhase, RunResult, WorkerFailure } from './result.js';
@@ -18,6 +18,8 @@ import { EndToEndConsumers } from './e2e.js';
 import { StampedeError } from '../errors.js';
 import { readRegion, type RegionSnapshot } from '../shared/region.js';
 import { toolVersion } from '../version.js';
+import { judgeValidity } from './validity.js';
+import { windowEndMs } from './window.js';
 
 const kAdminTimeoutMs = 10_000;
 const kFlushTimeoutMs = 30_000;
@@ -97,6 +99,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
       recordSizeBytes: workload.recordSizeBytes,
       batchRecords: workload.batchRecords,
       seed: workload.seed,
+      arrival: workload.arrival,
       trackLatency: workload.trackLatency,
       stall: workload.stall,
       publishDelays,
@@ -180,7 +183,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   try {
     outcomes = await Promise.all(results);
     producersDone = true;
-    finishedAtMs = performance.now();
+    finishedAtMs = windowEndMs(outcomes, performance.now(), wallClockUs());
     final = readAllRegions(regions, workers);
     await destroyPool();
     // Consumers catch up on the last acked records (ticks go on, as drain rows), then stop.
@@ -219,7 +222,14 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   const durationMs = Math.max(1, finishedAtMs - (baseline === undefined ? startedAtMs : measuredFromMs));
   const histogram = toHdrHistogram(measured.counts);
   const publishDelay = workload.rateRecordsPerSec === undefined ? null : publishDelaySummary(publishDelays, workers);
-  const validity = judgeValidity(workload, publishDelay);
+  const recordsPerSec = round1(measured.counters.acked / (durationMs / 1000));
+  const validity = judgeValidity({
+    askedRecordsPerSec: workload.rateRecordsPerSec,
+    achievedRecordsPerSec: recordsPerSec,
+    blockedMicros: final.counters.blockedMicros,
+    publishDelay,
+    maxPublishDelayUs: workload.maxPublishDelayUs,
+  });
   if (!validity.valid) status = status === 'ok' ? 'not-valid' : status;
   return {
     schemaVersion: 1,
@@ -241,10 +251,11 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
       acked: final.counters.acked,
       errors: final.counters.failed,
       backpressureWaits: final.counters.backpressureWaits,
+      blockedMicros: Math.round(final.counters.blockedMicros),
       sendMicros: Math.round(final.counters.sendMicros),
       durationMs: Math.round(durationMs),
       measuredAcked: measured.counters.acked,
-      recordsPerSec: round1(measured.counters.acked / (durationMs / 1000)),
+      recordsPerSec,
       mbPerSec: round3(measured.counters.ackedBytes / 1e6 / (durationMs / 1000)),
     },
     latency: {
@@ -253,6 +264,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
         unit: 'us',
         measuredFrom: workload.rateRecordsPerSec === undefined ? 'send' : 'intended-send',
         clamped: measured.counters.clampedLatencies,
+        negative: negativeValues(measured.counters),
         hdr: encodeHdr(histogram),
       },
       publishDelay,
@@ -285,18 +297,9 @@ function intervalRow(delta: RegionSnapshot, total: RegionSnapshot, spanMs: numbe
 
 /** Intended → actual send, merged over workers and the whole run (warmup included: a stall is a stall). */
 function publishDelaySummary(publishDelays: SharedArrayBuffer, workers: number): RunResult['latency']['publishDelay'] {
-  const histogram = toHdrHistogram(readAllRegions(publishDelays, workers).counts);
-  return { ...summarize(histogram), unit: 'us', hdr: encodeHdr(histogram) };
-}
-
-/** A fixed-rate run whose generator fell behind its schedule measured a lower rate than it claims. */
-function judgeValidity(workload: Workload, publishDelay: RunResult['latency']['publishDelay']): RunResult['validity'] {
-  if (publishDelay === null) return { valid: true, reason: null };
-  if (publishDelay.p99 <= workload.maxPublishDelayUs) return { valid: true, reason: null };
-  return {
-    valid: false,
-    reason: `the generator fell behind its schedule at ${workload.rateRecordsPerSec} rec/s: publish-delay p99 ${(publishDelay.p99 / 1000).toFixed(1)} ms > ${(workload.maxPublishDelayUs / 1000).toFixed(1)} ms (--max-publish-delay)`,
-  };
+  const merged = readAllRegions(publishDelays, workers);
+  const histogram = toHdrHistogram(merged.counts);
+  return { ...summarize(histogram), unit: 'us', negative: negativeValues(merged.counters), hdr: encodeHdr(histogram) };
 }
 
 function addConsumerColumns(row: IntervalRow, delta: RegionSnapshot, consumed: RegionSnapshot, produced: RegionSnapshot, spanMs: number): void {
