@@ -9,7 +9,7 @@ import { DeviceSimulator, newReading } from '../src/records/device.js';
 import { sendAhead, sendInSlices, type FixedRateSender } from '../src/run/fixed-rate.js';
 import type { ProducerTask, ProducerTaskResult } from '../src/run/task.js';
 import { wallClockUs } from '../src/runtime.js';
-import { kGoFlagSlot, kReadyCountSlot, kStopFlagSlot } from '../src/shared/layout.js';
+import { kGoFlagSlot, kGoOffsetUsSlot, kReadyCountSlot, kStopFlagSlot } from '../src/shared/layout.js';
 import { RegionWriter } from '../src/shared/region.js';
 
 /** Piscina task: produce this shard's records until told to stop or its quota is sent. */
@@ -20,6 +20,7 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
   const rate = task.shard.rateRecordsPerSec;
   let sent = 0;
   let client: ProducerClient | undefined;
+  let schedule: ArrivalSchedule | undefined;
   try {
     client = createClient(task.client, {
       topic: task.topic,
@@ -53,9 +54,12 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
     if (rate !== undefined) {
       // Open loop: each record is due at its place in the arrival schedule, whether or not we kept
       // up; it carries that intended time, and latency is measured from it (coordinated omission).
+      // Due from the coordinator's go, as the measured window is: noticing it late makes records late.
+      const goWallUs = task.controlBaseWallUs + Atomics.load(control, kGoOffsetUsSlot);
+      schedule = new ArrivalSchedule(task.arrival, rate, goWallUs, task.seed + task.shard.index);
       const sender: FixedRateSender = {
         client,
-        schedule: new ArrivalSchedule(task.arrival, rate, wallClockUs(), task.seed + task.shard.index),
+        schedule,
         simulator,
         encoder,
         builder,
@@ -87,7 +91,8 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
       }
     }
     await client.flush(task.flushTimeoutMs);
-    return { ok: true, sent, settledAtWallUs: wallClockUs() };
+    const settledAtWallUs = wallClockUs();
+    return { ok: true, sent, settledAtWallUs, ...(schedule ? { scheduledRecordsPerSec: schedule.realizedRecordsPerSec() } : {}) };
   } catch (err) {
     const error = err instanceof StampedeError ? err : new StampedeError('E_WORKER', (err as Error)?.message ?? String(err), { exitCode: 1 });
     return { ok: false, sent, code: error.code, message: `worker ${task.shard.index}: ${error.message}`, exitCode: error.exitCode };

@@ -40,6 +40,16 @@ export class ArrivalSchedule {
     return Math.ceil(this.startUs + (this.law === 'uniform' ? this.index * this.gapUs : this.nextOffsetUs));
   }
 
+  /**
+   * The rate this schedule actually made due so far: records taken ÷ the time until the next one is
+   * due. Exactly recordsPerSec for uniform; for Poisson the realised rate, which over N records
+   * strays from the asked one by about 1/√N (1 % at 10,000 records).
+   */
+  realizedRecordsPerSec(): number {
+    const spanUs = this.peekUs() - this.startUs;
+    return this.index === 0 || spanUs <= 0 ? this.recordsPerSec : (this.index * 1e6) / spanUs;
+  }
+
   /** Intended send time (wall µs) of the next record; takes it. */
   next(): number {
     const dueUs = this.peekUs();

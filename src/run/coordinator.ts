@@ -8,7 +8,7 @@ import type { Workload } from '../options/workload.js';
 import { producerWorkerFile } from '../paths.js';
 import { planShards } from '../plan/shard.js';
 import { hostFacts, runtimeName, runtimeVersion, wallClockUs } from '../runtime.js';
-import { kControlSlots, kGoFlagSlot, kReadyCountSlot, kStopFlagSlot, regionBytesFor } from '../shared/layout.js';
+import { kControlSlots, kGoFlagSlot, kGoOffsetUsSlot, kReadyCountSlot, kStopFlagSlot, regionBytesFor } from '../shared/layout.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IntervalRow, RunPhase, RunResult, WorkerFailure } from './result.js';
 import { readAllRegions } from './snapshots.js';
@@ -19,7 +19,7 @@ import { StampedeError } from '../errors.js';
 import { readRegion, type RegionSnapshot } from '../shared/region.js';
 import { toolVersion } from '../version.js';
 import { judgeValidity } from './validity.js';
-import { windowEndMs } from './window.js';
+import { scheduledRecordsPerSec, windowEndMs } from './window.js';
 
 const kAdminTimeoutMs = 10_000;
 const kFlushTimeoutMs = 30_000;
@@ -89,6 +89,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   const controlSlots = new Int32Array(control); // slots named in layout.ts
   const pool = inline ? undefined : new Piscina({ filename: producerWorkerFile, minThreads: workers, maxThreads: workers, concurrentTasksPerWorker: 1, idleTimeout: 60_000 });
   const produceInline = inline ? ((await import(pathToFileURL(producerWorkerFile).href)) as { default: (task: ProducerTask) => Promise<ProducerTaskResult> }).default : undefined;
+  const controlBaseWallUs = Math.round(wallClockUs());
   const results: Promise<ProducerTaskResult>[] = plan.map((shard) => {
     const task: ProducerTask = {
       shard,
@@ -106,6 +107,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
       flushTimeoutMs: kFlushTimeoutMs,
       regions,
       control,
+      controlBaseWallUs,
     };
     return pool ? (pool.run(task) as Promise<ProducerTaskResult>) : produceInline!(task);
   });
@@ -117,6 +119,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   while (Atomics.load(controlSlots, kReadyCountSlot) + settled < workers && Date.now() < readyBy && !hooks.signal?.aborted) await sleep(2);
   const startedAt = new Date();
   const startedAtMs = performance.now();
+  Atomics.store(controlSlots, kGoOffsetUsSlot, Math.round(wallClockUs()) - controlBaseWallUs);
   Atomics.store(controlSlots, kGoFlagSlot, 1);
   hooks.onStart?.({ workers, topic });
 
@@ -226,6 +229,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   const validity = judgeValidity({
     askedRecordsPerSec: workload.rateRecordsPerSec,
     achievedRecordsPerSec: recordsPerSec,
+    scheduledRecordsPerSec: scheduledRecordsPerSec(outcomes),
     blockedMicros: final.counters.blockedMicros,
     publishDelay,
     maxPublishDelayUs: workload.maxPublishDelayUs,

@@ -24,10 +24,14 @@ export interface ProducerTask {
   /** publish delay (intended → actual send) histograms, one region per worker, fixed-rate runs only */
   publishDelays: SharedArrayBuffer;
   control: SharedArrayBuffer;
+  /** wall clock (µs) the go offset in the control block counts from */
+  controlBaseWallUs: number;
 }
 
 /** A worker never rejects: failures come back as data so their code and message survive the thread hop. */
 export type ProducerTaskResult = ({ ok: true; sent: number } | { ok: false; sent: number; code: string; message: string; exitCode: number }) & {
   /** wall clock (µs) when every record of the worker had settled (its flush returned); absent on failure */
   settledAtWallUs?: number;
+  /** fixed rate: the rate the worker's arrival schedule made due (realised, for Poisson) */
+  scheduledRecordsPerSec?: number;
 };

@@ -14,3 +14,9 @@ export function windowEndMs(outcomes: readonly ProducerTaskResult[], nowMs: numb
   const sinceLastUs = nowWallUs - Math.max(...settled);
   return nowMs - Math.max(0, sinceLastUs) / 1000;
 }
+
+/** The rate the workers' arrival schedules made due, summed; undefined unless every worker said. */
+export function scheduledRecordsPerSec(outcomes: readonly ProducerTaskResult[]): number | undefined {
+  const rates = outcomes.map((outcome) => outcome.scheduledRecordsPerSec);
+  return rates.length > 0 && rates.every((rate) => rate !== undefined) ? rates.reduce((sum, rate) => sum + rate!, 0) : undefined;
+}

@@ -57,6 +57,9 @@ export const kRegionBytes = kRegionSlots * Float64Array.BYTES_PER_ELEMENT;
 export const kStopFlagSlot = 0; // coordinator → workers: 1 = stop producing, flush, return
 export const kReadyCountSlot = 1; // workers → coordinator: +1 once connected and ready to send
 export const kGoFlagSlot = 2; // coordinator → workers: 1 = start sending (the measured clock starts)
+// coordinator → workers, written before go: µs from the task's controlBaseWallUs to go, so every
+// worker's arrival schedule starts when the measured clock does, not when the worker noticed.
+export const kGoOffsetUsSlot = 3;
 export const kControlSlots = 4;
 
 /**

@@ -37,6 +37,18 @@ test('poisson: mean gap 1/rate, coefficient of variation near 1, reproducible fr
   assert.not.equal(gapsOf(new ArrivalSchedule('poisson', 10_000, startUs, 8), 100), gaps.slice(0, 99));
 });
 
+test('the realised rate: exactly the asked one for uniform, within ~1/√N of it for Poisson', () => {
+  const uniform = new ArrivalSchedule('uniform', 3_000, startUs, 1);
+  assert.is(uniform.realizedRecordsPerSec(), 3_000, 'before any record');
+  for (let i = 0; i < 9_000; i++) uniform.next();
+  assert.ok(Math.abs(uniform.realizedRecordsPerSec() - 3_000) < 0.5, String(uniform.realizedRecordsPerSec()));
+  const poisson = new ArrivalSchedule('poisson', 2_000, startUs, 5);
+  for (let i = 0; i < 8_000; i++) poisson.next();
+  const realised = poisson.realizedRecordsPerSec();
+  assert.ok(Math.abs(realised - 2_000) < 2_000 * (3 / Math.sqrt(8_000)), `realised ${realised} rec/s`);
+  assert.ok(realised !== 2_000);
+});
+
 test('peek does not take a record', () => {
   const schedule = new ArrivalSchedule('poisson', 1_000, startUs, 3);
   const peeked = schedule.peekUs();

@@ -18,6 +18,14 @@ test('below 99 % of the asked rate is not valid, and the shortfall is named', ()
   assert.equal(verdict.reasons, ['delivered 35,708 rec/s of 50,000 asked (71.4 %)']);
 });
 
+test('a Poisson run is measured against the rate its schedule made due, and says so', () => {
+  const lucky = judgeValidity({ ...healthy, achievedRecordsPerSec: 49_000, scheduledRecordsPerSec: 49_100 });
+  assert.is(lucky.valid, true, 'a schedule that made fewer records due is not a shortfall');
+  assert.is(lucky.achievedPct, 99.8);
+  const short = judgeValidity({ ...healthy, achievedRecordsPerSec: 45_000, scheduledRecordsPerSec: 50_500 });
+  assert.equal(short.reasons, ['delivered 45,000 rec/s of 50,000 asked (89.1 % of the 50,500 rec/s its schedule made due)']);
+});
+
 test('any time blocked on a full queue is not valid, however short', () => {
   assert.equal(judgeValidity({ ...healthy, blockedMicros: 20_300_000 }).reasons, ['senders blocked 20.3 s on a full librdkafka queue']);
   assert.equal(judgeValidity({ ...healthy, blockedMicros: 450 }).reasons, ['senders blocked 450 µs on a full librdkafka queue']);
