@@ -24,11 +24,11 @@ export function threadCpuSeconds(pid: number): Map<string, number> {
 }
 
 /**
- * Samples a process's threads every 200 ms while it runs (its /proc entry vanishes at exit, so the
- * last sample wins): CPU seconds per thread name, for what the pacer thread costs.
+ * Samples a process's threads every 200 ms while it runs (its /proc entry vanishes at exit): CPU
+ * seconds per thread name, for what the pacer thread costs.
  */
 export class ThreadCpuMeter {
-  private last = new Map<string, number>();
+  private readonly last = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
   private readonly startedAtMs = Date.now();
 
@@ -37,8 +37,9 @@ export class ThreadCpuMeter {
   }
 
   private sample(): void {
-    const now = threadCpuSeconds(this.pid);
-    if (now.size > 0) this.last = now;
+    // Per name, the highest reading: a thread's CPU only grows, and the pacer thread ends (joined
+    // at flush) before the process does, so the last sample may no longer list it.
+    for (const [name, seconds] of threadCpuSeconds(this.pid)) this.last.set(name, Math.max(seconds, this.last.get(name) ?? 0));
   }
 
   /** Cores per thread name (CPU seconds ÷ wall seconds). */
