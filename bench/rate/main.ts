@@ -112,20 +112,22 @@ async function main(): Promise<void> {
   const meanRatio = e2eMean !== null && endToEndLatency.meanMs ? e2eMean / endToEndLatency.meanMs : null;
   const p50InBucket = e2eP50 !== null && endToEndLatency.p50Ms !== null && e2eP50 >= endToEndLatency.p50Ms && e2eP50 < endToEndLatency.p50Ms + 1;
 
-  console.log(`\n(1) produce→ack at 50,000 rec/s, linger.ms=5, uniform arrivals (median of ${rounds} rounds):`);
-  const best = stampedeRuns.find((run) => run.result && run.result.latency.produceAck.p50 / 1000 === stampedeP50) ?? stampedeRuns[0]!;
-  const peerBest = peerRuns.find((peer) => peer.p50Ms === peerP50) ?? peerRuns[0]!;
-  console.log(
-    renderTable(
-      ['tool', 'records/s', 'p50 (ms)', 'p99 (ms)', 'tool CPU (cores)'],
-      [
-        ['stampede native ×1 (paced)', rate(best.result?.totals.recordsPerSec), fmt(stampedeP50), fmt(best.result ? best.result.latency.produceAck.p99 / 1000 : null), best.cpu.toolCores.toFixed(2)],
-        ['rdkafka_performance -r 50000 -l', rate(peerBest.recordsPerSec), fmt(peerP50), fmt(peerBest.p99Ms), peerBest.cpu.toolCores.toFixed(2)],
-      ],
-    ),
-  );
-  console.log(`stampede p50 ÷ rdkafka_performance p50 = ${fmt(ratio1)} (goal: within 20 %, i.e. 0.80–1.20: ${ratio1 !== null && ratio1 >= 0.8 && ratio1 <= 1.2 ? 'met' : 'missed'})`);
-  console.log(`every run p50 (ms): stampede ${stampedeP50s.map(fmt).join(', ')}; rdkafka_performance ${peerP50s.map(fmt).join(', ')}`);
+  if (stampedeRuns.length > 0 && peerRuns.length > 0) {
+    console.log(`\n(1) produce→ack at 50,000 rec/s, linger.ms=5, uniform arrivals (median of ${rounds} rounds):`);
+    const best = stampedeRuns.find((run) => run.result && run.result.latency.produceAck.p50 / 1000 === stampedeP50) ?? stampedeRuns[0]!;
+    const peerBest = peerRuns.find((peer) => peer.p50Ms === peerP50) ?? peerRuns[0]!;
+    console.log(
+      renderTable(
+        ['tool', 'records/s', 'p50 (ms)', 'p99 (ms)', 'tool CPU (cores)'],
+        [
+          ['stampede native ×1 (paced)', rate(best.result?.totals.recordsPerSec), fmt(stampedeP50), fmt(best.result ? best.result.latency.produceAck.p99 / 1000 : null), best.cpu.toolCores.toFixed(2)],
+          ['rdkafka_performance -r 50000 -l', rate(peerBest.recordsPerSec), fmt(peerP50), fmt(peerBest.p99Ms), peerBest.cpu.toolCores.toFixed(2)],
+        ],
+      ),
+    );
+    console.log(`stampede p50 ÷ rdkafka_performance p50 = ${fmt(ratio1)} (goal: within 20 %, i.e. 0.80–1.20: ${ratio1 !== null && ratio1 >= 0.8 && ratio1 <= 1.2 ? 'met' : 'missed'})`);
+    console.log(`every run p50 (ms): stampede ${stampedeP50s.map(fmt).join(', ')}; rdkafka_performance ${peerP50s.map(fmt).join(', ')}`);
+  }
 
   console.log(`\n(2) end to end at 1,000 rec/s, latency profile, 1 partition:`);
   const e2e = e2eRun.result?.latency.endToEnd;
