@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 STAMPEDE := node bin/stampede.js
 
-.PHONY: help install build test bench bench-max bench-micro broker-up broker-down clean
+.PHONY: help install build test bench bench-max bench-rate bench-micro broker-up broker-down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -21,6 +21,9 @@ bench: build broker-up ## Start the local broker and run the default workload (c
 
 bench-max: build ## Sweep for stampede's highest acked rate, then run rdkafka_performance, ProducerPerformance and node-rdkafka on the same broker
 	npm run bench:max
+
+bench-rate: build ## Fixed-rate cross-checks: rdkafka_performance -r -l, Kafka's EndToEndLatency, the pacer's CPU
+	npm run bench:rate
 
 bench-micro: build ## tinybench micro suite: simulation, encoders, histograms, batch packing, key hashing
 	npm run bench:micro

@@ -35,10 +35,11 @@ function percentileMs(sortedUs: Float64Array, percentile: number): number | null
 /**
  * `withLatency` adds `-l -A file`: per-message produce→ack latency written to a file, which costs
  * rdkafka_performance throughput, so bench-max runs it both ways and compares with the faster.
+ * `extraArgs`, e.g. `-r 50000` (a rate limit: bench-rate's cross-check).
  */
-export async function runRdkafkaPerformance(settings: BenchMaxSettings, topic: string, records: number, workDir: string, withLatency: boolean): Promise<ToolResult> {
+export async function runRdkafkaPerformance(settings: BenchMaxSettings, topic: string, records: number, workDir: string, withLatency: boolean, extraArgs: string[] = []): Promise<ToolResult> {
   const latencyFile = join(workDir, 'rdkafka_performance.latency');
-  const args = ['-P', '-t', topic, '-b', settings.bootstrap, '-s', String(settings.recordSizeBytes), '-c', String(records), ...(withLatency ? ['-l', '-A', latencyFile] : [])];
+  const args = ['-P', '-t', topic, '-b', settings.bootstrap, '-s', String(settings.recordSizeBytes), '-c', String(records), ...(withLatency ? ['-l', '-A', latencyFile] : []), ...extraArgs];
   for (const [key, value] of Object.entries({ ...settings.connection, ...settings.librdkafka })) {
     if (key === 'bootstrap.servers' || key === 'client.id') continue;
     if (key === 'acks') args.push('-a', value === 'all' ? '-1' : value);

@@ -10,7 +10,7 @@ export interface SpawnOutcome {
 }
 
 /** Runs one benchmark tool to completion, bounded in time, sampling its CPU and the broker's. */
-export function runTool(command: string, args: string[], options: { brokerPid: number | undefined; timeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<SpawnOutcome> {
+export function runTool(command: string, args: string[], options: { brokerPid: number | undefined; timeoutMs: number; env?: NodeJS.ProcessEnv; onStart?: (pid: number) => void }): Promise<SpawnOutcome> {
   const startedAt = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: options.env ?? process.env });
@@ -19,6 +19,7 @@ export function runTool(command: string, args: string[], options: { brokerPid: n
       return;
     }
     const meter = new CpuMeter(child.pid, options.brokerPid);
+    options.onStart?.(child.pid);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

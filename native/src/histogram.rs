@@ -15,9 +15,10 @@ pub fn counts_index_of(value_us: u64) -> usize {
     (((bucket_index as u64 + 1) << SUB_BUCKET_HALF_COUNT_MAGNITUDE) + sub_bucket_index - SUB_BUCKET_HALF_COUNT) as usize
 }
 
-/// A latency in µs as the histogram takes it: negative → 0, beyond an hour → an hour, else rounded
-/// half up (JS `Math.round` for the non-negative values that reach it). The flag says it was clamped
-/// from above, which the region counts so nothing is hidden.
+/// A latency in µs as the histogram takes it: beyond an hour → an hour, else rounded half up (JS
+/// `Math.round` for the non-negative values that reach it). The flag says it was clamped from above,
+/// which the region counts so nothing is hidden. Negative values never reach it (the region counts
+/// them beside the histogram); NaN lands on 0.
 #[inline]
 pub fn clamp_us(latency_us: f64) -> (u64, bool) {
     if latency_us > HIGHEST_TRACKABLE_US as f64 {

@@ -34,11 +34,17 @@ pub const SENT_SLOT: usize = 0; // written by JS
 pub const ACKED_SLOT: usize = 1;
 pub const FAILED_SLOT: usize = 2;
 pub const ACKED_BYTES_SLOT: usize = 3;
-pub const BACKPRESSURE_SLOT: usize = 4; // written by JS
+pub const BACKPRESSURE_SLOT: usize = 4; // written by JS, or by the native pacer at a fixed rate
 pub const CLAMPED_SLOT: usize = 5;
 pub const DONE_SLOT: usize = 6; // written by JS
 pub const SEND_MICROS_SLOT: usize = 7; // written by JS: µs spent inside client.send
-pub const HEADER_SLOTS: usize = 8;
+/// Values below zero, counted beside the histogram instead of folded into its 0 bucket.
+pub const NEGATIVE_COUNT_SLOT: usize = 8;
+/// Sum of the magnitudes (µs) of those values, for their mean.
+pub const NEGATIVE_SUM_US_SLOT: usize = 9;
+/// µs a sender spent blocked on QUEUE_FULL: the native pacer's at a fixed rate, else JS's.
+pub const BLOCKED_MICROS_SLOT: usize = 10;
+pub const HEADER_SLOTS: usize = 11;
 
 pub const COUNTS_SLOT: usize = HEADER_SLOTS;
 pub const REGION_SLOTS: usize = HEADER_SLOTS + COUNTS_LENGTH;

@@ -9,6 +9,7 @@ pub mod consumed;
 mod consumer;
 mod histogram;
 mod layout;
+mod pacer;
 mod producer;
 mod region;
 mod reporter;

@@ -15,6 +15,7 @@ use rdkafka::types::RDKafkaRespErr;
 use rdkafka::ClientConfig;
 
 use crate::batch::PackedRecords;
+use crate::pacer::{wall_clock_us, Pacer};
 use crate::region::Region;
 use crate::reporter::Reporter;
 use crate::topic::TopicHandle;
@@ -47,14 +48,10 @@ pub struct NativeProducerOptions {
     pub track_latency: Option<bool>,
 }
 
-/// Wall clock in µs since the Unix epoch, as the packed intendedSendUs is.
-fn wall_clock_us() -> f64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |elapsed| elapsed.as_secs_f64() * 1e6)
-}
-
 struct Running {
-    /// Declared before `producer`: a topic handle must go before its producer.
-    topic: TopicHandle,
+    /// Declared before `producer`: a topic handle must go before its producer. Shared with the
+    /// pacer thread, which close() joins before dropping this.
+    topic: Arc<TopicHandle>,
     producer: Arc<BaseProducer<Reporter>>,
     stop: Arc<AtomicBool>,
     poller: JoinHandle<()>,
@@ -67,6 +64,10 @@ struct Running {
 #[napi]
 pub struct NativeProducer {
     running: Option<Running>,
+    /// At a fixed rate: the thread that enqueues each record at its intended time (pacer.rs).
+    pacer: Option<Pacer>,
+    /// The publish-delay region the pacer writes; released after the pacer is joined (see Drop).
+    _publish_delays: Option<Float64Array>,
     topic: String,
     reporter: Arc<Reporter>,
     /// Holds a reference to the region's Float64Array, so its SharedArrayBuffer outlives the poll
@@ -149,7 +150,9 @@ impl NativeProducer {
             }
         };
         Ok(NativeProducer {
-            running: Some(Running { topic: topic_handle, producer, stop, poller }),
+            running: Some(Running { topic: Arc::new(topic_handle), producer, stop, poller }),
+            pacer: None,
+            _publish_delays: None,
             topic,
             reporter,
             _region: region,
@@ -176,7 +179,9 @@ impl NativeProducer {
             let record = record?;
             // Shift the monotonic stamp back by how late the record is against its schedule.
             let opaque = match now_wall_us {
-                Some(now_us) => stamp.saturating_sub(((now_us - record.intended_send_us).max(0.0) * 1_000.0) as usize),
+                // Signed: a record handed before its intended time is measured from that time too,
+                // so an early hand-over shows (as a negative latency) instead of being clamped.
+                Some(now_us) => (stamp as f64 - (now_us - record.intended_send_us) * 1_000.0).max(0.0) as usize,
                 None => stamp,
             };
             match topic.produce(record.key, record.value, opaque) {
@@ -201,11 +206,47 @@ impl NativeProducer {
         Ok(outcome)
     }
 
-    /// Waits up to `timeoutMs` for every enqueued record to be delivered or failed, sending queued
-    /// records at once (linger.ms is ignored meanwhile). Blocks the calling thread. Returns true when
-    /// librdkafka holds no more records; their reports are then in the region.
+    /// Starts fixed-rate pacing: from now on `paceBatch` hands batches to a native thread that
+    /// enqueues each record at its packed `intendedSendUs` (wall clock, µs), never before; latency
+    /// is measured from that intended time, and each record's publish delay (enqueue − intended,
+    /// time blocked on QUEUE_FULL included) goes into `publishDelays`, a Float64Array over this
+    /// worker's region of the publish-delay buffer (same layout as `region`). QUEUE_FULL episodes
+    /// and the µs blocked in them go into the backpressure and blocked slots of `region`.
+    /// `queueBatches` (default 64) bounds the batches waiting for the pacer.
     #[napi]
-    pub fn flush(&self, timeout_ms: u32) -> Result<bool> {
+    pub fn start_pacing(&mut self, mut publish_delays: Float64Array, queue_batches: Option<u32>) -> Result<()> {
+        if self.pacer.is_some() {
+            return Err(Error::new(Status::GenericFailure, "pacing has already started".to_owned()));
+        }
+        let topic = Arc::clone(&self.running()?.topic);
+        // SAFETY: `_publish_delays` keeps the typed array alive until after the pacer is joined.
+        let slots = unsafe { Region::new(publish_delays.as_mut().as_mut_ptr(), publish_delays.len())? };
+        self.pacer = Some(Pacer::start(topic, Arc::clone(&self.reporter), slots, queue_batches.unwrap_or(64) as usize)?);
+        self._publish_delays = Some(publish_delays);
+        Ok(())
+    }
+
+    /// Hands one packed batch (copied) to the pacer. False when its queue is full: call again
+    /// shortly. Throws when librdkafka has refused records (naming why) or pacing never started.
+    #[napi]
+    pub fn pace_batch(&self, packed: &[u8]) -> Result<bool> {
+        match &self.pacer {
+            Some(pacer) => pacer.offer(packed),
+            None => Err(Error::new(Status::GenericFailure, "pacing has not started (call startPacing)".to_owned())),
+        }
+    }
+
+    /// Waits up to `timeoutMs` for every enqueued record to be delivered or failed, sending queued
+    /// records at once (linger.ms is ignored meanwhile). When pacing, the pacer first sends what it
+    /// was handed, each record at its intended time, within the same timeout. Blocks the calling
+    /// thread. Returns true when librdkafka holds no more records; their reports are then in the region.
+    #[napi]
+    pub fn flush(&mut self, timeout_ms: u32) -> Result<bool> {
+        let started = std::time::Instant::now();
+        if let Some(mut pacer) = self.pacer.take() {
+            pacer.finish(Duration::from_millis(timeout_ms.into()));
+        }
+        let timeout_ms = (timeout_ms as u128).saturating_sub(started.elapsed().as_millis()) as u32;
         let producer = &self.running()?.producer;
         // rd_kafka_flush, not BaseProducer::flush: with the event API it only waits while our poll
         // thread serves the reports, whereas BaseProducer::flush would also poll on this thread and
@@ -266,6 +307,10 @@ impl NativeProducer {
     /// them. Idempotent; the finalizer does the same if close() was never called.
     #[napi]
     pub fn close(&mut self) {
+        // The pacer first: it produces on the topic handle that goes next.
+        if let Some(mut pacer) = self.pacer.take() {
+            pacer.abort();
+        }
         if let Some(Running { topic, producer, stop, poller }) = self.running.take() {
             stop.store(true, Ordering::Release);
             // A panic in the poll thread is already reported on stderr; nothing to add here.

@@ -1,6 +1,7 @@
-//! The writer of the native side's slots of one worker region: acked, failed, ackedBytes, clamped
-//! and the histogram counts. JS writes sent, backpressure and done of the same region; no slot has
-//! two writers across the JS/native line.
+//! The writer of the native side's slots of one worker region: acked, failed, ackedBytes, clamped,
+//! the negative count and sum, and the histogram counts; at a fixed rate also backpressure and
+//! blocked µs (the pacer's). JS writes sent and done of the same region (and backpressure and
+//! blocked µs when no pacer runs); no slot has two writers across the JS/native line.
 
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -8,7 +9,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use napi::{Error, Result, Status};
 
 use crate::histogram::{clamp_us, counts_index_of};
-use crate::layout::{ACKED_BYTES_SLOT, ACKED_SLOT, CLAMPED_SLOT, COUNTS_SLOT, FAILED_SLOT, REGION_SLOTS};
+use crate::layout::{
+    ACKED_BYTES_SLOT, ACKED_SLOT, BACKPRESSURE_SLOT, BLOCKED_MICROS_SLOT, CLAMPED_SLOT, COUNTS_SLOT, FAILED_SLOT,
+    NEGATIVE_COUNT_SLOT, NEGATIVE_SUM_US_SLOT, REGION_SLOTS,
+};
 
 /// f64 slots inside a SharedArrayBuffer, reached as `AtomicU64` bit patterns: a Relaxed load or
 /// store is a plain aligned 8-byte access (never torn), which is what the JS reader expects.
@@ -62,9 +66,15 @@ impl Region {
     }
 
     /// Records `count` latencies of the same value (records acknowledged together that were
-    /// enqueued together): one histogram write for all of them.
+    /// enqueued together): one histogram write for all of them. Values below zero are counted
+    /// beside the histogram (count and summed magnitude), never folded into its 0 bucket.
     #[inline]
     pub fn record_latencies_us(&self, latency_us: f64, count: f64) {
+        if latency_us < 0.0 {
+            self.add(NEGATIVE_COUNT_SLOT, count, Ordering::Relaxed);
+            self.add(NEGATIVE_SUM_US_SLOT, -latency_us * count, Ordering::Relaxed);
+            return;
+        }
         let (value_us, clamped) = clamp_us(latency_us);
         if clamped {
             self.add(CLAMPED_SLOT, count, Ordering::Relaxed);
@@ -84,6 +94,16 @@ impl Region {
     pub fn add_acked_records(&self, records: f64, bytes: f64) {
         self.add(ACKED_BYTES_SLOT, bytes, Ordering::Relaxed);
         self.add(ACKED_SLOT, records, Ordering::Release);
+    }
+
+    /// Counts one QUEUE_FULL episode of the pacer (its single writer at a fixed rate).
+    pub fn add_backpressure(&self) {
+        self.add(BACKPRESSURE_SLOT, 1.0, Ordering::Relaxed);
+    }
+
+    /// Adds time the pacer sat blocked on QUEUE_FULL (its single writer at a fixed rate).
+    pub fn add_blocked_micros(&self, micros: f64) {
+        self.add(BLOCKED_MICROS_SLOT, micros, Ordering::Relaxed);
     }
 
     /// Counts failed records. The failed slot has two native writers (the poll thread for failed

@@ -44,6 +44,13 @@ impl Reporter {
         self.origin.elapsed().as_nanos() as usize
     }
 
+    /// The stamp of a given instant (the pacer stamps each record with its intended time); an
+    /// instant before the origin stamps as the origin.
+    #[inline]
+    pub fn stamp_of(&self, at: Instant) -> usize {
+        at.saturating_duration_since(self.origin).as_nanos() as usize
+    }
+
     pub fn region(&self) -> &Region {
         &self.region
     }
@@ -123,7 +130,8 @@ impl Reporter {
 
     #[inline]
     fn record_run(&self, now_ns: usize, enqueued_at_ns: usize, records: f64) {
-        self.region.record_latencies_us(now_ns.saturating_sub(enqueued_at_ns) as f64 / 1_000.0, records);
+        // Signed: a stamp later than its ack would be a bug, and is counted as negative, not hidden.
+        self.region.record_latencies_us((now_ns as f64 - enqueued_at_ns as f64) / 1_000.0, records);
     }
 }
 
@@ -145,8 +153,8 @@ impl ProducerContext for Reporter {
         match result {
             Ok(message) => {
                 if self.track_latency {
-                    let latency_ns = self.stamp_ns().saturating_sub(enqueued_at_ns);
-                    self.region.record_latency_us(latency_ns as f64 / 1_000.0);
+                    let latency_ns = self.stamp_ns() as f64 - enqueued_at_ns as f64;
+                    self.region.record_latency_us(latency_ns / 1_000.0);
                 }
                 let bytes = message.key().map_or(0, <[u8]>::len) + message.payload().map_or(0, <[u8]>::len);
                 self.region.add_acked(bytes as f64);

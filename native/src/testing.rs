@@ -5,7 +5,10 @@ use napi::bindgen_prelude::{Buffer, Float64Array};
 use napi::Result;
 use napi_derive::napi;
 
+use std::sync::atomic::AtomicBool;
+
 use crate::batch::PackedRecords;
+use crate::pacer::{pace_packed_batch, tighten_timer_slack, TimingSink};
 use crate::layout;
 use crate::region::Region;
 
@@ -52,6 +55,10 @@ pub struct NativeLayout {
     pub failed_slot: u32,
     pub acked_bytes_slot: u32,
     pub clamped_slot: u32,
+    pub backpressure_slot: u32,
+    pub negative_count_slot: u32,
+    pub negative_sum_us_slot: u32,
+    pub blocked_micros_slot: u32,
 }
 
 #[napi]
@@ -65,5 +72,35 @@ pub fn layout_for_test() -> NativeLayout {
         failed_slot: layout::FAILED_SLOT as u32,
         acked_bytes_slot: layout::ACKED_BYTES_SLOT as u32,
         clamped_slot: layout::CLAMPED_SLOT as u32,
+        backpressure_slot: layout::BACKPRESSURE_SLOT as u32,
+        negative_count_slot: layout::NEGATIVE_COUNT_SLOT as u32,
+        negative_sum_us_slot: layout::NEGATIVE_SUM_US_SLOT as u32,
+        blocked_micros_slot: layout::BLOCKED_MICROS_SLOT as u32,
     }
+}
+
+/// When each record of a packed batch went in under the pacer, and how late.
+#[napi(object)]
+pub struct PacedForTest {
+    /// Wall clock (µs since the Unix epoch) at each record's enqueue.
+    pub enqueued_at_us: Vec<f64>,
+    /// Enqueue − intended, µs, as the publish delay records it.
+    pub late_us: Vec<f64>,
+}
+
+/// Runs the pacer's loop over a packed batch on a thread set up as the pacer's is (blocking the
+/// caller until the last record is due), with a sink that notes enqueue times instead of calling
+/// librdkafka. Test-only.
+#[napi]
+pub fn pace_for_test(packed: &[u8]) -> Result<PacedForTest> {
+    let packed = packed.to_vec();
+    let paced = std::thread::spawn(move || {
+        tighten_timer_slack();
+        let mut sink = TimingSink::default();
+        pace_packed_batch(&packed, &AtomicBool::new(false), &mut sink).map(|_| sink)
+    })
+    .join()
+    .map_err(|_| napi::Error::new(napi::Status::GenericFailure, "the pacing thread panicked".to_owned()))?;
+    let sink = paced?;
+    Ok(PacedForTest { enqueued_at_us: sink.enqueued_at_us, late_us: sink.late_us })
 }

@@ -7,6 +7,8 @@ import type { ClientContext, ProducerClient } from './types.js';
 
 const kConnectTimeoutMs = 15_000;
 const kQueueFullWaitMs = 1;
+/** Batches that may wait for the native pacer: with ~10 ms of records each, far more than the lookahead needs. */
+const kPacerQueueBatches = 64;
 const kSettlePollMs = 1;
 
 /**
@@ -33,7 +35,29 @@ export class NativeClient implements ProducerClient {
       // The addon names the property: "producer property linger.mss=5 rejected: No such configuration property: \"linger.mss\"".
       throw new StampedeError('E_CLIENT', (err as Error).message, { cause: err });
     }
+    if (context.publishDelays) {
+      this.producer.startPacing(context.publishDelays.view, kPacerQueueBatches);
+      this.sendPaced = this.pace;
+    }
   }
+
+  sendPaced?: (batch: RecordBatch) => Promise<void>;
+
+  /** Fixed rate: the addon's pacer enqueues each record at its intended time (native/src/pacer.rs). */
+  private readonly pace = async (batch: RecordBatch): Promise<void> => {
+    let accepted: boolean;
+    try {
+      accepted = this.producer.paceBatch(batch.packed);
+    } catch (err) {
+      throw new StampedeError('E_CLIENT', (err as Error).message, { exitCode: 1, cause: err });
+    }
+    while (!accepted) {
+      // The pacer holds enough already: its queue frees as records fall due.
+      await sleep(kQueueFullWaitMs);
+      accepted = this.producer.paceBatch(batch.packed);
+    }
+    this.handed += batch.count;
+  };
 
   async connect(): Promise<void> {
     try {
@@ -55,8 +79,10 @@ export class NativeClient implements ProducerClient {
       refusal ??= outcome.error;
       at = outcome.nextByte;
       if (outcome.queueFull) {
+        const blockedSinceMs = performance.now();
         this.context.region.addBackpressure();
         await sleep(kQueueFullWaitMs);
+        this.context.region.addBlockedMicros((performance.now() - blockedSinceMs) * 1000);
       }
     }
     // Refused records are already counted as failed, so the books balance; but a refusal is a

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StampedeError } from '../errors.js';
 import { unpackBatch, type RecordBatch } from '../records/batch.js';
+import { wallClockUs } from '../runtime.js';
 import type { ClientContext, ProducerClient } from './types.js';
 
 // node-rdkafka is loaded only here, lazily, and only on the main thread: it is not context-aware
@@ -76,21 +77,27 @@ export class NodeRdkafkaClient implements ProducerClient {
     for (const record of unpackBatch(batch.packed)) {
       // Stamped per record: node-rdkafka's produce() costs microseconds, so a batch stamp would
       // charge early records for the enqueueing of later ones.
+      let blockedSinceMs: number | undefined;
       for (;;) {
         try {
-          // At a fixed rate the clock starts at the record's intended send time, however late we are.
-          const lateMs = batch.fromIntended ? Math.max(0, batch.handedAtWallUs - record.intendedSendUs) / 1000 : 0;
+          // At a fixed rate the clock starts at the record's intended send time, however late we
+          // are (never clamped: the worker hands no record over before its time).
+          const lateMs = batch.fromIntended ? (wallClockUs() - record.intendedSendUs) / 1000 : 0;
           this.producer.produce(topic, null, record.value, record.key, null, performance.now() - lateMs);
           this.enqueued++;
           break;
         } catch (err) {
           if ((err as { code?: number }).code !== kQueueFullCode) throw err;
           // QUEUE_FULL is backpressure: serve delivery reports, let them run, then retry the record.
-          region.addBackpressure();
+          if (blockedSinceMs === undefined) {
+            blockedSinceMs = performance.now();
+            region.addBackpressure();
+          }
           this.producer.poll();
           await sleep(1);
         }
       }
+      if (blockedSinceMs !== undefined) region.addBlockedMicros((performance.now() - blockedSinceMs) * 1000);
     }
     this.producer.poll();
     // Let queued delivery-report events run between batches.

@@ -17,7 +17,8 @@ export class NullClient implements ProducerClient {
       const ackedAfterUs = (performance.now() - batch.handedAtMs) * 1000;
       if (batch.fromIntended) {
         // Each record from its own schedule: its lateness at hand-over plus the hand-over itself.
-        for (const record of unpackBatch(batch.packed)) region.recordLatencyUs(Math.max(0, batch.handedAtWallUs - record.intendedSendUs) + ackedAfterUs);
+        // Never clamped: a record handed before its time would show as a negative, counted apart.
+        for (const record of unpackBatch(batch.packed)) region.recordLatencyUs(batch.handedAtWallUs - record.intendedSendUs + ackedAfterUs);
       } else {
         region.recordLatencyUs(ackedAfterUs, batch.count);
       }

@@ -10,6 +10,13 @@ export interface ProducerClient {
   connect(): Promise<void>;
   /** Resolves once every record of the batch is enqueued; waits (never drops) when the queue is full. */
   send(batch: RecordBatch): Promise<void>;
+  /**
+   * Present on clients that pace natively at a fixed rate (the native client, when the context asks
+   * for pacing): hands a batch generated ahead; each record enters librdkafka at its intendedSendUs,
+   * never before, and its publish delay is written by the client. Resolves once the batch is queued
+   * for pacing (waits while the pacer's queue is full). Absent: the worker paces in JS slices.
+   */
+  sendPaced?(batch: RecordBatch): Promise<void>;
   /** Resolves when every enqueued record is acknowledged or failed, or the timeout passes. */
   flush(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
@@ -22,4 +29,6 @@ export interface ClientContext {
   region: RegionWriter;
   /** false: skip recording produce→ack latency (to measure what recording costs) */
   trackLatency: boolean;
+  /** Fixed rate: this worker's publish-delay region, for a client that paces natively (native). */
+  publishDelays?: RegionWriter;
 }

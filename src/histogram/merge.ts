@@ -3,7 +3,7 @@ import type { RegionCounters, RegionSnapshot } from '../shared/region.js';
 import { kCountsLength, kHighestTrackableUs, kLowestDiscernibleUs, kSignificantDigits } from '../shared/layout.js';
 import { lowestValueAtIndex } from './buckets.js';
 
-export const emptyCounters = (): RegionCounters => ({ sent: 0, acked: 0, failed: 0, ackedBytes: 0, backpressureWaits: 0, clampedLatencies: 0, sendMicros: 0, done: true });
+export const emptyCounters = (): RegionCounters => ({ sent: 0, acked: 0, failed: 0, ackedBytes: 0, backpressureWaits: 0, clampedLatencies: 0, sendMicros: 0, negativeLatencies: 0, negativeSumUs: 0, blockedMicros: 0, done: true });
 
 export const zeroSnapshot = (): RegionSnapshot => ({ counts: new Float64Array(kCountsLength), counters: emptyCounters() });
 
@@ -36,6 +36,9 @@ function addCounters(into: RegionCounters, from: RegionCounters, sign: 1 | -1): 
   into.backpressureWaits += sign * from.backpressureWaits;
   into.clampedLatencies += sign * from.clampedLatencies;
   into.sendMicros += sign * from.sendMicros;
+  into.negativeLatencies += sign * from.negativeLatencies;
+  into.negativeSumUs += sign * from.negativeSumUs;
+  into.blockedMicros += sign * from.blockedMicros;
   into.done = into.done && from.done;
 }
 
@@ -84,6 +87,17 @@ export function summarize(histogram: hdr.Histogram): LatencySummary {
     mean: Math.round(histogram.mean * 10) / 10,
   };
 }
+
+/** Values below zero kept beside a histogram: how many, and their mean (µs, negative). */
+export interface NegativeValues {
+  count: number;
+  meanUs: number;
+}
+
+export const negativeValues = (counters: RegionCounters): NegativeValues => ({
+  count: counters.negativeLatencies,
+  meanUs: counters.negativeLatencies === 0 ? 0 : -Math.round((10 * counters.negativeSumUs) / counters.negativeLatencies) / 10,
+});
 
 /** HdrHistogram V2 compressed, base64: what Java, Go and Rust HdrHistogram decode. */
 export const encodeHdr = (histogram: hdr.Histogram): string => hdr.encodeIntoCompressedBase64(histogram);

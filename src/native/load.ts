@@ -24,7 +24,18 @@ export interface ProduceOutcome {
 /** The napi class of native/src/producer.rs. */
 export interface NativeProducer {
   produceBatch(packed: Buffer, fromByte: number, fromIntended?: boolean): ProduceOutcome;
-  /** Blocks up to timeoutMs; true when librdkafka holds no more records (their reports are in the region). */
+  /**
+   * Fixed rate: starts the native pacer, which enqueues each record of a paced batch at its
+   * intendedSendUs (never before), measures latency from it, and writes each record's publish
+   * delay into `publishDelays` (this worker's region of the publish-delay buffer).
+   */
+  startPacing(publishDelays: Float64Array, queueBatches?: number): void;
+  /** Hands a batch (copied) to the pacer; false when its queue is full (call again shortly). */
+  paceBatch(packed: Buffer): boolean;
+  /**
+   * Blocks up to timeoutMs (the pacer first sends what it holds, each record at its time); true
+   * when librdkafka holds no more records (their reports are in the region).
+   */
   flush(timeoutMs: number): boolean;
   /** The topic's partition count; throws when no broker answers in time or the topic is missing. */
   fetchTopicMetadata(timeoutMs: number): number;
@@ -118,6 +129,10 @@ export interface NativeLayout {
   failedSlot: number;
   ackedBytesSlot: number;
   clampedSlot: number;
+  backpressureSlot: number;
+  negativeCountSlot: number;
+  negativeSumUsSlot: number;
+  blockedMicrosSlot: number;
 }
 
 /** The addon's exports (native/src/lib.rs, producer.rs, consumer.rs, consumed.rs, testing.rs). */
@@ -138,6 +153,8 @@ export interface NativeAddon {
   unpackBatchForTest(packed: Buffer): { keys: string[]; values: Buffer[]; intendedSendUs: number[] };
   /** Test-only: records latencies into a region as the delivery reports do. */
   recordLatenciesForTest(region: Float64Array, latenciesUs: Float64Array): void;
+  /** Test-only: runs the pacer's loop over a batch on this thread, noting each enqueue (wall µs) and its lateness. */
+  paceForTest(packed: Buffer): { enqueuedAtUs: number[]; lateUs: number[] };
   /** Test-only: packs records with the writer NativeConsumer.poll uses. */
   packConsumedForTest(records: ConsumedRecordForTest[]): Buffer;
   /** Test-only: the region layout as the native side has it. */

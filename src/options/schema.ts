@@ -35,6 +35,7 @@ export const OPTION_SPECS = [
   { name: 'topic-config', kind: { type: 'props' }, default: [], describe: 'Topic setting k=v when the topic is created, e.g. retention.ms=3600000, min.insync.replicas=2 (repeatable)' },
   { name: 'devices', kind: { type: 'int', min: 1, max: 100_000_000 }, default: 100_000, describe: 'Simulated IoT devices (ids 0..devices-1)' },
   { name: 'rate', kind: { type: 'rate' }, default: 'max', describe: 'Records/s in total across workers, or "max"' },
+  { name: 'arrival', kind: { type: 'enum', values: ['uniform', 'poisson'] }, default: 'uniform', describe: 'At a fixed --rate, when records are due: uniform (gaps of exactly 1/rate) or poisson (seeded exponential gaps of mean 1/rate, as independent devices send)' },
   { name: 'duration', kind: { type: 'duration', minMs: 1 }, default: '30s', describe: 'Measured time after warmup (ignored when --records is set)' },
   { name: 'records', kind: { type: 'int', min: 1, max: Number.MAX_SAFE_INTEGER }, describe: 'Exact total records to send; overrides --duration' },
   { name: 'timeout', kind: { type: 'duration', minMs: 1000 }, default: '10m', describe: 'Upper bound on a --records run, warmup and drain included' },

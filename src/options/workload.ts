@@ -20,6 +20,8 @@ export interface Workload {
   devices: number;
   /** undefined = as fast as the host allows */
   rateRecordsPerSec: number | undefined;
+  /** at a fixed rate, the law of the records' intended send times */
+  arrival: 'uniform' | 'poisson';
   durationMs: number;
   /** undefined = run for durationMs */
   records: number | undefined;
@@ -97,6 +99,7 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     topicConfig: get('topic-config'),
     devices: get('devices'),
     rateRecordsPerSec: get('rate'),
+    arrival: get('arrival'),
     durationMs: get('duration'),
     records: get('records'),
     timeoutMs: get('timeout'),

@@ -1,5 +1,7 @@
 import { librdkafkaVersionOf } from '../clients/create.js';
-import { diffSnapshots, encodeHdr, summarize, toHdrHistogram, zeroSnapshot } from '../histogram/merge.js';
+import { diffSnapshots, encodeHdr, negativeValues, summarize, toHdrHistogram, zeroSnapshot } from '../histogram/merge.js';
+import { judgeValidity } from './validity.js';
+import { scheduledRecordsPerSec } from './window.js';
 import type { Workload } from '../options/workload.js';
 import { hostFacts, runtimeName, runtimeVersion } from '../runtime.js';
 import type { RegionSnapshot } from '../shared/region.js';
@@ -38,7 +40,15 @@ export function assembleResult(args: {
   const durationMs = sampled.durationMs;
   const histogram = toHdrHistogram(measured.counts);
   const publishDelay = args.publishDelays === null ? null : publishDelaySummary(args.publishDelays);
-  const validity = judgeValidity(workload, publishDelay);
+  const recordsPerSec = round1(measured.counters.acked / (durationMs / 1000));
+  const validity = judgeValidity({
+    askedRecordsPerSec: workload.rateRecordsPerSec,
+    achievedRecordsPerSec: recordsPerSec,
+    scheduledRecordsPerSec: scheduledRecordsPerSec(sampled.outcomes),
+    blockedMicros: final.counters.blockedMicros,
+    publishDelay,
+    maxPublishDelayUs: workload.maxPublishDelayUs,
+  });
   if (!validity.valid) status = status === 'ok' ? 'not-valid' : status;
   return {
     schemaVersion: 1,
@@ -60,10 +70,11 @@ export function assembleResult(args: {
       acked: final.counters.acked,
       errors: final.counters.failed,
       backpressureWaits: final.counters.backpressureWaits,
+      blockedMicros: Math.round(final.counters.blockedMicros),
       sendMicros: Math.round(final.counters.sendMicros),
       durationMs: Math.round(durationMs),
       measuredAcked: measured.counters.acked,
-      recordsPerSec: round1(measured.counters.acked / (durationMs / 1000)),
+      recordsPerSec,
       mbPerSec: round3(measured.counters.ackedBytes / 1e6 / (durationMs / 1000)),
     },
     latency: {
@@ -72,6 +83,7 @@ export function assembleResult(args: {
         unit: 'us',
         measuredFrom: workload.rateRecordsPerSec === undefined ? 'send' : 'intended-send',
         clamped: measured.counters.clampedLatencies,
+        negative: negativeValues(measured.counters),
         hdr: encodeHdr(histogram),
       },
       publishDelay,
@@ -87,15 +99,5 @@ export function assembleResult(args: {
 /** Intended → actual send, merged over workers and the whole run (warmup included: a stall is a stall). */
 function publishDelaySummary(publishDelays: RegionSnapshot): RunResult['latency']['publishDelay'] {
   const histogram = toHdrHistogram(publishDelays.counts);
-  return { ...summarize(histogram), unit: 'us', hdr: encodeHdr(histogram) };
-}
-
-/** A fixed-rate run whose generator fell behind its schedule measured a lower rate than it claims. */
-function judgeValidity(workload: Workload, publishDelay: RunResult['latency']['publishDelay']): RunResult['validity'] {
-  if (publishDelay === null) return { valid: true, reason: null };
-  if (publishDelay.p99 <= workload.maxPublishDelayUs) return { valid: true, reason: null };
-  return {
-    valid: false,
-    reason: `the generator fell behind its schedule at ${workload.rateRecordsPerSec} rec/s: publish-delay p99 ${(publishDelay.p99 / 1000).toFixed(1)} ms > ${(workload.maxPublishDelayUs / 1000).toFixed(1)} ms (--max-publish-delay)`,
-  };
+  return { ...summarize(histogram), unit: 'us', negative: negativeValues(publishDelays.counters), hdr: encodeHdr(histogram) };
 }

@@ -38,6 +38,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
     recordSizeBytes: workload.recordSizeBytes,
     batchRecords: workload.batchRecords,
     seed: workload.seed,
+    arrival: workload.arrival,
     trackLatency: workload.trackLatency,
     stall: workload.stall,
     flushTimeoutMs: kFlushTimeoutMs,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Piscina } from 'piscina';
 import { StampedeError } from '../errors.js';
-import { encodeHdr, summarize, toHdrHistogram, type LatencySummary } from '../histogram/merge.js';
+import { encodeHdr, negativeValues, summarize, toHdrHistogram, type LatencySummary, type NegativeValues } from '../histogram/merge.js';
 import { consumerWorkerFile } from '../paths.js';
 import type { Shard } from '../plan/shard.js';
 import type { RecordFormat } from '../records/codec.js';
@@ -16,7 +16,7 @@ import { readAllRegions } from './snapshots.js';
 const kJoinTimeoutMs = 45_000;
 
 export interface EndToEndReport {
-  endToEnd: LatencySummary & { unit: 'us'; hdr: string };
+  endToEnd: LatencySummary & { unit: 'us'; negative: NegativeValues; hdr: string };
   integrity: IntegritySummary & { consumed: number; decodeErrors: number; skippedOlder: number };
   partitions: { perPartition: number[]; balancePct: number };
   consumers: number;
@@ -110,7 +110,7 @@ export class EndToEndConsumers {
     const consumed = this.snapshot();
     const histogram = toHdrHistogram(consumed.counts);
     return {
-      endToEnd: { ...summarize(histogram), unit: 'us', hdr: encodeHdr(histogram) },
+      endToEnd: { ...summarize(histogram), unit: 'us', negative: negativeValues(consumed.counters), hdr: encodeHdr(histogram) },
       integrity: { ...tracker.summarize(expectedRecords(plan, sentPerShard)), consumed: consumed.counters.acked, decodeErrors, skippedOlder },
       partitions: partitionBalance(partitionCounts, partitions),
       consumers: this.consumers,

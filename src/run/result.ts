@@ -1,8 +1,9 @@
-import type { LatencySummary } from '../histogram/merge.js';
+import type { LatencySummary, NegativeValues } from '../histogram/merge.js';
 import type { Workload } from '../options/workload.js';
 import type { Shard } from '../plan/shard.js';
 import type { HostFacts } from '../runtime.js';
 import type { IntegritySummary } from '../verify/sequence-tracker.js';
+import type { Validity } from './validity.js';
 
 export type RunPhase = 'warmup' | 'measure' | 'drain';
 
@@ -56,6 +57,8 @@ export interface RunResult {
     acked: number;
     errors: number;
     backpressureWaits: number;
+    /** µs producers sat blocked on a full client queue (QUEUE_FULL), whole run */
+    blockedMicros: number;
     /** µs producers spent inside client.send (enqueueing into the client), whole run */
     sendMicros: number;
     /** the measured window: after warmup until the last ack */
@@ -67,17 +70,20 @@ export interface RunResult {
   };
   latency: {
     /** from the hand-over to the client (max rate) or from the intended send time (fixed rate) */
-    produceAck: LatencySummary & { unit: 'us'; measuredFrom: 'send' | 'intended-send'; clamped: number; hdr: string };
-    /** intended → actual send; fixed-rate runs only */
-    publishDelay: (LatencySummary & { unit: 'us'; hdr: string }) | null;
-    /** --e2e only: receive time − the send time the record carries (wall clock, same host) */
-    endToEnd: (LatencySummary & { unit: 'us'; hdr: string }) | null;
+    produceAck: LatencySummary & { unit: 'us'; measuredFrom: 'send' | 'intended-send'; clamped: number; negative: NegativeValues; hdr: string };
+    /** intended → actual enqueue (time blocked on a full queue included); fixed-rate runs only */
+    publishDelay: (LatencySummary & { unit: 'us'; negative: NegativeValues; hdr: string }) | null;
+    /**
+     * --e2e only: receive time − the send time the record carries (wall clock, same host). Values
+     * below zero (a clock step, cross-host skew) are never in the histogram: `negative` counts them.
+     */
+    endToEnd: (LatencySummary & { unit: 'us'; negative: NegativeValues; hdr: string }) | null;
   };
   /** --e2e only: what the consumers saw against what the producers sent */
   integrity: (IntegritySummary & { consumed: number; decodeErrors: number; skippedOlder: number; consumers: number; groupId: string }) | null;
   /** --e2e only: records per partition, and 100 % when all partitions got the same */
   partitions: { perPartition: number[]; balancePct: number } | null;
-  /** false when a fixed-rate run's generator could not keep its schedule */
-  validity: { valid: boolean; reason: string | null };
+  /** false when a fixed-rate run did not run the asked workload: rate short, senders blocked, or publish delay over the limit */
+  validity: Validity;
   intervals: IntervalRow[];
 }

@@ -6,6 +6,8 @@ import type { ConsumerTaskResult } from './consumer-task.js';
 import type { EndToEndConsumers } from './e2e.js';
 import type { IntervalRow, RunPhase, RunResult } from './result.js';
 import type { ProducerTaskResult } from './task.js';
+import { windowEndMs } from './window.js';
+import { wallClockUs } from '../runtime.js';
 
 const kReadyTimeoutMs = 30_000; // thread start-up plus client connection
 
@@ -99,7 +101,7 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
   try {
     outcomes = await source.finished;
     producersDone = true;
-    finishedAtMs = performance.now();
+    finishedAtMs = windowEndMs(outcomes, performance.now(), wallClockUs());
     final = source.snapshot();
     await source.close();
     // Consumers catch up on the last acked records (ticks go on, as drain rows), then stop.

@@ -2,6 +2,7 @@ import type { ClientName } from '../clients/create.js';
 import type { Shard } from '../plan/shard.js';
 import type { RecordFormat } from '../records/codec.js';
 import type { Stall } from '../options/parse.js';
+import type { ArrivalLaw } from '../records/arrival.js';
 
 /** Everything a producer worker needs; structured-clone friendly (crosses into the worker thread). */
 export interface ProducerTask {
@@ -13,6 +14,8 @@ export interface ProducerTask {
   recordSizeBytes: number;
   batchRecords: number;
   seed: number;
+  /** at a fixed rate: when records are due */
+  arrival: ArrivalLaw;
   trackLatency: boolean;
   stall: Stall | undefined;
   /** Time to wait for the last acks after the worker stops sending */
@@ -21,7 +24,14 @@ export interface ProducerTask {
   /** publish delay (intended → actual send) histograms, one region per worker, fixed-rate runs only */
   publishDelays: SharedArrayBuffer;
   control: SharedArrayBuffer;
+  /** wall clock (µs) the go offset in the control block counts from */
+  controlBaseWallUs: number;
 }
 
 /** A worker never rejects: failures come back as data so their code and message survive the thread hop. */
-export type ProducerTaskResult = { ok: true; sent: number } | { ok: false; sent: number; code: string; message: string; exitCode: number };
+export type ProducerTaskResult = ({ ok: true; sent: number } | { ok: false; sent: number; code: string; message: string; exitCode: number }) & {
+  /** wall clock (µs) when every record of the worker had settled (its flush returned); absent on failure */
+  settledAtWallUs?: number;
+  /** fixed rate: the rate the worker's arrival schedule made due (realised, for Poisson) */
+  scheduledRecordsPerSec?: number;
+};

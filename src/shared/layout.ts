@@ -36,11 +36,18 @@ export const kSentSlot = 0; // records handed to the client
 export const kAckedSlot = 1; // records the broker acknowledged
 export const kFailedSlot = 2; // records whose delivery failed for good
 export const kAckedBytesSlot = 3; // key + value bytes of acknowledged records
-export const kBackpressureSlot = 4; // times the client said its queue was full and the worker waited
+export const kBackpressureSlot = 4; // times the client said its queue was full and the sender waited
 export const kClampedSlot = 5; // latencies above kHighestTrackableUs, recorded as that value
 export const kDoneSlot = 6; // 1 once the worker has flushed and stopped writing
 export const kSendMicrosSlot = 7; // µs the worker spent inside client.send (enqueueing), JS-written
-export const kHeaderSlots = 8;
+// Values below zero (clock steps, cross-host skew) are never folded into the histogram's 0 bucket:
+// they are counted here, beside it, with the sum of their magnitudes for a mean (issue 8).
+export const kNegativeCountSlot = 8;
+export const kNegativeSumUsSlot = 9;
+// µs a sender spent blocked on a full client queue (QUEUE_FULL backpressure); written by whichever
+// side sends: the native pacer at a fixed rate, else the JS client.
+export const kBlockedMicrosSlot = 10;
+export const kHeaderSlots = 11;
 
 export const kCountsSlot = kHeaderSlots;
 export const kRegionSlots = kHeaderSlots + kCountsLength;
@@ -50,6 +57,9 @@ export const kRegionBytes = kRegionSlots * Float64Array.BYTES_PER_ELEMENT;
 export const kStopFlagSlot = 0; // coordinator → workers: 1 = stop producing, flush, return
 export const kReadyCountSlot = 1; // workers → coordinator: +1 once connected and ready to send
 export const kGoFlagSlot = 2; // coordinator → workers: 1 = start sending (the measured clock starts)
+// coordinator → workers, written before go: µs from the task's controlBaseWallUs to go, so every
+// worker's arrival schedule starts when the measured clock does, not when the worker noticed.
+export const kGoOffsetUsSlot = 3;
 export const kControlSlots = 4;
 
 /**

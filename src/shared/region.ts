@@ -3,12 +3,15 @@ import {
   kAckedBytesSlot,
   kAckedSlot,
   kBackpressureSlot,
+  kBlockedMicrosSlot,
   kClampedSlot,
   kCountsLength,
   kCountsSlot,
   kDoneSlot,
   kFailedSlot,
   kHighestTrackableUs,
+  kNegativeCountSlot,
+  kNegativeSumUsSlot,
   kRegionBytes,
   kRegionSlots,
   kSendMicrosSlot,
@@ -49,8 +52,22 @@ export class RegionWriter {
     this.slots[kBackpressureSlot]! += 1;
   }
 
-  /** Records `count` latencies of `latencyUs` each; values past an hour are clamped and counted. */
+  /** Time a sender sat blocked on a full client queue. */
+  addBlockedMicros(micros: number): void {
+    this.slots[kBlockedMicrosSlot]! += micros;
+  }
+
+  /**
+   * Records `count` latencies of `latencyUs` each; values past an hour are clamped and counted.
+   * Values below zero are counted beside the histogram (count and summed magnitude), never
+   * recorded as 0: a negative latency means a clock stepped or two hosts disagree, and must show.
+   */
   recordLatencyUs(latencyUs: number, count = 1): void {
+    if (latencyUs < 0) {
+      this.slots[kNegativeCountSlot]! += count;
+      this.slots[kNegativeSumUsSlot]! -= latencyUs * count;
+      return;
+    }
     if (latencyUs > kHighestTrackableUs) this.slots[kClampedSlot]! += count;
     this.slots[kCountsSlot + countsIndexOf(clampUs(latencyUs))]! += count;
   }
@@ -68,6 +85,12 @@ export interface RegionCounters {
   backpressureWaits: number;
   clampedLatencies: number;
   sendMicros: number;
+  /** latencies below zero, kept out of the histogram */
+  negativeLatencies: number;
+  /** sum of their magnitudes, µs */
+  negativeSumUs: number;
+  /** µs senders sat blocked on a full client queue */
+  blockedMicros: number;
   done: boolean;
 }
 
@@ -92,6 +115,9 @@ export function readRegion(buffer: SharedArrayBuffer, workerIndex: number): Regi
       backpressureWaits: slots[kBackpressureSlot]!,
       clampedLatencies: slots[kClampedSlot]!,
       sendMicros: slots[kSendMicrosSlot]!,
+      negativeLatencies: slots[kNegativeCountSlot]!,
+      negativeSumUs: slots[kNegativeSumUsSlot]!,
+      blockedMicros: slots[kBlockedMicrosSlot]!,
       done: slots[kDoneSlot] === 1,
     },
   };

@@ -5,12 +5,13 @@ import { producerWorkerFile } from '../paths.js';
 import type { Shard } from '../plan/shard.js';
 import { readAllRegions } from '../run/snapshots.js';
 import type { ProducerTask, ProducerTaskResult } from '../run/task.js';
-import { kControlSlots, kGoFlagSlot, kReadyCountSlot, kStopFlagSlot, regionBytesFor } from '../shared/layout.js';
+import { kControlSlots, kGoFlagSlot, kGoOffsetUsSlot, kReadyCountSlot, kStopFlagSlot, regionBytesFor } from '../shared/layout.js';
+import { wallClockUs } from '../runtime.js';
 import { readRegion, type RegionSnapshot } from '../shared/region.js';
 import type { SnapshotSource } from './types.js';
 
 /** What every producer task of a run shares; the per-thread parts (shard, shared memory) are added here. */
-export type ProducerTaskTemplate = Omit<ProducerTask, 'shard' | 'regions' | 'publishDelays' | 'control'>;
+export type ProducerTaskTemplate = Omit<ProducerTask, 'shard' | 'regions' | 'publishDelays' | 'control' | 'controlBaseWallUs'>;
 
 /**
  * Producers in this process: one worker thread per shard (Piscina), or the main thread for a
@@ -25,6 +26,8 @@ export class LocalThreads implements SnapshotSource {
   private readonly control: Int32Array;
   private readonly pool: Piscina | undefined;
   private settled = 0;
+  /** Wall clock the go offset is counted from: an Int32 slot holds µs since then, not an epoch. */
+  private readonly controlBaseWallUs = Math.round(wallClockUs());
   private closed = false;
 
   private constructor(plan: readonly Shard[], template: ProducerTaskTemplate, run: ((task: ProducerTask) => Promise<ProducerTaskResult>) | undefined) {
@@ -35,7 +38,7 @@ export class LocalThreads implements SnapshotSource {
     this.control = new Int32Array(controlBuffer); // slots named in layout.ts
     this.pool = run ? undefined : new Piscina({ filename: producerWorkerFile, minThreads: this.workers, maxThreads: this.workers, concurrentTasksPerWorker: 1, idleTimeout: 60_000 });
     const results = plan.map((shard) => {
-      const task: ProducerTask = { ...template, shard, regions: this.regions, publishDelays: this.publishDelayRegions, control: controlBuffer };
+      const task: ProducerTask = { ...template, shard, regions: this.regions, publishDelays: this.publishDelayRegions, control: controlBuffer, controlBaseWallUs: this.controlBaseWallUs };
       const result = run ? run(task) : (this.pool!.run(task) as Promise<ProducerTaskResult>);
       void result.then(() => this.settled++);
       return result;
@@ -55,6 +58,8 @@ export class LocalThreads implements SnapshotSource {
   }
 
   go(): void {
+    // Every worker's arrival schedule starts from this one instant, not from when it noticed go.
+    Atomics.store(this.control, kGoOffsetUsSlot, Math.round(wallClockUs()) - this.controlBaseWallUs);
     Atomics.store(this.control, kGoFlagSlot, 1);
   }
 

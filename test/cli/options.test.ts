@@ -28,6 +28,7 @@ const cases: [string, string[], RegExp][] = [
   ['a negative device count', ['run', '--devices', '-3'], /--devices must be an integer from 1 to 100000000 \(got "-3"\)/],
   ['a non-numeric device count', ['run', '--devices', 'many'], /--devices must be/],
   ['a rate that is neither a number nor max', ['run', '--rate', 'fast'], /--rate must be a positive number of records\/s or "max"/],
+  ['an arrival law it does not know', ['run', '--rate', '1000', '--arrival', 'bursty'], /--arrival must be one of uniform, poisson/],
   ['a malformed duration', ['run', '--duration', '10 parsecs'], /--duration must be a duration/],
   ['a zero duration', ['run', '--duration', '0s'], /--duration must be a duration of at least 1 ms/],
   ['an unknown client', ['run', '--client', 'kafkajs'], /--client must be one of native, node-rdkafka, null/],
@@ -73,7 +74,7 @@ test('--version names librdkafka\'s builtin features (TLS, SASL, codecs)', async
 test('--help lists every workload option with its default', async () => {
   const outcome = await runCli(['run', '--help'], { timeoutMs: 30_000 });
   assert.is(outcome.code, 0);
-  for (const flag of ['--brokers', '--devices', '--rate', '--records', '--warmup', '--workers', '--client', '--profile', '--producer-props', '--format', '--record-size', '--out']) {
+  for (const flag of ['--brokers', '--devices', '--rate', '--arrival', '--records', '--warmup', '--workers', '--client', '--profile', '--producer-props', '--format', '--record-size', '--out']) {
     assert.match(outcome.stdout, flag);
   }
   assert.match(outcome.stdout, /\[default:\s+100000\]/);

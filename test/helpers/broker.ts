@@ -6,6 +6,8 @@ import { startLocalBroker, stopLocalBroker } from '../../src/broker/local.js';
 
 export interface TestBroker {
   bootstrap: string;
+  /** the broker JVM's pid: for fault tests that pause it (SIGSTOP/SIGCONT) — this broker only */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -27,8 +29,9 @@ export async function startTestBroker(): Promise<TestBroker> {
   const port = await freePort();
   const controllerPort = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'stampede-broker-'));
+  let pid: number;
   try {
-    await startLocalBroker({ port, controllerPort, dataDir, heapMb: 512, startTimeoutMs: 120_000 });
+    ({ pid } = await startLocalBroker({ port, controllerPort, dataDir, heapMb: 512, startTimeoutMs: 120_000 }));
   } catch (err) {
     // uvu reports a failed before-hook without its error: say it here.
     console.error(`test broker on 127.0.0.1:${port} (data in ${dataDir}) did not start: ${(err as Error).message}`);
@@ -38,11 +41,17 @@ export async function startTestBroker(): Promise<TestBroker> {
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
+    // A paused broker would ignore SIGTERM until continued.
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      // already gone
+    }
     await stopLocalBroker({ port, dataDir, removeData: true });
   };
   // If the suite dies, the broker must not outlive it.
   process.once('exit', () => {
     if (!stopped) void stopLocalBroker({ port, dataDir });
   });
-  return { bootstrap: `127.0.0.1:${port}`, stop };
+  return { bootstrap: `127.0.0.1:${port}`, pid, stop };
 }

@@ -81,7 +81,7 @@ e2e('a stalled sender at a fixed rate shows the stall in corrected latency and i
   assert.ok(result.latency.produceAck.p99 >= 100_000, `corrected p99 ${result.latency.produceAck.p99} µs`);
   assert.ok(result.latency.publishDelay!.max >= 400_000, `publish delay max ${result.latency.publishDelay!.max} µs`);
   assert.is(result.validity.valid, false);
-  assert.match(outcome.stdout, /NOT VALID: the generator fell behind/);
+  assert.match(outcome.stdout, /NOT VALID: .*the generator fell behind/);
   assert.ok(Math.abs(result.totals.sent - 30_000) <= 1000, `the schedule was kept up after the stall: ${result.totals.sent} sent`);
 });
 

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { prng } from '../../helpers/random.js';
 import { countsIndexOf, lowestValueAtIndex } from '../../../src/histogram/buckets.js';
-import { diffSnapshots, mergeSnapshots, newHdrHistogram, summarize, toHdrHistogram, encodeHdr } from '../../../src/histogram/merge.js';
+import { diffSnapshots, mergeSnapshots, negativeValues, newHdrHistogram, summarize, toHdrHistogram, encodeHdr } from '../../../src/histogram/merge.js';
 import * as hdr from 'hdr-histogram-js';
 import { kCountsLength, kHighestTrackableUs, regionBytesFor } from '../../../src/shared/layout.js';
 import { readRegion, RegionWriter } from '../../../src/shared/region.js';
@@ -87,10 +87,27 @@ test('values beyond an hour are clamped and counted, never dropped', () => {
   const regions = new SharedArrayBuffer(regionBytesFor(1));
   const writer = new RegionWriter(regions, 0);
   writer.recordLatencyUs(kHighestTrackableUs * 5, 3);
-  writer.recordLatencyUs(-4);
+  writer.recordLatencyUs(0);
   const snapshot = readRegion(regions, 0);
   assert.is(snapshot.counters.clampedLatencies, 3);
   assert.is(toHdrHistogram(snapshot.counts).totalCount, 4);
+});
+
+test('values below zero are counted beside the histogram, never folded into 0, and merge and diff exactly', () => {
+  const regions = new SharedArrayBuffer(regionBytesFor(2));
+  const first = new RegionWriter(regions, 0);
+  const second = new RegionWriter(regions, 1);
+  first.recordLatencyUs(-4);
+  first.recordLatencyUs(-0.5, 2);
+  first.recordLatencyUs(10);
+  const before = mergeSnapshots([readRegion(regions, 0), readRegion(regions, 1)]);
+  second.recordLatencyUs(-7);
+  const after = mergeSnapshots([readRegion(regions, 0), readRegion(regions, 1)]);
+  assert.is(toHdrHistogram(after.counts).totalCount, 1, 'only the 10 µs value is in the histogram');
+  assert.is(after.counts[0], 0, 'nothing was recorded as 0 µs');
+  assert.equal(negativeValues(after.counters), { count: 4, meanUs: -3 });
+  assert.equal(negativeValues(diffSnapshots(after, before).counters), { count: 1, meanUs: -7 });
+  assert.equal(negativeValues(before.counters), { count: 3, meanUs: -1.7 });
 });
 
 test('V2 compressed base64 round-trips through hdr-histogram-js', () => {

@@ -32,7 +32,7 @@ test('constructor arguments are checked: property, region size, topic', () => {
   const cases: [Record<string, string>, string, Float64Array, RegExp][] = [
     [{ ...nowhere, 'linger.mss': '5' }, 't', newRegion(), /producer property linger\.mss=5 rejected: No such configuration property: "linger\.mss"/],
     [{ ...nowhere, 'linger.ms': '-5' }, 't', newRegion(), /producer property linger\.ms=-5 rejected: .*outside allowed range/],
-    [nowhere, 't', new Float64Array(16), /exactly one worker region \(23560 slots\), got 16 slots/],
+    [nowhere, 't', new Float64Array(16), /exactly one worker region \(23563 slots\), got 16 slots/],
     [nowhere, '', newRegion(), /topic must be a non-empty name/],
   ];
   for (const [config, topic, region, message] of cases) {

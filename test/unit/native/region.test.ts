@@ -29,6 +29,10 @@ test('the native layout is layout.ts', () => {
     failedSlot: layout.kFailedSlot,
     ackedBytesSlot: layout.kAckedBytesSlot,
     clampedSlot: layout.kClampedSlot,
+    backpressureSlot: layout.kBackpressureSlot,
+    negativeCountSlot: layout.kNegativeCountSlot,
+    negativeSumUsSlot: layout.kNegativeSumUsSlot,
+    blockedMicrosSlot: layout.kBlockedMicrosSlot,
   });
 });
 
@@ -67,10 +71,13 @@ test('the 2^32 seam and beyond: clamped to an hour and counted, as RegionWriter 
   assert.is(toHdrHistogram(fromNative.counts).totalCount, values.length);
 });
 
-test('negative latencies count as 0 µs, not clamped, as RegionWriter does', () => {
+test('negative latencies are counted beside the histogram, never as 0 µs, as RegionWriter does', () => {
   const { native: fromNative, reference } = recordBoth([-4, -0.2, 0, 0.4, 0.5, 1.5]);
   assert.equal(Array.from(fromNative.counts), Array.from(reference.counts));
-  assert.is(fromNative.counts[0], 4); // -4, -0.2, 0 and 0.4
+  assert.is(fromNative.counts[0], 2); // 0 and 0.4; the negatives are not in the histogram
+  assert.is(fromNative.counters.negativeLatencies, 2);
+  assert.is(fromNative.counters.negativeSumUs, 4.2);
+  assert.equal(fromNative.counters, reference.counters);
   assert.is(fromNative.counters.clampedLatencies, 0);
 });
 
@@ -84,7 +91,7 @@ test('the addon writes only its own region and its own slots', () => {
   assert.ok(all.subarray(0, kRegionSlots).every((slot) => slot === -1), 'region before untouched');
   assert.ok(all.subarray(2 * kRegionSlots).every((slot) => slot === -1), 'region after untouched');
   const snapshot = readRegion(regions, 1);
-  assert.equal(snapshot.counters, { sent: 0, acked: 0, failed: 0, ackedBytes: 0, backpressureWaits: 0, clampedLatencies: 1, sendMicros: 0, done: false });
+  assert.equal(snapshot.counters, { sent: 0, acked: 0, failed: 0, ackedBytes: 0, backpressureWaits: 0, clampedLatencies: 1, sendMicros: 0, negativeLatencies: 0, negativeSumUs: 0, blockedMicros: 0, done: false });
 });
 
 test('a region view of the wrong size is refused with InvalidArg', () => {

@@ -1,0 +1,83 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { projectRoot } from '../../src/paths.js';
+import type { RunResult } from '../../src/run/result.js';
+import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { runCli, userEnv } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'stampede-rate-'));
+const rate = suite<{ kafka?: TestBroker }>('honest at a fixed rate, on a real broker');
+
+rate.before(async (context) => {
+  context.kafka = await startTestBroker();
+});
+
+rate.after(async (context) => {
+  await context.kafka?.stop();
+});
+
+rate('an e2e run at a low fixed rate: e2e p50 above zero, no value below zero, valid at its rate', async ({ kafka }) => {
+  const out = join(dir, 'low-rate.json');
+  // A fresh broker on a shared 2-core machine can be slow for a while: the publish-delay limit is
+  // loosened, since this test is about whether values are honest, not fast.
+  const args = ['run', '--max-publish-delay', '1s', '--brokers', kafka!.bootstrap, '--topic', 'low-rate', '--partitions', '1', '--rate', '500', '--warmup', '2s', '--duration', '4s', '--e2e', '--profile', 'latency', '--format', 'fixed', '--devices', '100', '--out', out];
+  const outcome = await runCli(args, { timeoutMs: 120_000 });
+  assert.is(outcome.code, 0, `${outcome.stdout}\n${outcome.stderr}`);
+  const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+  const endToEnd = result.latency.endToEnd!;
+  assert.ok(endToEnd.p50 > 0, `e2e p50 ${endToEnd.p50} µs: records are no longer handed over before their time`);
+  assert.is(endToEnd.negative.count, 0, 'no end-to-end value below zero on one host');
+  assert.is(endToEnd.count, result.totals.acked);
+  assert.is(result.latency.produceAck.negative.count, 0);
+  assert.is(result.latency.publishDelay!.negative.count, 0);
+  assert.is(result.validity.valid, true, result.validity.reason ?? '');
+  assert.ok(result.validity.achievedPct! >= 99, `a healthy run is not judged short at its edges: ${result.validity.achievedPct} %`);
+  assert.is(result.totals.blockedMicros, 0);
+  assert.match(outcome.stdout, /values below zero \(kept out of the histograms\): produce→ack 0, end-to-end 0, publish delay 0/);
+  assert.match(outcome.stdout, /✓ valid at 500 rec\/s/);
+});
+
+rate('a broker paused mid-run at a fixed rate: NOT VALID (exit 3), the blocked time and shortfall named', async ({ kafka }) => {
+  const out = join(dir, 'paused.json');
+  // A small client queue (1,000 records = 0.5 s at this rate) fills while the broker is stopped.
+  const args = ['run', '--brokers', kafka!.bootstrap, '--topic', 'paused', '--partitions', '2', '--rate', '2000', '--duration', '5s', '--format', 'fixed', '--devices', '100', '--producer-props', 'queue.buffering.max.messages=1000', '--producer-props', 'linger.ms=5', '--out', out];
+  const child = spawn(process.execPath, [join(projectRoot, 'bin', 'stampede.js'), ...args], { cwd: projectRoot, env: userEnv() });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  let paused = false;
+  try {
+    // Pause once the run is measuring (its first live line), for 3 s of the 5 s.
+    const deadline = Date.now() + 60_000;
+    while (!/\] measure/.test(stdout) && Date.now() < deadline) await sleep(50);
+    assert.match(stdout, /\] measure/, `the run never started measuring\n${stdout}\n${stderr}`);
+    process.kill(kafka!.pid, 'SIGSTOP');
+    paused = true;
+    await sleep(3_000);
+  } finally {
+    if (paused) process.kill(kafka!.pid, 'SIGCONT');
+  }
+  const code = await exited;
+  clearTimeout(killer);
+  assert.is(code, 3, `${stdout}\n${stderr}`);
+  const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+  assert.is(result.status, 'not-valid');
+  assert.is(result.validity.valid, false);
+  assert.ok(result.totals.blockedMicros > 1_000_000, `senders blocked ${result.totals.blockedMicros} µs`);
+  assert.ok(result.validity.reasons.some((reason) => /^senders blocked \d+\.\d s on a full librdkafka queue$/.test(reason)), result.validity.reason ?? '');
+  assert.ok(result.latency.publishDelay!.max >= 1_000_000, `publish delay includes the time blocked: max ${result.latency.publishDelay!.max} µs`);
+  assert.ok(result.latency.produceAck.max >= 2_000_000, `corrected latency shows the pause: max ${result.latency.produceAck.max} µs`);
+  assert.is(result.totals.errors, 0, 'paused, not lost');
+  assert.match(stdout, /✗ NOT VALID: .*senders blocked \d+\.\d s on a full librdkafka queue/);
+  if (result.validity.achievedPct! < 99) assert.match(stdout, /delivered [\d,]+ rec\/s of 2,000 asked \(\d+\.\d %\)/);
+});
+
+rate.run();
