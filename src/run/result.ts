@@ -3,6 +3,8 @@ import type { Workload } from '../options/workload.js';
 import type { Shard } from '../plan/shard.js';
 import type { HostFacts } from '../runtime.js';
 import type { IntegritySummary } from '../verify/sequence-tracker.js';
+import type { FleetReport, HostReport } from '../fleet/report.js';
+import type { InstanceInfo } from '../fleet/instance.js';
 
 export type RunPhase = 'warmup' | 'measure' | 'drain';
 
@@ -80,4 +82,9 @@ export interface RunResult {
   /** false when a fixed-rate run's generator could not keep its schedule */
   validity: { valid: boolean; reason: string | null };
   intervals: IntervalRow[];
+  /** --hosts runs: per-host totals, latency and clock offset (they sum to the merged totals), and the fleet's facts */
+  hosts?: HostReport[];
+  fleet?: FleetReport;
+  /** --instance-id runs: which slice of which run this file is; merged files list every instance */
+  instance?: InstanceInfo;
 }
