@@ -181,8 +181,8 @@ fleet('3 × --instance-id + merge equal a one-process run in totals and device s
     for (const record of records) counts.set(record.key, (counts.get(record.key) ?? 0) + 1);
     return JSON.stringify([...counts].sort(([a], [b]) => Number(a) - Number(b)));
   };
-  const [instances, one] = [await devicesOf('fleet-instances'), await devicesOf('fleet-single')];
-  assert.ok(instances === one, 'same devices, same records per device');
+  const [fromInstances, fromOne] = [await devicesOf('fleet-instances'), await devicesOf('fleet-single')];
+  assert.ok(fromInstances === fromOne, 'same devices, same records per device');
   const missing = await runCli(['merge', files[0]!, files[2]!]);
   assert.is(missing.code, 2);
   assert.match(missing.stderr, /^stampede: instance 1 of 3 missing \(run job-1\)\n$/);
