@@ -29,6 +29,7 @@ export interface FleetHooks extends RunHooks {
  */
 export async function runFleet(workload: Workload, hooks: FleetHooks = {}): Promise<RunResult> {
   const names = workload.hosts!;
+  if (workload.instanceId !== undefined || workload.instances !== undefined) throw new StampedeError('E_OPTION', '--hosts and --instance-id are two ways to split a run: use one');
   const notices: string[] = [];
   const notice = (text: string): void => {
     notices.push(text);
