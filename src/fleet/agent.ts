@@ -9,6 +9,8 @@ import { encodeSnapshot, kProtocolVersion, parseLine, toLine, type CheckRequest,
 
 const kReadyTimeoutMs = 30_000; // as the coordinator's own barrier
 const kFlushTimeoutMs = 30_000;
+/** interval lines leave this long before the coordinator's tick (at most a quarter interval) */
+const kLineLeadMs = 100;
 
 /**
  * `stampede agent`: one host's producers, driven over stdin/stdout by a coordinator (normally
@@ -77,6 +79,8 @@ class Producers {
   private goAtUs = 0;
   private seq = 0;
   private timer: NodeJS.Timeout | undefined;
+  private phase: NodeJS.Timeout | undefined;
+  private warmup: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly source: LocalThreads,
@@ -85,6 +89,8 @@ class Producers {
   ) {
     this.done = source.finished.then(async (outcomes) => {
       clearInterval(this.timer);
+      clearTimeout(this.phase);
+      clearTimeout(this.warmup);
       const usage = process.cpuUsage();
       await send({ ...this.line(), type: 'final', outcomes, cpuMicros: usage.user + usage.system, maxRssBytes: maxRssBytes() });
       await source.close();
@@ -118,7 +124,21 @@ class Producers {
     this.goAtUs = wallClockUs();
     void this.send({ type: 'started', goAtUs: this.goAtUs });
     // The agent stamps its own intervals: the coordinator keeps the latest, whenever it arrives.
-    this.timer = setInterval(() => void this.send({ ...this.line(), type: 'interval' }), this.request.workload.intervalMs);
+    // They are sent a little before the coordinator's own ticks (both count from go), so each
+    // merged row reads lines of the interval just ending rather than of the one before.
+    const { intervalMs, warmupMs } = this.request.workload;
+    const leadMs = Math.min(kLineLeadMs, intervalMs / 4);
+    this.phase = setTimeout(() => {
+      this.sendInterval();
+      this.timer = setInterval(() => this.sendInterval(), intervalMs);
+    }, intervalMs - leadMs);
+    if (warmupMs > 0) {
+      this.warmup = setTimeout(() => void this.send({ type: 'baseline', atUs: wallClockUs(), produced: encodeSnapshot(this.source.snapshot()) }), warmupMs);
+    }
+  }
+
+  private sendInterval(): void {
+    void this.send({ ...this.line(), type: 'interval' });
   }
 
   stop(): void {

@@ -12,7 +12,8 @@ import { kCountsLength } from '../shared/layout.js';
  *
  * coordinator → agent (stdin):  ping* → run → go → stop, or check; EOF means "stop now and exit"
  * agent → coordinator (stdout): hello (first, before anything is sent to it) → pong* → ready →
- *                               interval* → final, or checked; error at any point
+ *                               started → interval* (baseline at warmup end) → final, or checked;
+ *                               error at any point
  *
  * Interval lines carry the agent's *cumulative* counters and histograms since go, stamped by the
  * agent (seq, its wall-clock start and end). Cumulative costs a little more per line than a delta
@@ -93,6 +94,8 @@ export type FromAgent =
   | Pong
   | { type: 'ready'; goWaitingSinceUs: number }
   | { type: 'started'; goAtUs: number }
+  /** the agent's cumulative snapshot at go + warmup, on its clock: the measured window's exact start */
+  | { type: 'baseline'; atUs: number; produced: WireSnapshot }
   | IntervalLine
   | FinalLine
   | { type: 'checked'; ok: boolean; detail: string }

@@ -15,6 +15,8 @@ export interface HostState {
   /** latest cumulative snapshots from the agent's interval (or final) lines */
   produced: RegionSnapshot;
   publishDelay: RegionSnapshot;
+  /** the agent's own snapshot at warmup end, once sent */
+  warmupBaseline: RegionSnapshot | undefined;
   sentPerShard: number[];
   /** highest seq seen: an older line arriving late never replaces a newer one */
   seq: number;
@@ -48,6 +50,7 @@ export class FleetSource implements SnapshotSource {
       plan: plans[i]!,
       produced: zeroSnapshot(),
       publishDelay: zeroSnapshot(),
+      warmupBaseline: undefined,
       sentPerShard: plans[i]!.workers.map(() => 0),
       seq: 0,
       ready: false,
@@ -85,6 +88,13 @@ export class FleetSource implements SnapshotSource {
     return mergeSnapshots(this.states.map((state) => state.produced));
   }
 
+  /** Every host's own warmup-end snapshot, merged; a host that ended during warmup counts with its last one. */
+  warmupBaseline(): RegionSnapshot | undefined {
+    const parts = this.states.map((state) => state.warmupBaseline ?? (state.final || state.failure !== undefined ? state.produced : undefined));
+    if (parts.some((part) => part === undefined)) return undefined;
+    return mergeSnapshots(parts as RegionSnapshot[]);
+  }
+
   publishDelays(): RegionSnapshot {
     return mergeSnapshots(this.states.map((state) => state.publishDelay));
   }
@@ -117,6 +127,9 @@ export class FleetSource implements SnapshotSource {
         break;
       case 'started':
         state.goAtUs = message.goAtUs;
+        break;
+      case 'baseline':
+        state.warmupBaseline = decodeSnapshot(message.produced);
         break;
       case 'interval':
       case 'final':
