@@ -102,22 +102,34 @@ fleet('a host that is down, and a wrong key: one line naming the host within 15 
   await assertNoAgents();
 });
 
+fleet('hosts check: one table; exit 2 naming the host that fails', async ({ kafka, hosts }) => {
+  const outcome = await runCli(['hosts', 'check', '--hosts', `${hosts!.names.slice(0, 2).join(',')},loadgen-down`, '--ssh-config', hosts!.configWithDownHost('loadgen-down'), '--brokers', kafka!.bootstrap]);
+  assert.is(outcome.code, 2, outcome.stdout + outcome.stderr);
+  assert.match(outcome.stdout, /loadgen-1\s+✓\s+\d+\.\d+\.\d+\s+node \S+\s+\d+\s+[\d.]+ GiB\s+-?\d\.\d{3} ± 0\.\d{3}\s+ok \(1 broker/);
+  assert.match(outcome.stdout, /loadgen-down\s+✗/);
+  assert.is(outcome.stderr.trim().split('\n').length, 1);
+  assert.match(outcome.stderr, /^stampede: host loadgen-down: unreachable/);
+  await assertNoAgents();
+});
+
 fleet('an agent killed mid-run: the host is named, the others run to the end, the partial result is written, exit 1', async ({ kafka, hosts }) => {
   const out = join(dir, 'killed.json');
-  const run = runCli(['run', '--hosts', hosts!.names.slice(0, 2).join(','), '--ssh-config', hosts!.sshConfig, '--brokers', kafka!.bootstrap, '--topic', 'fleet-killed', '--workers', '1', '--devices', '100', '--rate', '4000', '--duration', '5s', '--out', out], { timeoutMs: 60_000 });
-  // loadgen-2 is 127.0.0.3: its agent's session says so in SSH_CONNECTION.
-  let victims: number[] = [];
-  const deadline = Date.now() + 20_000;
-  while (victims.length === 0 && Date.now() < deadline) {
-    await sleep(200);
-    victims = agentProcesses().filter((agent) => / 127\.0\.0\.3 /.test(agent.sshConnection)).map((agent) => agent.pid);
-  }
+  const child = spawn(process.execPath, [join(projectRoot, 'bin', 'stampede.js'), 'run', '--hosts', hosts!.names.slice(0, 2).join(','), '--ssh-config', hosts!.sshConfig, '--brokers', kafka!.bootstrap, '--topic', 'fleet-killed', '--workers', '1', '--devices', '100', '--rate', '4000', '--duration', '5s', '--out', out], { cwd: projectRoot, env: userEnv() });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const deadline = Date.now() + 30_000;
+  while (!/\[\s+2 s\]/.test(stdout) && Date.now() < deadline) await sleep(50);
+  // loadgen-2 is 127.0.0.3: its session says so in SSH_CONNECTION. npx starts the agent as its
+  // grandchild (npm exec → sh → node): all of them go, as a crash or an OOM kill would take it.
+  const victims = agentProcesses().filter((agent) => / 127\.0\.0\.3 /.test(agent.sshConnection)).map((agent) => agent.pid);
   assert.ok(victims.length > 0, 'found the agent of loadgen-2');
-  await sleep(2_500);
   for (const pid of victims) process.kill(pid, 'SIGKILL');
-  const outcome = await run;
-  assert.is(outcome.code, 1, outcome.stdout + outcome.stderr);
-  assert.match(outcome.stderr, /host loadgen-2: agent ended mid-run/);
+  const code = await closed;
+  assert.is(code, 1, stdout + stderr);
+  assert.match(stderr, /host loadgen-2: agent ended mid-run/);
   const result = readResult(out);
   assert.is(result.status, 'failed');
   const [first, second] = result.hosts!;
