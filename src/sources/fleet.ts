@@ -116,7 +116,7 @@ export class FleetSource implements SnapshotSource {
     // Lines already read are delivered before exit is acted on.
     await new Promise((resolve) => setImmediate(resolve));
     if (state.final) return state.final.outcomes;
-    state.failure = `host ${state.plan.name}: agent ended mid-run (${link.failureReason})`;
+    state.failure ??= `host ${state.plan.name}: agent ended mid-run (${link.failureReason})`;
     return state.plan.workers.map((shard) => ({ ok: false, sent: state.sentPerShard[shard.index] ?? 0, code: 'E_HOST', message: state.failure!, exitCode: 1 }));
   }
 
