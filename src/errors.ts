@@ -13,7 +13,9 @@ export type StampedeErrorCode =
   | 'E_KAFKA' // the broker answered with an error (topic creation, metadata)
   | 'E_CLIENT' // a client could not be created or configured (bad producer property)
   | 'E_LOCAL_BROKER' // the local broker could not be resolved, formatted or started
-  | 'E_WORKER'; // one or more worker threads failed
+  | 'E_WORKER' // one or more worker threads failed
+  | 'E_HOST' // a host of --hosts cannot be reached, logged into, or runs another stampede
+  | 'E_MERGE'; // result files given to merge are not one run
 
 export class StampedeError extends Error {
   readonly code: StampedeErrorCode;

@@ -10,6 +10,9 @@ import { addWorkloadFlags, runCommand } from './run-command.js';
 import { verifyCommand } from './verify-command.js';
 import { compareCommand } from './compare-command.js';
 import { addConsumeFlags, consumeCommand } from './consume-command.js';
+import { agentCommand } from './agent-command.js';
+import { addHostsFlags, hostsCommand } from './hosts-command.js';
+import { mergeCommand } from './merge-command.js';
 
 /** `stampede --version`: ours, and what the native client's librdkafka was built with (TLS, SASL, codecs). */
 function versionText(): string {
@@ -80,7 +83,29 @@ async function main(args: string[]): Promise<number> {
         exitCode = await verifyCommand(argv as Record<string, unknown>);
       },
     )
-    .demandCommand(1, 'name a command: run, consume, compare, verify or broker')
+    .command(
+      'hosts <action>',
+      'check: every --hosts host reachable, same stampede, its clock offset and broker access; install: this build onto each',
+      (y) => addHostsFlags(y.positional('action', { choices: ['check', 'install'] as const, describe: 'check | install' })),
+      async (argv) => {
+        exitCode = await hostsCommand(String(argv.action), argv as Record<string, unknown>);
+      },
+    )
+    .command(
+      'merge <files..>',
+      'Merge the result files of a run\'s --instance-id instances into one result, exactly',
+      (y) =>
+        y
+          .positional('files', { type: 'string', array: true, describe: 'result JSON files, one per instance' })
+          .option('out', { type: 'string', requiresArg: true, describe: 'Merged JSON path [default: results/run-<time>.json]' }),
+      async (argv) => {
+        exitCode = await mergeCommand((argv.files as string[]).map(String), typeof argv.out === 'string' ? argv.out : undefined);
+      },
+    )
+    .command('agent', false, (y) => y, async () => {
+      exitCode = await agentCommand();
+    })
+    .demandCommand(1, 'name a command: run, consume, compare, verify, broker, hosts or merge')
     .strict()
     .fail(failOnUsage('stampede'))
     .help()

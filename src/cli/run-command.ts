@@ -7,6 +7,9 @@ import { liveLine } from '../report/live.js';
 import { renderSummary } from '../report/summary.js';
 import { formatCount, formatDurationMs } from '../report/fmt.js';
 import { redactText } from '../connection/redact.js';
+import { runFleet } from '../fleet/run-fleet.js';
+import { instanceDefaults, runInstance } from '../fleet/instance.js';
+import { hostLiveLine, renderFleetSummary } from '../report/fleet.js';
 
 /** Every workload option becomes a flag; values stay strings so the schema alone validates them. */
 export function addWorkloadFlags<T>(yargs: Argv<T>): Argv<T> {
@@ -39,7 +42,9 @@ export function workloadFlagValues(argv: Record<string, unknown>): RawOptions {
 export async function runCommand(argv: Record<string, unknown>): Promise<number> {
   const workloadFile = typeof argv['workload'] === 'string' ? argv['workload'] : undefined;
   const fromFile = workloadFile === undefined ? {} : readWorkloadFile(workloadFile);
-  const workload = resolveWorkload(fromFile, workloadFlagValues(argv), workloadFile);
+  const fromFlags = workloadFlagValues(argv);
+  // $JOB_COMPLETION_INDEX / $STAMPEDE_INSTANCES / $STAMPEDE_RUN_ID: a Kubernetes Indexed Job needs no wrapper.
+  const workload = resolveWorkload(fromFile, { ...instanceDefaults(process.env, { ...fromFile, ...fromFlags }), ...fromFlags }, workloadFile);
 
   const controller = new AbortController();
   const onSigint = (): void => {
@@ -49,15 +54,22 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
   };
   process.on('SIGINT', onSigint);
   try {
-    const result = await runWorkload(workload, {
+    const run = workload.hosts !== undefined ? runFleet : workload.instances !== undefined || workload.instanceId !== undefined ? runInstance : runWorkload;
+    const result = await run(workload, {
       signal: controller.signal,
+      onHostsConnected: (hosts) => {
+        const clocks = hosts.map((host) => `${host.name} ${(host.offsetUs / 1000).toFixed(3)} ± ${(host.uncertaintyUs / 1000).toFixed(3)} ms`).join(', ');
+        console.log(`stampede: ${hosts.length} host(s) connected; clock offsets ${clocks}`);
+      },
+      ...(workload.verbose ? { onHostIntervals: (lines: Parameters<typeof hostLiveLine>[0][]) => lines.forEach((line) => console.log(hostLiveLine(line))) } : {}),
       onNotice: (text) => console.log(`note: ${redactText(text)}`),
       onStart: ({ workers, topic }) => {
         const length = workload.records === undefined ? `${formatDurationMs(workload.durationMs)} measured` : `${formatCount(workload.records)} records`;
         const warmup = workload.warmupMs > 0 ? ` after ${formatDurationMs(workload.warmupMs)} warmup` : '';
         const rate = workload.rateRecordsPerSec === undefined ? 'max rate' : `${formatCount(workload.rateRecordsPerSec)} rec/s`;
         const target = topic ? ` → ${topic.name} on ${workload.brokers}` : ' → in-process null sink';
-        console.log(`stampede: ${workers} ${workload.client} worker(s), ${formatCount(workload.devices)} devices, ${rate}, ${length}${warmup}${target}`);
+        const where = workload.hosts ? ` on ${workload.hosts.length} hosts (${workload.hosts.join(', ')})` : workload.instanceId !== undefined ? ` as instance ${workload.instanceId} of ${workload.instances}` : '';
+        console.log(`stampede: ${workers} ${workload.client} worker(s)${where}, ${formatCount(workload.devices)} devices, ${rate}, ${length}${warmup}${target}`);
       },
       onInterval: (row) => console.log(liveLine(row, workload.records)),
     });
@@ -69,6 +81,7 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
       return 2;
     }
     console.log(renderSummary(result));
+    for (const line of renderFleetSummary(result)) console.log(line);
     console.log(`\nresult: ${writeResult(result, workload.out)}`);
     for (const line of failureLines) console.error(`stampede: ${line}`);
     if (result.failures.length > 0) return Math.max(...result.failures.map((failure) => failure.exitCode));

@@ -83,6 +83,20 @@ export function parseBool(field: string, raw: unknown): boolean {
   throw optionError(field, 'true or false', raw);
 }
 
+/** "a,b,c" or a YAML list of names: distinct, non-empty, no spaces (ssh_config Host names). */
+export function parseList(field: string, raw: unknown): string[] {
+  const items = (Array.isArray(raw) ? raw.map(String) : String(raw).split(',')).map((item) => item.trim());
+  if (items.length === 0 || items.some((item) => item === '' || /\s/.test(item) || item.startsWith('-'))) {
+    throw optionError(field, 'a comma-separated list of names such as loadgen-1,loadgen-2', raw);
+  }
+  const seen = new Set<string>();
+  for (const item of items) {
+    if (seen.has(item)) throw optionError(field, `distinct names (${item} is named twice)`, raw);
+    seen.add(item);
+  }
+  return items;
+}
+
 /** Checks one raw value against its kind; returns the value in its resolved form. */
 export function parseByKind(field: string, kind: OptionKind, raw: unknown): unknown {
   switch (kind.type) {
@@ -102,5 +116,7 @@ export function parseByKind(field: string, kind: OptionKind, raw: unknown): unkn
       return parseStall(field, raw);
     case 'bool':
       return parseBool(field, raw);
+    case 'list':
+      return parseList(field, raw);
   }
 }

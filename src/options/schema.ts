@@ -11,6 +11,7 @@ export type OptionKind =
   | { type: 'enum'; values: readonly string[] }
   | { type: 'props' } // repeated k=v pairs
   | { type: 'stall' }
+  | { type: 'list' } // comma-separated names, or a YAML list
   | { type: 'bool' }; // true/false, on/off, yes/no; a bare flag is true // "<duration>@<duration>": pause that long, once, that long after the start
 
 export interface OptionSpec {
@@ -56,6 +57,15 @@ export const OPTION_SPECS = [
   { name: 'seed', kind: { type: 'int', min: 0, max: 2 ** 32 - 1 }, default: 1, describe: 'Seed of the device simulator' },
   { name: 'interval', kind: { type: 'duration', minMs: 100 }, default: '1s', describe: 'Live line and interval-row period' },
   { name: 'out', kind: { type: 'string' }, describe: 'JSON result path (default results/run-<time>.json)' },
+  { name: 'verbose', kind: { type: 'bool' }, default: 'false', describe: 'With --hosts, also one live line per host each interval' },
+  { name: 'hosts', kind: { type: 'list' }, describe: 'Run on these hosts: Host names of the ssh config, a,b,c (one agent each, --workers threads each)' },
+  { name: 'ssh-config', kind: { type: 'string' }, describe: 'ssh_config file naming the --hosts [default: ssh\'s own, ~/.ssh/config]' },
+  { name: 'remote-command', kind: { type: 'string' }, default: 'npx --no-install stampede', describe: 'How stampede is started on each host (run in --remote-dir)' },
+  { name: 'remote-dir', kind: { type: 'string' }, describe: 'Directory the agent runs in on each host [default: this working directory]' },
+  { name: 'max-clock-skew', kind: { type: 'duration', minMs: 0 }, default: '1ms', describe: 'With --hosts, flag end-to-end latency when the measured clock-offset bound exceeds this' },
+  { name: 'instance-id', kind: { type: 'int', min: 0, max: 99_999 }, describe: 'Run slice I of --instances (no ssh; e.g. a Kubernetes Indexed Job) [default: $JOB_COMPLETION_INDEX]' },
+  { name: 'instances', kind: { type: 'int', min: 1, max: 100_000 }, describe: 'Instances the run is split into, for --instance-id [default: $STAMPEDE_INSTANCES]' },
+  { name: 'run-id', kind: { type: 'string' }, describe: 'Names one run across --instances, checked by stampede merge [default: $STAMPEDE_RUN_ID, else the workload\'s fingerprint]' },
 ] as const satisfies readonly OptionSpec[];
 
 export type OptionName = (typeof OPTION_SPECS)[number]['name'];

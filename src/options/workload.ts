@@ -46,6 +46,19 @@ export interface Workload {
   out: string | undefined;
   /** The workload file the values came from, if any. */
   workloadFile: string | undefined;
+  /** --verbose: per-host live lines */
+  verbose: boolean;
+  /** --hosts: ssh_config Host names; undefined = this host only */
+  hosts: string[] | undefined;
+  sshConfig: string | undefined;
+  remoteCommand: string;
+  /** undefined = the coordinator's working directory */
+  remoteDir: string | undefined;
+  maxClockSkewUs: number;
+  /** --instance-id/--instances (or $JOB_COMPLETION_INDEX/$STAMPEDE_INSTANCES): this process runs one slice */
+  instanceId: number | undefined;
+  instances: number | undefined;
+  runId: string | undefined;
 }
 
 export type RawOptions = Partial<Record<OptionName, unknown>>;
@@ -121,5 +134,14 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     intervalMs: get('interval'),
     out: get('out'),
     workloadFile,
+    verbose: get('verbose'),
+    hosts: get('hosts'),
+    sshConfig: get('ssh-config'),
+    remoteCommand: get('remote-command'),
+    remoteDir: get('remote-dir'),
+    maxClockSkewUs: get<number>('max-clock-skew') * 1000,
+    instanceId: get('instance-id'),
+    instances: get('instances'),
+    runId: get('run-id'),
   };
 }

@@ -1,4 +1,5 @@
 import type { Workload } from '../options/workload.js';
+import type { Shard } from '../plan/shard.js';
 import { LocalThreads } from '../sources/local-threads.js';
 import { StampedeError } from '../errors.js';
 import { assembleResult } from './assemble.js';
@@ -15,6 +16,8 @@ export interface RunHooks {
   onInterval?(row: IntervalRow): void;
   /** Aborting stops producing, drains, and still returns what was measured. */
   signal?: AbortSignal;
+  /** Run only these shards (one slice of --instances); their device ids stay the whole run's. */
+  slice?: Shard[];
 }
 
 /**
@@ -28,7 +31,8 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
     hooks.onNotice?.(text);
   };
 
-  const prepared = await prepareRun(workload, notice);
+  const whole = await prepareRun(workload, notice);
+  const prepared = hooks.slice ? { ...whole, plan: hooks.slice, workers: hooks.slice.length } : whole;
   const e2e = workload.e2e ? await startEndToEnd(workload, prepared, notice) : undefined;
   const producers = await LocalThreads.start(prepared.plan, {
     client: workload.client,

@@ -4,6 +4,8 @@ import type { Shard } from '../plan/shard.js';
 import type { HostFacts } from '../runtime.js';
 import type { IntegritySummary } from '../verify/sequence-tracker.js';
 import type { Validity } from './validity.js';
+import type { FleetReport, HostReport } from '../fleet/report.js';
+import type { InstanceInfo } from '../fleet/instance.js';
 
 export type RunPhase = 'warmup' | 'measure' | 'drain';
 
@@ -86,4 +88,9 @@ export interface RunResult {
   /** false when a fixed-rate run did not run the asked workload: rate short, senders blocked, or publish delay over the limit */
   validity: Validity;
   intervals: IntervalRow[];
+  /** --hosts runs: per-host totals, latency and clock offset (they sum to the merged totals), and the fleet's facts */
+  hosts?: HostReport[];
+  fleet?: FleetReport;
+  /** --instance-id runs: which slice of which run this file is; merged files list every instance */
+  instance?: InstanceInfo;
 }

@@ -119,6 +119,8 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
     emit(final, finishedAtMs, 'drain');
   }
   // A run that ended before its warmup did is measured from the start rather than not at all.
+  // A source whose producers stamped their own warmup-end snapshot (remote agents) gives the exact one.
+  if (baseline !== undefined && workload.warmupMs > 0) baseline = source.warmupBaseline?.() ?? baseline;
   const durationMs = Math.max(1, finishedAtMs - (baseline === undefined ? startedAtMs : measuredFromMs));
   return { startedAt, status, baseline, durationMs, final, intervals, outcomes, consumerOutcomes };
 }

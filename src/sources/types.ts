@@ -19,6 +19,12 @@ export interface SnapshotSource {
   readonly stopping: boolean;
   /** Cumulative, merged counters and produce→ack counts of every producer so far. */
   snapshot(): RegionSnapshot;
+  /**
+   * Optional: the cumulative snapshot each producer took itself when warmup ended, merged, once
+   * every producer has one. A remote source's snapshot() is as old as its latest line; this one is
+   * taken at the moment, so the measured window leaves warmup records out exactly.
+   */
+  warmupBaseline?(): RegionSnapshot | undefined;
   /** Cumulative, merged publish-delay counts (intended → actual send; fixed-rate runs). */
   publishDelays(): RegionSnapshot;
   /** Records each shard of the plan has sent so far, in plan order. */

@@ -1,0 +1,55 @@
+import type { Argv } from 'yargs';
+import { redactText } from '../connection/redact.js';
+import { StampedeError } from '../errors.js';
+import { checkHosts } from '../fleet/check.js';
+import { installOnHosts } from '../fleet/install.js';
+import { readWorkloadFile, resolveWorkload } from '../options/workload.js';
+import { OPTION_SPECS, type OptionSpec } from '../options/schema.js';
+import { formatBytes, renderTable } from '../report/fmt.js';
+import { workloadFlagValues } from './run-command.js';
+
+/** The workload options hosts check/install use: where the hosts are, how to start stampede there, how to reach Kafka. */
+const kHostsOptions = new Set(['hosts', 'ssh-config', 'remote-command', 'remote-dir', 'brokers', 'command-config', 'command-property']);
+
+export function addHostsFlags<T>(yargs: Argv<T>): Argv<T> {
+  let built = yargs.option('workload', { type: 'string', requiresArg: true, describe: 'YAML workload file (its hosts, brokers and connection keys)' });
+  for (const spec of OPTION_SPECS as readonly OptionSpec[]) {
+    if (!kHostsOptions.has(spec.name)) continue;
+    const shown = spec.default === undefined || (Array.isArray(spec.default) && spec.default.length === 0) ? '' : ` [default: ${String(spec.default)}]`;
+    built = built.option(spec.name, { type: 'string', array: spec.kind.type === 'props', requiresArg: true, describe: `${spec.describe}${shown}` });
+  }
+  return built;
+}
+
+/** `stampede hosts check|install`: one table, exit 2 naming every host that fails. */
+export async function hostsCommand(action: string, argv: Record<string, unknown>): Promise<number> {
+  const workloadFile = typeof argv['workload'] === 'string' ? argv['workload'] : undefined;
+  const workload = resolveWorkload(workloadFile === undefined ? {} : readWorkloadFile(workloadFile), workloadFlagValues(argv), workloadFile);
+  if (workload.hosts === undefined) throw new StampedeError('E_OPTION', `hosts ${action} needs --hosts a,b,c (Host names of the ssh config)`);
+  if (action === 'install') {
+    const outcomes = await installOnHosts(workload.hosts, { configFile: workload.sshConfig, remoteCommand: workload.remoteCommand, remoteDir: workload.remoteDir ?? process.cwd() });
+    console.log(renderTable(['host', 'install'], outcomes.map((outcome) => [outcome.host, `${outcome.ok ? '✓' : '✗'} ${outcome.detail}`])));
+    const failed = outcomes.filter((outcome) => !outcome.ok);
+    if (failed.length > 0) console.error(`stampede: hosts install failed on ${failed.map((outcome) => `${outcome.host} (${outcome.detail})`).join('; ')}`);
+    return failed.length > 0 ? 2 : 0;
+  }
+  const rows = await checkHosts(workload);
+  console.log(
+    renderTable(
+      ['host', 'reachable', 'stampede', 'runtime', 'cores', 'memory', 'clock offset (ms)', `brokers ${workload.brokers}`],
+      rows.map((row) => [
+        row.host,
+        row.hello ? '✓' : '✗',
+        row.hello?.version ?? '—',
+        row.hello ? `${row.hello.runtime.name} ${row.hello.runtime.version}` : '—',
+        row.hello ? String(row.hello.facts.cpus) : '—',
+        row.hello ? formatBytes(row.hello.facts.memoryBytes) : '—',
+        row.clock ? `${(row.clock.offsetUs / 1000).toFixed(3)} ± ${(row.clock.uncertaintyUs / 1000).toFixed(3)}` : '—',
+        row.brokers,
+      ]),
+    ),
+  );
+  const failed = rows.filter((row) => !row.ok);
+  for (const row of failed) console.error(`stampede: host ${row.host}: ${redactText(row.problems.join('; '))}`);
+  return failed.length > 0 ? 2 : 0;
+}
