@@ -9,6 +9,8 @@ import { brokerCommand } from './broker-command.js';
 import { addWorkloadFlags, runCommand } from './run-command.js';
 import { verifyCommand } from './verify-command.js';
 import { compareCommand } from './compare-command.js';
+import { reportCommand } from './report-command.js';
+import { diffCommand } from './diff-command.js';
 
 /** `stampede --version`: ours, and what the native client's librdkafka was built with (TLS, SASL, codecs). */
 function versionText(): string {
@@ -71,7 +73,33 @@ async function main(args: string[]): Promise<number> {
         exitCode = await verifyCommand(argv as Record<string, unknown>);
       },
     )
-    .demandCommand(1, 'name a command: run, compare, verify or broker')
+    .command(
+      'report <results..>',
+      'Write an HTML page with charts, .hgrm percentile files or interval CSV from run, merge, compare or bench-max results',
+      (y) =>
+        y
+          .positional('results', { type: 'string', array: true, describe: 'Result JSON files; several overlay on the same charts' })
+          .option('html', { type: 'string', requiresArg: true, describe: 'Self-contained HTML page (inline SVG charts, no network)' })
+          .option('hgrm', { type: 'string', requiresArg: true, describe: 'Folder for one HdrHistogram .hgrm file per latency kind (values in ms)' })
+          .option('csv', { type: 'string', requiresArg: true, describe: 'CSV of every interval row' }),
+      (argv) => {
+        exitCode = reportCommand(argv as Record<string, unknown>);
+      },
+    )
+    .command(
+      'diff <baseline> <current>',
+      'Throughput and every percentile of two results side by side; exit 5 when one regressed beyond --fail-above',
+      (y) =>
+        y
+          .positional('baseline', { type: 'string', describe: 'The result to compare against' })
+          .positional('current', { type: 'string', describe: 'The new result' })
+          .option('fail-above', { type: 'string', requiresArg: true, describe: 'Largest change for the worse that still passes, in % [default: 10%]' })
+          .option('out', { type: 'string', requiresArg: true, describe: 'Also write the comparison as JSON here' }),
+      (argv) => {
+        exitCode = diffCommand(argv as Record<string, unknown>);
+      },
+    )
+    .demandCommand(1, 'name a command: run, compare, verify, broker, report or diff')
     .strict()
     .fail(failOnUsage('stampede'))
     .help()

@@ -3,6 +3,7 @@ import type { Workload } from '../options/workload.js';
 import type { Shard } from '../plan/shard.js';
 import type { HostFacts } from '../runtime.js';
 import type { IntegritySummary } from '../verify/sequence-tracker.js';
+import type { ThresholdOutcome } from '../report/thresholds.js';
 
 export type RunPhase = 'warmup' | 'measure' | 'drain';
 
@@ -80,4 +81,6 @@ export interface RunResult {
   /** false when a fixed-rate run's generator could not keep its schedule */
   validity: { valid: boolean; reason: string | null };
   intervals: IntervalRow[];
+  /** --threshold: each one's verdict with the observed value (absent when none were given) */
+  thresholds?: ThresholdOutcome[];
 }
