@@ -7,6 +7,17 @@ import { liveLine } from '../report/live.js';
 import { renderSummary } from '../report/summary.js';
 import { formatCount, formatDurationMs } from '../report/fmt.js';
 import { redactText } from '../connection/redact.js';
+import { basename } from 'node:path';
+import { evaluateThresholds, renderThresholds } from '../report/thresholds.js';
+import { MetricsServer } from '../report/metrics-server.js';
+import { Progress } from '../report/progress.js';
+import type { Workload } from '../options/workload.js';
+import type { RunResult } from '../run/result.js';
+import { writeReports } from './report-command.js';
+import { ExitCode } from './exit-codes.js';
+
+/** Kinds a flag may repeat: every value is kept, in order. */
+const isRepeatable = (spec: OptionSpec): boolean => spec.kind.type === 'props' || spec.kind.type === 'thresholds';
 
 /** Every workload option becomes a flag; values stay strings so the schema alone validates them. */
 export function addWorkloadFlags<T>(yargs: Argv<T>): Argv<T> {
@@ -16,8 +27,9 @@ export function addWorkloadFlags<T>(yargs: Argv<T>): Argv<T> {
     built = built.option(spec.name, {
       // A bool is a plain switch (--e2e); everything else stays a string for the schema to check.
       type: spec.kind.type === 'bool' ? 'boolean' : 'string',
-      array: spec.kind.type === 'props',
-      requiresArg: spec.kind.type !== 'bool',
+      array: isRepeatable(spec),
+      // A bare --html means "beside the JSON result".
+      requiresArg: spec.kind.type !== 'bool' && spec.kind.type !== 'optional-path',
       describe: `${spec.describe}${shown}`,
       group: 'Workload:',
     });
@@ -31,7 +43,7 @@ export function workloadFlagValues(argv: Record<string, unknown>): RawOptions {
     const value = argv[spec.name];
     if (value === undefined) continue;
     // A flag given twice keeps its last value, as most CLIs do; props collect every value.
-    values[spec.name] = Array.isArray(value) && spec.kind.type !== 'props' ? value[value.length - 1] : value;
+    values[spec.name] = Array.isArray(value) && !isRepeatable(spec) ? value[value.length - 1] : value;
   }
   return values as RawOptions;
 }
@@ -48,6 +60,9 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
     controller.abort();
   };
   process.on('SIGINT', onSigint);
+  const metrics = workload.metricsPort === undefined ? undefined : await MetricsServer.start(workload.metricsPort);
+  if (metrics) console.log(`metrics: http://0.0.0.0:${metrics.port}/metrics (Prometheus text format)`);
+  const progress = workload.records === undefined ? undefined : new Progress({ total: workload.records, unit: 'records acked' });
   try {
     const result = await runWorkload(workload, {
       signal: controller.signal,
@@ -59,8 +74,15 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
         const target = topic ? ` → ${topic.name} on ${workload.brokers}` : ' → in-process null sink';
         console.log(`stampede: ${workers} ${workload.client} worker(s), ${formatCount(workload.devices)} devices, ${rate}, ${length}${warmup}${target}`);
       },
-      onInterval: (row) => console.log(liveLine(row, workload.records)),
+      onInterval: (row, cumulative) => {
+        metrics?.update(row, cumulative);
+        if (progress?.tty) progress.log(liveLine(row, workload.records));
+        else console.log(liveLine(row, workload.records));
+        progress?.update(row.totalAcked);
+      },
     });
+    progress?.clear();
+    metrics?.markDone();
     const failureLines = [...new Set(result.failures.map((failure) => redactText(failure.message.replace(/^worker \d+: /, ''))))];
     const badInputOnly = result.failures.length > 0 && result.failures.every((failure) => failure.exitCode === 2) && result.totals.sent === 0;
     if (badInputOnly) {
@@ -68,16 +90,34 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
       console.error(`stampede: ${failureLines.join('; ')}`);
       return 2;
     }
+    if (workload.thresholds.length > 0) result.thresholds = evaluateThresholds(result, workload.thresholds);
     console.log(renderSummary(result));
-    console.log(`\nresult: ${writeResult(result, workload.out)}`);
+    if (result.thresholds) console.log(`\n${renderThresholds(result.thresholds)}`);
+    const out = writeResult(result, workload.out);
+    console.log(`\nresult: ${out}`);
+    for (const line of writeRunReports(result, workload, out)) console.log(line);
     for (const line of failureLines) console.error(`stampede: ${line}`);
-    if (result.failures.length > 0) return Math.max(...result.failures.map((failure) => failure.exitCode));
-    if (result.status === 'interrupted') return 130;
-    if (result.status === 'timed-out') return 1;
-    if (result.status === 'not-valid') return 3;
-    if (result.status === 'integrity-failed') return 4;
-    return 0;
+    return runExitCode(result);
   } finally {
     process.off('SIGINT', onSigint);
+    await metrics?.close();
   }
+}
+
+/** --html, --hgrm, --csv of this run; a bare --html goes beside the JSON result. */
+function writeRunReports(result: RunResult, workload: Workload, out: string): string[] {
+  const html = workload.html === '' ? out.replace(/\.json$/i, '') + '.html' : workload.html;
+  if (html === undefined && workload.hgrm === undefined && workload.csv === undefined) return [];
+  return writeReports([{ kind: 'run', file: out, label: basename(out).replace(/\.json$/i, ''), result }], { html, hgrm: workload.hgrm, csv: workload.csv });
+}
+
+/** The order of src/cli/exit-codes.ts: a failure, an interruption, a timeout, not valid, integrity, a threshold. */
+export function runExitCode(result: RunResult): number {
+  if (result.failures.length > 0) return Math.max(...result.failures.map((failure) => failure.exitCode));
+  if (result.status === 'interrupted') return ExitCode.interrupted;
+  if (result.status === 'timed-out') return ExitCode.failure;
+  if (result.status === 'not-valid') return ExitCode.notValid;
+  if (result.status === 'integrity-failed') return ExitCode.integrity;
+  if (result.thresholds?.some((outcome) => !outcome.pass)) return ExitCode.thresholdFailed;
+  return ExitCode.ok;
 }

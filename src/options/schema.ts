@@ -11,7 +11,9 @@ export type OptionKind =
   | { type: 'enum'; values: readonly string[] }
   | { type: 'props' } // repeated k=v pairs
   | { type: 'stall' }
-  | { type: 'bool' }; // true/false, on/off, yes/no; a bare flag is true // "<duration>@<duration>": pause that long, once, that long after the start
+  | { type: 'bool' } // true/false, on/off, yes/no; a bare flag is true // "<duration>@<duration>": pause that long, once, that long after the start
+  | { type: 'optional-path' } // a path, or a bare flag for "beside the JSON result"
+  | { type: 'thresholds' }; // repeated k6-style thresholds (src/report/thresholds.ts), a YAML list in a file
 
 export interface OptionSpec {
   readonly name: string;
@@ -54,6 +56,11 @@ export const OPTION_SPECS = [
   { name: 'seed', kind: { type: 'int', min: 0, max: 2 ** 32 - 1 }, default: 1, describe: 'Seed of the device simulator' },
   { name: 'interval', kind: { type: 'duration', minMs: 100 }, default: '1s', describe: 'Live line and interval-row period' },
   { name: 'out', kind: { type: 'string' }, describe: 'JSON result path (default results/run-<time>.json)' },
+  { name: 'html', kind: { type: 'optional-path' }, describe: 'Also write a self-contained HTML report (charts, settings) here; bare --html puts it beside the JSON result' },
+  { name: 'hgrm', kind: { type: 'string' }, describe: 'Also write one HdrHistogram .hgrm percentile file per latency kind into this folder (values in ms)' },
+  { name: 'csv', kind: { type: 'string' }, describe: 'Also write the interval rows as CSV here' },
+  { name: 'threshold', kind: { type: 'thresholds' }, default: [], describe: 'Pass/fail check, k6 style (repeatable): p99<50ms, e2e.p999<200ms, delay.p99<5ms, rate>=400000, lost==0; exit 6 when one fails' },
+  { name: 'metrics-port', kind: { type: 'int', min: 0, max: 65_535 }, describe: 'Serve Prometheus metrics on http://0.0.0.0:PORT/metrics during the run (0: any free port)' },
 ] as const satisfies readonly OptionSpec[];
 
 export type OptionName = (typeof OPTION_SPECS)[number]['name'];

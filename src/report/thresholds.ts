@@ -144,7 +144,9 @@ export function evaluateThresholds(run: RunResult, thresholds: readonly Threshol
 
 /** How a metric reads to a person: "produce→ack p99", "e2e max", "rate". */
 function readableMetric(outcome: ThresholdOutcome): string {
-  const [kind, stat] = outcome.metric.split('.');
+  const dot = outcome.metric.indexOf('.');
+  const kind = outcome.metric.slice(0, dot);
+  const stat = outcome.metric.slice(dot + 1);
   const title = LATENCY_KINDS.find((k) => k.key === kind)?.title;
   return title === undefined ? outcome.metric : `${title} ${stat}`;
 }
