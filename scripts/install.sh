@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what a fresh clone lacks: npm packages (with node-rdkafka's native build, Bun and Deno),
-# kcat, libssl-dev and libcurl4-openssl-dev from Debian, and the Kafka jars from Maven Central; checks the
+# kcat, libssl-dev, libcurl4-openssl-dev and chromium (the HTML report's browser test) from Debian, and the Kafka jars from Maven Central; checks the
 # toolchain the native client's build needs. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,8 @@ command -v kcat >/dev/null 2>&1 || debian_missing+=(kcat)
 command -v pkg-config >/dev/null 2>&1 || debian_missing+=(pkg-config)
 pkg-config --exists openssl 2>/dev/null || debian_missing+=(libssl-dev)
 pkg-config --exists libcurl 2>/dev/null || debian_missing+=(libcurl4-openssl-dev)
+# Headless Chromium opens the HTML report in the browser test (test/browser/).
+command -v chromium >/dev/null 2>&1 || debian_missing+=(chromium)
 if ((${#debian_missing[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "install: apt-get install ${debian_missing[*]}"
