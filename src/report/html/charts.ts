@@ -21,6 +21,12 @@ export interface RenderedChart {
 
 const seconds = (row: IntervalRow): number => row.elapsedMs / 1000;
 
+/** Explains only the bands the chart shows. */
+function bandNotes(series: readonly RunSeries[]): string[] {
+  const phases = new Set(series.flatMap(({ run }) => run.intervals.map((row) => row.phase)));
+  return [...(phases.has('warmup') ? ['grey band: warmup'] : []), ...(phases.has('drain') ? ['amber band: drain'] : [])];
+}
+
 /** Warmup and drain as x ranges in seconds, from each interval's [previous end, end]. */
 export function phaseBands(rows: readonly IntervalRow[]): Band[] {
   const bands: Band[] = [];
@@ -59,7 +65,7 @@ export function throughputChart(series: readonly RunSeries[]): RenderedChart {
   }));
   const title = 'Throughput per interval (acknowledged records/s)';
   const svg = lineChartSvg({ id: 'chart-throughput', title, x: { label: 'elapsed (s)', fromZero: true }, y: { label: 'records/s (acked)', fromZero: true }, series: lines, bands: uniqueBands(series) });
-  return { id: 'chart-throughput', title, svg, notes: ['grey band: warmup', 'amber band: drain'] };
+  return { id: 'chart-throughput', title, svg, notes: bandNotes(series) };
 }
 
 export function latencyOverTimeChart(series: readonly RunSeries[]): RenderedChart {
@@ -78,7 +84,7 @@ export function latencyOverTimeChart(series: readonly RunSeries[]): RenderedChar
   const title = 'Latency per interval: p50 and p99 (ms)';
   const svg = lineChartSvg({ id: 'chart-latency-over-time', title, x: { label: 'elapsed (s)', fromZero: true }, y: { label: 'latency (ms)', fromZero: true }, series: lines, bands: uniqueBands(series) });
   const hasE2e = lines.some((line) => line.dash === 'dotted');
-  return { id: 'chart-latency-over-time', title, svg, notes: ['solid: produce→ack p99', 'dashed: produce→ack p50', ...(hasE2e ? ['dotted: end-to-end p99'] : []), 'grey band: warmup', 'amber band: drain'] };
+  return { id: 'chart-latency-over-time', title, svg, notes: ['solid: produce→ack p99', 'dashed: produce→ack p50', ...(hasE2e ? ['dotted: end-to-end p99'] : []), ...bandNotes(series)] };
 }
 
 /** HdrHistogram's plot: x = 1/(1−p) on a log axis, labelled as percentiles. */
