@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what a fresh clone lacks: npm packages (with node-rdkafka's native build, Bun and Deno),
-# kcat, libssl-dev, libcurl4-openssl-dev and openssh-server from Debian, and the Kafka jars from Maven Central; checks the
+# kcat, libssl-dev, libcurl4-openssl-dev, openssh-server and chromium (the HTML report's browser test) from Debian, and the Kafka jars from Maven Central; checks the
 # toolchain the native client's build needs. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,8 @@ pkg-config --exists openssl 2>/dev/null || debian_missing+=(libssl-dev)
 pkg-config --exists libcurl 2>/dev/null || debian_missing+=(libcurl4-openssl-dev)
 # OpenSSH's server (and with it the client): the many-hosts tests start sshd instances on loopback addresses.
 [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null 2>&1 || debian_missing+=(openssh-server)
+# Headless Chromium opens the HTML report in the browser test (test/browser/).
+command -v chromium >/dev/null 2>&1 || debian_missing+=(chromium)
 if ((${#debian_missing[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "install: apt-get install ${debian_missing[*]}"

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// Runs the uvu suites in order (unit, CLI, integration, Bun/Deno portability) and closes with one "N passed, N failed"
+// Runs the uvu suites in order (unit, CLI, integration, browser (headless Chromium), Bun/Deno portability) and closes with one "N passed, N failed"
 // line that CI can read. Each group runs in its own process so a broker-backed suite cannot leak
 // state into the next.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const groups = ['dist/test/unit', 'dist/test/cli', 'dist/test/integration', 'dist/test/portability'].filter((dir) => existsSync(dir));
+const groups = ['dist/test/unit', 'dist/test/cli', 'dist/test/integration', 'dist/test/browser', 'dist/test/portability'].filter((dir) => existsSync(dir));
 const only = process.argv[2]; // e.g. `npm run test:only -- unit`
 let passed = 0;
 let failed = 0;

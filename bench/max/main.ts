@@ -16,6 +16,7 @@ import { runProducerPerformance } from './producer-performance.js';
 import { runRdkafkaPerformance } from './rdkafka-performance.js';
 import { renderComparison, renderSweep } from './report.js';
 import { runStampede, type StampedeRun } from './stampede-runs.js';
+import { Progress } from '../../src/report/progress.js';
 import type { BenchMaxSettings, ToolResult } from './types.js';
 
 /**
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
 
   console.log(`bench-max: ${argv.client} over workers ${workerCounts.join(',')} × ${batching.length} batching settings, ${seconds} s each, on ${bootstrap}`);
   const sweep: (ToolResult & { label: string; run: StampedeRun })[] = [];
+  const sweepProgress = new Progress({ total: workerCounts.length * batching.length, unit: 'sweep points', label: 'sweep' });
   for (const workers of workerCounts) {
     for (const batch of batching) {
       const run: StampedeRun = { client: argv.client, workers, topic: await newTopic(`sweep-${sweep.length}`), durationSec: seconds, producerProps: { ...fixed, ...batch } };
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
       const row = { ...(await runStampede(settings, run)), label, run };
       delete row.result;
       sweep.push(row);
-      console.log(`  ${label}: ${Math.round(row.recordsPerSec).toLocaleString('en-US')} rec/s${row.error ? ` (failed: ${row.error})` : ''}`);
+      sweepProgress.step(sweep.length, `${label}: ${Math.round(row.recordsPerSec).toLocaleString('en-US')} rec/s${row.error ? ` (failed: ${row.error})` : ''}`);
       await dropTopics();
     }
   }
@@ -132,12 +134,14 @@ async function main(): Promise<void> {
     ['node-rdkafka', async () => withoutResult(runStampede(settings, { client: 'node-rdkafka', workers: 1, topic: await newTopic('node-rdkafka'), durationSec: peerSeconds, producerProps: settings.librdkafka }))],
   ];
   const runsByTool = new Map<string, ToolResult[]>();
+  const roundsProgress = new Progress({ total: rounds * (contenders.length - 1) + 1, unit: 'peer runs', label: 'peers' });
+  let peerRuns = 0;
   for (let round = 1; round <= rounds; round++) {
     for (const [name, run] of contenders) {
       if (name === 'node-rdkafka' && round > 1) continue;
       const row = await run().catch((err: Error) => failed(name, err));
       runsByTool.set(name, [...(runsByTool.get(name) ?? []), row]);
-      console.log(`  round ${round}/${rounds} ${row.tool}: ${Math.round(row.recordsPerSec).toLocaleString('en-US')} rec/s${row.error ? ` (failed: ${row.error})` : ''}`);
+      roundsProgress.step(++peerRuns, `round ${round}/${rounds} ${row.tool}: ${Math.round(row.recordsPerSec).toLocaleString('en-US')} rec/s${row.error ? ` (failed: ${row.error})` : ''}`);
       await dropTopics();
     }
   }

@@ -5,6 +5,7 @@ import { readWorkloadFile, resolveWorkload } from '../options/workload.js';
 import { renderCompare } from '../report/compare.js';
 import { runCompare } from '../run/compare.js';
 import { workloadFlagValues } from './run-command.js';
+import { writeReports } from './report-command.js';
 
 /** `stampede compare`: the micro-vs-end-to-end mode; takes the same workload flags as `run`. */
 export async function compareCommand(argv: Record<string, unknown>): Promise<number> {
@@ -23,6 +24,11 @@ export async function compareCommand(argv: Record<string, unknown>): Promise<num
     const out = workload.out ?? join('results', `compare-${result.startedAt.replace(/[:.]/g, '-')}.json`);
     writeJson(out, result);
     console.log(`\nresult: ${out}`);
+    const html = workload.html === '' ? out.replace(/\.json$/i, '') + '.html' : workload.html;
+    if (html !== undefined || workload.hgrm !== undefined || workload.csv !== undefined) {
+      for (const line of writeReports([{ kind: 'compare', file: out, label: 'compare', result }], { html, hgrm: workload.hgrm, csv: workload.csv })) console.log(line);
+    }
+    if (workload.thresholds.length > 0 || workload.metricsPort !== undefined) console.log('note: compare does not check --threshold or serve --metrics-port; use run');
     const statuses = Object.values(result.modes).map((mode) => mode.status);
     return statuses.every((status) => status === 'ok') ? 0 : 1;
   } finally {

@@ -13,6 +13,8 @@ import { addConsumeFlags, consumeCommand } from './consume-command.js';
 import { agentCommand } from './agent-command.js';
 import { addHostsFlags, hostsCommand } from './hosts-command.js';
 import { mergeCommand } from './merge-command.js';
+import { reportCommand } from './report-command.js';
+import { diffCommand } from './diff-command.js';
 
 /** `stampede --version`: ours, and what the native client's librdkafka was built with (TLS, SASL, codecs). */
 function versionText(): string {
@@ -105,7 +107,33 @@ async function main(args: string[]): Promise<number> {
     .command('agent', false, (y) => y, async () => {
       exitCode = await agentCommand();
     })
-    .demandCommand(1, 'name a command: run, consume, compare, verify, broker, hosts or merge')
+    .command(
+      'report <results..>',
+      'Write an HTML page with charts, .hgrm percentile files or interval CSV from run, merge, compare or bench-max results',
+      (y) =>
+        y
+          .positional('results', { type: 'string', array: true, describe: 'Result JSON files; several overlay on the same charts' })
+          .option('html', { type: 'string', requiresArg: true, describe: 'Self-contained HTML page (inline SVG charts, no network)' })
+          .option('hgrm', { type: 'string', requiresArg: true, describe: 'Folder for one HdrHistogram .hgrm file per latency kind (values in ms)' })
+          .option('csv', { type: 'string', requiresArg: true, describe: 'CSV of every interval row' }),
+      (argv) => {
+        exitCode = reportCommand(argv as Record<string, unknown>);
+      },
+    )
+    .command(
+      'diff <baseline> <current>',
+      'Throughput and every percentile of two results side by side; exit 5 when one regressed beyond --fail-above',
+      (y) =>
+        y
+          .positional('baseline', { type: 'string', describe: 'The result to compare against' })
+          .positional('current', { type: 'string', describe: 'The new result' })
+          .option('fail-above', { type: 'string', requiresArg: true, describe: 'Largest change for the worse that still passes, in % [default: 10%]' })
+          .option('out', { type: 'string', requiresArg: true, describe: 'Also write the comparison as JSON here' }),
+      (argv) => {
+        exitCode = diffCommand(argv as Record<string, unknown>);
+      },
+    )
+    .demandCommand(1, 'name a command: run, consume, compare, verify, broker, hosts, merge, report or diff')
     .strict()
     .fail(failOnUsage('stampede'))
     .help()

@@ -10,6 +10,17 @@ import { redactText } from '../connection/redact.js';
 import { runFleet } from '../fleet/run-fleet.js';
 import { instanceDefaults, runInstance } from '../fleet/instance.js';
 import { hostLiveLine, renderFleetSummary } from '../report/fleet.js';
+import { basename } from 'node:path';
+import { evaluateThresholds, renderThresholds } from '../report/thresholds.js';
+import { MetricsServer } from '../report/metrics-server.js';
+import { Progress } from '../report/progress.js';
+import type { Workload } from '../options/workload.js';
+import type { RunResult } from '../run/result.js';
+import { writeReports } from './report-command.js';
+import { ExitCode } from './exit-codes.js';
+
+/** Kinds a flag may repeat: every value is kept, in order. */
+const isRepeatable = (spec: OptionSpec): boolean => spec.kind.type === 'props' || spec.kind.type === 'thresholds';
 
 /** Every workload option becomes a flag; values stay strings so the schema alone validates them. */
 export function addWorkloadFlags<T>(yargs: Argv<T>): Argv<T> {
@@ -19,8 +30,9 @@ export function addWorkloadFlags<T>(yargs: Argv<T>): Argv<T> {
     built = built.option(spec.name, {
       // A bool is a plain switch (--e2e); everything else stays a string for the schema to check.
       type: spec.kind.type === 'bool' ? 'boolean' : 'string',
-      array: spec.kind.type === 'props',
-      requiresArg: spec.kind.type !== 'bool',
+      array: isRepeatable(spec),
+      // A bare --html means "beside the JSON result".
+      requiresArg: spec.kind.type !== 'bool' && spec.kind.type !== 'optional-path',
       describe: `${spec.describe}${shown}`,
       group: 'Workload:',
     });
@@ -34,7 +46,7 @@ export function workloadFlagValues(argv: Record<string, unknown>): RawOptions {
     const value = argv[spec.name];
     if (value === undefined) continue;
     // A flag given twice keeps its last value, as most CLIs do; props collect every value.
-    values[spec.name] = Array.isArray(value) && spec.kind.type !== 'props' ? value[value.length - 1] : value;
+    values[spec.name] = Array.isArray(value) && !isRepeatable(spec) ? value[value.length - 1] : value;
   }
   return values as RawOptions;
 }
@@ -53,6 +65,9 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
     controller.abort();
   };
   process.on('SIGINT', onSigint);
+  const metrics = workload.metricsPort === undefined ? undefined : await MetricsServer.start(workload.metricsPort);
+  if (metrics) console.log(`metrics: http://0.0.0.0:${metrics.port}/metrics (Prometheus text format)`);
+  const progress = workload.records === undefined ? undefined : new Progress({ total: workload.records, unit: 'records acked' });
   try {
     const run = workload.hosts !== undefined ? runFleet : workload.instances !== undefined || workload.instanceId !== undefined ? runInstance : runWorkload;
     const result = await run(workload, {
@@ -71,8 +86,15 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
         const where = workload.hosts ? ` on ${workload.hosts.length} hosts (${workload.hosts.join(', ')})` : workload.instanceId !== undefined ? ` as instance ${workload.instanceId} of ${workload.instances}` : '';
         console.log(`stampede: ${workers} ${workload.client} worker(s)${where}, ${formatCount(workload.devices)} devices, ${rate}, ${length}${warmup}${target}`);
       },
-      onInterval: (row) => console.log(liveLine(row, workload.records)),
+      onInterval: (row, cumulative) => {
+        metrics?.update(row, cumulative);
+        if (progress?.tty) progress.log(liveLine(row, workload.records));
+        else console.log(liveLine(row, workload.records));
+        progress?.update(row.totalAcked);
+      },
     });
+    progress?.clear();
+    metrics?.markDone();
     const failureLines = [...new Set(result.failures.map((failure) => redactText(failure.message.replace(/^worker \d+: /, ''))))];
     const badInputOnly = result.failures.length > 0 && result.failures.every((failure) => failure.exitCode === 2) && result.totals.sent === 0;
     if (badInputOnly) {
@@ -80,17 +102,35 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
       console.error(`stampede: ${failureLines.join('; ')}`);
       return 2;
     }
+    if (workload.thresholds.length > 0) result.thresholds = evaluateThresholds(result, workload.thresholds);
     console.log(renderSummary(result));
     for (const line of renderFleetSummary(result)) console.log(line);
-    console.log(`\nresult: ${writeResult(result, workload.out)}`);
+    if (result.thresholds) console.log(`\n${renderThresholds(result.thresholds)}`);
+    const out = writeResult(result, workload.out);
+    console.log(`\nresult: ${out}`);
+    for (const line of writeRunReports(result, workload, out)) console.log(line);
     for (const line of failureLines) console.error(`stampede: ${line}`);
-    if (result.failures.length > 0) return Math.max(...result.failures.map((failure) => failure.exitCode));
-    if (result.status === 'interrupted') return 130;
-    if (result.status === 'timed-out') return 1;
-    if (result.status === 'not-valid') return 3;
-    if (result.status === 'integrity-failed') return 4;
-    return 0;
+    return runExitCode(result);
   } finally {
     process.off('SIGINT', onSigint);
+    await metrics?.close();
   }
+}
+
+/** --html, --hgrm, --csv of this run; a bare --html goes beside the JSON result. */
+function writeRunReports(result: RunResult, workload: Workload, out: string): string[] {
+  const html = workload.html === '' ? out.replace(/\.json$/i, '') + '.html' : workload.html;
+  if (html === undefined && workload.hgrm === undefined && workload.csv === undefined) return [];
+  return writeReports([{ kind: 'run', file: out, label: basename(out).replace(/\.json$/i, ''), result }], { html, hgrm: workload.hgrm, csv: workload.csv });
+}
+
+/** The order of src/cli/exit-codes.ts: a failure, an interruption, a timeout, not valid, integrity, a threshold. */
+export function runExitCode(result: RunResult): number {
+  if (result.failures.length > 0) return Math.max(...result.failures.map((failure) => failure.exitCode));
+  if (result.status === 'interrupted') return ExitCode.interrupted;
+  if (result.status === 'timed-out') return ExitCode.failure;
+  if (result.status === 'not-valid') return ExitCode.notValid;
+  if (result.status === 'integrity-failed') return ExitCode.integrity;
+  if (result.thresholds?.some((outcome) => !outcome.pass)) return ExitCode.thresholdFailed;
+  return ExitCode.ok;
 }

@@ -53,8 +53,8 @@ export async function runFleet(workload: Workload, hooks: FleetHooks = {}): Prom
     const sampled = await sampleRun(source, e2e, workload, {
       signal: hooks.signal,
       onStart: () => hooks.onStart?.({ workers: plan.length, topic: prepared.topic }),
-      onInterval: (row) => {
-        hooks.onInterval?.(row);
+      onInterval: (row, cumulative) => {
+        hooks.onInterval?.(row, cumulative);
         if (hostLines) hooks.onHostIntervals!(hostLines());
       },
     });

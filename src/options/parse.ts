@@ -1,5 +1,6 @@
 import { optionError } from '../errors.js';
 import type { OptionKind } from './schema.js';
+import { parseThresholdList } from '../report/thresholds.js';
 
 /** Parses "30s", "500ms", "2m", "1h" or a bare number of seconds into milliseconds. */
 export function parseDurationMs(field: string, raw: unknown, minMs = 0): number {
@@ -118,5 +119,10 @@ export function parseByKind(field: string, kind: OptionKind, raw: unknown): unkn
       return parseBool(field, raw);
     case 'list':
       return parseList(field, raw);
+    case 'optional-path':
+      // '' stands for "beside the JSON result" (a bare --html, or `html: true` in a file).
+      return raw === '' || raw === true ? '' : parseString(field, raw);
+    case 'thresholds':
+      return parseThresholdList(field, raw);
   }
 }

@@ -12,7 +12,9 @@ export type OptionKind =
   | { type: 'props' } // repeated k=v pairs
   | { type: 'stall' }
   | { type: 'list' } // comma-separated names, or a YAML list
-  | { type: 'bool' }; // true/false, on/off, yes/no; a bare flag is true // "<duration>@<duration>": pause that long, once, that long after the start
+  | { type: 'bool' } // true/false, on/off, yes/no; a bare flag is true // "<duration>@<duration>": pause that long, once, that long after the start
+  | { type: 'optional-path' } // a path, or a bare flag for "beside the JSON result"
+  | { type: 'thresholds' }; // repeated k6-style thresholds (src/report/thresholds.ts), a YAML list in a file
 
 export interface OptionSpec {
   readonly name: string;
@@ -66,6 +68,11 @@ export const OPTION_SPECS = [
   { name: 'instance-id', kind: { type: 'int', min: 0, max: 99_999 }, describe: 'Run slice I of --instances (no ssh; e.g. a Kubernetes Indexed Job) [default: $JOB_COMPLETION_INDEX]' },
   { name: 'instances', kind: { type: 'int', min: 1, max: 100_000 }, describe: 'Instances the run is split into, for --instance-id [default: $STAMPEDE_INSTANCES]' },
   { name: 'run-id', kind: { type: 'string' }, describe: 'Names one run across --instances, checked by stampede merge [default: $STAMPEDE_RUN_ID, else the workload\'s fingerprint]' },
+  { name: 'html', kind: { type: 'optional-path' }, describe: 'Also write a self-contained HTML report (charts, settings) here; bare --html puts it beside the JSON result' },
+  { name: 'hgrm', kind: { type: 'string' }, describe: 'Also write one HdrHistogram .hgrm percentile file per latency kind into this folder (values in ms)' },
+  { name: 'csv', kind: { type: 'string' }, describe: 'Also write the interval rows as CSV here' },
+  { name: 'threshold', kind: { type: 'thresholds' }, default: [], describe: 'Pass/fail check, k6 style (repeatable): p99<50ms, e2e.p999<200ms, delay.p99<5ms, rate>=400000, lost==0; exit 6 when one fails' },
+  { name: 'metrics-port', kind: { type: 'int', min: 0, max: 65_535 }, describe: 'Serve Prometheus metrics on http://0.0.0.0:PORT/metrics during the run (0: any free port)' },
 ] as const satisfies readonly OptionSpec[];
 
 export type OptionName = (typeof OPTION_SPECS)[number]['name'];

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { StampedeError } from '../errors.js';
 import { parseByKind, type Stall } from './parse.js';
+import type { Threshold } from '../report/thresholds.js';
 import { OPTION_NAMES, OPTION_SPECS, type OptionName } from './schema.js';
 
 /** A workload with every option checked and in its working unit. */
@@ -44,6 +45,16 @@ export interface Workload {
   drainMs: number;
   intervalMs: number;
   out: string | undefined;
+  /** --html: the report page's path; '' = beside the JSON result */
+  html: string | undefined;
+  /** --hgrm: folder for the .hgrm files */
+  hgrm: string | undefined;
+  /** --csv: the interval rows' file */
+  csv: string | undefined;
+  /** --threshold: checked against the result; exit 6 when one fails */
+  thresholds: Threshold[];
+  /** --metrics-port: Prometheus /metrics during the run (0 = any free port) */
+  metricsPort: number | undefined;
   /** The workload file the values came from, if any. */
   workloadFile: string | undefined;
   /** --verbose: per-host live lines */
@@ -133,6 +144,11 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     drainMs: get('drain'),
     intervalMs: get('interval'),
     out: get('out'),
+    html: get('html'),
+    hgrm: get('hgrm'),
+    csv: get('csv'),
+    thresholds: get('threshold'),
+    metricsPort: get('metrics-port'),
     workloadFile,
     verbose: get('verbose'),
     hosts: get('hosts'),

@@ -6,14 +6,15 @@ import { assembleResult } from './assemble.js';
 import { EndToEndConsumers } from './e2e.js';
 import { prepareRun, type Prepared } from './prepare.js';
 import type { IntervalRow, RunResult } from './result.js';
-import { sampleRun } from './sample.js';
+import { sampleRun, type CumulativeSnapshots } from './sample.js';
 
 const kFlushTimeoutMs = 30_000;
 
 export interface RunHooks {
   onNotice?(text: string): void;
   onStart?(info: { workers: number; topic: RunResult['topic'] }): void;
-  onInterval?(row: IntervalRow): void;
+  /** `cumulative` is optional to read: what /metrics needs beyond the row */
+  onInterval?(row: IntervalRow, cumulative: CumulativeSnapshots): void;
   /** Aborting stops producing, drains, and still returns what was measured. */
   signal?: AbortSignal;
   /** Run only these shards (one slice of --instances); their device ids stay the whole run's. */

@@ -6,6 +6,7 @@ import type { IntegritySummary } from '../verify/sequence-tracker.js';
 import type { Validity } from './validity.js';
 import type { FleetReport, HostReport } from '../fleet/report.js';
 import type { InstanceInfo } from '../fleet/instance.js';
+import type { ThresholdOutcome } from '../report/thresholds.js';
 
 export type RunPhase = 'warmup' | 'measure' | 'drain';
 
@@ -93,4 +94,6 @@ export interface RunResult {
   fleet?: FleetReport;
   /** --instance-id runs: which slice of which run this file is; merged files list every instance */
   instance?: InstanceInfo;
+  /** --threshold: each one's verdict with the observed value (absent when none were given) */
+  thresholds?: ThresholdOutcome[];
 }

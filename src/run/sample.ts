@@ -13,9 +13,15 @@ const kReadyTimeoutMs = 30_000; // thread start-up plus client connection
 
 export interface SampleHooks {
   onStart?(): void;
-  onInterval?(row: IntervalRow): void;
+  /** `cumulative`: every count so far (producers; consumers with --e2e), for live exporters such as /metrics */
+  onInterval?(row: IntervalRow, cumulative: CumulativeSnapshots): void;
   /** Aborting stops producing, drains, and still returns what was measured. */
   signal?: AbortSignal | undefined;
+}
+
+export interface CumulativeSnapshots {
+  produced: RegionSnapshot;
+  consumed: RegionSnapshot | undefined;
 }
 
 /** What phases 2–3 measured: the window, its end points, every interval, every outcome. */
@@ -64,13 +70,14 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
   const intervals: IntervalRow[] = [];
   const emit = (current: RegionSnapshot, nowMs: number, phase: RunPhase): void => {
     const row = intervalRow(diffSnapshots(current, previous), current, nowMs - previousAtMs, nowMs - startedAtMs, phase);
+    let consumed: RegionSnapshot | undefined;
     if (e2e && previousConsumed) {
-      const consumed = e2e.snapshot();
+      consumed = e2e.snapshot();
       addConsumerColumns(row, diffSnapshots(consumed, previousConsumed), consumed, current, nowMs - previousAtMs);
       previousConsumed = consumed;
     }
     intervals.push(row);
-    hooks.onInterval?.(row);
+    hooks.onInterval?.(row, { produced: current, consumed });
     previous = current;
     previousAtMs = nowMs;
   };

@@ -1,0 +1,31 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { IntervalRow } from '../run/result.js';
+import type { RunSeries } from './inputs.js';
+
+/** The interval row's fields, named as in the JSON (units in the names); e2e columns stay empty without --e2e. */
+const kColumns: readonly (keyof IntervalRow)[] = [
+  'elapsedMs', 'phase', 'recordsPerSec', 'mbPerSec', 'p50Us', 'p99Us', 'maxUs', 'errors', 'backpressureWaits',
+  'totalSent', 'totalAcked', 'consumedPerSec', 'lagRecords', 'e2eP99Us',
+];
+
+/** RFC 4180: quote a field only when it holds a comma, quote or line break. */
+const field = (value: unknown): string => {
+  const text = value === undefined || value === null ? '' : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+/** One line per interval row of every run, with the run's label first so several runs share one file. */
+export function intervalsCsv(series: readonly RunSeries[]): string {
+  const lines = [['run', ...kColumns].join(',')];
+  for (const { label, run } of series) {
+    for (const row of run.intervals) lines.push([label, ...kColumns.map((column) => row[column])].map(field).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+export function writeCsv(path: string, series: readonly RunSeries[]): string {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, intervalsCsv(series));
+  return path;
+}

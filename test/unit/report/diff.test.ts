@@ -1,0 +1,52 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { diffResults, parseFailAbove, renderDiff } from '../../../src/report/diff.js';
+import { classifyResult } from '../../../src/report/inputs.js';
+import { fakeBenchMaxResult, fakeCompareResult, fakeRunResult } from '../../helpers/fake-result.js';
+
+const input = (doc: unknown, file = 'x.json') => classifyResult(file, JSON.parse(JSON.stringify(doc)));
+
+test('a result against itself: every metric 0 %, no regression', () => {
+  const run = fakeRunResult({ e2e: true });
+  const diff = diffResults(input(run), input(run), 10);
+  assert.is(diff.regressions, 0);
+  assert.ok(diff.metrics.some((m) => m.metric === 'end to end p99'));
+  assert.ok(diff.metrics.every((m) => m.changePct === 0 || m.changePct === null));
+  assert.not.ok(diff.metrics.some((m) => m.metric.startsWith('publish delay')), 'metrics absent on both sides are left out');
+});
+
+test('rate −20 % fails at 10 %, passes at 25 %; latency up fails', () => {
+  const run = fakeRunResult();
+  const slower = JSON.parse(JSON.stringify(run));
+  slower.totals.recordsPerSec = run.totals.recordsPerSec * 0.8;
+  const diff = diffResults(input(run), input(slower), 10);
+  assert.is(diff.regressions, 1);
+  const rate = diff.metrics.find((m) => m.metric === 'records/s')!;
+  assert.is(rate.changePct, -20);
+  assert.is(rate.pass, false);
+  assert.match(renderDiff(diff), /records\/s\s+400,000\s+320,000\s+-20\.0 %\s+✗/);
+  assert.is(diffResults(input(run), input(slower), 25).regressions, 0);
+  const faster = JSON.parse(JSON.stringify(run));
+  faster.totals.recordsPerSec *= 1.5; // better is never a regression
+  assert.is(diffResults(input(run), input(faster), 10).regressions, 0);
+  const laggier = JSON.parse(JSON.stringify(run));
+  laggier.latency.produceAck.p99 *= 1.2;
+  assert.equal(diffResults(input(run), input(laggier), 10).metrics.filter((m) => !m.pass).map((m) => m.metric), ['produce→ack p99']);
+});
+
+test('compare and bench-max results diff per mode and per tool; kinds must match', () => {
+  const compare = fakeCompareResult();
+  assert.ok(diffResults(input(compare), input(compare), 10).metrics.some((m) => m.metric === 'broker · records/s'));
+  const bench = diffResults(input(fakeBenchMaxResult()), input(fakeBenchMaxResult(0.7)), 10);
+  assert.ok(bench.metrics.find((m) => m.metric === 'stampede native ×1 records/s')!.pass === false);
+  assert.throws(() => diffResults(input(compare), input(fakeRunResult()), 10), /cannot diff a compare result/);
+});
+
+test('--fail-above accepts 10%, 10 % and 10', () => {
+  assert.is(parseFailAbove('10%'), 10);
+  assert.is(parseFailAbove('2.5 %'), 2.5);
+  assert.is(parseFailAbove('10'), 10);
+  assert.throws(() => parseFailAbove('ten'), /--fail-above must be a percentage/);
+});
+
+test.run();
