@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CompareResult } from '../../src/run/compare.js';
+import type { ConsumeResult } from '../../src/run/consume.js';
 import type { RunResult } from '../../src/run/result.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { runCli } from '../helpers/cli.js';
@@ -112,6 +113,26 @@ e2e('--topic-config and --replication-factor apply when the topic is created; a 
   const refused = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', 'misconfigured', '--topic-config', 'retention.mss=5', '--records', '100', '--out', join(dir, 'refused.json')]);
   assert.is(refused.code, 2);
   assert.match(refused.stderr, /^stampede: could not create topic misconfigured on 127\.0\.0\.1:\d+: .*InvalidConfig.*\n$/);
+});
+
+e2e('stampede consume reads a topic a run wrote: every record once, integrity exact, lag 0 at the end', async ({ kafka }) => {
+  const written = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', 'consumed', '--partitions', '3', '--devices', '500', '--records', '20000', '--out', join(dir, 'written.json')]);
+  assert.is(written.code, 0, written.stderr);
+  const out = join(dir, 'consume.json');
+  const read = await runCli(['consume', '--brokers', kafka!.bootstrap, '--topic', 'consumed', '--consumers', '2', '--records', '20000', '--timeout', '60s', '--out', out], { timeoutMs: 120_000 });
+  assert.is(read.code, 0, read.stderr + read.stdout);
+  const result = JSON.parse(readFileSync(out, 'utf8')) as ConsumeResult;
+  assert.is(result.kind, 'consume');
+  assert.is(result.totals.consumed, 20_000);
+  assert.is(result.integrity!.uniqueRecords, 20_000);
+  assert.is(result.integrity!.lost, 0);
+  assert.is(result.integrity!.duplicates, 0);
+  assert.is(result.totals.lagAtEnd, 0);
+  assert.is(result.partitions.perPartition.reduce((sum, count) => sum + count, 0), 20_000);
+  assert.ok(result.latency.pollInterval.count > 0);
+  const missing = await runCli(['consume', '--brokers', kafka!.bootstrap, '--topic', 'no-such-topic', '--records', '1']);
+  assert.is(missing.code, 2);
+  assert.match(missing.stderr, /^stampede: --topic no-such-topic: no such topic/);
 });
 
 e2e.run();
