@@ -3,12 +3,11 @@ import { withClusterAdmin } from '../clients/admin.js';
 import { registerSecrets } from '../connection/redact.js';
 import { isUserFacing } from '../errors.js';
 import { hostFacts, runtimeName, runtimeVersion, wallClockUs } from '../runtime.js';
-import { LocalThreads } from '../sources/local-threads.js';
+import { LocalThreads, producerTaskTemplate } from '../sources/local-threads.js';
 import { toolVersion } from '../version.js';
 import { encodeSnapshot, kProtocolVersion, parseLine, toLine, type CheckRequest, type FromAgent, type RunRequest, type ToAgent } from './protocol.js';
 
 const kReadyTimeoutMs = 30_000; // as the coordinator's own barrier
-const kFlushTimeoutMs = 30_000;
 /** interval lines leave this long before the coordinator's tick (at most a quarter interval) */
 const kLineLeadMs = 100;
 
@@ -100,19 +99,7 @@ class Producers {
   static async start(request: RunRequest, send: (message: FromAgent) => Promise<void>): Promise<Producers> {
     registerSecrets(request.librdkafka);
     const { workload } = request;
-    const source = await LocalThreads.start(request.workers, {
-      client: workload.client,
-      topic: workload.topic,
-      librdkafka: request.librdkafka,
-      format: workload.format,
-      recordSizeBytes: workload.recordSizeBytes,
-      batchRecords: workload.batchRecords,
-      seed: workload.seed,
-      arrival: workload.arrival,
-      trackLatency: workload.trackLatency,
-      stall: workload.stall,
-      flushTimeoutMs: kFlushTimeoutMs,
-    }, request.inline);
+    const source = await LocalThreads.start(request.workers, producerTaskTemplate(workload, request.librdkafka), request.inline);
     const producers = new Producers(source, request, send);
     await source.ready(kReadyTimeoutMs);
     await send({ type: 'ready', goWaitingSinceUs: wallClockUs() });

@@ -1,6 +1,6 @@
 import type { Workload } from '../options/workload.js';
 import type { Shard } from '../plan/shard.js';
-import { LocalThreads } from '../sources/local-threads.js';
+import { LocalThreads, producerTaskTemplate } from '../sources/local-threads.js';
 import { StampedeError } from '../errors.js';
 import { assembleResult } from './assemble.js';
 import { EndToEndConsumers } from './e2e.js';
@@ -8,7 +8,6 @@ import { prepareRun, type Prepared } from './prepare.js';
 import type { IntervalRow, RunResult } from './result.js';
 import { sampleRun, type CumulativeSnapshots } from './sample.js';
 
-const kFlushTimeoutMs = 30_000;
 
 export interface RunHooks {
   onNotice?(text: string): void;
@@ -35,19 +34,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   const whole = await prepareRun(workload, notice);
   const prepared = hooks.slice ? { ...whole, plan: hooks.slice, workers: hooks.slice.length } : whole;
   const e2e = workload.e2e ? await startEndToEnd(workload, prepared, notice) : undefined;
-  const producers = await LocalThreads.start(prepared.plan, {
-    client: workload.client,
-    topic: workload.topic,
-    librdkafka: prepared.librdkafka,
-    format: workload.format,
-    recordSizeBytes: workload.recordSizeBytes,
-    batchRecords: workload.batchRecords,
-    seed: workload.seed,
-    arrival: workload.arrival,
-    trackLatency: workload.trackLatency,
-    stall: workload.stall,
-    flushTimeoutMs: kFlushTimeoutMs,
-  }, prepared.inline);
+  const producers = await LocalThreads.start(prepared.plan, producerTaskTemplate(workload, prepared.librdkafka), prepared.inline);
   try {
     const sampled = await sampleRun(producers, e2e, workload, {
       signal: hooks.signal,

@@ -7,11 +7,32 @@ import { readAllRegions } from '../run/snapshots.js';
 import type { ProducerTask, ProducerTaskResult } from '../run/task.js';
 import { kControlSlots, kGoFlagSlot, kGoOffsetUsSlot, kReadyCountSlot, kStopFlagSlot, regionBytesFor } from '../shared/layout.js';
 import { wallClockUs } from '../runtime.js';
+import type { Workload } from '../options/workload.js';
 import { readRegion, type RegionSnapshot } from '../shared/region.js';
 import type { SnapshotSource } from './types.js';
 
 /** What every producer task of a run shares; the per-thread parts (shard, shared memory) are added here. */
 export type ProducerTaskTemplate = Omit<ProducerTask, 'shard' | 'regions' | 'publishDelays' | 'control' | 'controlBaseWallUs'>;
+
+/** Time a producer waits for its last acks once it stops sending. */
+const kFlushTimeoutMs = 30_000;
+
+/** What every producer thread of a run is given, from its workload and librdkafka settings (local runs and fleet agents alike). */
+export function producerTaskTemplate(workload: Workload, librdkafka: Record<string, string>): ProducerTaskTemplate {
+  return {
+    client: workload.client,
+    topic: workload.topic,
+    librdkafka,
+    format: workload.format,
+    recordSizeBytes: workload.recordSizeBytes,
+    batchRecords: workload.batchRecords,
+    seed: workload.seed,
+    arrival: workload.arrival,
+    trackLatency: workload.trackLatency,
+    stall: workload.stall,
+    flushTimeoutMs: kFlushTimeoutMs,
+  };
+}
 
 /**
  * Producers in this process: one worker thread per shard (Piscina), or the main thread for a
