@@ -10,6 +10,21 @@ import type { RunResult } from '../../src/run/result.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { runCli } from '../helpers/cli.js';
 import { describeTopicConfigWithKafka } from '../helpers/kafka-tools.js';
+import { decodeHdr } from '../../src/report/latency-kinds.js';
+import { JsHistogram, type Histogram } from 'hdr-histogram-js';
+
+/** Values recorded at or above `thresholdUs`. */
+function countAtOrAbove(histogram: Histogram, thresholdUs: number): number {
+  assert.instance(histogram, JsHistogram, 'decoded without WebAssembly');
+  let count = 0;
+  const values = (histogram as JsHistogram).recordedValuesIterator;
+  values.reset();
+  while (values.hasNext()) {
+    const step = values.next();
+    if (step.valueIteratedTo >= thresholdUs) count += step.countAtValueIteratedTo;
+  }
+  return count;
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'stampede-e2e-'));
 const e2e = suite<{ kafka?: TestBroker }>('end to end on a real broker');
@@ -22,7 +37,7 @@ e2e.after(async (context) => {
   await context.kafka?.stop();
 });
 
-e2e('--e2e: every acked record is consumed once, and end-to-end latency is not below produce→ack', async ({ kafka }) => {
+e2e('--e2e: every acked record is consumed once, each with an end-to-end latency above zero', async ({ kafka }) => {
   const out = join(dir, 'e2e.json');
   const outcome = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', 'e2e-run', '--partitions', '4', '--workers', '2', '--consumers', '2', '--devices', '2000', '--records', '80000', '--e2e', '--out', out], {
     timeoutMs: 180_000,
@@ -32,8 +47,10 @@ e2e('--e2e: every acked record is consumed once, and end-to-end latency is not b
   assert.is(result.totals.acked, 80_000);
   const endToEnd = result.latency.endToEnd!;
   assert.is(endToEnd.count, result.totals.acked, 'e2e count = acked');
-  assert.ok(endToEnd.p50 >= result.latency.produceAck.p50, `e2e p50 ${endToEnd.p50} µs ≥ produce→ack p50 ${result.latency.produceAck.p50} µs`);
-  assert.ok(endToEnd.p99 >= result.latency.produceAck.p99, `e2e p99 ${endToEnd.p99} µs ≥ produce→ack p99 ${result.latency.produceAck.p99} µs`);
+  // Not compared with produce→ack: a consumer may read a record before its producer has handled the
+  // ack, so e2e p50 can sit just below produce→ack p50 (README, "End-to-end latency").
+  assert.ok(endToEnd.p50 > 0, `e2e p50 ${endToEnd.p50} µs`);
+  assert.is(endToEnd.negative.count, 0, 'same host: no record received before it was sent');
   const integrity = result.integrity!;
   assert.is(integrity.lost, 0);
   assert.is(integrity.duplicates, 0);
@@ -83,7 +100,13 @@ e2e('a stalled sender at a fixed rate shows the stall in corrected latency and i
   assert.ok(result.latency.publishDelay!.max >= 400_000, `publish delay max ${result.latency.publishDelay!.max} µs`);
   assert.is(result.validity.valid, false);
   assert.match(outcome.stdout, /NOT VALID: .*the generator fell behind/);
-  assert.ok(Math.abs(result.totals.sent - 30_000) <= 1000, `the schedule was kept up after the stall: ${result.totals.sent} sent`);
+  // The property, not a count that a late timer on a busy host moves: latency is measured from each
+  // record's intended time, so the records due in the stall's first 300 ms (3,000 at 10,000 rec/s,
+  // however late the stall began or ended) waited at least 300 ms each, and show it.
+  assert.is(result.latency.produceAck.count, result.totals.acked, 'every acked record has a latency');
+  const waited = countAtOrAbove(decodeHdr(result.latency.produceAck.hdr), 300_000);
+  assert.ok(waited >= 3_000, `${waited} records with a corrected latency ≥ 300 ms; the stall made at least 3,000 wait that long`);
+  assert.ok(countAtOrAbove(decodeHdr(result.latency.publishDelay!.hdr), 300_000) >= 3_000, 'and they were sent that late');
 });
 
 e2e('compare runs micro, broker and end-to-end, prints them side by side and stores all three', async ({ kafka }) => {

@@ -1,11 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitUntil } from '../../helpers/wait.js';
 import { Worker } from 'node:worker_threads';
 import { loadNative, nativeAddonPath } from '../../../src/native/load.js';
 import { BatchBuilder } from '../../../src/records/batch.js';
-import { kRegionBytes, kRegionSlots, regionBytesFor } from '../../../src/shared/layout.js';
+import { kFailedSlot, kRegionBytes, kRegionSlots, regionBytesFor } from '../../../src/shared/layout.js';
 import { readRegion } from '../../../src/shared/region.js';
 
 // No broker here: nothing listens on port 1, so records stay queued until purged.
@@ -93,7 +93,7 @@ test('records refused at enqueue are counted as failed and named', () => {
     assert.is(outcome.records, 2);
     assert.is(outcome.rejected, 1);
     assert.match(outcome.error ?? '', /Message size too large/i);
-    assert.is(region[2], 1, 'failed slot');
+    assert.is(region[kFailedSlot], 1, 'failed slot');
     // lastError holds it too, unless the poll thread has since seen "connection refused" on port 1.
     assert.ok(producer.lastError);
   } finally {
@@ -103,18 +103,18 @@ test('records refused at enqueue are counted as failed and named', () => {
 
 test('close joins every thread the producer started, purges what is queued as failed, and is idempotent', async () => {
   if (!existsSync('/proc/self/task')) return; // thread names are read from Linux's /proc
-  assert.equal(addonThreads(), []);
+  assert.ok(await waitUntil(() => addonThreads().length === 0), `no addon thread before: ${addonThreads().join()}`);
   const region = newRegion();
   const producer = new NativeProducer(nowhere, 't', region);
-  await sleep(50); // a new thread names itself once it runs
-  assert.ok(addonThreads().includes('stampede-dr-pol'), addonThreads().join());
+  // A new thread names itself once it runs.
+  assert.ok(await waitUntil(() => addonThreads().includes('stampede-dr-pol')), addonThreads().join());
   assert.ok(addonThreads().includes('rdk:main'));
   producer.produceBatch(batchOf(25), 0);
   producer.close();
   producer.close();
-  assert.is(region[2], 25, 'purged records are failed, not lost');
-  await sleep(50); // an exited thread can stay listed for a moment after it was joined
-  assert.equal(addonThreads(), []);
+  assert.is(region[kFailedSlot], 25, 'purged records are failed, not lost');
+  // An exited thread can stay listed for a moment after it was joined.
+  assert.ok(await waitUntil(() => addonThreads().length === 0), `threads left: ${addonThreads().join()}`);
   for (const call of [() => producer.produceBatch(batchOf(1), 0), () => producer.flush(10)]) {
     try {
       call();
