@@ -12,15 +12,20 @@ const file = (name: string, text: string): string => {
   return path;
 };
 
-/** Bad input: exit 2, one line on stderr naming what is wrong, no stack trace, nothing on stdout. */
+/** Bad input is rejected before any broker is contacted: process start-up and parsing, no more. */
+const kRejectWithinMs = 2_000;
+
+/** Bad input: exit 2, exactly one line on stderr naming what is wrong, no stack trace, nothing on stdout, within 2 s. */
 async function rejects(args: string[], mentions: RegExp): Promise<void> {
   const outcome = await runCli(args, { timeoutMs: 30_000 });
   assert.is(outcome.code, 2, `exit code for ${args.join(' ')}\n${outcome.stderr}`);
+  assert.is(outcome.stderr.trimEnd().split('\n').length, 1, `one line:\n${outcome.stderr}`);
   const firstLine = outcome.stderr.split('\n')[0] ?? '';
   assert.match(firstLine, /^stampede: /);
   assert.match(firstLine, mentions);
   assert.not.match(outcome.stderr, /\n\s+at /, 'no stack trace');
   assert.is(outcome.stdout, '', 'nothing on stdout');
+  assert.ok(outcome.elapsedMs < kRejectWithinMs, `rejected in ${outcome.elapsedMs} ms`);
 }
 
 const cases: [string, string[], RegExp][] = [
@@ -45,6 +50,46 @@ const cases: [string, string[], RegExp][] = [
   ['a workload file with a bad value', ['run', '--workload', file('value.yaml', 'rate: -5\n')], /value\.yaml: rate must be/],
   ['no command', [], /name a command/],
   ['an unknown broker action', ['broker', 'restart'], /Invalid values/],
+  // rates
+  ['a zero rate', ['run', '--rate', '0'], /--rate must be a positive number of records\/s or "max" \(got "0"\)/],
+  ['a fractional rate', ['run', '--rate', '1.5'], /--rate must be a positive number/],
+  // durations
+  ['a negative warmup', ['run', '--warmup', '-1s'], /--warmup must be a duration/],
+  ['a timeout below its minimum', ['run', '--records', '10', '--timeout', '500ms'], /--timeout must be a duration of at least 1000 ms/],
+  ['an interval below 100 ms', ['run', '--interval', '10ms'], /--interval must be a duration of at least 100 ms/],
+  ['a stall without its time', ['run', '--stall', '500ms'], /--stall must be a pause and when, such as 500ms@2s/],
+  // integers
+  ['a negative seed', ['run', '--seed', '-1'], /--seed must be an integer from 0 to 4294967295/],
+  ['zero partitions', ['run', '--partitions', '0'], /--partitions must be an integer from 1/],
+  ['a metrics port past 65535', ['run', '--metrics-port', '70000'], /--metrics-port must be an integer from 0 to 65535/],
+  // broker strings
+  ['a broker port past 65535', ['run', '--brokers', 'kafka-1:99999'], /--brokers must be host:port\[,host:port…\] \(got "kafka-1:99999"\)/],
+  ['an empty entry in a broker list', ['run', '--brokers', 'a:9092,,b:9092'], /--brokers must be host:port/],
+  ['a broker without a host', ['run', '--brokers', ':9092'], /--brokers must be host:port/],
+  // producer properties
+  ['a producer property without a key', ['run', '--producer-props', '=5'], /--producer-props must be key=value pairs .*\(got "=5"\)/],
+  ['a topic setting without =', ['run', '--topic-config', 'retention.ms'], /--topic-config must be key=value pairs/],
+  // thresholds
+  ['a threshold with a doubled operator', ['run', '--threshold', 'p99<<5'], /--threshold "p99<<5" is not a threshold/],
+  ['a threshold on an unknown metric', ['run', '--threshold', 'speed>5'], /--threshold "speed>5" is not a threshold/],
+  // host lists
+  ['an empty name in a host list', ['run', '--hosts', 'a,,b'], /--hosts must be a comma-separated list of names/],
+  ['a host named twice', ['run', '--hosts', 'loadgen-1,loadgen-1'], /--hosts must be distinct names \(loadgen-1 is named twice\)/],
+  ['--instance-id without --instances', ['run', '--instance-id', '1'], /--instance-id needs --instances/],
+  // combinations
+  ['--e2e with the null client', ['run', '--e2e', '--client', 'null', '--duration', '1s'], /--e2e needs records on a broker/],
+  // YAML types
+  ['a YAML string where an integer belongs', ['run', '--workload', file('devices.yaml', 'devices: ten\n')], /devices\.yaml: devices must be an integer/],
+  ['a YAML word where a boolean belongs', ['run', '--workload', file('e2e.yaml', 'e2e: maybe\n')], /e2e\.yaml: e2e must be true or false \(got "maybe"\)/],
+  ['a YAML list where a duration belongs', ['run', '--workload', file('duration.yaml', 'duration: [1, 2]\n')], /duration\.yaml: duration must be a duration/],
+  ['a YAML host list naming a host twice', ['run', '--workload', file('hosts.yaml', 'hosts: [a, a]\n')], /hosts\.yaml: hosts must be distinct names/],
+  ['a YAML document that is a list', ['run', '--workload', file('list.yaml', '- devices: 10\n')], /must be a mapping of option names to values/],
+  ['a YAML threshold that is not one', ['run', '--workload', file('threshold.yaml', 'threshold: [p99 fast]\n')], /is not a threshold/],
+  // other commands
+  ['verify without --topic', ['verify'], /Missing required argument: topic/],
+  ['verify with a malformed timeout', ['verify', '--topic', 't', '--timeout', 'soon'], /--timeout must be a duration/],
+  ['diff of a result file that does not exist', ['diff', join(dir, 'a.json'), join(dir, 'b.json')], /a\.json cannot be read \(ENOENT\)/],
+  ['merge of a result file that does not exist', ['merge', join(dir, 'gone.json')], /gone\.json cannot be read \(ENOENT\)/],
 ];
 
 for (const [name, args, mentions] of cases) {
