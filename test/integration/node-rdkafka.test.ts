@@ -50,10 +50,11 @@ broker('200,000 records of 10,000 devices: kcat reads back every record, every d
 broker('iot-json and fixed records read back intact too', async ({ kafka }) => {
   for (const [format, extra] of [['iot-json', []], ['fixed', ['--record-size', '100']]] as const) {
     const topic = `readback-${format}`;
-    const outcome = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', topic, '--devices', '500', '--records', '5000', '--format', format, ...extra, '--out', join(dir, `${format}.json`)], {
+    const outcome = await runCli(['run', '--brokers', kafka!.bootstrap, '--client', 'node-rdkafka', '--topic', topic, '--devices', '500', '--records', '5000', '--format', format, ...extra, '--out', join(dir, `${format}.json`)], {
       timeoutMs: 120_000,
     });
     assert.is(outcome.code, 0, outcome.stderr);
+    assert.is((JSON.parse(readFileSync(join(dir, `${format}.json`), 'utf8')) as RunResult).workload.client, 'node-rdkafka', format);
     const records = await readTopicWithKcat(kafka!.bootstrap, topic);
     const integrity = checkIntegrity(records, format);
     assert.is(integrity.records, 5_000, format);
@@ -64,7 +65,7 @@ broker('iot-json and fixed records read back intact too', async ({ kafka }) => {
 });
 
 broker('an invalid producer property gets one clear line naming it and exit 2', async ({ kafka }) => {
-  const outcome = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', 'badprops', '--records', '10', '--devices', '10', '--producer-props', 'linger.mss=5', '--out', join(dir, 'bad.json')], {
+  const outcome = await runCli(['run', '--brokers', kafka!.bootstrap, '--client', 'node-rdkafka', '--topic', 'badprops', '--records', '10', '--devices', '10', '--producer-props', 'linger.mss=5', '--out', join(dir, 'bad.json')], {
     timeoutMs: 60_000,
   });
   assert.is(outcome.code, 2, outcome.stderr);
@@ -73,11 +74,12 @@ broker('an invalid producer property gets one clear line naming it and exit 2', 
 });
 
 broker('an existing topic keeps its partitions and the run says so', async ({ kafka }) => {
-  const args = ['run', '--brokers', kafka!.bootstrap, '--topic', 'existing', '--devices', '10', '--records', '100'];
+  const args = ['run', '--brokers', kafka!.bootstrap, '--client', 'node-rdkafka', '--topic', 'existing', '--devices', '10', '--records', '100'];
   assert.is((await runCli([...args, '--partitions', '3', '--out', join(dir, 'e1.json')])).code, 0);
   const second = await runCli([...args, '--partitions', '5', '--out', join(dir, 'e2.json')]);
   assert.is(second.code, 0, second.stderr);
   assert.match(second.stdout, /already exists with 3 partitions/);
+  assert.match(second.stdout, /node-rdkafka is not context-aware/, 'the node-rdkafka client ran');
 });
 
 broker.run();
