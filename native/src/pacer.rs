@@ -161,6 +161,7 @@ impl PaceSink for ProducerSink {
 
     fn refused(&mut self, error: RDKafkaErrorCode) {
         self.reporter.region().add_failed(1.0);
+        self.reporter.count_errors(error as i32, 1.0);
         self.shared.refused.fetch_add(1, Ordering::Relaxed);
         let message = format!("librdkafka refused a record: {error}");
         self.reporter.remember_error(message.clone());
@@ -172,8 +173,12 @@ impl PaceSink for ProducerSink {
     fn dropped(&mut self, records: usize) {
         // Handed over (and counted as sent by JS) but never enqueued: failed, so the books balance.
         self.reporter.region().add_failed(records as f64);
+        self.reporter.count_named_errors(NOT_ENQUEUED, records as f64);
     }
 }
+
+/// Not a librdkafka code: records the pacer was handed but never enqueued (pacing aborted).
+const NOT_ENQUEUED: &str = "stampede:not-enqueued";
 
 /// State the pacer thread and the producer's JS thread share.
 struct Shared {

@@ -193,6 +193,7 @@ impl NativeProducer {
                 }
                 Err(error) => {
                     self.reporter.region().add_failed(1.0);
+                    self.reporter.count_errors(error as i32, 1.0);
                     outcome.rejected += 1;
                     if outcome.error.is_none() {
                         let message = format!("librdkafka refused a record: {error}");
@@ -300,6 +301,20 @@ impl NativeProducer {
     #[napi(getter)]
     pub fn last_error(&self) -> Option<String> {
         self.reporter.last_error()
+    }
+
+    /// Failed records by librdkafka's error name (`_MSG_TIMED_OUT`, `NOT_ENOUGH_REPLICAS`, …): failed
+    /// deliveries, records refused at enqueue, and (after close) records purged unsent. Empty when none failed.
+    #[napi]
+    pub fn errors_by_code(&self) -> HashMap<String, f64> {
+        self.reporter.errors_by_code()
+    }
+
+    /// Produce request retries over all brokers, from librdkafka's statistics (`txretries`), as of
+    /// their last emission: 0 unless `statistics.interval.ms` > 0.
+    #[napi(getter)]
+    pub fn retries(&self) -> f64 {
+        self.reporter.retries() as f64
     }
 
     /// Stops and joins the delivery-report thread, then destroys the producer: records still queued

@@ -1,7 +1,8 @@
 //! The producer's context: where librdkafka's delivery reports land. They never become JS values;
 //! each one updates the worker's shared region on the thread that polls the producer.
 
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -11,6 +12,7 @@ use rdkafka::bindings as rdsys;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::Message;
 use rdkafka::producer::{DeliveryResult, ProducerContext};
+use rdkafka::statistics::Statistics;
 use rdkafka::ClientContext;
 
 use crate::region::Region;
@@ -25,6 +27,12 @@ pub struct Reporter {
     /// Code of the last failed delivery remembered, so a run of identical failures (a broker gone
     /// with a million records queued) formats its message once, not a million times.
     last_delivery_code: AtomicI32,
+    /// Failed records by librdkafka's error name (`_MSG_TIMED_OUT`, `NOT_ENOUGH_REPLICAS`, …), the
+    /// names its logs and docs use. Failures are rare and counted per run of one code, so a lock is cheap.
+    errors_by_code: Mutex<HashMap<String, f64>>,
+    /// Produce request retries summed over brokers (`txretries` of librdkafka's statistics), as of
+    /// the last statistics event: cumulative, so the latest value is the total.
+    retries: AtomicU64,
 }
 
 impl Reporter {
@@ -35,6 +43,35 @@ impl Reporter {
             origin: Instant::now(),
             last_error: Mutex::new(None),
             last_delivery_code: AtomicI32::new(0),
+            errors_by_code: Mutex::new(HashMap::new()),
+            retries: AtomicU64::new(0),
+        }
+    }
+
+    /// Counts `records` failed records of one librdkafka error code (its numeric value) by its name.
+    pub fn count_errors(&self, code: i32, records: f64) {
+        self.count_named_errors(&error_name(code), records);
+    }
+
+    pub fn count_named_errors(&self, name: &str, records: f64) {
+        if let Ok(mut counts) = self.errors_by_code.lock() {
+            *counts.entry(name.to_owned()).or_insert(0.0) += records;
+        }
+    }
+
+    pub fn errors_by_code(&self) -> HashMap<String, f64> {
+        self.errors_by_code.lock().map(|counts| counts.clone()).unwrap_or_default()
+    }
+
+    pub fn retries(&self) -> u64 {
+        self.retries.load(Ordering::Relaxed)
+    }
+
+    fn note_statistics(&self, json: &str) {
+        // Only produce retries are wanted; a statistics document librdkafka words differently is skipped.
+        if let Ok(stats) = serde_json::from_str::<Statistics>(json) {
+            let retries = stats.brokers.values().map(|broker| broker.txretries).sum::<u64>();
+            self.retries.store(retries, Ordering::Relaxed);
         }
     }
 
@@ -83,7 +120,13 @@ impl Reporter {
                 let reason = if reason.is_null() { String::from("unknown error") } else { CStr::from_ptr(reason).to_string_lossy().into_owned() };
                 self.remember_error(reason);
             }
-            _ => {} // statistics and others: not asked for, destroyed by the caller
+            rdsys::RD_KAFKA_EVENT_STATS => {
+                let json = rdsys::rd_kafka_event_stats(event);
+                if !json.is_null() {
+                    self.note_statistics(&CStr::from_ptr(json).to_string_lossy());
+                }
+            }
+            _ => {} // others: not asked for, destroyed by the caller
         }
     }
 
@@ -93,6 +136,9 @@ impl Reporter {
         let mut acked_bytes = 0.0;
         let mut run_stamp = 0usize;
         let mut run_length = 0.0;
+        // Failures of one code in a row (a broker gone: every queued record times out alike) are counted once.
+        let mut failed_code = 0i32;
+        let mut failed_run = 0.0;
         loop {
             let message = rdsys::rd_kafka_event_message_next(event);
             if message.is_null() {
@@ -101,6 +147,12 @@ impl Reporter {
             let message = &*message;
             if message.err != rdsys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR {
                 self.region.add_failed(1.0);
+                if failed_run > 0.0 && message.err as i32 != failed_code {
+                    self.count_errors(failed_code, failed_run);
+                    failed_run = 0.0;
+                }
+                failed_code = message.err as i32;
+                failed_run += 1.0;
                 let code = message.err as i32;
                 if self.last_delivery_code.swap(code, Ordering::Relaxed) != code {
                     self.remember_error(format!("delivery failed: {}", RDKafkaErrorCode::from(message.err)));
@@ -122,6 +174,9 @@ impl Reporter {
         if run_length > 0.0 {
             self.record_run(now_ns, run_stamp, run_length);
         }
+        if failed_run > 0.0 {
+            self.count_errors(failed_code, failed_run);
+        }
         // After the latencies: a reader never sees more acks than latencies.
         if acked > 0.0 {
             self.region.add_acked_records(acked, acked_bytes);
@@ -133,6 +188,26 @@ impl Reporter {
         // Signed: a stamp later than its ack would be a bug, and is counted as negative, not hidden.
         self.region.record_latencies_us((now_ns as f64 - enqueued_at_ns as f64) / 1_000.0, records);
     }
+}
+
+/// librdkafka's name of an error code (`_MSG_TIMED_OUT`, `NOT_LEADER_OR_FOLLOWER`), from its own
+/// table of codes, so a code this build does not know as a Rust variant is still named.
+pub fn error_name(code: i32) -> String {
+    let mut descs: *const rdsys::rd_kafka_err_desc = std::ptr::null();
+    let mut count = 0usize;
+    // SAFETY: librdkafka hands out a pointer to its static table and its length; entries it has no
+    // code for are zeroed (a null name), and are skipped.
+    unsafe {
+        rdsys::rd_kafka_get_err_descs(&mut descs, &mut count);
+        if !descs.is_null() {
+            for desc in std::slice::from_raw_parts(descs, count) {
+                if desc.code as i32 == code && !desc.name.is_null() {
+                    return CStr::from_ptr(desc.name).to_string_lossy().into_owned();
+                }
+            }
+        }
+    }
+    format!("ERR_{code}")
 }
 
 impl ClientContext for Reporter {
@@ -162,6 +237,7 @@ impl ProducerContext for Reporter {
             Err((error, _)) => {
                 self.region.add_failed(1.0);
                 let code = error.rdkafka_error_code().map_or(-1, |code| code as i32);
+                self.count_errors(code, 1.0);
                 if self.last_delivery_code.swap(code, Ordering::Relaxed) != code {
                     self.remember_error(format!("delivery failed: {error}"));
                 }

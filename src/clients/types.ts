@@ -20,6 +20,13 @@ export interface ProducerClient {
   /** Resolves when every enqueued record is acknowledged or failed, or the timeout passes. */
   flush(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
+  /** After close: failed records by librdkafka error name, and produce retries; absent on clients that cannot tell. */
+  faults?(): ClientFaults;
+}
+
+export interface ClientFaults {
+  errorsByCode: Record<string, number>;
+  retries: number;
 }
 
 export interface ClientContext {

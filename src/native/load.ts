@@ -40,6 +40,10 @@ export interface NativeProducer {
   /** The topic's partition count; throws when no broker answers in time or the topic is missing. */
   fetchTopicMetadata(timeoutMs: number): number;
   readonly lastError: string | null;
+  /** Failed records by librdkafka error name (`_MSG_TIMED_OUT`, …): failed deliveries, refusals, and after close the records purged unsent. */
+  errorsByCode(): Record<string, number>;
+  /** Produce request retries over all brokers (librdkafka statistics `txretries`, as last emitted; 0 without statistics.interval.ms). */
+  readonly retries: number;
   /** Joins the delivery-report thread and destroys the producer; idempotent. */
   close(): void;
 }
