@@ -77,7 +77,8 @@ async function main(args: string[]): Promise<number> {
           .option('brokers', { type: 'string', requiresArg: true, describe: 'Bootstrap brokers [default: 127.0.0.1:9092]' })
           .option('command-config', { type: 'string', requiresArg: true, describe: 'Connection settings file (Java .properties: security.protocol, sasl.*, ssl.*, client.id)' })
           .option('command-property', { type: 'string', array: true, requiresArg: true, describe: 'One connection setting k=v over --command-config (repeatable)' })
-          .option('topic', { type: 'string', requiresArg: true, demandOption: true, describe: 'Topic to check' })
+          .option('topic', { type: 'string', requiresArg: true, describe: 'Topic to check [default: the topic of --expect]' })
+          .option('expect', { type: 'string', requiresArg: true, describe: 'The run\'s result JSON: every device\'s expected last sequence follows from its plan and sent counts, so losses after a device\'s last record on the topic show too' })
           .option('format', { type: 'string', requiresArg: true, describe: 'auto, iot-msgpack, iot-json or fixed [default: auto]' })
           .option('timeout', { type: 'string', requiresArg: true, describe: 'Give up reading after this long [default: 120s]' })
           .option('out', { type: 'string', requiresArg: true, describe: 'Also write the verdict as JSON here' }),

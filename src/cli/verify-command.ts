@@ -10,18 +10,24 @@ import { formatCount, formatDurationMs } from '../report/fmt.js';
 import { renderIntegrityLines } from '../report/integrity.js';
 import { writeJson } from '../report/json.js';
 import { ConsumedRecordSink, partitionBalance, type FormatChoice } from '../verify/sink.js';
+import { readExpectation, type Expectation } from '../verify/expectation.js';
 
 const kAdminTimeoutMs = 10_000;
 
 /**
  * `stampede verify`: reads a topic from the beginning to the end it has now, with a fresh consumer
  * group, and checks every device's sequence: gaps (lost), repeats (duplicates), late arrivals. A
- * loss after a device's last record on the topic cannot be seen from the topic alone; `run --e2e`
- * checks against what was sent. Exit 0 when clean, 1 when anything is lost or duplicated.
+ * loss after a device's last record on the topic cannot be seen from the topic alone: given the
+ * run's result (--expect), every device's expected count follows from its plan and the records each
+ * shard sent, and those losses show too — the check to run after a broker restart or a failover.
+ * Exit 0 when clean, 1 when anything is lost or duplicated.
  */
 export async function verifyCommand(argv: Record<string, unknown>): Promise<number> {
   const brokersText = parseString('--brokers', argv['brokers'] ?? '127.0.0.1:9092');
-  const topic = parseString('--topic', argv['topic']);
+  const expectation = argv['expect'] === undefined ? undefined : readExpectation(parseString('--expect', argv['expect']));
+  if (argv['topic'] === undefined && expectation === undefined) throw new StampedeError('E_OPTION', '--topic is required (or --expect RESULT.json, whose run names it)');
+  const topic = argv['topic'] === undefined ? expectation!.topic : parseString('--topic', argv['topic']);
+  if (expectation && topic !== expectation.topic) throw new StampedeError('E_OPTION', `--topic ${topic} is not the topic of --expect ${expectation.file} (${expectation.topic})`);
   const format = parseEnum('--format', argv['format'] ?? 'auto', ['auto', ...RECORD_FORMATS]) as FormatChoice;
   const timeoutMs = parseDurationMs('--timeout', argv['timeout'] ?? '120s', 1000);
   const connection = resolveConnection({
@@ -64,16 +70,33 @@ export async function verifyCommand(argv: Record<string, unknown>): Promise<numb
     client.close();
   }
 
-  const integrity = { ...sink.tracker.summarize(), decodeErrors: sink.decodeErrors };
+  const integrity = { ...sink.tracker.summarize(expectation?.perDevice), decodeErrors: sink.decodeErrors };
   const balance = partitionBalance(sink.partitionCounts, partitions);
   console.log(`verify ${topic} on ${brokersText}: ${formatCount(integrity.uniqueRecords + integrity.duplicates)} records in ${formatDurationMs(Date.now() - startedAt)}`);
   for (const line of renderIntegrityLines(integrity, balance)) console.log(line);
   if (sink.firstDecodeError) console.log(`first undecodable record: ${sink.firstDecodeError}`);
+  const expected = expectation ? expectedVerdict(expectation, integrity.lost) : undefined;
+  if (expected) console.log(expected.line);
   if (!complete) console.log(`✗ incomplete: the end of the topic was not reached within ${formatDurationMs(timeoutMs)} (--timeout)`);
   const out = typeof argv['out'] === 'string' ? argv['out'] : undefined;
   if (out) {
-    writeJson(out, { schemaVersion: 1, kind: 'verify', topic, brokers: brokersText, complete, integrity, partitions: balance });
+    writeJson(out, { schemaVersion: 1, kind: 'verify', topic, brokers: brokersText, complete, integrity, partitions: balance, ...(expected ? { expected: expected.json } : {}) });
     console.log(`result: ${out}`);
   }
-  return complete && integrity.lost === 0 && integrity.duplicates === 0 && integrity.decodeErrors === 0 ? 0 : 1;
+  const lossExplained = expected ? expected.json.lostAckedAtLeast === 0 : integrity.lost === 0;
+  return complete && lossExplained && integrity.duplicates === 0 && integrity.decodeErrors === 0 ? 0 : 1;
+}
+
+/**
+ * Against a run's result: records the producer saw fail (errors) may be missing without anything
+ * acknowledged being lost; only what is missing beyond them must have been acknowledged and lost.
+ */
+function expectedVerdict(expectation: Expectation, lost: number): { line: string; json: { file: string; sent: number; acked: number; failedAtProducer: number; missing: number; lostAckedAtLeast: number } } {
+  const lostAckedAtLeast = Math.max(0, lost - expectation.errors);
+  const failed = expectation.errors > 0 ? `, ${formatCount(expectation.errors)} of them failed at the producer` : '';
+  const verdict = lostAckedAtLeast > 0 ? `✗ at least ${formatCount(lostAckedAtLeast)} acknowledged records are not on the topic` : lost > 0 ? '✓ every missing record is one the producer saw fail' : '✓ every record sent is on the topic';
+  return {
+    line: `expected (from ${expectation.file}): ${formatCount(expectation.sent)} records sent, ${formatCount(expectation.acked)} acknowledged${failed}; missing ${formatCount(lost)}\n${verdict}`,
+    json: { file: expectation.file, sent: expectation.sent, acked: expectation.acked, failedAtProducer: expectation.errors, missing: lost, lostAckedAtLeast },
+  };
 }

@@ -1,6 +1,7 @@
 import { librdkafkaVersionOf } from '../clients/create.js';
 import { diffSnapshots, encodeHdr, negativeValues, summarize, toHdrHistogram, zeroSnapshot } from '../histogram/merge.js';
 import { judgeValidity } from './validity.js';
+import { judgeAvailability } from './availability.js';
 import { scheduledRecordsPerSec } from './window.js';
 import type { Workload } from '../options/workload.js';
 import { hostFacts, runtimeName, runtimeVersion } from '../runtime.js';
@@ -60,6 +61,7 @@ export function assembleResult(args: {
     failures,
     workload: { ...workload, effectiveWorkers: prepared.workers },
     plan: prepared.plan,
+    sentPerShard: sampled.outcomes.map((outcome) => outcome.sent),
     librdkafka: prepared.librdkafka,
     librdkafkaVersion: librdkafkaVersionOf(workload.client),
     topic: prepared.topic,
@@ -92,6 +94,7 @@ export function assembleResult(args: {
     integrity: endToEnd ? { ...endToEnd.integrity, consumers: endToEnd.consumers, groupId: endToEnd.groupId } : null,
     partitions: endToEnd?.partitions ?? null,
     validity,
+    availability: judgeAvailability(sampled.intervals, workload.intervalMs, sampled.outcomes.map((outcome) => outcome.faults)),
     intervals: sampled.intervals,
   };
 }

@@ -4,6 +4,8 @@ import type { Shard } from '../plan/shard.js';
 import type { HostFacts } from '../runtime.js';
 import type { IntegritySummary } from '../verify/sequence-tracker.js';
 import type { Validity } from './validity.js';
+import type { Availability } from './availability.js';
+import type { FaultEvent } from '../faults/broker-restart.js';
 import type { FleetReport, HostReport } from '../fleet/report.js';
 import type { InstanceInfo } from '../fleet/instance.js';
 import type { ThresholdOutcome } from '../report/thresholds.js';
@@ -49,6 +51,8 @@ export interface RunResult {
   failures: WorkerFailure[];
   workload: Workload & { effectiveWorkers: number };
   plan: Shard[];
+  /** records each shard of the plan handed to its client, in plan order: with the plan, every device's expected sequence (`verify --expect`) */
+  sentPerShard?: number[];
   librdkafka: Record<string, string>;
   librdkafkaVersion: string | null;
   topic: { name: string; partitions: number; created: boolean } | null;
@@ -88,6 +92,10 @@ export interface RunResult {
   partitions: { perPartition: number[]; balancePct: number } | null;
   /** false when a fixed-rate run did not run the asked workload: rate short, senders blocked, or publish delay over the limit */
   validity: Validity;
+  /** stalls (intervals with no ack while records were outstanding), recovery, failures by librdkafka error code, retries; absent in results from before issue 12 */
+  availability?: Availability;
+  /** --fault: what was done to the local broker, and when (ms after go) */
+  faults?: FaultEvent[];
   intervals: IntervalRow[];
   /** --hosts runs: per-host totals, latency and clock offset (they sum to the merged totals), and the fleet's facts */
   hosts?: HostReport[];

@@ -86,7 +86,8 @@ const cases: [string, string[], RegExp][] = [
   ['a YAML document that is a list', ['run', '--workload', file('list.yaml', '- devices: 10\n')], /must be a mapping of option names to values/],
   ['a YAML threshold that is not one', ['run', '--workload', file('threshold.yaml', 'threshold: [p99 fast]\n')], /is not a threshold/],
   // other commands
-  ['verify without --topic', ['verify'], /Missing required argument: topic/],
+  ['verify without --topic', ['verify'], /--topic is required \(or --expect RESULT\.json, whose run names it\)/],
+  ['verify --expect of a file that is not a run result', ['verify', '--expect', file('not-a-result.json', '{"kind":"verify"}')], /--expect .*not-a-result\.json: is not a stampede run result/],
   ['verify with a malformed timeout', ['verify', '--topic', 't', '--timeout', 'soon'], /--timeout must be a duration/],
   ['diff of a result file that does not exist', ['diff', join(dir, 'a.json'), join(dir, 'b.json')], /a\.json cannot be read \(ENOENT\)/],
   ['merge of a result file that does not exist', ['merge', join(dir, 'gone.json')], /gone\.json cannot be read \(ENOENT\)/],

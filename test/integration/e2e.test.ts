@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CompareResult } from '../../src/run/compare.js';
@@ -87,6 +87,41 @@ e2e('verify passes a clean topic, then catches a duplicate and a gap written by 
   assert.is(verdict.integrity.lost, 5);
   assert.equal(verdict.integrity.examples, [{ deviceId: 6, missingSeq: 20 }]);
   assert.match(dirty.stdout, /✗ integrity: .* lost 5, duplicates 1/);
+});
+
+e2e('verify --expect sees records lost after each device\'s last record on the topic, which the topic alone cannot show', async ({ kafka }) => {
+  const topic = 'verify-expect';
+  const resultFile = join(dir, 'expect.json');
+  const produced = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', topic, '--partitions', '3', '--workers', '2', '--devices', '50', '--records', '1000', '--out', resultFile]);
+  assert.is(produced.code, 0, produced.stderr);
+  const result = JSON.parse(readFileSync(resultFile, 'utf8')) as RunResult;
+  assert.equal(result.sentPerShard, [500, 500]);
+  const clean = await runCli(['verify', '--brokers', kafka!.bootstrap, '--expect', resultFile]);
+  assert.is(clean.code, 0, clean.stdout + clean.stderr);
+  assert.match(clean.stdout, /✓ every record sent is on the topic/);
+
+  // The same topic, but a result saying every device of shard 1 sent one record more (its last,
+  // seq 20): lost at the tail, after each device's last record on the topic.
+  const tailLost = join(dir, 'expect-tail.json');
+  writeFileSync(tailLost, JSON.stringify({ ...result, sentPerShard: [500, 525], totals: { ...result.totals, sent: 1025, acked: 1025 } }));
+  const alone = await runCli(['verify', '--brokers', kafka!.bootstrap, '--topic', topic]);
+  assert.is(alone.code, 0, 'the topic alone looks complete');
+  const out = join(dir, 'expect-verdict.json');
+  const dirty = await runCli(['verify', '--brokers', kafka!.bootstrap, '--expect', tailLost, '--out', out]);
+  assert.is(dirty.code, 1, dirty.stdout);
+  assert.match(dirty.stdout, /lost 25, duplicates 0/);
+  assert.match(dirty.stdout, /✗ at least 25 acknowledged records are not on the topic/);
+  const verdict = JSON.parse(readFileSync(out, 'utf8')) as { integrity: { lost: number; examples: { deviceId: number; missingSeq: number }[] }; expected: { missing: number; lostAckedAtLeast: number } };
+  assert.is(verdict.integrity.lost, 25);
+  assert.ok(verdict.integrity.examples.length > 0 && verdict.integrity.examples.every((example) => example.deviceId >= 25 && example.missingSeq === 20), JSON.stringify(verdict.integrity.examples));
+  assert.equal({ missing: verdict.expected.missing, lostAckedAtLeast: verdict.expected.lostAckedAtLeast }, { missing: 25, lostAckedAtLeast: 25 });
+
+  // Had the producer seen those 25 fail, nothing acknowledged is missing.
+  const failed = join(dir, 'expect-failed.json');
+  writeFileSync(failed, JSON.stringify({ ...result, sentPerShard: [500, 525], totals: { ...result.totals, sent: 1025, errors: 25 } }));
+  const explained = await runCli(['verify', '--brokers', kafka!.bootstrap, '--expect', failed]);
+  assert.is(explained.code, 0, explained.stdout);
+  assert.match(explained.stdout, /✓ every missing record is one the producer saw fail/);
 });
 
 e2e('a stalled sender at a fixed rate shows the stall in corrected latency and in publish delay', async () => {

@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { StampedeError } from '../errors.js';
+import type { Shard } from '../plan/shard.js';
+import { expectedRecords } from '../run/e2e.js';
+
+/** What a run's result says was sent: enough to know every device's last sequence number. */
+export interface Expectation {
+  file: string;
+  topic: string;
+  plan: Shard[];
+  sentPerShard: number[];
+  sent: number;
+  acked: number;
+  /** records whose delivery the producer saw fail: they may be missing without anything being lost */
+  errors: number;
+  /** device → records it sent (sequence numbers 0 … n-1) */
+  perDevice: ReturnType<typeof expectedRecords>;
+}
+
+const bad = (file: string, why: string): StampedeError => new StampedeError('E_OPTION', `--expect ${file}: ${why}`);
+
+/**
+ * Reads `verify --expect RESULT.json`: a `stampede run` result with its plan and the records each
+ * shard sent. Devices are fed round-robin within a shard, so shard sent counts give every device's
+ * expected count; a record missing after a device's last one on the topic then shows as lost.
+ */
+export function readExpectation(file: string): Expectation {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw bad(file, code ? `cannot be read (${code})` : 'is not JSON');
+  }
+  const result = doc as { tool?: { name?: unknown }; topic?: { name?: unknown } | null; plan?: unknown; sentPerShard?: unknown; totals?: { sent?: unknown; acked?: unknown; errors?: unknown } };
+  if (result?.tool?.name !== 'stampede' || !Array.isArray(result.plan) || typeof result.totals?.acked !== 'number') throw bad(file, 'is not a stampede run result');
+  if (typeof result.topic?.name !== 'string') throw bad(file, 'names no topic (a --client null run writes none)');
+  if (!Array.isArray(result.sentPerShard) || result.sentPerShard.length !== result.plan.length || !result.sentPerShard.every((n) => Number.isSafeInteger(n) && n >= 0)) {
+    throw bad(file, 'has no per-shard sent counts (sentPerShard): written by an older stampede or by merge; verify each instance\'s own result');
+  }
+  const plan = result.plan as Shard[];
+  const sentPerShard = result.sentPerShard as number[];
+  return {
+    file,
+    topic: result.topic.name,
+    plan,
+    sentPerShard,
+    sent: Number(result.totals.sent),
+    acked: result.totals.acked,
+    errors: Number(result.totals.errors ?? 0),
+    perDevice: expectedRecords(plan, sentPerShard),
+  };
+}
