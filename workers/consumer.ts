@@ -5,6 +5,7 @@ import type { ConsumerTask, ConsumerTaskResult } from '../src/run/consumer-task.
 import { kConsumerAssignedBase, kConsumerReadyBase, kConsumerStopSlot } from '../src/shared/layout.js';
 import { RegionWriter } from '../src/shared/region.js';
 import { ConsumedRecordSink } from '../src/verify/sink.js';
+import { crashNow } from '../src/run/test-fault.js';
 
 const kJoinTimeoutMs = 30_000;
 const kPollRecords = 10_000;
@@ -26,7 +27,9 @@ export default async function consumeForRun(task: ConsumerTask): Promise<Consume
     const startOffsets = new Map([...client.endOffsets(kJoinTimeoutMs)].map(([partition, { high }]) => [partition, high]));
     const sink = new ConsumedRecordSink(task.format, startOffsets, region);
     Atomics.store(control, kConsumerReadyBase + task.index, 1);
+    const readyAtMs = performance.now();
     while (Atomics.load(control, kConsumerStopSlot) === 0) {
+      if (task.crash && performance.now() - readyAtMs >= task.crash.afterMs) crashNow(task.crash, `consumer thread ${task.index}`);
       Atomics.store(control, kConsumerAssignedBase + task.index, client.assignment().length);
       const batch = client.poll(kPollRecords, kPollTimeoutMs);
       if (batch) sink.absorb(batch);

@@ -11,6 +11,7 @@ import type { ProducerTask, ProducerTaskResult } from '../src/run/task.js';
 import { wallClockUs } from '../src/runtime.js';
 import { kGoFlagSlot, kGoOffsetUsSlot, kReadyCountSlot, kStopFlagSlot } from '../src/shared/layout.js';
 import { RegionWriter } from '../src/shared/region.js';
+import { crashNow } from '../src/run/test-fault.js';
 
 /** Piscina task: produce this shard's records until told to stop or its quota is sent. */
 export default async function produceShard(task: ProducerTask): Promise<ProducerTaskResult> {
@@ -19,6 +20,7 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
   const control = new Int32Array(task.control);
   const rate = task.shard.rateRecordsPerSec;
   let sent = 0;
+  let outcome: ProducerTaskResult;
   let client: ProducerClient | undefined;
   let schedule: ArrivalSchedule | undefined;
   try {
@@ -42,6 +44,7 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
     const startedAtMs = performance.now();
     let stallPending = task.stall !== undefined;
     const stallIfDue = async (): Promise<void> => {
+      if (task.crash && performance.now() - startedAtMs >= task.crash.afterMs) crashNow(task.crash, `producer thread ${task.shard.index}`);
       if (stallPending && performance.now() - startedAtMs >= task.stall!.afterMs) {
         // Fault injection: the schedule runs on while the sender sleeps, as a GC pause or a
         // descheduled thread would make it; what follows shows whether latency is measured honestly.
@@ -92,10 +95,10 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
     }
     await client.flush(task.flushTimeoutMs);
     const settledAtWallUs = wallClockUs();
-    return { ok: true, sent, settledAtWallUs, ...(schedule ? { scheduledRecordsPerSec: schedule.realizedRecordsPerSec() } : {}) };
+    outcome = { ok: true, sent, settledAtWallUs, ...(schedule ? { scheduledRecordsPerSec: schedule.realizedRecordsPerSec() } : {}) };
   } catch (err) {
     const error = err instanceof StampedeError ? err : new StampedeError('E_WORKER', (err as Error)?.message ?? String(err), { exitCode: 1 });
-    return { ok: false, sent, code: error.code, message: `worker ${task.shard.index}: ${error.message}`, exitCode: error.exitCode };
+    outcome = { ok: false, sent, code: error.code, message: `worker ${task.shard.index}: ${error.message}`, exitCode: error.exitCode };
   } finally {
     try {
       await client?.close();
@@ -103,4 +106,7 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
       region.markDone();
     }
   }
+  // After close: records purged unsent at close are among the failures by code.
+  const faults = client?.faults?.();
+  return faults ? { ...outcome, faults } : outcome;
 }

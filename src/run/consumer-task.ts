@@ -1,5 +1,6 @@
 import type { DeviceSequences } from '../verify/sequence-tracker.js';
 import type { FormatChoice } from '../verify/sink.js';
+import type { TestCrash } from './test-fault.js';
 
 /** One end-to-end consumer thread's job (structured-clone friendly). */
 export interface ConsumerTask {
@@ -13,6 +14,8 @@ export interface ConsumerTask {
   regions: SharedArrayBuffer;
   /** Int32 slots, see kConsumer* in shared/layout.ts */
   control: SharedArrayBuffer;
+  /** test hook only ($STAMPEDE_TEST_FAULT, src/run/test-fault.ts): this consumer crashes on purpose */
+  crash?: TestCrash;
 }
 
 export type ConsumerTaskResult =

@@ -7,6 +7,7 @@ import { EndToEndConsumers } from './e2e.js';
 import { prepareRun, type Prepared } from './prepare.js';
 import type { IntervalRow, RunResult } from './result.js';
 import { sampleRun, type CumulativeSnapshots } from './sample.js';
+import { kTestFaultVariable, testCrashFrom, type TestCrash } from './test-fault.js';
 
 
 export interface RunHooks {
@@ -31,14 +32,17 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
     hooks.onNotice?.(text);
   };
 
+  const crash = testCrashFrom(process.env);
+  if (crash) notice(`test hook $${kTestFaultVariable} is set: ${crash.role} thread ${crash.index} will ${crash.how === 'exit' ? 'exit' : 'throw'} ${crash.afterMs} ms in`);
   const whole = await prepareRun(workload, notice);
   const prepared = hooks.slice ? { ...whole, plan: hooks.slice, workers: hooks.slice.length } : whole;
-  const e2e = workload.e2e ? await startEndToEnd(workload, prepared, notice) : undefined;
-  const producers = await LocalThreads.start(prepared.plan, producerTaskTemplate(workload, prepared.librdkafka), prepared.inline);
+  const e2e = workload.e2e ? await startEndToEnd(workload, prepared, notice, crash) : undefined;
+  const producers = await LocalThreads.start(prepared.plan, producerTaskTemplate(workload, prepared.librdkafka), prepared.inline, crash);
   try {
     const sampled = await sampleRun(producers, e2e, workload, {
       signal: hooks.signal,
       onStart: () => hooks.onStart?.({ workers: prepared.workers, topic: prepared.topic }),
+      onThreadFailed: notice,
       ...(hooks.onInterval ? { onInterval: hooks.onInterval } : {}),
     });
     const endToEnd = e2e ? e2e.report(sampled.consumerOutcomes, prepared.topic!.partitions, prepared.plan, producers.sentPerShard()) : null;
@@ -50,12 +54,12 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
 }
 
 /** The --e2e consumer group, joined before any producer sends, with the run's connection settings. */
-async function startEndToEnd(workload: Workload, prepared: Prepared, notice: (text: string) => void): Promise<EndToEndConsumers> {
+async function startEndToEnd(workload: Workload, prepared: Prepared, notice: (text: string) => void, crash: TestCrash | undefined): Promise<EndToEndConsumers> {
   const { topic, connection } = prepared;
   if (topic === null || connection === null) throw new StampedeError('E_OPTION', '--e2e needs records on a broker: use --client native or node-rdkafka, not null');
   const consumers = Math.min(workload.consumers, topic.partitions);
   if (consumers < workload.consumers) notice(`${workload.consumers} consumers for ${topic.partitions} partitions: using ${consumers}, one partition at least each`);
   if (workload.client !== 'native') notice('end-to-end consumers use the native client (node-rdkafka runs only on the main thread, beside its producer)');
   notice('end-to-end latency compares clocks of the producing and consuming hosts: across hosts it needs synchronised clocks (same host here)');
-  return EndToEndConsumers.start({ topic: topic.name, partitions: topic.partitions, consumers, format: workload.format, librdkafka: { ...connection.settings } });
+  return EndToEndConsumers.start({ topic: topic.name, partitions: topic.partitions, consumers, format: workload.format, librdkafka: { ...connection.settings }, crash });
 }

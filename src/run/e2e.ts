@@ -12,6 +12,7 @@ import { SequenceTracker, type IntegritySummary } from '../verify/sequence-track
 import { partitionBalance } from '../verify/sink.js';
 import type { ConsumerTask, ConsumerTaskResult } from './consumer-task.js';
 import { readAllRegions } from './snapshots.js';
+import type { TestCrash } from './test-fault.js';
 
 const kJoinTimeoutMs = 45_000;
 
@@ -35,9 +36,15 @@ export class EndToEndConsumers {
     private readonly control: Int32Array,
     readonly consumers: number,
     readonly groupId: string,
+    /** consumers that have ended in failure so far, in the order they did */
+    private readonly failed: readonly { worker: number; message: string }[],
   ) {}
 
-  static async start(options: { topic: string; partitions: number; consumers: number; format: RecordFormat; librdkafka: Record<string, string> }): Promise<EndToEndConsumers> {
+  failedSoFar(): readonly { worker: number; message: string }[] {
+    return this.failed;
+  }
+
+  static async start(options: { topic: string; partitions: number; consumers: number; format: RecordFormat; librdkafka: Record<string, string>; crash?: TestCrash | undefined }): Promise<EndToEndConsumers> {
     const { consumers } = options;
     const groupId = `stampede-e2e-${randomBytes(6).toString('hex')}`;
     const regions = new SharedArrayBuffer(regionBytesFor(consumers));
@@ -45,15 +52,23 @@ export class EndToEndConsumers {
     const control = new Int32Array(controlBuffer);
     const pool = new Piscina({ filename: consumerWorkerFile, minThreads: consumers, maxThreads: consumers, concurrentTasksPerWorker: 1, idleTimeout: 60_000 });
     let finished = 0;
+    const failed: { worker: number; message: string }[] = [];
     const results = Array.from({ length: consumers }, (_, index) => {
       // A short heartbeat: with the default 3 s a member learns of a rebalance 3 s late.
       const librdkafka = { 'heartbeat.interval.ms': '300', ...options.librdkafka };
       const task: ConsumerTask = { index, topic: options.topic, groupId, librdkafka, format: options.format, regions, control: controlBuffer };
-      const result = pool.run(task) as Promise<ConsumerTaskResult>;
-      void result.then(() => finished++);
+      if (options.crash?.role === 'consumer' && options.crash.index === index) task.crash = options.crash;
+      // A thread that exits without answering rejects here: a failure like any other.
+      const result = (pool.run(task) as Promise<ConsumerTaskResult>).catch(
+        (err: unknown): ConsumerTaskResult => ({ ok: false, code: 'E_WORKER', message: `consumer ${index}: its thread ended without a result (${(err as Error)?.message ?? String(err)})`, exitCode: 1 }),
+      );
+      void result.then((outcome) => {
+        finished++;
+        if (!outcome.ok) failed.push({ worker: index, message: outcome.message });
+      });
       return result;
     });
-    const e2e = new EndToEndConsumers(pool, results, regions, control, consumers, groupId);
+    const e2e = new EndToEndConsumers(pool, results, regions, control, consumers, groupId, failed);
     // Ready: every member joined and noted its start offsets, and the group covers every partition.
     const deadline = Date.now() + kJoinTimeoutMs;
     for (;;) {

@@ -17,6 +17,8 @@ export interface SampleHooks {
   onInterval?(row: IntervalRow, cumulative: CumulativeSnapshots): void;
   /** Aborting stops producing, drains, and still returns what was measured. */
   signal?: AbortSignal | undefined;
+  /** A producer or consumer thread ended in failure while the others go on; called at the first tick after it did. */
+  onThreadFailed?(text: string): void;
 }
 
 export interface CumulativeSnapshots {
@@ -83,9 +85,23 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
   };
 
   let producersDone = false;
+  // Thread failures are named at the first tick after them (within one interval); the others go on.
+  let producerFailuresSeen = 0;
+  let consumerFailuresSeen = 0;
+  const nameFailures = (nowMs: number): void => {
+    const at = `${((nowMs - startedAtMs) / 1000).toFixed(1)} s`;
+    const producers = source.failedSoFar?.() ?? [];
+    for (const failure of producers.slice(producerFailuresSeen)) hooks.onThreadFailed?.(`producer thread ${failure.worker} failed (seen at ${at}): ${failure.message}; the others go on`);
+    producerFailuresSeen = producers.length;
+    const consumers = e2e?.failedSoFar() ?? [];
+    for (const failure of consumers.slice(consumerFailuresSeen)) hooks.onThreadFailed?.(`consumer thread ${failure.worker} failed (seen at ${at}): ${failure.message}; the others go on`);
+    consumerFailuresSeen = consumers.length;
+  };
   const timer = setInterval(() => {
     const phase: RunPhase = source.stopping || producersDone ? 'drain' : baseline === undefined ? 'warmup' : 'measure';
-    emit(source.snapshot(), performance.now(), phase);
+    const nowMs = performance.now();
+    emit(source.snapshot(), nowMs, phase);
+    nameFailures(nowMs);
   }, workload.intervalMs);
   // The measured window opens with its own snapshot when warmup ends, and a timed run's clock
   // starts from that moment, so the window is never shorter than --duration.

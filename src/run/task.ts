@@ -3,6 +3,8 @@ import type { Shard } from '../plan/shard.js';
 import type { RecordFormat } from '../records/codec.js';
 import type { Stall } from '../options/parse.js';
 import type { ArrivalLaw } from '../records/arrival.js';
+import type { ClientFaults } from '../clients/types.js';
+import type { TestCrash } from './test-fault.js';
 
 /** Everything a producer worker needs; structured-clone friendly (crosses into the worker thread). */
 export interface ProducerTask {
@@ -18,6 +20,8 @@ export interface ProducerTask {
   arrival: ArrivalLaw;
   trackLatency: boolean;
   stall: Stall | undefined;
+  /** test hook only ($STAMPEDE_TEST_FAULT, src/run/test-fault.ts): this thread crashes on purpose */
+  crash?: TestCrash;
   /** Time to wait for the last acks after the worker stops sending */
   flushTimeoutMs: number;
   regions: SharedArrayBuffer;
@@ -34,4 +38,6 @@ export type ProducerTaskResult = ({ ok: true; sent: number } | { ok: false; sent
   settledAtWallUs?: number;
   /** fixed rate: the rate the worker's arrival schedule made due (realised, for Poisson) */
   scheduledRecordsPerSec?: number;
+  /** failed records by librdkafka error name, and produce retries (clients that can tell: native) */
+  faults?: ClientFaults;
 };

@@ -10,6 +10,7 @@ import { wallClockUs } from '../runtime.js';
 import type { Workload } from '../options/workload.js';
 import { readRegion, type RegionSnapshot } from '../shared/region.js';
 import type { SnapshotSource } from './types.js';
+import type { TestCrash } from '../run/test-fault.js';
 
 /** What every producer task of a run shares; the per-thread parts (shard, shared memory) are added here. */
 export type ProducerTaskTemplate = Omit<ProducerTask, 'shard' | 'regions' | 'publishDelays' | 'control' | 'controlBaseWallUs'>;
@@ -50,8 +51,9 @@ export class LocalThreads implements SnapshotSource {
   /** Wall clock the go offset is counted from: an Int32 slot holds µs since then, not an epoch. */
   private readonly controlBaseWallUs = Math.round(wallClockUs());
   private closed = false;
+  private readonly failed: { worker: number; message: string }[] = [];
 
-  private constructor(plan: readonly Shard[], template: ProducerTaskTemplate, run: ((task: ProducerTask) => Promise<ProducerTaskResult>) | undefined) {
+  private constructor(plan: readonly Shard[], template: ProducerTaskTemplate, run: ((task: ProducerTask) => Promise<ProducerTaskResult>) | undefined, crash: TestCrash | undefined) {
     this.workers = plan.length;
     this.regions = new SharedArrayBuffer(regionBytesFor(this.workers));
     this.publishDelayRegions = new SharedArrayBuffer(regionBytesFor(this.workers));
@@ -60,17 +62,33 @@ export class LocalThreads implements SnapshotSource {
     this.pool = run ? undefined : new Piscina({ filename: producerWorkerFile, minThreads: this.workers, maxThreads: this.workers, concurrentTasksPerWorker: 1, idleTimeout: 60_000 });
     const results = plan.map((shard) => {
       const task: ProducerTask = { ...template, shard, regions: this.regions, publishDelays: this.publishDelayRegions, control: controlBuffer, controlBaseWallUs: this.controlBaseWallUs };
-      const result = run ? run(task) : (this.pool!.run(task) as Promise<ProducerTaskResult>);
-      void result.then(() => this.settled++);
+      if (crash?.role === 'producer' && crash.index === shard.index) task.crash = crash;
+      const ran = run ? run(task) : (this.pool!.run(task) as Promise<ProducerTaskResult>);
+      // A thread that exits or dies outside the task's own catch rejects here: a failure like any other.
+      const result = ran.catch((err: unknown): ProducerTaskResult => ({
+        ok: false,
+        sent: readRegion(this.regions, shard.index).counters.sent,
+        code: 'E_WORKER',
+        message: `worker ${shard.index}: its thread ended without a result (${(err as Error)?.message ?? String(err)})`,
+        exitCode: 1,
+      }));
+      void result.then((outcome) => {
+        this.settled++;
+        if (!outcome.ok) this.failed.push({ worker: shard.index, message: outcome.message });
+      });
       return result;
     });
     this.finished = Promise.all(results);
   }
 
   /** Starts one producer per shard; `inline` runs the single shard on this thread. */
-  static async start(plan: readonly Shard[], template: ProducerTaskTemplate, inline: boolean): Promise<LocalThreads> {
+  static async start(plan: readonly Shard[], template: ProducerTaskTemplate, inline: boolean, crash?: TestCrash): Promise<LocalThreads> {
     const run = inline ? ((await import(pathToFileURL(producerWorkerFile).href)) as { default: (task: ProducerTask) => Promise<ProducerTaskResult> }).default : undefined;
-    return new LocalThreads(plan, template, run);
+    return new LocalThreads(plan, template, run, crash);
+  }
+
+  failedSoFar(): readonly { worker: number; message: string }[] {
+    return this.failed;
   }
 
   async ready(timeoutMs: number, signal?: AbortSignal): Promise<void> {

@@ -27,6 +27,8 @@ export interface SnapshotSource {
   warmupBaseline?(): RegionSnapshot | undefined;
   /** Cumulative, merged publish-delay counts (intended → actual send; fixed-rate runs). */
   publishDelays(): RegionSnapshot;
+  /** Optional: producers that have already ended in failure, in the order they did (for a notice while the others go on). */
+  failedSoFar?(): readonly { worker: number; message: string }[];
   /** Records each shard of the plan has sent so far, in plan order. */
   sentPerShard(): number[];
   /** Every producer's outcome in plan order, once all have ended. Never rejects. */

@@ -21,20 +21,20 @@ export function userEnv(): NodeJS.ProcessEnv {
 }
 
 /** Runs the built CLI as a user would, bounded in time. */
-export function runCli(args: string[], options: { timeoutMs?: number; cwd?: string } = {}): Promise<CliOutcome> {
+export function runCli(args: string[], options: { timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliOutcome> {
   return runScript(join(projectRoot, 'bin', 'stampede.js'), args, options);
 }
 
 /** Runs a built Node script (a CLI entry) with arguments, bounded in time. */
-export function runScript(script: string, args: string[], options: { timeoutMs?: number; cwd?: string } = {}): Promise<CliOutcome> {
+export function runScript(script: string, args: string[], options: { timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliOutcome> {
   return runProgram(process.execPath, [script, ...args], options);
 }
 
 /** Runs any program (Node, Bun, Deno, …) with the user's environment, bounded in time. */
-export function runProgram(command: string, args: string[], options: { timeoutMs?: number; cwd?: string } = {}): Promise<CliOutcome> {
+export function runProgram(command: string, args: string[], options: { timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliOutcome> {
   const startedAt = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd ?? projectRoot, env: userEnv() });
+    const child = spawn(command, args, { cwd: options.cwd ?? projectRoot, env: { ...userEnv(), ...options.env } });
     child.on('error', (err) => reject(new Error(`${command} could not start (${err.message})`)));
     let stdout = '';
     let stderr = '';
