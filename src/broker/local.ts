@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StampedeError } from '../errors.js';
@@ -173,6 +173,34 @@ function lastLines(path: string): string {
   } catch {
     return '(no output)';
   }
+}
+
+/** The broker stampede started whose pid file is in dataDir (default: the port's), if it is running. */
+export function localBrokerProcess(port: number, dataDir = defaultDataDir(port)): { pid: number; dataDir: string } | undefined {
+  const pid = readPid(dataDir);
+  return pid !== undefined && isAlive(pid) ? { pid, dataDir } : undefined;
+}
+
+/**
+ * kill -9 of a broker stampede started (fault injection: a crash, no clean shutdown). Its command
+ * line and working folder are read from /proc first, so `restart` starts it exactly as it was
+ * started, with the same data; it returns the new pid, written to the pid file as `up` does.
+ */
+export function crashLocalBroker(broker: { pid: number; dataDir: string }): { restart(): number } {
+  const argv = readFileSync(`/proc/${broker.pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
+  const cwd = readlinkSync(`/proc/${broker.pid}/cwd`);
+  process.kill(broker.pid, 'SIGKILL');
+  return {
+    restart: () => {
+      const out = openSync(join(broker.dataDir, 'logs', 'stdout.log'), 'a');
+      const child = spawn(argv[0]!, argv.slice(1), { cwd, detached: true, stdio: ['ignore', out, out] });
+      closeSync(out);
+      if (child.pid === undefined) throw new StampedeError('E_LOCAL_BROKER', `the broker could not be restarted (${argv[0]} did not start)`, { exitCode: 1 });
+      child.unref();
+      writeFileSync(join(broker.dataDir, kPidFile), `${child.pid}\n`);
+      return child.pid;
+    },
+  };
 }
 
 /** Stops the broker whose pid file is in dataDir: SIGTERM, then SIGKILL after 30 s. */

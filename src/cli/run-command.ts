@@ -18,6 +18,7 @@ import type { Workload } from '../options/workload.js';
 import type { RunResult } from '../run/result.js';
 import { writeReports } from './report-command.js';
 import { ExitCode } from './exit-codes.js';
+import { BrokerRestart } from '../faults/broker-restart.js';
 
 /** Kinds a flag may repeat: every value is kept, in order. */
 const isRepeatable = (spec: OptionSpec): boolean => spec.kind.type === 'props' || spec.kind.type === 'thresholds';
@@ -58,6 +59,8 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
   // $JOB_COMPLETION_INDEX / $STAMPEDE_INSTANCES / $STAMPEDE_RUN_ID: a Kubernetes Indexed Job needs no wrapper.
   const workload = resolveWorkload(fromFile, { ...instanceDefaults(process.env, { ...fromFile, ...fromFlags }), ...fromFlags }, workloadFile);
 
+  // Checked before anything starts: a fault that cannot be injected here is bad input.
+  const brokerRestart = BrokerRestart.resolve(workload);
   const controller = new AbortController();
   const onSigint = (): void => {
     if (controller.signal.aborted) process.exit(130); // a second Ctrl-C does not wait for the drain
@@ -79,6 +82,7 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
       ...(workload.verbose ? { onHostIntervals: (lines: Parameters<typeof hostLiveLine>[0][]) => lines.forEach((line) => console.log(hostLiveLine(line))) } : {}),
       onNotice: (text) => console.log(`note: ${redactText(text)}`),
       onStart: ({ workers, topic }) => {
+        brokerRestart?.arm((text) => console.log(text));
         const length = workload.records === undefined ? `${formatDurationMs(workload.durationMs)} measured` : `${formatCount(workload.records)} records`;
         const warmup = workload.warmupMs > 0 ? ` after ${formatDurationMs(workload.warmupMs)} warmup` : '';
         const rate = workload.rateRecordsPerSec === undefined ? 'max rate' : `${formatCount(workload.rateRecordsPerSec)} rec/s`;
@@ -95,6 +99,8 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
     });
     progress?.clear();
     metrics?.markDone();
+    brokerRestart?.disarm();
+    if (brokerRestart) result.faults = brokerRestart.events;
     const failureLines = [...new Set(result.failures.map((failure) => redactText(failure.message.replace(/^worker \d+: /, ''))))];
     const badInputOnly = result.failures.length > 0 && result.failures.every((failure) => failure.exitCode === 2) && result.totals.sent === 0;
     if (badInputOnly) {
@@ -112,6 +118,7 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
     for (const line of failureLines) console.error(`stampede: ${line}`);
     return runExitCode(result);
   } finally {
+    brokerRestart?.disarm();
     process.off('SIGINT', onSigint);
     await metrics?.close();
   }

@@ -77,6 +77,24 @@ export function parseStall(field: string, raw: unknown): Stall {
   return { stallMs: parseDurationMs(field, pause, 1), afterMs: parseDurationMs(field, at, 0) };
 }
 
+/** A fault stampede injects itself into the local broker it started (src/faults/broker-restart.ts). */
+export interface BrokerFault {
+  kind: 'broker-restart';
+  /** ms after go: kill -9 */
+  atMs: number;
+  /** ms the broker stays down before it is started again */
+  downMs: number;
+}
+
+const kDefaultBrokerDownMs = 5_000;
+
+/** "broker-restart@10s" or "broker-restart@10s:5s". */
+export function parseFault(field: string, raw: unknown): BrokerFault {
+  const match = /^broker-restart@([^:]+)(?::(.+))?$/.exec(String(raw).trim());
+  if (!match) throw optionError(field, 'broker-restart@<when>[:<down time>], such as broker-restart@10s:5s', raw);
+  return { kind: 'broker-restart', atMs: parseDurationMs(field, match[1], 0), downMs: match[2] === undefined ? kDefaultBrokerDownMs : parseDurationMs(field, match[2], 0) };
+}
+
 export function parseBool(field: string, raw: unknown): boolean {
   const text = String(raw).trim().toLowerCase();
   if (['true', 'on', 'yes', '1', ''].includes(text)) return true;
@@ -115,6 +133,8 @@ export function parseByKind(field: string, kind: OptionKind, raw: unknown): unkn
       return parseProps(field, raw);
     case 'stall':
       return parseStall(field, raw);
+    case 'fault':
+      return parseFault(field, raw);
     case 'bool':
       return parseBool(field, raw);
     case 'list':

@@ -11,6 +11,7 @@ export type OptionKind =
   | { type: 'enum'; values: readonly string[] }
   | { type: 'props' } // repeated k=v pairs
   | { type: 'stall' }
+  | { type: 'fault' } // "broker-restart@<duration>[:<duration>]"
   | { type: 'list' } // comma-separated names, or a YAML list
   | { type: 'bool' } // true/false, on/off, yes/no; a bare flag is true // "<duration>@<duration>": pause that long, once, that long after the start
   | { type: 'optional-path' } // a path, or a bare flag for "beside the JSON result"
@@ -26,7 +27,7 @@ export interface OptionSpec {
 
 export const RECORD_FORMATS = ['iot-msgpack', 'iot-json', 'fixed'] as const;
 export const CLIENTS = ['native', 'node-rdkafka', 'null'] as const;
-export const PROFILES = ['throughput', 'latency', 'balanced'] as const;
+export const PROFILES = ['throughput', 'latency', 'balanced', 'exactly-once'] as const;
 
 export const OPTION_SPECS = [
   { name: 'brokers', kind: { type: 'string' }, default: '127.0.0.1:9092', describe: 'Bootstrap brokers, host:port[,host:port…]' },
@@ -56,6 +57,7 @@ export const OPTION_SPECS = [
   { name: 'drain', kind: { type: 'duration', minMs: 0 }, default: '15s', describe: 'With --e2e, how long consumers may take to catch up after producers stop' },
   { name: 'max-publish-delay', kind: { type: 'duration', minMs: 0 }, default: '10ms', describe: 'At a fixed --rate, a publish-delay p99 above this marks the run not valid at that rate' },
   { name: 'stall', kind: { type: 'stall' }, describe: 'Fault injection: each producer pauses once, e.g. 500ms@2s = 500 ms, 2 s after the start' },
+  { name: 'fault', kind: { type: 'fault' }, describe: 'Fault injection on the local broker stampede started (stampede broker up): broker-restart@10s:5s = kill -9 10 s after the start, restart 5 s later [default down time: 5s]' },
   { name: 'seed', kind: { type: 'int', min: 0, max: 2 ** 32 - 1 }, default: 1, describe: 'Seed of the device simulator' },
   { name: 'interval', kind: { type: 'duration', minMs: 100 }, default: '1s', describe: 'Live line and interval-row period' },
   { name: 'out', kind: { type: 'string' }, describe: 'JSON result path (default results/run-<time>.json)' },

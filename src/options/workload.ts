@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { StampedeError } from '../errors.js';
-import { parseByKind, type Stall } from './parse.js';
+import { parseByKind, type BrokerFault, type Stall } from './parse.js';
 import type { Threshold } from '../report/thresholds.js';
-import { OPTION_NAMES, OPTION_SPECS, type OptionName } from './schema.js';
+import { OPTION_NAMES, OPTION_SPECS, PROFILES, type OptionName } from './schema.js';
 
 /** A workload with every option checked and in its working unit. */
 export interface Workload {
@@ -30,7 +30,7 @@ export interface Workload {
   warmupMs: number;
   workers: number;
   client: 'native' | 'node-rdkafka' | 'null';
-  profile: 'throughput' | 'latency' | 'balanced';
+  profile: (typeof PROFILES)[number];
   producerProps: Record<string, string>;
   format: 'iot-msgpack' | 'iot-json' | 'fixed';
   recordSizeBytes: number;
@@ -40,6 +40,8 @@ export interface Workload {
   /** publish-delay p99 (µs) above which a fixed-rate run is flagged not valid */
   maxPublishDelayUs: number;
   stall: Stall | undefined;
+  /** --fault: a crash stampede injects into the local broker it started */
+  fault: BrokerFault | undefined;
   e2e: boolean;
   consumers: number;
   drainMs: number;
@@ -139,6 +141,7 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     trackLatency: get<string>('latency') === 'on',
     maxPublishDelayUs: get<number>('max-publish-delay') * 1000,
     stall: get('stall'),
+    fault: get('fault'),
     e2e: get('e2e'),
     consumers: get('consumers'),
     drainMs: get('drain'),

@@ -2,11 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalBroker, stopLocalBroker } from '../../src/broker/local.js';
+import { defaultDataDir, startLocalBroker, stopLocalBroker } from '../../src/broker/local.js';
 
 export interface TestBroker {
   bootstrap: string;
-  /** the broker JVM's pid: for fault tests that pause it (SIGSTOP/SIGCONT) — this broker only */
+  /** the broker JVM's pid as started: for fault tests that pause it (SIGSTOP/SIGCONT) — this broker only; stop() ends the one in its pid file (a restart's) */
   pid: number;
   stop(): Promise<void>;
 }
@@ -24,11 +24,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** A real single-node Kafka broker on free loopback ports, in a temp folder removed on stop. */
-export async function startTestBroker(): Promise<TestBroker> {
+/**
+ * A real single-node Kafka broker on free loopback ports, in a temp folder removed on stop; or, with
+ * `asBrokerUp`, in the folder `stampede broker up` would use for its port (so `run --fault` finds it).
+ */
+export async function startTestBroker(options: { asBrokerUp?: boolean } = {}): Promise<TestBroker> {
   const port = await freePort();
   const controllerPort = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'stampede-broker-'));
+  const dataDir = options.asBrokerUp ? defaultDataDir(port) : mkdtempSync(join(tmpdir(), 'stampede-broker-'));
   let pid: number;
   try {
     ({ pid } = await startLocalBroker({ port, controllerPort, dataDir, heapMb: 512, startTimeoutMs: 120_000 }));
