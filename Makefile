@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 STAMPEDE := node bin/stampede.js
 
-.PHONY: help install build test bench bench-max bench-rate bench-micro broker-up broker-down clean
+.PHONY: help install build test bench bench-max bench-rate bench-micro bench-soak broker-up broker-down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -24,6 +24,9 @@ bench-max: build ## Sweep for stampede's highest acked rate, then run rdkafka_pe
 
 bench-rate: build ## Fixed-rate cross-checks: rdkafka_performance -r -l, Kafka's EndToEndLatency, the pacer's CPU
 	npm run bench:rate
+
+bench-soak: build ## 10 minutes at half the max rate on a broker of its own: RSS, errors, every interval's rate (not in make test)
+	npm run bench:soak
 
 bench-micro: build ## tinybench micro suite: simulation, encoders, histograms, batch packing, key hashing
 	npm run bench:micro

@@ -1,0 +1,100 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { startLocalBroker, stopLocalBroker } from '../../src/broker/local.js';
+import { failOnUsage } from '../../src/cli/usage.js';
+import { isUserFacing } from '../../src/errors.js';
+import { parseDurationMs, parseInteger } from '../../src/options/parse.js';
+import { projectRoot } from '../../src/paths.js';
+import { renderTable } from '../../src/report/fmt.js';
+import type { RunResult } from '../../src/run/result.js';
+import { hostFacts } from '../../src/runtime.js';
+import { runTool } from '../max/spawn.js';
+import { judgeSoak } from './checks.js';
+import { RssSampler } from './rss.js';
+
+const kRssEveryMs = 5_000;
+/** The soak's settling time: RSS is compared with its value then (a minute, or a fifth of a short run). */
+const kSettleMs = 60_000;
+
+/**
+ * `npm run bench:soak` (issue 12, not in `make test`): a long fixed-rate run at half the max rate
+ * this host reaches, against a broker of its own on free loopback ports, checking that memory
+ * settles, nothing fails, and every interval keeps the rate. Exit 1 when a check fails.
+ */
+async function main(): Promise<number> {
+  const argv = await yargs(hideBin(process.argv))
+    .scriptName('bench-soak')
+    .option('duration', { type: 'string', default: '10m', describe: 'Soak length (measured, after 10 s warmup)' })
+    .option('rate', { type: 'string', describe: 'Records/s to soak at [default: --share of a 20 s max-rate run\'s rate]' })
+    .option('share', { type: 'string', default: '50', describe: 'Percent of the max rate to soak at' })
+    .option('out', { type: 'string', describe: 'JSON path (default results/bench-soak-<time>.json)' })
+    .strict()
+    .fail(failOnUsage('bench-soak'))
+    .parseAsync();
+  const durationMs = parseDurationMs('--duration', argv.duration, 10_000);
+  const share = parseInteger('--share', argv.share, 1, 100) / 100;
+  const settleMs = Math.min(kSettleMs, durationMs / 5);
+
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'stampede-soak-broker-'));
+  console.log(`bench-soak: starting a broker of its own on 127.0.0.1:${port}…`);
+  const broker = await startLocalBroker({ port, controllerPort: await freePort(), dataDir, heapMb: 1024, startTimeoutMs: 120_000 });
+  const bootstrap = `127.0.0.1:${port}`;
+  const workDir = mkdtempSync(join(tmpdir(), 'stampede-soak-'));
+  const common = ['--brokers', bootstrap, '--format', 'fixed', '--record-size', '100', '--devices', '100000', '--partitions', '6'];
+  try {
+    let rate = argv.rate === undefined ? undefined : parseInteger('--rate', argv.rate, 1);
+    let maxRecordsPerSec: number | undefined;
+    if (rate === undefined) {
+      const maxOut = join(workDir, 'max.json');
+      const max = await runTool(process.execPath, [join(projectRoot, 'bin', 'stampede.js'), 'run', ...common, '--topic', 'soak-max', '--warmup', '5s', '--duration', '20s', '--out', maxOut], { brokerPid: broker.pid, timeoutMs: 180_000 });
+      if (max.code !== 0) throw new Error(`the max-rate run failed (exit ${max.code}): ${max.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+      maxRecordsPerSec = (JSON.parse(readFileSync(maxOut, 'utf8')) as RunResult).totals.recordsPerSec;
+      rate = Math.max(1, Math.round(maxRecordsPerSec * share));
+      console.log(`bench-soak: max rate ${Math.round(maxRecordsPerSec).toLocaleString('en-US')} rec/s → soaking at ${rate.toLocaleString('en-US')} rec/s (${share * 100} %)`);
+    }
+    const out = join(workDir, 'soak.json');
+    const args = [join(projectRoot, 'bin', 'stampede.js'), 'run', ...common, '--topic', 'soak', '--rate', String(rate), '--warmup', '10s', '--duration', `${Math.round(durationMs / 1000)}s`, '--out', out];
+    console.log(`bench-soak: stampede ${args.slice(1).join(' ')}`);
+    let sampler: RssSampler | undefined;
+    const soak = await runTool(process.execPath, args, { brokerPid: broker.pid, timeoutMs: durationMs + 300_000, onStart: (pid) => (sampler = new RssSampler(pid, kRssEveryMs)) });
+    const rss = sampler?.stop() ?? [];
+    const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+    const checks = judgeSoak(result, rss, settleMs);
+    console.log(renderTable(['check', 'verdict', 'observed'], checks.map((check) => [check.name, check.pass ? '✓' : '✗', check.observed])));
+    console.log(`run exit ${soak.code}; stampede CPU ${soak.cpu.toolCores.toFixed(2)} cores, broker ${soak.cpu.brokerCores?.toFixed(2) ?? '?'} cores; host ${hostFacts().cpus} × ${hostFacts().cpuModel}`);
+    const target = argv.out ?? join('results', `bench-soak-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    mkdirSync(join(target, '..'), { recursive: true });
+    writeFileSync(target, `${JSON.stringify({ kind: 'bench-soak', rate, maxRecordsPerSec, durationMs, settleMs, checks, rss, host: hostFacts(), intervals: result.intervals, totals: result.totals }, null, 2)}\n`);
+    console.log(`result: ${target}`);
+    return checks.every((check) => check.pass) ? 0 : 1;
+  } finally {
+    await stopLocalBroker({ port, dataDir, removeData: true });
+  }
+}
+
+/** A loopback port the OS just had free. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(`bench-soak: ${isUserFacing(err) ? err.message : (err as Error).stack ?? String(err)}`);
+    process.exitCode = isUserFacing(err) ? err.exitCode : 1;
+  },
+);
