@@ -49,6 +49,8 @@ export function mergeInstanceResults(results: readonly RunResult[], names: reado
     failures,
     workload: { ...first.workload, instanceId: undefined, effectiveWorkers: sum((r) => r.workload.effectiveWorkers) },
     plan,
+    // Per shard, in the merged plan's order, so `verify --expect` reads a merged result too.
+    sentPerShard: sorted.every((result) => result.sentPerShard !== undefined) ? sorted.flatMap((result) => result.sentPerShard!) : undefined,
     totals: {
       sent: sum((r) => r.totals.sent),
       acked: sum((r) => r.totals.acked),
@@ -71,6 +73,9 @@ export function mergeInstanceResults(results: readonly RunResult[], names: reado
     // Each instance judged its own slice against its own schedule; one slice short makes the run short.
     validity: invalid ? invalid.validity : first.validity,
     intervals: [],
+    // Stalls need the intervals, which instances do not share a clock for: not judged across instances.
+    availability: undefined,
+    faults: undefined,
     instance: { id: null, count: first.instance!.count, runId: first.instance!.runId, runIdFrom: first.instance!.runIdFrom, slice: null, instances },
   };
 }

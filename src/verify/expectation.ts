@@ -36,7 +36,7 @@ export function readExpectation(file: string): Expectation {
   if (result?.tool?.name !== 'stampede' || !Array.isArray(result.plan) || typeof result.totals?.acked !== 'number') throw bad(file, 'is not a stampede run result');
   if (typeof result.topic?.name !== 'string') throw bad(file, 'names no topic (a --client null run writes none)');
   if (!Array.isArray(result.sentPerShard) || result.sentPerShard.length !== result.plan.length || !result.sentPerShard.every((n) => Number.isSafeInteger(n) && n >= 0)) {
-    throw bad(file, 'has no per-shard sent counts (sentPerShard): written by an older stampede or by merge; verify each instance\'s own result');
+    throw bad(file, 'has no per-shard sent counts (sentPerShard): written by an older stampede');
   }
   const plan = result.plan as Shard[];
   const sentPerShard = result.sentPerShard as number[];
