@@ -19,7 +19,10 @@ export default async function consumeForRun(task: ConsumerTask): Promise<Consume
   try {
     client = new NativeConsumerClient(
       // earliest + the start watermarks below: every record of the run is read, none from before it.
-      { 'auto.offset.reset': 'earliest', 'enable.auto.commit': 'false', ...task.librdkafka, 'group.id': task.groupId },
+      // Offsets are committed so that after a rebalance (a broker restart moves the group
+      // coordinator) the group resumes where it was instead of from the earliest offset; whatever
+      // is delivered again is recognised by its offset (ConsumedRecordSink.reread).
+      { 'auto.offset.reset': 'earliest', 'enable.auto.commit': 'true', 'auto.commit.interval.ms': '1000', ...task.librdkafka, 'group.id': task.groupId },
       task.topic,
     );
     await client.waitForAssignment(kJoinTimeoutMs);
@@ -44,6 +47,7 @@ export default async function consumeForRun(task: ConsumerTask): Promise<Consume
       decodeErrors: sink.decodeErrors,
       firstDecodeError: sink.firstDecodeError ?? null,
       skippedOlder: sink.skippedOlder,
+      reread: sink.reread,
     };
   } catch (err) {
     const error = err instanceof StampedeError ? err : new StampedeError('E_WORKER', (err as Error)?.message ?? String(err), { exitCode: 1 });

@@ -27,5 +27,7 @@ export type ConsumerTaskResult =
       decodeErrors: number;
       firstDecodeError: string | null;
       skippedOlder: number;
+      /** records delivered again at offsets already read (after a rebalance) */
+      reread: number;
     }
   | { ok: false; code: string; message: string; exitCode: number };

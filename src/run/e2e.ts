@@ -18,7 +18,7 @@ const kJoinTimeoutMs = 45_000;
 
 export interface EndToEndReport {
   endToEnd: LatencySummary & { unit: 'us'; negative: NegativeValues; hdr: string };
-  integrity: IntegritySummary & { consumed: number; decodeErrors: number; skippedOlder: number };
+  integrity: IntegritySummary & { consumed: number; decodeErrors: number; skippedOlder: number; reread: number };
   partitions: { perPartition: number[]; balancePct: number };
   consumers: number;
   groupId: string;
@@ -115,18 +115,20 @@ export class EndToEndConsumers {
     const partitionCounts = new Map<number, number>();
     let decodeErrors = 0;
     let skippedOlder = 0;
+    let reread = 0;
     for (const outcome of outcomes) {
       if (!outcome.ok) continue;
       tracker.merge(SequenceTracker.import({ deviceIds: outcome.trackerDeviceIds, states: outcome.trackerStates }));
       for (const [partition, count] of outcome.partitionCounts) partitionCounts.set(partition, (partitionCounts.get(partition) ?? 0) + count);
       decodeErrors += outcome.decodeErrors;
       skippedOlder += outcome.skippedOlder;
+      reread += outcome.reread;
     }
     const consumed = this.snapshot();
     const histogram = toHdrHistogram(consumed.counts);
     return {
       endToEnd: { ...summarize(histogram), unit: 'us', negative: negativeValues(consumed.counters), hdr: encodeHdr(histogram) },
-      integrity: { ...tracker.summarize(expectedRecords(plan, sentPerShard)), consumed: consumed.counters.acked, decodeErrors, skippedOlder },
+      integrity: { ...tracker.summarize(expectedRecords(plan, sentPerShard)), consumed: consumed.counters.acked, decodeErrors, skippedOlder, reread },
       partitions: partitionBalance(partitionCounts, partitions),
       consumers: this.consumers,
       groupId: this.groupId,

@@ -87,7 +87,7 @@ export interface RunResult {
     endToEnd: (LatencySummary & { unit: 'us'; negative: NegativeValues; hdr: string }) | null;
   };
   /** --e2e only: what the consumers saw against what the producers sent */
-  integrity: (IntegritySummary & { consumed: number; decodeErrors: number; skippedOlder: number; consumers: number; groupId: string }) | null;
+  integrity: (IntegritySummary & { consumed: number; decodeErrors: number; skippedOlder: number; reread?: number; consumers: number; groupId: string }) | null;
   /** --e2e only: records per partition, and 100 % when all partitions got the same */
   partitions: { perPartition: number[]; balancePct: number } | null;
   /** false when a fixed-rate run did not run the asked workload: rate short, senders blocked, or publish delay over the limit */

@@ -26,6 +26,8 @@ export class ConsumedRecordSink {
   readonly positions = new Map<number, number>();
   decodeErrors = 0;
   skippedOlder = 0;
+  /** records delivered again below this sink's position (a group rebalance or an offset reset, e.g. after a broker restart): read once already, so not counted twice */
+  reread = 0;
   firstDecodeError: string | undefined;
 
   constructor(
@@ -36,6 +38,12 @@ export class ConsumedRecordSink {
 
   absorb(batch: ConsumedBatch): void {
     for (const record of unpackConsumed(batch.packed)) {
+      // The same offset again is a re-delivery, not a duplicate on the topic (one written twice has its own offset).
+      const next = this.positions.get(record.partition);
+      if (next !== undefined && record.offset < next) {
+        this.reread++;
+        continue;
+      }
       this.positions.set(record.partition, record.offset + 1);
       if (this.startOffsets && record.offset < (this.startOffsets.get(record.partition) ?? 0)) {
         this.skippedOlder++;

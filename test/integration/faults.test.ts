@@ -39,7 +39,8 @@ async function restartedRun(kafka: TestBroker, topic: string, producerArgs: stri
 }
 
 faults('--profile exactly-once through a broker kill -9 and restart: 0 lost, 0 duplicates, the outage and the recovery measured', async ({ kafka }) => {
-  const { outcome, result, verify, verdict } = await restartedRun(kafka!, 'restart-eos', ['--profile', 'exactly-once']);
+  // With --e2e too: the consumer group rides out its coordinator's restart and counts re-deliveries once.
+  const { outcome, result, verify, verdict } = await restartedRun(kafka!, 'restart-eos', ['--profile', 'exactly-once', '--e2e', '--drain', '90s']);
   assert.ok(outcome.code !== 1 && outcome.code !== 2, `${outcome.stdout}\n${outcome.stderr}`);
   assert.match(outcome.stdout, /fault: broker pid \d+ killed \(SIGKILL\) 3\.\d s after the start/);
   const [fault] = result.faults!;
@@ -57,6 +58,10 @@ faults('--profile exactly-once through a broker kill -9 and restart: 0 lost, 0 d
   assert.type(availability.retries, 'number');
   assert.match(outcome.stdout, /✗ availability: \d+ stalls? \(no ack while records were outstanding\), longest \d+\.\d+ s/);
   assert.match(outcome.stdout, /fault injected: broker killed \(SIGKILL\) at 3\.\d+ s, restarted at/);
+
+  assert.is(result.integrity!.lost, 0, 'e2e: nothing lost');
+  assert.is(result.integrity!.duplicates, 0, 'e2e: nothing twice');
+  assert.is(result.integrity!.uniqueRecords, result.totals.acked);
 
   assert.is(verify.code, 0, verify.stdout + verify.stderr);
   assert.is(verdict.integrity.lost, 0);
