@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 STAMPEDE := node bin/stampede.js
 
-.PHONY: help install build test bench bench-max bench-rate bench-micro broker-up broker-down clean
+.PHONY: help install build test bench bench-max bench-rate bench-fleet bench-micro broker-up broker-down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -24,6 +24,9 @@ bench-max: build ## Sweep for stampede's highest acked rate, then run rdkafka_pe
 
 bench-rate: build ## Fixed-rate cross-checks: rdkafka_performance -r -l, Kafka's EndToEndLatency, the pacer's CPU
 	npm run bench:rate
+
+bench-fleet: build ## Many hosts on this machine: records/s for 1, 2, 3 sshd "hosts" (127.0.0.2–4) and one process, coordinator CPU, line bytes
+	npm run bench:fleet
 
 bench-micro: build ## tinybench micro suite: simulation, encoders, histograms, batch packing, key hashing
 	npm run bench:micro
