@@ -67,6 +67,8 @@ for (const hostCount of [2, 3]) {
       assert.ok(host.clock.uncertaintyUs < 1_000, `${host.name} bound ${host.clock.uncertaintyUs} µs < 1 ms`);
     }
     assert.ok(result.fleet!.clockSkewBoundUs < 1_000, `skew bound ${result.fleet!.clockSkewBoundUs} µs`);
+    assert.is(result.fleet!.clockSkewExceeded, false);
+    assert.match(outcome.stdout, /✓ clock skew bound ±0\.\d{3} ms .*, within --max-clock-skew 1\.000 ms/);
     for (const name of names) assert.match(outcome.stdout, new RegExp(`\\s${name}\\s+(running|done)`), '--verbose prints per-host lines');
 
     const integrity = checkIntegrity(await readTopicWithKcat(kafka!.bootstrap, topic), 'iot-msgpack');
@@ -78,9 +80,9 @@ for (const hostCount of [2, 3]) {
   });
 }
 
-fleet('--e2e across hosts: consumers on the coordinator see every record once; the clock bound is stated', async ({ kafka, hosts }) => {
+fleet('--e2e across hosts: consumers on the coordinator see every record once; a clock bound above --max-clock-skew is flagged', async ({ kafka, hosts }) => {
   const out = join(dir, 'e2e.json');
-  const outcome = await runCli(['run', '--hosts', hosts!.names.slice(0, 2).join(','), '--ssh-config', hosts!.sshConfig, '--brokers', kafka!.bootstrap, '--topic', 'fleet-e2e', '--partitions', '2', '--workers', '2', '--devices', '400', '--records', '20000', '--e2e', '--out', out], { timeoutMs: 120_000 });
+  const outcome = await runCli(['run', '--hosts', hosts!.names.slice(0, 2).join(','), '--ssh-config', hosts!.sshConfig, '--brokers', kafka!.bootstrap, '--topic', 'fleet-e2e', '--partitions', '2', '--workers', '2', '--devices', '400', '--records', '20000', '--e2e', '--max-clock-skew', '0ms', '--out', out], { timeoutMs: 120_000 });
   assert.is(outcome.code, 0, outcome.stdout + outcome.stderr);
   const result = readResult(out);
   assert.is(result.latency.endToEnd!.count, 20_000);
@@ -88,7 +90,10 @@ fleet('--e2e across hosts: consumers on the coordinator see every record once; t
   assert.is(result.integrity!.duplicates, 0);
   assert.is(result.integrity!.devices, 400);
   assert.is(result.fleet!.e2eConsumersOn, 'coordinator');
-  assert.match(outcome.stdout, /clock skew bound ±0\.\d{3} ms/);
+  // A measured bound is never 0 (it is half a round trip), so 0 ms is always exceeded.
+  assert.is(result.fleet!.clockSkewExceeded, true);
+  assert.match(outcome.stdout, /⚠ clock skew bound ±0\.\d{3} ms .* exceeds --max-clock-skew 0\.000 ms/);
+  assert.ok(result.notices.some((line) => /end-to-end latency crosses hosts: clocks agree to within ±0\.\d{3} ms/.test(line)), result.notices.join('\n'));
   await assertNoAgents();
 });
 
