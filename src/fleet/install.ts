@@ -59,7 +59,8 @@ export interface InstallOutcome {
 /**
  * The shell script that installs the bundle (on stdin) into `remoteDir` on a host:
  * node_modules/.stampede/<build id>/ holds the package with its dependencies, and
- * node_modules/.bin/stampede points at it, which is what `npx --no-install stampede` runs there.
+ * node_modules/.bin/stampede points at it, which is what `npx --no-install stampede` runs there,
+ * and node_modules/stampede too.
  * One directory per build: extracting beside the current one and then switching the link never
  * leaves a half-written copy in use, and hosts sharing a directory (NFS) install the same build
  * side by side. Older builds there are removed.
@@ -76,6 +77,10 @@ export function installScript(remoteDir: string, id: string): string {
     'tar -xzf - -C "$incoming"',
     `if [ -d ${builds}/${id} ]; then rm -rf "$incoming"; else mv "$incoming" ${builds}/${id}; fi`,
     `ln -sfn ../.stampede/${id}/bin/stampede.js node_modules/.bin/stampede`,
+    // node_modules/stampede: where a package is expected, for `bun|deno run … node_modules/stampede/bin/stampede.js`
+    // (Deno resolves the entry's imports from the path it was given, so it cannot go through .bin's file link).
+    '[ -L node_modules/stampede ] || rm -rf node_modules/stampede',
+    `ln -sfn .stampede/${id} node_modules/stampede`,
     `for old in ${builds}/*; do [ "$old" = ${builds}/${id} ] || rm -rf "$old"; done`,
   ].join('\n');
 }

@@ -35,7 +35,7 @@ test('the build id follows the bytes that run, not where they are', () => {
   }
 });
 
-test('the install script puts the bundle in its own build directory and points .bin/stampede at it', () => {
+test('the install script puts the bundle in its own build directory and points .bin/stampede and node_modules/stampede at it', () => {
   const dir = mkdtempSync(join(tmpdir(), 'stampede-install-script-'));
   try {
     const bundle = join(dir, 'bundle');
@@ -52,6 +52,7 @@ test('the install script puts the bundle in its own build directory and points .
     install('bbbbbbbbbbbb');
     assert.is(spawnSync(join(remote, 'node_modules', '.bin', 'stampede')).stdout.toString(), 'ran\n');
     assert.is(spawnSync('readlink', [join(remote, 'node_modules', '.bin', 'stampede')]).stdout.toString().trim(), '../.stampede/bbbbbbbbbbbb/bin/stampede.js');
+    assert.is(spawnSync('readlink', [join(remote, 'node_modules', 'stampede')]).stdout.toString().trim(), '.stampede/bbbbbbbbbbbb');
     assert.equal(spawnSync('ls', ['-A', join(remote, 'node_modules', '.stampede')]).stdout.toString().trim().split('\n'), ['bbbbbbbbbbbb'], 'the older build is gone, no incoming directory left');
   } finally {
     rmSync(dir, { recursive: true, force: true });
