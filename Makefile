@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 STAMPEDE := node bin/stampede.js
 
-.PHONY: help install build test bench bench-max bench-rate bench-micro bench-soak broker-up broker-down clean
+.PHONY: help install build test bench bench-max bench-rate bench-fleet bench-micro bench-soak broker-up broker-down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -27,6 +27,9 @@ bench-rate: build ## Fixed-rate cross-checks: rdkafka_performance -r -l, Kafka's
 
 bench-soak: build ## 10 minutes at half the max rate on a broker of its own: RSS, errors, every interval's rate (not in make test)
 	npm run bench:soak
+
+bench-fleet: build ## Many hosts on this machine: records/s for 1, 2, 3 sshd "hosts" (127.0.0.2–4) and one process, coordinator CPU, line bytes
+	npm run bench:fleet
 
 bench-micro: build ## tinybench micro suite: simulation, encoders, histograms, batch packing, key hashing
 	npm run bench:micro

@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { buildId } from '../build-id.js';
 import { redactText } from '../connection/redact.js';
 import { StampedeError } from '../errors.js';
 import { checkHosts } from '../fleet/check.js';
@@ -28,19 +29,25 @@ export async function hostsCommand(action: string, argv: Record<string, unknown>
   if (workload.hosts === undefined) throw new StampedeError('E_OPTION', `hosts ${action} needs --hosts a,b,c (Host names of the ssh config)`);
   if (action === 'install') {
     const outcomes = await installOnHosts(workload.hosts, { configFile: workload.sshConfig, remoteCommand: workload.remoteCommand, remoteDir: workload.remoteDir ?? process.cwd() });
-    console.log(renderTable(['host', 'install'], outcomes.map((outcome) => [outcome.host, `${outcome.ok ? '✓' : '✗'} ${outcome.detail}`])));
-    const failed = outcomes.filter((outcome) => !outcome.ok);
-    if (failed.length > 0) console.error(`stampede: hosts install failed on ${failed.map((outcome) => `${outcome.host} (${outcome.detail})`).join('; ')}`);
-    return failed.length > 0 ? 2 : 0;
+    const mark = { installed: '✓', refused: '✗ refused', failed: '✗ failed', 'not copied': '— not copied' } as const;
+    console.log(
+      renderTable(
+        ['host', 'platform', 'install', 'build', 'runs from'],
+        outcomes.map((outcome) => [outcome.host, outcome.platform ?? '—', mark[outcome.state], outcome.buildId ?? '—', outcome.root ?? '—']),
+      ),
+    );
+    for (const outcome of outcomes) if (outcome.error !== null) console.error(`stampede: ${outcome.error}`);
+    return outcomes.every((outcome) => outcome.state === 'installed') ? 0 : 2;
   }
   const rows = await checkHosts(workload);
   console.log(
     renderTable(
-      ['host', 'reachable', 'stampede', 'runtime', 'cores', 'memory', 'clock offset (ms)', `brokers ${workload.brokers}`],
+      ['host', 'reachable', 'stampede', 'build', 'runtime', 'cores', 'memory', 'clock offset (ms)', `brokers ${workload.brokers}`],
       rows.map((row) => [
         row.host,
         row.hello ? '✓' : '✗',
         row.hello?.version ?? '—',
+        row.hello ? `${row.hello.buildId ?? '?'}${row.hello.buildId === buildId() ? '' : ' (≠ here)'}` : '—',
         row.hello ? `${row.hello.runtime.name} ${row.hello.runtime.version}` : '—',
         row.hello ? String(row.hello.facts.cpus) : '—',
         row.hello ? formatBytes(row.hello.facts.memoryBytes) : '—',

@@ -1,7 +1,10 @@
 import { createInterface } from 'node:readline';
+import { resolve } from 'node:path';
+import { buildId } from '../build-id.js';
 import { withClusterAdmin } from '../clients/admin.js';
 import { registerSecrets } from '../connection/redact.js';
 import { isUserFacing } from '../errors.js';
+import { projectRoot } from '../paths.js';
 import { hostFacts, runtimeName, runtimeVersion, wallClockUs } from '../runtime.js';
 import { LocalThreads, producerTaskTemplate } from '../sources/local-threads.js';
 import { toolVersion } from '../version.js';
@@ -30,6 +33,8 @@ export async function runAgent(): Promise<number> {
     facts: hostFacts(),
     pid: process.pid,
     platformArch: `${process.platform}-${process.arch}`,
+    buildId: buildId(),
+    root: resolve(projectRoot), // without the trailing slash, as a user writes a directory
   });
 
   let producers: Producers | undefined;

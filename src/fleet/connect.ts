@@ -1,3 +1,4 @@
+import { buildId } from '../build-id.js';
 import { StampedeError } from '../errors.js';
 import { wallClockUs } from '../runtime.js';
 import { toolVersion } from '../version.js';
@@ -54,6 +55,15 @@ export function versionMismatch(hello: Hello, host: string): string | null {
   );
 }
 
+/**
+ * Same version, other bytes (a checkout built on each host, or an older install): allowed, since a
+ * native addon built on two machines never hashes the same, but said, because "every agent runs the
+ * same bytes" is what `hosts install` is for.
+ */
+export function buildDiffers(host: string, agentBuildId: string | undefined): string {
+  return `host ${host} runs stampede ${toolVersion} build ${agentBuildId ?? '(unknown)'}, this coordinator build ${buildId()}: stampede hosts install --hosts ${host} makes them the same`;
+}
+
 async function greet(link: AgentLink): Promise<ConnectedHost> {
   const hello = await awaitHello(link);
   const mismatch = versionMismatch(hello, link.host);
@@ -74,7 +84,7 @@ export async function measureClock(link: AgentLink, roundTrips = kClockRoundTrip
 }
 
 /** ssh's own words, with what they usually mean. */
-function describeUnreachable(reason: string): string {
+export function describeUnreachable(reason: string): string {
   if (/Permission denied/i.test(reason)) return `ssh login failed (${reason}); check IdentityFile/User in the ssh config`;
   if (/Could not resolve hostname|Name or service not known/i.test(reason)) return `not a known host (${reason}); name a Host of the ssh config`;
   if (/Connection refused|timed out|No route to host|Network is unreachable/i.test(reason)) return `unreachable (${reason})`;

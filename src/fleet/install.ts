@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { createReadStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { StampedeError } from '../errors.js';
-import { projectRoot } from '../paths.js';
+import { createReadStream } from 'node:fs';
+import { buildId } from '../build-id.js';
+import { AgentLink } from './agent-link.js';
+import { bundleThisBuild } from './bundle.js';
+import { awaitHello, describeUnreachable } from './connect.js';
+import type { Hello } from './protocol.js';
 import { lastErrorLine, shellQuote, sshArgs, type SshOptions } from './ssh.js';
 
 const kInstallTimeoutMs = 10 * 60_000;
@@ -18,13 +19,14 @@ export function platformOf(unameS: string, unameM: string): string {
 /** null when this build's native addon runs on `remote`; else the line saying what it would need. */
 export function platformRefusal(host: string, remote: string, local = `${process.platform}-${process.arch}`): string | null {
   if (remote === local) return null;
-  return `${host} is ${remote}, and this build's native client (native/stampede-native.node) is ${local}: build stampede on a ${remote} machine (make build) and run hosts install from there`;
+  return `host ${host} is ${remote}, and this build's native client (native/stampede-native.node) is ${local}: build stampede on a ${remote} machine (make build) and run hosts install from there`;
 }
 
 /** Runs one shell command on a host over ssh, optionally feeding a file to its stdin; resolves with its stdout. */
 function onHost(host: string, options: SshOptions, command: string, stdinFile?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn('ssh', sshArgs(host, options, command), { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.on('error', () => {}); // EPIPE when the host's side failed early: its exit status and stderr say why
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -41,59 +43,98 @@ function onHost(host: string, options: SshOptions, command: string, stdinFile?: 
   });
 }
 
-/** `npm pack` of this tree as built (dist and the native addon included; no rebuild): the bytes every agent will run. */
-async function packThisBuild(): Promise<{ tarball: string; cleanup: () => void }> {
-  const dir = mkdtempSync(join(tmpdir(), 'stampede-pack-'));
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn('npm', ['pack', '--ignore-scripts', '--pack-destination', dir], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', (err) => reject(new StampedeError('E_HOST', `npm pack could not start (${err.message})`)));
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new StampedeError('E_HOST', `npm pack failed: ${lastErrorLine(stderr)}`))));
-  });
-  const tarball = readdirSync(dir).find((name) => name.endsWith('.tgz'));
-  if (tarball === undefined) throw new StampedeError('E_HOST', 'npm pack wrote no tarball');
-  return { tarball: join(dir, tarball), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
+/** One row of `stampede hosts install`. */
 export interface InstallOutcome {
   host: string;
-  ok: boolean;
-  detail: string;
+  /** `uname` as Node names it (linux-x64), null when the host did not answer */
+  platform: string | null;
+  state: 'installed' | 'refused' | 'failed' | 'not copied';
+  /** what the agent there reports after the install: this build's id and the directory it runs from */
+  buildId: string | null;
+  root: string | null;
+  /** the line for the user when the host failed or was refused (without the "stampede: " prefix) */
+  error: string | null;
 }
 
 /**
- * `stampede hosts install`: this build, packed once, installed on every host into --remote-dir with
- * npm (its dependencies from the host's registry), so `npx --no-install stampede` there runs the
- * same bytes as here. A host of another platform or architecture is refused before anything is copied.
+ * The shell script that installs the bundle (on stdin) into `remoteDir` on a host:
+ * node_modules/.stampede/<build id>/ holds the package with its dependencies, and
+ * node_modules/.bin/stampede points at it, which is what `npx --no-install stampede` runs there,
+ * and node_modules/stampede too.
+ * One directory per build: extracting beside the current one and then switching the link never
+ * leaves a half-written copy in use, and hosts sharing a directory (NFS) install the same build
+ * side by side. Older builds there are removed.
+ */
+export function installScript(remoteDir: string, id: string): string {
+  const builds = 'node_modules/.stampede';
+  return [
+    'set -e',
+    `mkdir -p ${shellQuote(remoteDir)}`,
+    `cd ${shellQuote(remoteDir)}`,
+    `mkdir -p node_modules/.bin ${builds}`,
+    `incoming=${builds}/.incoming-$$`,
+    'rm -rf "$incoming" && mkdir "$incoming"',
+    'tar -xzf - -C "$incoming"',
+    `if [ -d ${builds}/${id} ]; then rm -rf "$incoming"; else mv "$incoming" ${builds}/${id}; fi`,
+    `ln -sfn ../.stampede/${id}/bin/stampede.js node_modules/.bin/stampede`,
+    // node_modules/stampede: where a package is expected, for `bun|deno run … node_modules/stampede/bin/stampede.js`
+    // (Deno resolves the entry's imports from the path it was given, so it cannot go through .bin's file link).
+    '[ -L node_modules/stampede ] || rm -rf node_modules/stampede',
+    `ln -sfn .stampede/${id} node_modules/stampede`,
+    `for old in ${builds}/*; do [ "$old" = ${builds}/${id} ] || rm -rf "$old"; done`,
+  ].join('\n');
+}
+
+/** After the copy: the agent that --remote-command starts there must be the build just installed. */
+async function verifyInstalled(host: string, options: SshOptions, id: string): Promise<Hello> {
+  const link = new AgentLink(host, options);
+  try {
+    const hello = await awaitHello(link);
+    if (hello.buildId !== id) {
+      throw new Error(`"${options.remoteCommand}" in ${options.remoteDir} runs build ${hello.buildId ?? '(unknown)'} from ${hello.root ?? 'elsewhere'}, not the installed ${id}`);
+    }
+    return hello;
+  } finally {
+    await link.close(3_000);
+  }
+}
+
+/**
+ * `stampede hosts install`: this build, bundled once with its production dependencies (no registry
+ * or compiler needed on the hosts), copied over ssh into --remote-dir on every host at once, then
+ * checked: the agent --remote-command starts there must report this build's id. A host of another
+ * platform or architecture is refused before anything is copied anywhere.
  */
 export async function installOnHosts(hosts: readonly string[], options: SshOptions): Promise<InstallOutcome[]> {
+  const none = { buildId: null, root: null, error: null };
   const probes = await Promise.all(
-    hosts.map(async (host) => {
+    hosts.map(async (host): Promise<InstallOutcome> => {
       try {
         const [unameS = '', unameM = ''] = (await onHost(host, options, 'uname -s; uname -m')).split('\n');
-        const refusal = platformRefusal(host, platformOf(unameS, unameM));
-        return { host, ok: refusal === null, detail: refusal ?? platformOf(unameS, unameM) };
+        const platform = platformOf(unameS, unameM);
+        const refusal = platformRefusal(host, platform);
+        return { ...none, host, platform, state: refusal === null ? 'not copied' : 'refused', error: refusal };
       } catch (err) {
-        return { host, ok: false, detail: `unreachable (${(err as Error).message})` };
+        return { ...none, host, platform: null, state: 'failed', error: `host ${host}: ${describeUnreachable((err as Error).message)}` };
       }
     }),
   );
-  if (probes.some((probe) => !probe.ok)) return probes;
-  const { tarball, cleanup } = await packThisBuild();
+  if (probes.some((probe) => probe.error !== null)) return probes;
+  const id = buildId();
+  const bundle = await bundleThisBuild();
   try {
-    const dir = shellQuote(options.remoteDir);
-    const command = `mkdir -p ${dir} && cd ${dir} && cat > .stampede-install.tgz && npm install --omit=dev --no-audit --no-fund ./.stampede-install.tgz >/dev/null && rm -f .stampede-install.tgz && ${options.remoteCommand} --version | head -1`;
     return await Promise.all(
-      hosts.map(async (host) => {
+      probes.map(async (probe): Promise<InstallOutcome> => {
         try {
-          return { host, ok: true, detail: `installed in ${options.remoteDir}: ${(await onHost(host, options, command, tarball)).trim()}` };
+          await onHost(probe.host, options, installScript(options.remoteDir, id), bundle.tarball);
+          const hello = await verifyInstalled(probe.host, options, id);
+          return { ...probe, state: 'installed', buildId: hello.buildId ?? null, root: hello.root ?? null };
         } catch (err) {
-          return { host, ok: false, detail: `install failed (${(err as Error).message})` };
+          return { ...probe, state: 'failed', error: `host ${probe.host}: install failed (${(err as Error).message})` };
         }
       }),
     );
   } finally {
-    cleanup();
+    bundle.cleanup();
   }
 }

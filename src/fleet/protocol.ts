@@ -33,6 +33,10 @@ export interface Hello {
   pid: number;
   /** this build's native addon platform, for hosts install */
   platformArch: string;
+  /** src/build-id.ts of the copy the agent runs (absent from agents before it existed) */
+  buildId?: string;
+  /** the directory that copy runs from (its package root) */
+  root?: string;
 }
 
 export interface Pong {

@@ -1,3 +1,4 @@
+import { buildId } from '../build-id.js';
 import { summarize, toHdrHistogram, type LatencySummary } from '../histogram/merge.js';
 import type { Shard } from '../plan/shard.js';
 import type { HostFacts } from '../runtime.js';
@@ -21,7 +22,18 @@ export interface HostReport {
   clock: ClockOffset;
   /** when this host's producers were told go, on the coordinator's clock (offset corrected), µs after the earliest host */
   goAfterFirstUs: number | null;
-  agent: { version: string; runtime: string; pid: number; platformArch: string; facts: HostFacts; cpuMicros: number | null; maxRssBytes: number | null };
+  agent: {
+    version: string;
+    /** src/build-id.ts of the copy the agent ran, and where it ran from (null: an agent too old to say) */
+    buildId: string | null;
+    root: string | null;
+    runtime: string;
+    pid: number;
+    platformArch: string;
+    facts: HostFacts;
+    cpuMicros: number | null;
+    maxRssBytes: number | null;
+  };
   protocol: { intervalLines: number; bytesPerIntervalLine: number };
 }
 
@@ -37,7 +49,7 @@ export interface FleetReport {
   goSpreadUs: number | null;
   /** where --e2e consumers ran */
   e2eConsumersOn: 'coordinator' | null;
-  coordinator: { cpuMicros: number; intervals: number; cpuMicrosPerInterval: number };
+  coordinator: { buildId: string; cpuMicros: number; intervals: number; cpuMicrosPerInterval: number };
 }
 
 export function hostReports(states: readonly HostState[]): HostReport[] {
@@ -63,6 +75,8 @@ export function hostReports(states: readonly HostState[]): HostReport[] {
       goAfterFirstUs: goUs === undefined || firstGoUs === undefined ? null : Math.round(goUs - firstGoUs),
       agent: {
         version: hello.version,
+        buildId: hello.buildId ?? null,
+        root: hello.root ?? null,
         runtime: `${hello.runtime.name} ${hello.runtime.version}`,
         pid: hello.pid,
         platformArch: hello.platformArch,
@@ -86,6 +100,6 @@ export function fleetReport(args: { states: readonly HostState[]; hosts: readonl
     clockSkewExceeded: bound > args.maxClockSkewUs,
     goSpreadUs: goes.length === args.hosts.length && goes.length > 0 ? Math.max(...goes) : null,
     e2eConsumersOn: args.e2e ? 'coordinator' : null,
-    coordinator: { cpuMicros: Math.round(args.coordinatorCpuMicros), intervals: args.intervals, cpuMicrosPerInterval: args.intervals === 0 ? 0 : Math.round(args.coordinatorCpuMicros / args.intervals) },
+    coordinator: { buildId: buildId(), cpuMicros: Math.round(args.coordinatorCpuMicros), intervals: args.intervals, cpuMicrosPerInterval: args.intervals === 0 ? 0 : Math.round(args.coordinatorCpuMicros / args.intervals) },
   };
 }

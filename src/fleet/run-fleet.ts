@@ -1,3 +1,4 @@
+import { buildId } from '../build-id.js';
 import { MAIN_THREAD_CLIENTS } from '../clients/create.js';
 import { StampedeError } from '../errors.js';
 import type { Workload } from '../options/workload.js';
@@ -9,7 +10,7 @@ import { prepareRun } from '../run/prepare.js';
 import type { RunResult } from '../run/result.js';
 import { sampleRun } from '../run/sample.js';
 import { FleetSource } from '../sources/fleet.js';
-import { connectHosts } from './connect.js';
+import { buildDiffers, connectHosts } from './connect.js';
 import { fleetReport, hostReports } from './report.js';
 import { hostIntervalLines, type HostIntervalLine } from './host-lines.js';
 
@@ -40,6 +41,9 @@ export async function runFleet(workload: Workload, hooks: FleetHooks = {}): Prom
   // The plan is checked before any host is contacted: bad input costs no ssh session.
   const plans = planFleet({ names, devices: workload.devices, workersPerHost, records: workload.records, rateRecordsPerSec: workload.rateRecordsPerSec, partName: 'hosts' });
   const connected = await connectHosts(names, { configFile: workload.sshConfig, remoteCommand: workload.remoteCommand, remoteDir: workload.remoteDir ?? process.cwd() });
+  for (const host of connected) {
+    if (host.hello.buildId !== buildId()) notice(buildDiffers(host.name, host.hello.buildId));
+  }
   hooks.onHostsConnected?.(connected.map((host) => ({ name: host.name, offsetUs: host.clock.offsetUs, uncertaintyUs: host.clock.uncertaintyUs })));
   let source: FleetSource | undefined;
   try {

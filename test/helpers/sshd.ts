@@ -64,7 +64,30 @@ async function waitForPort(host: string, port: number, timeoutMs: number): Promi
 const entry = (name: string, address: string, port: number, key: string): string =>
   [`Host ${name}`, `  HostName ${address}`, `  Port ${port}`, '  User root', `  IdentityFile ${key}`, '  IdentitiesOnly yes', '  StrictHostKeyChecking no', '  UserKnownHostsFile /dev/null', '  BatchMode yes', '  LogLevel ERROR', ''].join('\n');
 
-export async function startTestHosts(count: number): Promise<TestHosts> {
+/** Where the real `uname` is, so a host's stand-in can hand every other question to it. */
+function realUname(): string {
+  for (const dir of (process.env['PATH'] ?? '/usr/bin:/bin').split(':')) if (existsSync(join(dir, 'uname'))) return join(dir, 'uname');
+  throw new Error('no uname on PATH');
+}
+
+/**
+ * A directory whose `uname` answers `uname -m` with `machine` (the rest goes to the real one): on
+ * a host whose PATH starts there, everything that asks the machine type sees another architecture,
+ * as a user's arm64 load host would answer.
+ */
+function foreignUnameDir(dir: string, index: number, machine: string): string {
+  const bin = join(dir, `uname-${index}`);
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'uname'), `#!/bin/sh\ncase "$1" in -m) echo ${machine} ;; *) exec ${realUname()} "$@" ;; esac\n`, { mode: 0o755 });
+  return bin;
+}
+
+export interface TestHostOptions {
+  /** hosts (by name) whose `uname -m` says this instead of the real machine, e.g. { 'loadgen-4': 'aarch64' } */
+  unameMachine?: Record<string, string>;
+}
+
+export async function startTestHosts(count: number, options: TestHostOptions = {}): Promise<TestHosts> {
   mkdirSync('/run/sshd', { recursive: true }); // sshd's privilege-separation directory
   const dir = mkdtempSync(join(tmpdir(), 'stampede-sshd-'));
   chmodSync(dir, 0o700);
@@ -81,6 +104,8 @@ export async function startTestHosts(count: number): Promise<TestHosts> {
     const hostKey = join(dir, `host_key_${i}`);
     keygen(hostKey);
     const config = join(dir, `sshd_config_${i}`);
+    const machine = options.unameMachine?.[`loadgen-${i + 1}`];
+    const path = `${machine === undefined ? '' : `${foreignUnameDir(dir, i, machine)}:`}${process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin'}`;
     writeFileSync(
       config,
       [
@@ -95,7 +120,7 @@ export async function startTestHosts(count: number): Promise<TestHosts> {
         'StrictModes no',
         'LogLevel ERROR',
         // The agent runs with the test's PATH (node, npx) as a login shell would give it.
-        `SetEnv PATH=${process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin'}`,
+        `SetEnv PATH=${path}`,
         '',
       ].join('\n'),
     );
@@ -138,17 +163,23 @@ export async function startTestHosts(count: number): Promise<TestHosts> {
   };
 }
 
-/** pids of `stampede agent` processes on this machine (every "host" here is this machine), from /proc. */
-export function agentProcesses(): { pid: number; sshConnection: string }[] {
-  const found: { pid: number; sshConnection: string }[] = [];
+/**
+ * stampede processes of a fleet run still alive on this machine (every "host" here is this
+ * machine), from /proc: agents (and npx's wrappers around them) on the hosts' side, and the
+ * coordinator's ssh clients that started them.
+ */
+export function agentProcesses(): { pid: number; sshConnection: string; argv: string }[] {
+  const found: { pid: number; sshConnection: string; argv: string }[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
     try {
-      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
-      if (!argv.some((arg) => /stampede/.test(arg)) || !argv.includes('agent')) continue;
+      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
+      const agent = argv.some((arg) => /stampede/.test(arg)) && argv.includes('agent');
+      const sshClient = /(^|\/)ssh$/.test(argv[0] ?? '') && /stampede\S* agent$/.test(argv[argv.length - 1] ?? '');
+      if (!agent && !sshClient) continue;
       const env = readFileSync(`/proc/${name}/environ`, 'utf8').split('\0');
       const sshConnection = env.find((line) => line.startsWith('SSH_CONNECTION='))?.slice('SSH_CONNECTION='.length) ?? '';
-      found.push({ pid: Number(name), sshConnection });
+      found.push({ pid: Number(name), sshConnection, argv: argv.join(' ') });
     } catch {
       // the process ended while we looked
     }

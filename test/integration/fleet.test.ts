@@ -1,10 +1,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { computeBuildId } from '../../src/build-id.js';
 import { decodeCounts } from '../../src/fleet/protocol.js';
 import { projectRoot } from '../../src/paths.js';
 import type { RunResult } from '../../src/run/result.js';
@@ -18,7 +19,8 @@ const dir = mkdtempSync(join(tmpdir(), 'stampede-fleet-'));
 const fleet = suite<{ kafka?: TestBroker; hosts?: TestHosts }>('many hosts over ssh, on a real broker');
 
 fleet.before(async (context) => {
-  context.hosts = await startTestHosts(3);
+  // loadgen-4 answers `uname -m` with aarch64: the arm64 host hosts install must refuse.
+  context.hosts = await startTestHosts(4, { unameMachine: { 'loadgen-4': 'aarch64' } });
   context.kafka = await startTestBroker();
 });
 
@@ -65,6 +67,8 @@ for (const hostCount of [2, 3]) {
       assert.ok(host.clock.uncertaintyUs < 1_000, `${host.name} bound ${host.clock.uncertaintyUs} µs < 1 ms`);
     }
     assert.ok(result.fleet!.clockSkewBoundUs < 1_000, `skew bound ${result.fleet!.clockSkewBoundUs} µs`);
+    assert.is(result.fleet!.clockSkewExceeded, false);
+    assert.match(outcome.stdout, /✓ clock skew bound ±0\.\d{3} ms .*, within --max-clock-skew 1\.000 ms/);
     for (const name of names) assert.match(outcome.stdout, new RegExp(`\\s${name}\\s+(running|done)`), '--verbose prints per-host lines');
 
     const integrity = checkIntegrity(await readTopicWithKcat(kafka!.bootstrap, topic), 'iot-msgpack');
@@ -76,9 +80,9 @@ for (const hostCount of [2, 3]) {
   });
 }
 
-fleet('--e2e across hosts: consumers on the coordinator see every record once; the clock bound is stated', async ({ kafka, hosts }) => {
+fleet('--e2e across hosts: consumers on the coordinator see every record once; a clock bound above --max-clock-skew is flagged', async ({ kafka, hosts }) => {
   const out = join(dir, 'e2e.json');
-  const outcome = await runCli(['run', '--hosts', hosts!.names.slice(0, 2).join(','), '--ssh-config', hosts!.sshConfig, '--brokers', kafka!.bootstrap, '--topic', 'fleet-e2e', '--partitions', '2', '--workers', '2', '--devices', '400', '--records', '20000', '--e2e', '--out', out], { timeoutMs: 120_000 });
+  const outcome = await runCli(['run', '--hosts', hosts!.names.slice(0, 2).join(','), '--ssh-config', hosts!.sshConfig, '--brokers', kafka!.bootstrap, '--topic', 'fleet-e2e', '--partitions', '2', '--workers', '2', '--devices', '400', '--records', '20000', '--e2e', '--max-clock-skew', '0ms', '--out', out], { timeoutMs: 120_000 });
   assert.is(outcome.code, 0, outcome.stdout + outcome.stderr);
   const result = readResult(out);
   assert.is(result.latency.endToEnd!.count, 20_000);
@@ -86,7 +90,11 @@ fleet('--e2e across hosts: consumers on the coordinator see every record once; t
   assert.is(result.integrity!.duplicates, 0);
   assert.is(result.integrity!.devices, 400);
   assert.is(result.fleet!.e2eConsumersOn, 'coordinator');
-  assert.match(outcome.stdout, /clock skew bound ±0\.\d{3} ms/);
+  // A measured bound is never 0 (it is half a round trip), so 0 ms is always exceeded.
+  assert.is(result.fleet!.clockSkewExceeded, true);
+  assert.match(outcome.stdout, /⚠ clock skew bound ±0\.\d{3} ms .* exceeds --max-clock-skew 0\.000 ms/);
+  assert.ok(result.notices.some((line) => /end-to-end latency crosses hosts: clocks agree to within ±0\.\d{3} ms/.test(line)), result.notices.join('\n'));
+  await assertNoAgents();
 });
 
 fleet('a host that is down, and a wrong key: one line naming the host within 15 s, exit 2, no agent left', async ({ kafka, hosts }) => {
@@ -105,7 +113,7 @@ fleet('a host that is down, and a wrong key: one line naming the host within 15 
 fleet('hosts check: one table; exit 2 naming the host that fails', async ({ kafka, hosts }) => {
   const outcome = await runCli(['hosts', 'check', '--hosts', `${hosts!.names.slice(0, 2).join(',')},loadgen-down`, '--ssh-config', hosts!.configWithDownHost('loadgen-down'), '--brokers', kafka!.bootstrap]);
   assert.is(outcome.code, 2, outcome.stdout + outcome.stderr);
-  assert.match(outcome.stdout, /loadgen-1\s+✓\s+\d+\.\d+\.\d+\s+node \S+\s+\d+\s+[\d.]+ GiB\s+-?\d\.\d{3} ± 0\.\d{3}\s+ok \(1 broker/);
+  assert.match(outcome.stdout, new RegExp(`loadgen-1\\s+✓\\s+\\d+\\.\\d+\\.\\d+\\s+${computeBuildId()}\\s+node \\S+\\s+\\d+\\s+[\\d.]+ GiB\\s+-?\\d\\.\\d{3} ± 0\\.\\d{3}\\s+ok \\(1 broker`));
   assert.match(outcome.stdout, /loadgen-down\s+✗/);
   assert.is(outcome.stderr.trim().split('\n').length, 1);
   assert.match(outcome.stderr, /^stampede: host loadgen-down: unreachable/);
@@ -143,7 +151,7 @@ fleet('an agent killed mid-run: the host is named, the others run to the end, th
 
 fleet('SIGINT to the coordinator stops every agent in order: exit 130, a result, no agent left', async ({ kafka, hosts }) => {
   const out = join(dir, 'sigint.json');
-  const child = spawn(process.execPath, [join(projectRoot, 'bin', 'stampede.js'), 'run', '--hosts', hosts!.names.join(','), '--ssh-config', hosts!.sshConfig, '--brokers', kafka!.bootstrap, '--topic', 'fleet-sigint', '--devices', '300', '--rate', '3000', '--duration', '60s', '--out', out], { cwd: projectRoot, env: userEnv() });
+  const child = spawn(process.execPath, [join(projectRoot, 'bin', 'stampede.js'), 'run', '--hosts', hosts!.names.slice(0, 3).join(','), '--ssh-config', hosts!.sshConfig, '--brokers', kafka!.bootstrap, '--topic', 'fleet-sigint', '--devices', '300', '--rate', '3000', '--duration', '60s', '--out', out], { cwd: projectRoot, env: userEnv() });
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -156,6 +164,44 @@ fleet('SIGINT to the coordinator stops every agent in order: exit 130, a result,
   assert.is(result.status, 'interrupted');
   assert.ok(result.hosts!.every((host) => host.status === 'ok'), 'every agent sent its final line');
   assert.is(result.totals.acked, result.totals.sent);
+  await assertNoAgents();
+});
+
+fleet('hosts install: an arm64 host is refused before anything is copied; then this build goes into a fresh --remote-dir on 2 hosts and a run\'s agents run from there', async ({ kafka, hosts }) => {
+  const remoteDir = join(mkdtempSync(join(tmpdir(), 'stampede-remote-')), 'load');
+  const install = (names: string): Promise<CliOutcome> => runCli(['hosts', 'install', '--hosts', names, '--ssh-config', hosts!.sshConfig, '--remote-dir', remoteDir], { timeoutMs: 90_000 });
+  try {
+    const refused = await install('loadgen-1,loadgen-4');
+    assert.is(refused.code, 2, refused.stdout + refused.stderr);
+    const here = `${process.platform}-${process.arch}`;
+    assert.is(refused.stderr, `stampede: host loadgen-4 is linux-arm64, and this build's native client (native/stampede-native.node) is ${here}: build stampede on a linux-arm64 machine (make build) and run hosts install from there\n`);
+    assert.match(refused.stdout, new RegExp(`loadgen-1\\s+${here}\\s+— not copied`));
+    assert.ok(!existsSync(remoteDir), 'nothing was copied to loadgen-1 either');
+
+    const installed = await install('loadgen-1,loadgen-2');
+    assert.is(installed.code, 0, installed.stdout + installed.stderr);
+    console.log(`    hosts install on 2 hosts: ${(installed.elapsedMs / 1000).toFixed(1)} s`);
+    const id = computeBuildId();
+    const root = join(remoteDir, 'node_modules', '.stampede', id);
+    for (const name of ['loadgen-1', 'loadgen-2']) assert.match(installed.stdout, new RegExp(`${name}\\s+${here}\\s+✓\\s+${id}\\s+${root}`));
+    // The production dependencies came in the bundle, as built here (no registry on the host); the dev ones did not.
+    for (const dependency of ['hdr-histogram-js', 'yargs', 'piscina', 'msgpackr', 'node-rdkafka']) assert.ok(existsSync(join(root, 'node_modules', dependency, 'package.json')), dependency);
+    for (const dependency of ['typescript', 'uvu', 'bun', 'deno']) assert.not.ok(existsSync(join(root, 'node_modules', dependency)), `no ${dependency}`);
+
+    const out = join(dir, 'installed.json');
+    const run = await runCli(['run', '--hosts', 'loadgen-1,loadgen-2', '--ssh-config', hosts!.sshConfig, '--remote-dir', remoteDir, '--brokers', kafka!.bootstrap, '--topic', 'fleet-installed', '--workers', '2', '--devices', '200', '--records', '10000', '--out', out], { timeoutMs: 120_000 });
+    assert.is(run.code, 0, run.stdout + run.stderr);
+    const result = readResult(out);
+    assert.is(result.totals.acked, 10_000);
+    assert.is(result.fleet!.coordinator.buildId, id);
+    for (const host of result.hosts!) {
+      assert.is(host.agent.root, root, `${host.name} ran the installed copy, not this checkout`);
+      assert.is(host.agent.buildId, id, `${host.name} ran this build's bytes`);
+    }
+    assert.not.match(run.stdout + run.stderr, /makes them the same/, 'no build-differs notice');
+  } finally {
+    rmSync(dirname(remoteDir), { recursive: true, force: true });
+  }
   await assertNoAgents();
 });
 
@@ -198,6 +244,12 @@ fleet('3 × --instance-id + merge equal a one-process run in totals and device s
   const missing = await runCli(['merge', files[0]!, files[2]!]);
   assert.is(missing.code, 2);
   assert.match(missing.stderr, /^stampede: instance 1 of 3 missing \(run job-1\)\n$/);
+  // Instance 1 of another job (same workload, another --run-id) does not complete job-1.
+  const other = join(dir, 'instance-1-job-2.json');
+  assert.is((await runCli(['run', ...common, '--workers', '2', '--topic', 'fleet-instances-2', '--instance-id', '1', '--instances', '3', '--run-id', 'job-2', '--out', other])).code, 0);
+  const mixed = await runCli(['merge', files[0]!, other, files[2]!]);
+  assert.is(mixed.code, 2);
+  assert.match(mixed.stderr, /^stampede: \S*instance-1-job-2\.json is from run job-2, \S*instance-0\.json from run job-1: these files are not one run/);
 });
 
 fleet.run();
