@@ -37,7 +37,7 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
     Atomics.add(control, kReadyCountSlot, 1);
     while (Atomics.load(control, kGoFlagSlot) === 0 && Atomics.load(control, kStopFlagSlot) === 0) await sleep(1);
     const simulator = new DeviceSimulator(task.shard.firstDevice, task.shard.deviceCount, task.seed);
-    const encoder = encoderFor(task.format, task.recordSizeBytes);
+    const encoder = encoderFor(task.format, task.recordSizeBytes, task.keys);
     const builder = new BatchBuilder();
     const reading = newReading();
     const quota = task.shard.records ?? Number.POSITIVE_INFINITY;

@@ -142,7 +142,7 @@ function batchSuites(readings: readonly SensorReading[]): Suite[] {
       recordsPerOp: readings.length,
       run: () => {
         let bytes = 0;
-        for (const record of unpackBatch(packed)) bytes += record.key.length + record.value.length;
+        for (const record of unpackBatch(packed)) bytes += (record.key?.length ?? 0) + record.value.length;
         sink += bytes;
       },
     },

@@ -1,13 +1,19 @@
 //! Reader of the packed batch layout of `src/records/batch.ts`. Per record, little-endian:
 //! `u32 keyLength | u32 valueLength | f64 intendedSendUs | key bytes | value bytes`.
+//! keyLength = 0xFFFFFFFF (`NULL_KEY_LENGTH`) is a null key with no key bytes (`--keys none`):
+//! librdkafka's sticky partitioner then spreads the records, as the peers' unkeyed records are.
 
 use napi::{Error, Result, Status};
 
 pub const RECORD_HEADER_BYTES: usize = 16;
 
+/// keyLength of a record with a null key (not an empty one).
+pub const NULL_KEY_LENGTH: u32 = u32::MAX;
+
 /// One record of a packed batch; key and value borrow the batch.
 pub struct PackedRecord<'a> {
-    pub key: &'a [u8],
+    /// None: a null key (keyLength = NULL_KEY_LENGTH).
+    pub key: Option<&'a [u8]>,
     pub value: &'a [u8],
     pub intended_send_us: f64,
 }
@@ -56,9 +62,11 @@ impl<'a> Iterator for PackedRecords<'a> {
         let Some(header) = rest.get(..RECORD_HEADER_BYTES) else {
             return Some(Err(self.truncated("16-byte header")));
         };
-        let u32_at = |i: usize| u32::from_le_bytes([header[i], header[i + 1], header[i + 2], header[i + 3]]) as usize;
-        let key_bytes = u32_at(0);
-        let value_bytes = u32_at(4);
+        let u32_at = |i: usize| u32::from_le_bytes([header[i], header[i + 1], header[i + 2], header[i + 3]]);
+        let key_length = u32_at(0);
+        let null_key = key_length == NULL_KEY_LENGTH;
+        let key_bytes = if null_key { 0 } else { key_length as usize };
+        let value_bytes = u32_at(4) as usize;
         let mut stamp = [0u8; 8];
         stamp.copy_from_slice(&header[8..16]);
         let intended_send_us = f64::from_le_bytes(stamp);
@@ -69,7 +77,7 @@ impl<'a> Iterator for PackedRecords<'a> {
         }
         self.at += value_end;
         Some(Ok(PackedRecord {
-            key: &rest[RECORD_HEADER_BYTES..key_end],
+            key: if null_key { None } else { Some(&rest[RECORD_HEADER_BYTES..key_end]) },
             value: &rest[key_end..value_end],
             intended_send_us,
         }))
@@ -81,15 +89,31 @@ mod tests {
     use super::*;
 
     fn pack(records: &[(&str, &[u8], f64)]) -> Vec<u8> {
+        let keyed: Vec<_> = records.iter().map(|(key, value, stamp)| (Some(*key), *value, *stamp)).collect();
+        pack_optional(&keyed)
+    }
+
+    fn pack_optional(records: &[(Option<&str>, &[u8], f64)]) -> Vec<u8> {
         let mut out = Vec::new();
         for (key, value, stamp) in records {
-            out.extend_from_slice(&(key.len() as u32).to_le_bytes());
+            out.extend_from_slice(&key.map_or(NULL_KEY_LENGTH, |key| key.len() as u32).to_le_bytes());
             out.extend_from_slice(&(value.len() as u32).to_le_bytes());
             out.extend_from_slice(&stamp.to_le_bytes());
-            out.extend_from_slice(key.as_bytes());
+            out.extend_from_slice(key.unwrap_or_default().as_bytes());
             out.extend_from_slice(value);
         }
         out
+    }
+
+    #[test]
+    fn a_null_key_is_not_an_empty_key() {
+        let packed = pack_optional(&[(None, b"abc", 1.0), (Some(""), b"de", 2.0), (Some("9"), b"", 3.0)]);
+        let all: Vec<_> = PackedRecords::new(&packed, 0).unwrap().map(|r| r.unwrap()).collect();
+        assert_eq!(all[0].key, None);
+        assert_eq!(all[0].value, b"abc");
+        assert_eq!(all[1].key, Some(&b""[..]));
+        assert_eq!(all[1].value, b"de");
+        assert_eq!(all[2].key, Some(&b"9"[..]));
     }
 
     #[test]
@@ -97,10 +121,10 @@ mod tests {
         let packed = pack(&[("17", b"abc", 1.5), ("", b"", 2.0), ("123456", &[0u8; 100], 3.0)]);
         let all: Vec<_> = PackedRecords::new(&packed, 0).unwrap().map(|r| r.unwrap()).collect();
         assert_eq!(all.len(), 3);
-        assert_eq!(all[0].key, b"17");
+        assert_eq!(all[0].key, Some(&b"17"[..]));
         assert_eq!(all[0].value, b"abc");
         assert_eq!(all[0].intended_send_us, 1.5);
-        assert_eq!(all[1].key.len() + all[1].value.len(), 0);
+        assert_eq!(all[1].key.map_or(1, <[u8]>::len) + all[1].value.len(), 0);
         assert_eq!(all[2].value.len(), 100);
         let second = RECORD_HEADER_BYTES + 2 + 3;
         let rest: Vec<_> = PackedRecords::new(&packed, second).unwrap().map(|r| r.unwrap().intended_send_us).collect();

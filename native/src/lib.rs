@@ -14,6 +14,7 @@ mod producer;
 mod region;
 mod reporter;
 pub mod testing;
+mod thread_cpu;
 mod topic;
 
 pub use admin::{BrokerInfo, ClusterInfo, NativeAdmin, TopicState};

@@ -38,7 +38,7 @@ pub fn wall_clock_us() -> f64 {
 /// writes the regions, the test sink notes the enqueue times.
 pub trait PaceSink {
     /// Enqueues one record stamped with its intended time (reporter stamp, ns).
-    fn produce(&mut self, key: &[u8], value: &[u8], intended_stamp_ns: usize) -> std::result::Result<(), RDKafkaErrorCode>;
+    fn produce(&mut self, key: Option<&[u8]>, value: &[u8], intended_stamp_ns: usize) -> std::result::Result<(), RDKafkaErrorCode>;
     /// The delivery-report stamp of an instant.
     fn stamp_of(&self, at: Instant) -> usize;
     /// A record went in `late_us` after its intended time (≥ 0: never before it).
@@ -141,7 +141,7 @@ struct ProducerSink {
 }
 
 impl PaceSink for ProducerSink {
-    fn produce(&mut self, key: &[u8], value: &[u8], intended_stamp_ns: usize) -> std::result::Result<(), RDKafkaErrorCode> {
+    fn produce(&mut self, key: Option<&[u8]>, value: &[u8], intended_stamp_ns: usize) -> std::result::Result<(), RDKafkaErrorCode> {
         self.topic.produce(key, value, intended_stamp_ns)
     }
 
@@ -305,7 +305,7 @@ impl Default for TimingSink {
 }
 
 impl PaceSink for TimingSink {
-    fn produce(&mut self, _key: &[u8], _value: &[u8], _stamp: usize) -> std::result::Result<(), RDKafkaErrorCode> {
+    fn produce(&mut self, _key: Option<&[u8]>, _value: &[u8], _stamp: usize) -> std::result::Result<(), RDKafkaErrorCode> {
         self.enqueued_at_us.push(wall_clock_us());
         Ok(())
     }

@@ -15,7 +15,8 @@ use crate::region::Region;
 /// A packed batch as the native parser reads it.
 #[napi(object)]
 pub struct UnpackedBatch {
-    pub keys: Vec<String>,
+    /// null for a null key (keyLength 0xFFFFFFFF)
+    pub keys: Vec<Option<String>>,
     pub values: Vec<Buffer>,
     pub intended_send_us: Vec<f64>,
 }
@@ -26,7 +27,7 @@ pub fn unpack_batch_for_test(packed: &[u8]) -> Result<UnpackedBatch> {
     let mut batch = UnpackedBatch { keys: Vec::new(), values: Vec::new(), intended_send_us: Vec::new() };
     for record in PackedRecords::new(packed, 0)? {
         let record = record?;
-        batch.keys.push(String::from_utf8_lossy(record.key).into_owned());
+        batch.keys.push(record.key.map(|key| String::from_utf8_lossy(key).into_owned()));
         batch.values.push(record.value.to_vec().into());
         batch.intended_send_us.push(record.intended_send_us);
     }

@@ -39,9 +39,9 @@ impl TopicHandle {
     }
 
     /// Enqueues one record, key and value copied by librdkafka; `opaque` comes back with its
-    /// delivery report.
+    /// delivery report. A None key is a null key: librdkafka's partitioner treats it as unkeyed.
     #[inline]
-    pub fn produce(&self, key: &[u8], value: &[u8], opaque: usize) -> std::result::Result<(), RDKafkaErrorCode> {
+    pub fn produce(&self, key: Option<&[u8]>, value: &[u8], opaque: usize) -> std::result::Result<(), RDKafkaErrorCode> {
         let status = unsafe {
             rd_kafka_produce(
                 self.rkt.as_ptr(),
@@ -49,8 +49,8 @@ impl TopicHandle {
                 RD_KAFKA_MSG_F_COPY,
                 value.as_ptr() as *mut c_void, // not written: F_COPY copies it
                 value.len(),
-                key.as_ptr().cast(),
-                key.len(),
+                key.map_or(std::ptr::null(), <[u8]>::as_ptr).cast(),
+                key.map_or(0, <[u8]>::len),
                 opaque as *mut c_void,
             )
         };

@@ -21,7 +21,7 @@ interface DeliveryReport {
 
 interface RdkafkaProducer {
   connect(options: { timeout: number }, callback: (err: Error | null) => void): void;
-  produce(topic: string, partition: number | null, value: Buffer, key: Buffer, timestamp: number | null, opaque: number): boolean;
+  produce(topic: string, partition: number | null, value: Buffer, key: Buffer | null, timestamp: number | null, opaque: number): boolean;
   poll(): void;
   flush(timeoutMs: number, callback: (err: Error | null) => void): void;
   disconnect(callback: (err: Error | null) => void): void;

@@ -154,7 +154,9 @@ export interface NativeAddon {
   /** librdkafka's builtin.features, comma and space separated: codecs and security mechanisms built in. */
   librdkafkaFeatures(): string;
   /** Test-only: the parser produceBatch uses. */
-  unpackBatchForTest(packed: Buffer): { keys: string[]; values: Buffer[]; intendedSendUs: number[] };
+  unpackBatchForTest(packed: Buffer): { keys: (string | null)[]; values: Buffer[]; intendedSendUs: number[] };
+  /** CPU µs (user + system) the calling thread has used so far (clock_gettime CLOCK_THREAD_CPUTIME_ID); -1 where unavailable. */
+  threadCpuMicros(): number;
   /** Test-only: records latencies into a region as the delivery reports do. */
   recordLatenciesForTest(region: Float64Array, latenciesUs: Float64Array): void;
   /** Test-only: runs the pacer's loop over a batch on this thread, noting each enqueue (wall µs) and its lateness. */

@@ -50,6 +50,7 @@ export const OPTION_SPECS = [
   { name: 'producer-props', kind: { type: 'props' }, default: [], describe: 'librdkafka property overrides, k=v (repeatable)' },
   { name: 'format', kind: { type: 'enum', values: RECORD_FORMATS }, default: 'iot-msgpack', describe: 'Record value format' },
   { name: 'record-size', kind: { type: 'int', min: 32, max: 10_000_000 }, default: 100, describe: 'Value size in bytes for --format fixed' },
+  { name: 'keys', kind: { type: 'enum', values: ['none', 'device'] }, default: 'device', describe: 'Record keys: device (the device id, so a device\'s records share a partition and keep their order) or none (null keys, spread by librdkafka\'s sticky partitioner as rdkafka_performance and ProducerPerformance send; order per device is then not checked)' },
   { name: 'batch', kind: { type: 'int', min: 1, max: 1_000_000 }, default: 1000, describe: 'Records a worker builds per batch' },
   { name: 'latency', kind: { type: 'enum', values: ['on', 'off'] }, default: 'on', describe: 'Record produce→ack latency (off: to measure what recording costs)' },
   { name: 'e2e', kind: { type: 'bool' }, default: 'false', describe: 'Also consume the run\'s records: end-to-end latency, lost/duplicate/out-of-order records, lag, partition balance' },

@@ -34,6 +34,8 @@ export interface Workload {
   producerProps: Record<string, string>;
   format: 'iot-msgpack' | 'iot-json' | 'fixed';
   recordSizeBytes: number;
+  /** --keys: device-id keys, or null keys (sticky partitioner) */
+  keys: 'none' | 'device';
   batchRecords: number;
   seed: number;
   trackLatency: boolean;
@@ -136,6 +138,7 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     producerProps: get('producer-props'),
     format: get('format'),
     recordSizeBytes: get('record-size'),
+    keys: get('keys'),
     batchRecords: get('batch'),
     seed: get('seed'),
     trackLatency: get<string>('latency') === 'on',

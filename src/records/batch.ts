@@ -2,9 +2,12 @@
  * A batch of records packed into one Buffer, so a client crosses into native code once per batch.
  * Per record, little-endian:
  *   u32 keyLength | u32 valueLength | f64 intendedSendUs (wall clock) | key bytes | value bytes
- * The native client (Rust) reads this same layout.
+ * keyLength = kNullKeyLength (0xFFFFFFFF) is a null key, with no key bytes: `--keys none`, so the
+ * partitioner treats the record as unkeyed (an empty key would be hashed like any other).
+ * The native client (Rust, native/src/batch.rs) reads this same layout.
  */
 export const kRecordHeaderBytes = 16;
+export const kNullKeyLength = 0xffff_ffff;
 
 export class BatchBuilder {
   private buffer: Buffer;
@@ -39,19 +42,20 @@ export class BatchBuilder {
 
   /**
    * Appends a record's header and key and reserves `valueBytes` for its value, which the caller then
-   * writes into `target` at the returned offset (no closure or copy per record).
+   * writes into `target` at the returned offset (no closure or copy per record). A null key is
+   * written as kNullKeyLength.
    */
-  add(key: string, valueBytes: number, intendedSendUs: number): number {
-    const keyBytes = key.length; // keys are decimal device ids: ASCII, one byte a character
+  add(key: string | null, valueBytes: number, intendedSendUs: number): number {
+    const keyBytes = key === null ? 0 : key.length; // keys are decimal device ids: ASCII, one byte a character
     this.ensure(kRecordHeaderBytes + keyBytes + valueBytes);
     const at = this.used;
     this.lastRecordAt = at;
     const view = this.numbers;
-    view.setUint32(at, keyBytes, true);
+    view.setUint32(at, key === null ? kNullKeyLength : keyBytes, true);
     view.setUint32(at + 4, valueBytes, true);
     view.setFloat64(at + 8, intendedSendUs, true);
     // A loop, not Buffer.write: for a few bytes the native call's fixed cost dominates.
-    for (let i = 0; i < keyBytes; i++) this.buffer[at + kRecordHeaderBytes + i] = key.charCodeAt(i);
+    for (let i = 0; i < keyBytes; i++) this.buffer[at + kRecordHeaderBytes + i] = key!.charCodeAt(i);
     this.used = at + kRecordHeaderBytes + keyBytes + valueBytes;
     this.count++;
     this.payloadBytes += keyBytes + valueBytes;
@@ -82,7 +86,8 @@ export class BatchBuilder {
 }
 
 export interface PackedRecord {
-  key: Buffer;
+  /** null: a null key (--keys none) */
+  key: Buffer | null;
   value: Buffer;
   intendedSendUs: number;
 }
@@ -91,12 +96,13 @@ export interface PackedRecord {
 export function* unpackBatch(packed: Buffer): Generator<PackedRecord> {
   let at = 0;
   while (at < packed.length) {
-    const keyBytes = packed.readUInt32LE(at);
+    const keyLength = packed.readUInt32LE(at);
+    const keyBytes = keyLength === kNullKeyLength ? 0 : keyLength;
     const valueBytes = packed.readUInt32LE(at + 4);
     const intendedSendUs = packed.readDoubleLE(at + 8);
     const keyAt = at + kRecordHeaderBytes;
     const valueAt = keyAt + keyBytes;
-    yield { key: packed.subarray(keyAt, valueAt), value: packed.subarray(valueAt, valueAt + valueBytes), intendedSendUs };
+    yield { key: keyLength === kNullKeyLength ? null : packed.subarray(keyAt, valueAt), value: packed.subarray(valueAt, valueAt + valueBytes), intendedSendUs };
     at = valueAt + valueBytes;
   }
 }

@@ -14,9 +14,14 @@ export interface RecordIdentity {
 }
 
 export interface RecordEncoder {
-  /** Appends one reading to the batch under key = decimal device id. */
+  /** Appends one reading to the batch under key = decimal device id (or a null key: --keys none). */
   append(batch: BatchBuilder, reading: SensorReading): void;
 }
+
+export type KeyMode = 'none' | 'device';
+
+/** The record key of a reading: its device id as a decimal string, or null (--keys none). */
+const keyOf = (keyed: boolean, reading: SensorReading): string | null => (keyed ? String(reading.deviceId) : null);
 
 /** Field names of the Fluss IoT schema, plus seq and sent_at_us for integrity and latency. */
 export function toDocument(reading: SensorReading): Record<string, unknown> {
@@ -35,18 +40,20 @@ export function toDocument(reading: SensorReading): Record<string, unknown> {
 }
 
 class MsgpackEncoder implements RecordEncoder {
+  constructor(private readonly keyed: boolean) {}
   append(batch: BatchBuilder, reading: SensorReading): void {
     // Reserve the most a record can take, write it in place, then give back what was not used.
-    const at = batch.add(String(reading.deviceId), kMsgpackIotMaxBytes, reading.sentAtUs);
+    const at = batch.add(keyOf(this.keyed, reading), kMsgpackIotMaxBytes, reading.sentAtUs);
     batch.shrinkLast(kMsgpackIotMaxBytes - writeMsgpackIot(batch.target, at, reading));
   }
 }
 
 class JsonEncoder implements RecordEncoder {
+  constructor(private readonly keyed: boolean) {}
   append(batch: BatchBuilder, reading: SensorReading): void {
     // Every field is ASCII, so string length is byte length.
     const value = JSON.stringify(toDocument(reading));
-    const at = batch.add(String(reading.deviceId), value.length, reading.sentAtUs);
+    const at = batch.add(keyOf(this.keyed, reading), value.length, reading.sentAtUs);
     batch.target.write(value, at, 'latin1');
   }
 }
@@ -59,9 +66,12 @@ class JsonEncoder implements RecordEncoder {
 export const kFixedHeaderBytes = 32;
 
 class FixedEncoder implements RecordEncoder {
-  constructor(private readonly recordSizeBytes: number) {}
+  constructor(
+    private readonly recordSizeBytes: number,
+    private readonly keyed: boolean,
+  ) {}
   append(batch: BatchBuilder, reading: SensorReading): void {
-    const at = batch.add(String(reading.deviceId), this.recordSizeBytes, reading.sentAtUs);
+    const at = batch.add(keyOf(this.keyed, reading), this.recordSizeBytes, reading.sentAtUs);
     const target = batch.target;
     const view = batch.dataView;
     view.setUint32(at, reading.deviceId, true);
@@ -80,14 +90,15 @@ class FixedEncoder implements RecordEncoder {
   }
 }
 
-export function encoderFor(format: RecordFormat, recordSizeBytes: number): RecordEncoder {
+export function encoderFor(format: RecordFormat, recordSizeBytes: number, keys: KeyMode = 'device'): RecordEncoder {
+  const keyed = keys === 'device';
   switch (format) {
     case 'iot-msgpack':
-      return new MsgpackEncoder();
+      return new MsgpackEncoder(keyed);
     case 'iot-json':
-      return new JsonEncoder();
+      return new JsonEncoder(keyed);
     case 'fixed':
-      return new FixedEncoder(recordSizeBytes);
+      return new FixedEncoder(recordSizeBytes, keyed);
   }
 }
 

@@ -14,6 +14,10 @@ export interface ProducerTask {
   librdkafka: Record<string, string>;
   format: RecordFormat;
   recordSizeBytes: number;
+  /** 'none': null keys (librdkafka's sticky partitioner); absent or 'device': keyed by device id */
+  keys?: 'none' | 'device';
+  /** per-worker thread CPU (src/shared/layout.ts kThreadCpuUsSlot…), written by the worker itself; absent for sources without it */
+  threadStats?: SharedArrayBuffer;
   batchRecords: number;
   seed: number;
   /** at a fixed rate: when records are due */

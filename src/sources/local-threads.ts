@@ -26,6 +26,7 @@ export function producerTaskTemplate(workload: Workload, librdkafka: Record<stri
     librdkafka,
     format: workload.format,
     recordSizeBytes: workload.recordSizeBytes,
+    keys: workload.keys,
     batchRecords: workload.batchRecords,
     seed: workload.seed,
     arrival: workload.arrival,

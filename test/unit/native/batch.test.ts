@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadNative } from '../../../src/native/load.js';
-import { BatchBuilder, kRecordHeaderBytes, unpackBatch } from '../../../src/records/batch.js';
+import { BatchBuilder, kNullKeyLength, kRecordHeaderBytes, unpackBatch } from '../../../src/records/batch.js';
 import { encoderFor, type RecordFormat } from '../../../src/records/codec.js';
 import { DeviceSimulator, newReading } from '../../../src/records/device.js';
 
@@ -25,12 +25,34 @@ for (const format of ['iot-msgpack', 'iot-json', 'fixed'] as const) {
     const reference = [...unpackBatch(packed)];
     const parsed = native.unpackBatchForTest(packed);
     assert.is(parsed.keys.length, 1_000);
-    assert.equal(parsed.keys, reference.map((record) => record.key.toString('latin1')));
+    assert.equal(parsed.keys, reference.map((record) => record.key?.toString('latin1') ?? null));
     assert.equal(parsed.intendedSendUs, reference.map((record) => record.intendedSendUs));
     assert.equal(parsed.values.map((value) => value.length), reference.map((record) => record.value.length));
     parsed.values.forEach((value, i) => assert.ok(value.equals(reference[i]!.value), `value ${i}`));
   });
 }
+
+test('a null key (--keys none) is not an empty key, on both sides', () => {
+  const builder = new BatchBuilder(64);
+  builder.add(null, 3, 1);
+  builder.add('', 2, 2);
+  builder.add('42', 0, 3);
+  assert.is(builder.view().readUInt32LE(0), kNullKeyLength);
+  assert.is(builder.payloadBytes, 3 + 2 + 2);
+  const reference = [...unpackBatch(builder.view())];
+  assert.equal(reference.map((record) => record.key?.toString() ?? null), [null, '', '42']);
+  assert.equal(reference.map((record) => record.value.length), [3, 2, 0]);
+  assert.equal(native.unpackBatchForTest(builder.view()).keys, [null, '', '42']);
+});
+
+test('a thread\'s CPU clock grows with the work it does', () => {
+  const before = native.threadCpuMicros();
+  assert.ok(before > 0);
+  let sum = 0;
+  for (let i = 0; i < 5e6; i++) sum += i % 7;
+  assert.ok(sum > 0);
+  assert.ok(native.threadCpuMicros() > before);
+});
 
 test('empty keys and values, and an empty batch', () => {
   const builder = new BatchBuilder(64);

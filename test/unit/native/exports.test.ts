@@ -16,6 +16,7 @@ const addonExports = {
   packConsumedForTest: true,
   layoutForTest: true,
   paceForTest: true,
+  threadCpuMicros: true,
 } satisfies Record<keyof NativeAddon, true>;
 const producerMembers = { produceBatch: true, startPacing: true, paceBatch: true, flush: true, fetchTopicMetadata: true, lastError: true, errorsByCode: true, retries: true, close: true } satisfies Record<keyof NativeProducer, true>;
 const consumerMembers = { poll: true, assignment: true, lag: true, endOffsets: true, lastError: true, close: true } satisfies Record<keyof NativeConsumer, true>;

@@ -47,12 +47,33 @@ for (const format of ['iot-msgpack', 'iot-json', 'fixed'] as RecordFormat[]) {
     assert.is(builder.count, 12);
     records.forEach((record, i) => {
       const identity = decodeIdentity(format, record.value);
-      assert.is(record.key.toString(), String(7 + (i % 5)));
+      assert.is(record.key?.toString(), String(7 + (i % 5)));
       assert.equal(identity, { deviceId: 7 + (i % 5), seq: Math.floor(i / 5), sentAtUs: 1_700_000_000_000_000 + i });
       assert.is(record.intendedSendUs, 1_700_000_000_000_000 + i);
       if (format === 'fixed') assert.is(record.value.length, 100);
     });
-    assert.is(builder.payloadBytes, records.reduce((total, r) => total + r.key.length + r.value.length, 0));
+    assert.is(builder.payloadBytes, records.reduce((total, r) => total + (r.key?.length ?? 0) + r.value.length, 0));
+  });
+}
+
+for (const format of ['iot-msgpack', 'iot-json', 'fixed'] as RecordFormat[]) {
+  test(`${format} with --keys none: null keys, and values byte-identical to the keyed ones`, () => {
+    const encode = (keys: 'none' | 'device') => {
+      const simulator = new DeviceSimulator(7, 5, 3);
+      const encoder = encoderFor(format, 100, keys);
+      const builder = new BatchBuilder(64);
+      const reading = newReading();
+      for (let i = 0; i < 12; i++) {
+        simulator.next(reading, 1_700_000_000_000_000 + i);
+        encoder.append(builder, reading);
+      }
+      return { records: [...unpackBatch(builder.view())], payloadBytes: builder.payloadBytes };
+    };
+    const keyed = encode('device');
+    const unkeyed = encode('none');
+    assert.ok(unkeyed.records.every((record) => record.key === null));
+    assert.equal(unkeyed.records.map((record) => record.value), keyed.records.map((record) => record.value));
+    assert.is(unkeyed.payloadBytes, unkeyed.records.reduce((total, record) => total + record.value.length, 0));
   });
 }
 
