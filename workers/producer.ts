@@ -12,6 +12,7 @@ import { wallClockUs } from '../src/runtime.js';
 import { kGoFlagSlot, kGoOffsetUsSlot, kReadyCountSlot, kStopFlagSlot } from '../src/shared/layout.js';
 import { RegionWriter } from '../src/shared/region.js';
 import { crashNow } from '../src/run/test-fault.js';
+import { ThreadCpuWriter } from '../src/run/thread-cpu.js';
 
 /** Piscina task: produce this shard's records until told to stop or its quota is sent. */
 export default async function produceShard(task: ProducerTask): Promise<ProducerTaskResult> {
@@ -33,6 +34,9 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
       ...(rate === undefined ? {} : { publishDelays }),
     });
     await client.connect();
+    // This thread's CPU, written after each batch: the coordinator's proof the generator kept up.
+    const threadCpu = new ThreadCpuWriter(task.threadStats, task.shard.index);
+    const writeThreadCpu = (): void => threadCpu.write();
     // Thread start-up and connection time stay out of the measurement: report ready, wait for go.
     Atomics.add(control, kReadyCountSlot, 1);
     while (Atomics.load(control, kGoFlagSlot) === 0 && Atomics.load(control, kStopFlagSlot) === 0) await sleep(1);
@@ -73,6 +77,7 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
         quota,
         stopped,
         stallIfDue,
+        afterBatch: writeThreadCpu,
       };
       sent = client.sendPaced ? await sendAhead(sender) : await sendInSlices(sender);
     } else {
@@ -91,9 +96,11 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
         const sendStartedMs = performance.now();
         await client.send({ packed: builder.view(), count, payloadBytes: builder.payloadBytes, handedAtMs: sendStartedMs, handedAtWallUs: wallClockUs(), fromIntended: false });
         region.addSendMicros((performance.now() - sendStartedMs) * 1000);
+        threadCpu.write();
       }
     }
     await client.flush(task.flushTimeoutMs);
+    threadCpu.write();
     const settledAtWallUs = wallClockUs();
     outcome = { ok: true, sent, settledAtWallUs, ...(schedule ? { scheduledRecordsPerSec: schedule.realizedRecordsPerSec() } : {}) };
   } catch (err) {

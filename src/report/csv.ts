@@ -7,11 +7,13 @@ import type { RunSeries } from './inputs.js';
 const kColumns: readonly (keyof IntervalRow)[] = [
   'elapsedMs', 'phase', 'recordsPerSec', 'mbPerSec', 'p50Us', 'p99Us', 'maxUs', 'errors', 'backpressureWaits',
   'totalSent', 'totalAcked', 'consumedPerSec', 'lagRecords', 'e2eP99Us',
+  'processCpuCores', 'rssBytes', 'loopLagP99Ms', 'loopLagMaxMs', 'threadBusyPct', 'threadWaitingPct', 'boundThreads',
 ];
 
 /** RFC 4180: quote a field only when it holds a comma, quote or line break. */
 const field = (value: unknown): string => {
-  const text = value === undefined || value === null ? '' : String(value);
+  // Per-thread columns (threadBusyPct, boundThreads) are lists: space-separated in one cell.
+  const text = value === undefined || value === null ? '' : Array.isArray(value) ? value.join(' ') : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 

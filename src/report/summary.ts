@@ -1,6 +1,7 @@
 import type { RunResult } from '../run/result.js';
 import { renderIntegrity } from './integrity.js';
 import { renderAvailability } from './availability.js';
+import { renderGenerator } from './generator.js';
 import { formatBytes, formatCount, formatDurationMs, formatMbPerSec, formatRate, renderTable, usToMs } from './fmt.js';
 
 /** The final human summary; reads the same result object the JSON reporter writes. */
@@ -51,6 +52,8 @@ export function renderSummary(result: RunResult): string {
   if (result.integrity) lines.push('', ...renderIntegrity(result));
   const availability = renderAvailability(result);
   if (availability.length > 0) lines.push('', ...availability);
+  const generator = renderGenerator(result);
+  if (generator.length > 0) lines.push('', ...generator);
   const delay = result.latency.publishDelay;
   if (delay) {
     lines.push('');

@@ -11,6 +11,7 @@ import type { EndToEndReport } from './e2e.js';
 import type { Prepared } from './prepare.js';
 import type { RunResult, WorkerFailure } from './result.js';
 import { round1, round3, type Sampled } from './sample.js';
+import { generatorWarning } from './generator-bound.js';
 
 /**
  * Phase 4: the result object every reporter reads (summary, JSON) from what was measured: totals and
@@ -96,6 +97,11 @@ export function assembleResult(args: {
     validity,
     availability: judgeAvailability(sampled.intervals, workload.intervalMs, sampled.outcomes.map((outcome) => outcome.faults)),
     intervals: sampled.intervals,
+    generator: {
+      ...sampled.generator,
+      cpuSecPerMillionAcked: measured.counters.acked > 0 ? round3((sampled.generator.processCpuSec * 1e6) / measured.counters.acked) : null,
+      warning: generatorWarning(sampled.intervals.filter((row) => row.phase === 'measure'), workload.client),
+    },
   };
 }
 

@@ -31,6 +31,8 @@ export interface FixedRateSender {
   stopped(): boolean;
   /** fault injection: called before each batch; resolves once any due stall has been slept */
   stallIfDue(): Promise<void>;
+  /** called once per loop turn (a batch or a wait): the thread notes its own CPU time */
+  afterBatch?(): void;
 }
 
 /** Takes records of the schedule due by `horizonUs` (at least one, at most `limit`) into the builder. */
@@ -55,6 +57,7 @@ export async function sendAhead(sender: FixedRateSender): Promise<number> {
   const { client, schedule, builder, region } = sender;
   let sent = 0;
   while (sent < sender.quota && !sender.stopped()) {
+    sender.afterBatch?.();
     await sender.stallIfDue();
     const nowUs = wallClockUs();
     const aheadUs = schedule.peekUs() - nowUs;
@@ -85,6 +88,7 @@ export async function sendInSlices(sender: FixedRateSender): Promise<number> {
   let sent = 0;
   const intendedUs: number[] = [];
   while (sent < sender.quota && !sender.stopped()) {
+    sender.afterBatch?.();
     await sender.stallIfDue();
     const nowUs = wallClockUs();
     const waitUs = schedule.peekUs() - nowUs;

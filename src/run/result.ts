@@ -9,11 +9,12 @@ import type { FaultEvent } from '../faults/broker-restart.js';
 import type { FleetReport, HostReport } from '../fleet/report.js';
 import type { InstanceInfo } from '../fleet/instance.js';
 import type { ThresholdOutcome } from '../report/thresholds.js';
+import type { GeneratorColumns, GeneratorWindow } from './generator-meter.js';
 
 export type RunPhase = 'warmup' | 'measure' | 'drain';
 
-/** One row per interval: what happened in that interval alone (rates), plus running totals. */
-export interface IntervalRow {
+/** One row per interval: what happened in that interval alone (rates), plus running totals; the generator's costs (issue 10). */
+export interface IntervalRow extends Partial<GeneratorColumns> {
   elapsedMs: number;
   phase: RunPhase;
   recordsPerSec: number;
@@ -102,6 +103,12 @@ export interface RunResult {
   fleet?: FleetReport;
   /** --instance-id runs: which slice of which run this file is; merged files list every instance */
   instance?: InstanceInfo;
+  /**
+   * What generating cost over the measured window (issue 10 part 4): each producer thread's CPU and
+   * busy share, the whole process's CPU (and per million acked records), peak RSS, the coordinator's
+   * event-loop lag, and the warning when a thread, not the broker, limited the rate. Absent in older results.
+   */
+  generator?: GeneratorWindow & { cpuSecPerMillionAcked: number | null; warning: string | null };
   /** --threshold: each one's verdict with the observed value (absent when none were given) */
   thresholds?: ThresholdOutcome[];
 }

@@ -8,6 +8,7 @@ import type { IntervalRow, RunPhase, RunResult } from './result.js';
 import type { ProducerTaskResult } from './task.js';
 import { windowEndMs } from './window.js';
 import { wallClockUs } from '../runtime.js';
+import { GeneratorMeter, type GeneratorWindow } from './generator-meter.js';
 
 const kReadyTimeoutMs = 30_000; // thread start-up plus client connection
 
@@ -39,6 +40,8 @@ export interface Sampled {
   intervals: IntervalRow[];
   outcomes: ProducerTaskResult[];
   consumerOutcomes: ConsumerTaskResult[];
+  /** what generating cost over the measured window: producer threads' and the process's CPU, memory, event-loop lag */
+  generator: GeneratorWindow;
 }
 
 /**
@@ -53,6 +56,7 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
   const startedAtMs = performance.now();
   source.go();
   hooks.onStart?.();
+  const generatorMeter = new GeneratorMeter(source);
 
   let status: RunResult['status'] = 'ok';
   const stop = (why: RunResult['status']): void => {
@@ -72,6 +76,7 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
   const intervals: IntervalRow[] = [];
   const emit = (current: RegionSnapshot, nowMs: number, phase: RunPhase): void => {
     const row = intervalRow(diffSnapshots(current, previous), current, nowMs - previousAtMs, nowMs - startedAtMs, phase);
+    Object.assign(row, generatorMeter.interval());
     let consumed: RegionSnapshot | undefined;
     if (e2e && previousConsumed) {
       consumed = e2e.snapshot();
@@ -110,6 +115,7 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
     // Without warmup everything since go counts: nothing was sent before it.
     baseline = atGo ? zeroSnapshot() : source.snapshot();
     measuredFromMs = atGo ? startedAtMs : performance.now();
+    if (!atGo) generatorMeter.openWindow();
     if (workload.records === undefined) stopTimer = setTimeout(() => stop('ok'), workload.durationMs - (performance.now() - measuredFromMs));
   };
   const warmupTimer = workload.warmupMs > 0 ? setTimeout(() => startMeasuring(false), workload.warmupMs) : undefined;
@@ -121,11 +127,13 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
   let consumerOutcomes: ConsumerTaskResult[] = [];
   let finishedAtMs: number;
   let final: RegionSnapshot;
+  let generator: GeneratorWindow | undefined;
   try {
     outcomes = await source.finished;
     producersDone = true;
     finishedAtMs = windowEndMs(outcomes, performance.now(), wallClockUs());
     final = source.snapshot();
+    generator = generatorMeter.close();
     await source.close();
     // Consumers catch up on the last acked records (ticks go on, as drain rows), then stop.
     if (e2e) consumerOutcomes = await e2e.drain(final.counters.acked, workload.drainMs);
@@ -145,7 +153,7 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
   // A source whose producers stamped their own warmup-end snapshot (remote agents) gives the exact one.
   if (baseline !== undefined && workload.warmupMs > 0) baseline = source.warmupBaseline?.() ?? baseline;
   const durationMs = Math.max(1, finishedAtMs - (baseline === undefined ? startedAtMs : measuredFromMs));
-  return { startedAt, status, baseline, durationMs, final, intervals, outcomes, consumerOutcomes };
+  return { startedAt, status, baseline, durationMs, final, intervals, outcomes, consumerOutcomes, generator: generator! };
 }
 
 function intervalRow(delta: RegionSnapshot, total: RegionSnapshot, spanMs: number, elapsedMs: number, phase: RunPhase): IntervalRow {

@@ -83,3 +83,16 @@ export const regionBytesFor = (workers: number): number => workers * kRegionByte
 export const kReaderLagSlot = 0;
 export const kReaderJoinMsSlot = 1;
 export const kReaderStatSlots = 2;
+
+/**
+ * Producer threads' own CPU, Float64 slots, kThreadStatSlots per worker i at i × kThreadStatSlots:
+ * the CPU µs (user + system) that worker's thread had used when it last wrote (after each batch),
+ * read from its own thread CPU clock (native threadCpuMicros); -1 where that clock is missing.
+ * The coordinator's interval differences give each thread's busy share (issue 10 part 4).
+ */
+export const kThreadCpuUsSlot = 0;
+// µs the thread has spent runnable but waiting for a core (Linux /proc/thread-self/schedstat, read at
+// most every 50 ms); -1 where unknown. On a shared host a thread that never blocks is busy or
+// waiting all the time, though its CPU share alone may look low.
+export const kThreadRunQueueUsSlot = 1;
+export const kThreadStatSlots = 2;

@@ -5,11 +5,11 @@ import { producerWorkerFile } from '../paths.js';
 import type { Shard } from '../plan/shard.js';
 import { readAllRegions } from '../run/snapshots.js';
 import type { ProducerTask, ProducerTaskResult } from '../run/task.js';
-import { kControlSlots, kGoFlagSlot, kGoOffsetUsSlot, kReadyCountSlot, kStopFlagSlot, regionBytesFor } from '../shared/layout.js';
+import { kBackpressureSlot, kControlSlots, kGoFlagSlot, kGoOffsetUsSlot, kReadyCountSlot, kRegionSlots, kStopFlagSlot, kThreadCpuUsSlot, kThreadRunQueueUsSlot, kThreadStatSlots, regionBytesFor } from '../shared/layout.js';
 import { wallClockUs } from '../runtime.js';
 import type { Workload } from '../options/workload.js';
 import { readRegion, type RegionSnapshot } from '../shared/region.js';
-import type { SnapshotSource } from './types.js';
+import type { SnapshotSource, ThreadStats } from './types.js';
 import type { TestCrash } from '../run/test-fault.js';
 
 /** What every producer task of a run shares; the per-thread parts (shard, shared memory) are added here. */
@@ -46,6 +46,7 @@ export class LocalThreads implements SnapshotSource {
   readonly finished: Promise<ProducerTaskResult[]>;
   private readonly regions: SharedArrayBuffer;
   private readonly publishDelayRegions: SharedArrayBuffer;
+  private readonly threadCpu: Float64Array;
   private readonly control: Int32Array;
   private readonly pool: Piscina | undefined;
   private settled = 0;
@@ -58,11 +59,13 @@ export class LocalThreads implements SnapshotSource {
     this.workers = plan.length;
     this.regions = new SharedArrayBuffer(regionBytesFor(this.workers));
     this.publishDelayRegions = new SharedArrayBuffer(regionBytesFor(this.workers));
+    const threadStats = new SharedArrayBuffer(this.workers * kThreadStatSlots * Float64Array.BYTES_PER_ELEMENT);
+    this.threadCpu = new Float64Array(threadStats).fill(-1);
     const controlBuffer = new SharedArrayBuffer(kControlSlots * Int32Array.BYTES_PER_ELEMENT);
     this.control = new Int32Array(controlBuffer); // slots named in layout.ts
     this.pool = run ? undefined : new Piscina({ filename: producerWorkerFile, minThreads: this.workers, maxThreads: this.workers, concurrentTasksPerWorker: 1, idleTimeout: 60_000 });
     const results = plan.map((shard) => {
-      const task: ProducerTask = { ...template, shard, regions: this.regions, publishDelays: this.publishDelayRegions, control: controlBuffer, controlBaseWallUs: this.controlBaseWallUs };
+      const task: ProducerTask = { ...template, shard, regions: this.regions, publishDelays: this.publishDelayRegions, threadStats, control: controlBuffer, controlBaseWallUs: this.controlBaseWallUs };
       if (crash?.role === 'producer' && crash.index === shard.index) task.crash = crash;
       const ran = run ? run(task) : (this.pool!.run(task) as Promise<ProducerTaskResult>);
       // A thread that exits or dies outside the task's own catch rejects here: a failure like any other.
@@ -117,6 +120,15 @@ export class LocalThreads implements SnapshotSource {
 
   publishDelays(): RegionSnapshot {
     return readAllRegions(this.publishDelayRegions, this.workers);
+  }
+
+  threadStats(): ThreadStats {
+    const regions = new Float64Array(this.regions);
+    return {
+      cpuUs: Array.from({ length: this.workers }, (_, index) => this.threadCpu[index * kThreadStatSlots + kThreadCpuUsSlot]!),
+      runQueueUs: Array.from({ length: this.workers }, (_, index) => this.threadCpu[index * kThreadStatSlots + kThreadRunQueueUsSlot]!),
+      queueFullWaits: Array.from({ length: this.workers }, (_, index) => regions[index * kRegionSlots + kBackpressureSlot]!),
+    };
   }
 
   sentPerShard(): number[] {

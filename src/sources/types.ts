@@ -1,6 +1,13 @@
 import type { ProducerTaskResult } from '../run/task.js';
 import type { RegionSnapshot } from '../shared/region.js';
 
+export interface ThreadStats {
+  cpuUs: number[];
+  /** µs each thread waited for a core while runnable (-1: unknown) */
+  runQueueUs: number[];
+  queueFullWaits: number[];
+}
+
 /**
  * Where a run's producer measurements come from. The coordinator's phases (barrier, interval
  * sampling, assembly) see only this, so local worker threads and, later, remote agents or merged
@@ -29,6 +36,11 @@ export interface SnapshotSource {
   publishDelays(): RegionSnapshot;
   /** Optional: producers that have already ended in failure, in the order they did (for a notice while the others go on). */
   failedSoFar?(): readonly { worker: number; message: string }[];
+  /**
+   * Optional: each producer thread's cumulative CPU µs (-1 when its clock is unknown) and
+   * queue-full waits so far, in plan order: whether the generator or the broker set the rate.
+   */
+  threadStats?(): ThreadStats;
   /** Records each shard of the plan has sent so far, in plan order. */
   sentPerShard(): number[];
   /** Every producer's outcome in plan order, once all have ended. Never rejects. */

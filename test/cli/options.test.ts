@@ -39,6 +39,7 @@ const cases: [string, string[], RegExp][] = [
   ['an unknown client', ['run', '--client', 'kafkajs'], /--client must be one of native, node-rdkafka, null/],
   ['an unknown profile', ['run', '--profile', 'turbo'], /--profile must be one of throughput, latency, balanced/],
   ['an unknown record format', ['run', '--format', 'avro'], /--format must be one of iot-msgpack, iot-json, fixed/],
+  ['an unknown key mode', ['run', '--keys', 'random'], /--keys must be one of none, device/],
   ['a record size below the fixed header', ['run', '--format', 'fixed', '--record-size', '8'], /--record-size must be an integer from 32/],
   ['a producer property without =', ['run', '--producer-props', 'linger.ms'], /--producer-props must be key=value pairs/],
   ['more workers than devices', ['run', '--client', 'null', '--devices', '3', '--workers', '4'], /4 workers for 3 devices/],
