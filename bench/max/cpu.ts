@@ -29,7 +29,11 @@ export function machineCpuSeconds(): { busy: number; total: number } | undefined
 /** How one run's CPU was spent, in cores (1.0 = one core busy for the whole run). */
 export interface CpuSplit {
   toolCores: number;
+  /** CPU seconds of the tool's own process tree over its life (exact when measured through child-cpu.ts) */
+  toolSeconds?: number;
   brokerCores: number | null;
+  /** CPU seconds of the broker over the same time; null when its pid is unknown (a broker not started here) */
+  brokerSeconds?: number | null;
   machineBusyCores: number;
   machineCores: number;
 }
@@ -58,18 +62,23 @@ export class CpuMeter {
     if (seconds !== undefined) this.toolSeconds = seconds;
   }
 
-  stop(): CpuSplit {
+  /** `exactToolSeconds`: the tool's CPU as its waiting parent counted it, when known (over the sampled figure). */
+  stop(exactToolSeconds?: number): CpuSplit {
     clearInterval(this.timer);
     this.sample();
+    if (exactToolSeconds !== undefined) this.toolSeconds = exactToolSeconds;
     const wallSeconds = Math.max((Date.now() - this.startedAtMs) / 1000, 0.001);
     const brokerEnd = this.brokerPid === undefined ? undefined : processCpuSeconds(this.brokerPid);
     const machineEnd = machineCpuSeconds();
     const machineBusy = this.machineStart && machineEnd ? machineEnd.busy - this.machineStart.busy : 0;
     const machineTotal = this.machineStart && machineEnd ? machineEnd.total - this.machineStart.total : wallSeconds;
     const round = (value: number): number => Math.round(value * 100) / 100;
+    const brokerSeconds = this.brokerStart !== undefined && brokerEnd !== undefined ? brokerEnd - this.brokerStart : null;
     return {
       toolCores: round(this.toolSeconds / wallSeconds),
-      brokerCores: this.brokerStart !== undefined && brokerEnd !== undefined ? round((brokerEnd - this.brokerStart) / wallSeconds) : null,
+      toolSeconds: round(this.toolSeconds),
+      brokerCores: brokerSeconds === null ? null : round(brokerSeconds / wallSeconds),
+      brokerSeconds: brokerSeconds === null ? null : round(brokerSeconds),
       machineBusyCores: round(machineBusy / wallSeconds),
       machineCores: round(machineTotal / wallSeconds),
     };

@@ -13,6 +13,8 @@ export interface Expectation {
   acked: number;
   /** records whose delivery the producer saw fail: they may be missing without anything being lost */
   errors: number;
+  /** the run's --keys: 'none' means unkeyed records, whose order per device is not checked */
+  keys: 'none' | 'device';
   /** device → records it sent (sequence numbers 0 … n-1) */
   perDevice: ReturnType<typeof expectedRecords>;
 }
@@ -32,7 +34,7 @@ export function readExpectation(file: string): Expectation {
     const code = (err as NodeJS.ErrnoException).code;
     throw bad(file, code ? `cannot be read (${code})` : 'is not JSON');
   }
-  const result = doc as { tool?: { name?: unknown }; topic?: { name?: unknown } | null; plan?: unknown; sentPerShard?: unknown; totals?: { sent?: unknown; acked?: unknown; errors?: unknown } };
+  const result = doc as { tool?: { name?: unknown }; workload?: { keys?: unknown }; topic?: { name?: unknown } | null; plan?: unknown; sentPerShard?: unknown; totals?: { sent?: unknown; acked?: unknown; errors?: unknown } };
   if (result?.tool?.name !== 'stampede' || !Array.isArray(result.plan) || typeof result.totals?.acked !== 'number') throw bad(file, 'is not a stampede run result');
   if (typeof result.topic?.name !== 'string') throw bad(file, 'names no topic (a --client null run writes none)');
   if (!Array.isArray(result.sentPerShard) || result.sentPerShard.length !== result.plan.length || !result.sentPerShard.every((n) => Number.isSafeInteger(n) && n >= 0)) {
@@ -48,6 +50,7 @@ export function readExpectation(file: string): Expectation {
     sent: Number(result.totals.sent),
     acked: result.totals.acked,
     errors: Number(result.totals.errors ?? 0),
+    keys: result.workload?.keys === 'none' ? 'none' : 'device',
     perDevice: expectedRecords(plan, sentPerShard),
   };
 }

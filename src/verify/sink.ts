@@ -28,6 +28,8 @@ export class ConsumedRecordSink {
   skippedOlder = 0;
   /** records delivered again below this sink's position (a group rebalance or an offset reset, e.g. after a broker restart): read once already, so not counted twice */
   reread = 0;
+  /** records read with no key (or an empty one): stampede writes those only with --keys none */
+  keyless = 0;
   firstDecodeError: string | undefined;
 
   constructor(
@@ -58,6 +60,7 @@ export class ConsumedRecordSink {
         continue;
       }
       this.tracker.record(identity.deviceId, identity.seq);
+      if (record.key.length === 0) this.keyless++;
       this.partitionCounts.set(record.partition, (this.partitionCounts.get(record.partition) ?? 0) + 1);
       if (this.region) {
         this.region.recordLatencyUs(record.receivedAtUs - identity.sentAtUs);

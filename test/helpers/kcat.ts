@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 
 export interface ConsumedRecord {
   key: string;
+  /** kcat's %K: -1 for a null key, 0 for an empty one */
+  keyLength: number;
   value: Buffer;
 }
 
@@ -61,7 +63,7 @@ function parseFramed(output: Buffer): ConsumedRecord[] {
     const valueLength = readNumberUntilTab();
     const value = output.subarray(at, at + Math.max(valueLength, 0));
     at += Math.max(valueLength, 0) + 1; // the newline
-    records.push({ key, value: Buffer.from(value) });
+    records.push({ key, keyLength, value: Buffer.from(value) });
   }
   return records;
 }

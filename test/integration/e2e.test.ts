@@ -9,6 +9,7 @@ import type { ConsumeResult } from '../../src/run/consume.js';
 import type { RunResult } from '../../src/run/result.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { runCli } from '../helpers/cli.js';
+import { readTopicWithKcat } from '../helpers/kcat.js';
 import { describeTopicConfigWithKafka } from '../helpers/kafka-tools.js';
 import { decodeHdr } from '../../src/report/latency-kinds.js';
 import { JsHistogram, type Histogram } from 'hdr-histogram-js';
@@ -62,6 +63,49 @@ e2e('--e2e: every acked record is consumed once, each with an end-to-end latency
   assert.ok(result.partitions!.balancePct > 50 && result.partitions!.balancePct <= 100);
   assert.ok(result.intervals.some((row) => row.lagRecords !== undefined), 'lag per interval');
   assert.match(outcome.stdout, /✓ integrity: 80,000 distinct records from 2,000 devices; lost 0, duplicates 0/);
+});
+
+e2e('--keys none: null keys on the topic (kcat), every record acked and consumed once, verify --expect passes without calling reorders errors; the JSON proves the generator\'s costs', async ({ kafka }) => {
+  const topic = 'unkeyed-run';
+  const out = join(dir, 'unkeyed.json');
+  const records = 60_000;
+  const run = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', topic, '--partitions', '4', '--devices', '500', '--records', String(records), '--rate', '30000', '--keys', 'none', '--e2e', '--interval', '500ms', '--out', out], { timeoutMs: 180_000 });
+  assert.is(run.code, 0, `${run.stdout}\n${run.stderr}`);
+  const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+  assert.is(result.workload.keys, 'none');
+  assert.is(result.totals.acked, records);
+  assert.is(result.totals.errors, 0);
+  assert.is(result.integrity!.uniqueRecords, records);
+  assert.is(result.integrity!.lost, 0);
+  assert.is(result.integrity!.duplicates, 0);
+  assert.is(result.status, 'ok', 'reorders across partitions are no integrity failure');
+  // The sticky partitioner spreads unkeyed records: over 2 s (its partition lasts 2 × linger.ms = 200 ms) several partitions get some.
+  assert.ok(result.partitions!.perPartition.filter((count) => count > 0).length > 1, `per partition: ${result.partitions!.perPartition.join(' ')}`);
+  assert.match(run.stdout, /out of order [\d,]+ \(not an error: unkeyed records/);
+
+  // Part 4: every run says what generating cost.
+  const generator = result.generator!;
+  assert.ok(generator.processCpuSec > 0, `process CPU ${generator.processCpuSec}`);
+  assert.ok(generator.peakRssBytes > 10 * 2 ** 20, `peak RSS ${generator.peakRssBytes}`);
+  assert.ok(generator.cpuSecPerMillionAcked! > 0);
+  assert.is(generator.threads!.length, 1);
+  assert.ok(generator.threads![0]!.cpuSec! > 0 && generator.threads![0]!.busyPct! > 0 && generator.threads![0]!.busyPct! <= 100.5, JSON.stringify(generator.threads));
+  assert.ok(generator.loopLag.maxMs >= 0 && generator.loopLag.source === 'monitorEventLoopDelay');
+  const row = result.intervals[0]!;
+  assert.ok(row.processCpuCores! > 0 && row.rssBytes! > 0 && row.threadBusyPct!.length === 1 && Array.isArray(row.boundThreads), JSON.stringify(row));
+  assert.match(run.stdout, /producer threads \(measured window\): 0: [\d.]+ s CPU, [\d.]+ % busy/);
+  assert.match(run.stdout, /coordinator event-loop lag: p50/);
+
+  const onTopic = await readTopicWithKcat(kafka!.bootstrap, topic, 60_000);
+  assert.is(onTopic.length, records);
+  assert.ok(onTopic.every((record) => record.keyLength === -1), 'every key is null, not empty');
+  const verify = await runCli(['verify', '--brokers', kafka!.bootstrap, '--expect', out]);
+  assert.is(verify.code, 0, `${verify.stdout}\n${verify.stderr}`);
+  assert.match(verify.stdout, /lost 0, duplicates 0, out of order [\d,]+ \(not an error: unkeyed records/);
+  // Without --expect, verify tells unkeyed records by their keys.
+  const alone = await runCli(['verify', '--brokers', kafka!.bootstrap, '--topic', topic]);
+  assert.is(alone.code, 0, alone.stdout);
+  assert.match(alone.stdout, /not an error: unkeyed records/);
 });
 
 e2e('verify passes a clean topic, then catches a duplicate and a gap written by a plain producer', async ({ kafka }) => {
