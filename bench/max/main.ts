@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -18,6 +18,7 @@ import { renderComparison, renderSweep } from './report.js';
 import { runStampede, type StampedeRun } from './stampede-runs.js';
 import { Progress } from '../../src/report/progress.js';
 import type { BenchMaxSettings, ToolResult } from './types.js';
+import { bestSingleThread, likeForLikeRatios, renderRatios, renderSpread, spreadRow } from './like-for-like.js';
 
 /**
  * `make bench-max`: find stampede's highest sustained acked rate (100-byte records, acks=1, no
@@ -35,13 +36,14 @@ async function main(): Promise<void> {
     .option('seconds', { type: 'string', default: '8', describe: 'Measured seconds per sweep point' })
     .option('peer-seconds', { type: 'string', default: '10', describe: 'Seconds each peer runs for (record counts are sized from the best rate)' })
     .option('partitions', { type: 'string', default: '6', describe: 'Partitions of every benchmark topic' })
-    .option('rounds', { type: 'string', default: '3', describe: 'Interleaved rounds of the peers; each tool reports its median run' })
+    .option('rounds', { type: 'string', default: '5', describe: 'Interleaved rounds of the peers; each tool reports min / median / max over them' })
     .option('quick', { type: 'boolean', default: false, describe: 'One sweep point per worker count (CI-sized)' })
     .option('out', { type: 'string', describe: 'JSON path (default results/bench-max-<time>.json)' })
     .strict()
     .fail(failOnUsage('bench-max'))
     .parseAsync();
 
+  const loadAtStart = loadavg();
   const seconds = parseInteger('--seconds', argv.seconds, 2, 3600);
   const peerSeconds = parseInteger('--peer-seconds', argv['peer-seconds'], 2, 3600);
   const partitions = parseInteger('--partitions', argv.partitions, 1, 10_000);
@@ -104,8 +106,12 @@ async function main(): Promise<void> {
   }
   const best = sweep.filter((row) => !row.error).sort((a, b) => b.recordsPerSec - a.recordsPerSec)[0];
   if (!best) throw new Error('every sweep point failed; see the rows above');
-  settings.librdkafka = { ...best.run.producerProps };
-  console.log(`best: ${best.label} at ${Math.round(best.recordsPerSec).toLocaleString('en-US')} rec/s; running the peers with the same librdkafka settings…`);
+  // Like for like (issue 10): the peers produce from one thread, so stampede's rounds run one
+  // producer thread too, at the batching that was best for one thread; the sweep shows more threads.
+  const single = bestSingleThread(sweep) ?? best;
+  const likeRun: StampedeRun = { ...single.run, workers: 1 };
+  settings.librdkafka = { ...single.run.producerProps };
+  console.log(`best: ${best.label} at ${Math.round(best.recordsPerSec).toLocaleString('en-US')} rec/s; running stampede ×1 keyed and unkeyed and the peers with ${single === best ? 'its' : `the best one-thread point's (${single.label})`} librdkafka settings…`);
 
   const peerRecords = Math.max(100_000, Math.round(best.recordsPerSec * peerSeconds));
   const workDir = mkdtempSync(join(tmpdir(), 'bench-max-'));
@@ -118,14 +124,22 @@ async function main(): Promise<void> {
     return row;
   };
   const contenders: [string, () => Promise<ToolResult>][] = [
-    ['stampede', async () => withoutResult(runStampede(settings, { ...best.run, topic: await newTopic('stampede'), durationSec: peerSeconds }))],
+    ['stampede', async () => withoutResult(runStampede(settings, { ...likeRun, topic: await newTopic('stampede'), durationSec: peerSeconds }))],
+    [
+      'stampede --keys none',
+      async () => {
+        const row = await withoutResult(runStampede(settings, { ...likeRun, topic: await newTopic('unkeyed'), durationSec: peerSeconds, extraArgs: ['--keys', 'none'] }));
+        row.tool = `${row.tool} --keys none`;
+        return row;
+      },
+    ],
     ['rdkafka_performance', async () => runRdkafkaPerformance(settings, await newTopic('rdkafka-performance'), peerRecords, workDir, false)],
     ['rdkafka_performance -l', async () => runRdkafkaPerformance(settings, await newTopic('rdkafka-performance-l'), peerRecords, workDir, true)],
     ['ProducerPerformance', async () => runProducerPerformance(settings, await newTopic('producer-performance'), peerRecords)],
     [
       'latency off',
       async () => {
-        const row = await withoutResult(runStampede(settings, { ...best.run, topic: await newTopic('no-latency'), durationSec: peerSeconds, extraArgs: ['--latency', 'off'] }));
+        const row = await withoutResult(runStampede(settings, { ...likeRun, topic: await newTopic('no-latency'), durationSec: peerSeconds, extraArgs: ['--latency', 'off'] }));
         row.tool = `${row.tool} --latency off`;
         return row;
       },
@@ -149,7 +163,7 @@ async function main(): Promise<void> {
   const medians = new Map([...runsByTool].map(([name, runs]) => [name, median(runs)]));
   const confirm = medians.get('stampede')!;
   const untracked = medians.get('latency off')!;
-  const peers = ['stampede', 'rdkafka_performance', 'rdkafka_performance -l', 'ProducerPerformance', 'node-rdkafka'].map((name) => medians.get(name)!);
+  const peers = ['stampede', 'stampede --keys none', 'rdkafka_performance', 'rdkafka_performance -l', 'ProducerPerformance', 'node-rdkafka'].map((name) => medians.get(name)!);
   // Positive: tracking on was slower by that share of the untracked rate.
   const latencyCostPct = untracked.recordsPerSec > 0 ? Math.round((1000 * (untracked.recordsPerSec - confirm.recordsPerSec)) / untracked.recordsPerSec) / 10 : null;
   const everyRun = (name: string): string => (runsByTool.get(name) ?? []).map((row) => Math.round(row.recordsPerSec / 1000).toLocaleString('en-US') + 'k').join(', ');
@@ -159,6 +173,12 @@ async function main(): Promise<void> {
   console.log(`every run (records/s): ${[...runsByTool.keys()].map((name) => `${name}: ${everyRun(name)}`).join('; ')}`);
   const costText = latencyCostPct === null ? '—' : latencyCostPct >= 0 ? `${latencyCostPct} % slower with tracking on` : `${-latencyCostPct} % faster with tracking on (noise: tracking cannot speed anything up)`;
   console.log(`\nlatency tracking on vs off: ${costText} (${Math.round(confirm.recordsPerSec).toLocaleString('en-US')} vs ${Math.round(untracked.recordsPerSec).toLocaleString('en-US')} rec/s)`);
+  // Issue 10: every tool's spread over the rounds, CPU per million acked records of its own process.
+  const spreads = new Map([...runsByTool].map(([name, runs]) => [name, spreadRow(runs[0]?.tool ?? name, runs)]));
+  const likeForLike = likeForLikeRatios({ unkeyed: spreads.get('stampede --keys none')!, keyed: spreads.get('stampede')!, rdkafka: spreads.get('rdkafka_performance')!, producerPerformance: spreads.get('ProducerPerformance')! });
+  console.log(`\nLike for like over ${rounds} interleaved rounds (min / median / max; CPU of each tool's own process over its life ÷ records it acked; the broker's over the same runs):\n${renderSpread([...spreads.values()])}`);
+  console.log(`\n${renderRatios(likeForLike)}`);
+  console.log(`load average (1/5/15 min): ${loadAtStart.map((load) => load.toFixed(2)).join(' ')} at the start, ${loadavg().map((load) => load.toFixed(2)).join(' ')} at the end`);
   const host = hostFacts();
   console.log(`\nmachine: ${host.hostname}, ${host.cpus} × ${host.cpuModel}, ${Math.round(host.memoryBytes / 2 ** 30)} GiB; broker and tools share it`);
 
@@ -166,7 +186,7 @@ async function main(): Promise<void> {
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(
     out,
-    `${JSON.stringify(redactDeep({ schemaVersion: 1, kind: 'bench-max', bootstrap, recordSizeBytes: 100, partitions, librdkafka: settings.librdkafka, connection: settings.connection, host, runtime: { name: runtimeName(), version: runtimeVersion() }, sweep: sweep.map(({ run: _run, ...row }) => row), peers, rounds, runs: Object.fromEntries(runsByTool), latencyTracking: { on: confirm, off: untracked, costPct: latencyCostPct } }), null, 2)}\n`,
+    `${JSON.stringify(redactDeep({ schemaVersion: 1, kind: 'bench-max', bootstrap, recordSizeBytes: 100, partitions, librdkafka: settings.librdkafka, connection: settings.connection, host, runtime: { name: runtimeName(), version: runtimeVersion() }, sweep: sweep.map(({ run: _run, ...row }) => row), peers, rounds, runs: Object.fromEntries(runsByTool), latencyTracking: { on: confirm, off: untracked, costPct: latencyCostPct }, spreads: Object.fromEntries(spreads), likeForLike, loadAverage: { start: loadAtStart, end: loadavg() } }), null, 2)}\n`,
   );
   console.log(`result: ${out}`);
   admin.close();

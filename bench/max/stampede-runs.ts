@@ -74,6 +74,7 @@ export async function runStampede(settings: BenchMaxSettings, run: StampedeRun):
     p50Ms: latency.produceAck.p50 / 1000,
     p99Ms: latency.produceAck.p99 / 1000,
     records: totals.measuredAcked,
+    ackedTotal: totals.acked,
     result,
   };
 }

@@ -10,6 +10,8 @@ export interface ToolResult {
   p50Ms: number | null;
   p99Ms: number | null;
   records: number;
+  /** records the tool had acknowledged by its exit, warmup included (for CPU per record); `records` when absent */
+  ackedTotal?: number;
   wallMs: number;
   cpu: CpuSplit;
   /** what the tool was asked to do, as a command line */
