@@ -113,7 +113,11 @@ async function main(): Promise<void> {
   settings.librdkafka = { ...single.run.producerProps };
   console.log(`best: ${best.label} at ${Math.round(best.recordsPerSec).toLocaleString('en-US')} rec/s; running stampede ×1 keyed and unkeyed and the peers with ${single === best ? 'its' : `the best one-thread point's (${single.label})`} librdkafka settings…`);
 
-  const peerRecords = Math.max(100_000, Math.round(best.recordsPerSec * peerSeconds));
+  // Each peer's record count comes from its own last rate (the sweep's at first), so every tool
+  // runs about --peer-seconds: a peer twice as fast as the sweep point would otherwise stop after
+  // half the time, its start-up a bigger share of its CPU.
+  const lastRate = new Map<string, number>();
+  const recordsFor = (name: string): number => Math.max(100_000, Math.round((lastRate.get(name) ?? best.recordsPerSec) * peerSeconds));
   const workDir = mkdtempSync(join(tmpdir(), 'bench-max-'));
   // The peers, stampede's best point and its --latency off twin run in interleaved rounds: on a
   // shared machine one run can be off by 2×, so each tool's row is its median run.
@@ -133,9 +137,9 @@ async function main(): Promise<void> {
         return row;
       },
     ],
-    ['rdkafka_performance', async () => runRdkafkaPerformance(settings, await newTopic('rdkafka-performance'), peerRecords, workDir, false)],
-    ['rdkafka_performance -l', async () => runRdkafkaPerformance(settings, await newTopic('rdkafka-performance-l'), peerRecords, workDir, true)],
-    ['ProducerPerformance', async () => runProducerPerformance(settings, await newTopic('producer-performance'), peerRecords)],
+    ['rdkafka_performance', async () => runRdkafkaPerformance(settings, await newTopic('rdkafka-performance'), recordsFor('rdkafka_performance'), workDir, false)],
+    ['rdkafka_performance -l', async () => runRdkafkaPerformance(settings, await newTopic('rdkafka-performance-l'), recordsFor('rdkafka_performance -l'), workDir, true)],
+    ['ProducerPerformance', async () => runProducerPerformance(settings, await newTopic('producer-performance'), recordsFor('ProducerPerformance'))],
     [
       'latency off',
       async () => {
@@ -155,6 +159,7 @@ async function main(): Promise<void> {
       if (name === 'node-rdkafka' && round > 1) continue;
       const row = await run().catch((err: Error) => failed(name, err));
       runsByTool.set(name, [...(runsByTool.get(name) ?? []), row]);
+      if (!row.error && row.recordsPerSec > 0) lastRate.set(name, row.recordsPerSec);
       roundsProgress.step(++peerRuns, `round ${round}/${rounds} ${row.tool}: ${Math.round(row.recordsPerSec).toLocaleString('en-US')} rec/s${row.error ? ` (failed: ${row.error})` : ''}`);
       await dropTopics();
     }

@@ -47,8 +47,9 @@ export async function runRdkafkaPerformance(settings: BenchMaxSettings, topic: s
   }
   const command = `rdkafka_performance ${args.join(' ')}`;
   const outcome = await runTool(buildRdkafkaPerformance(), args, { brokerPid: settings.brokerPid, timeoutMs: 10 * 60_000 });
-  // "% N messages produced (B bytes), D delivered (offset O, F failed) in T ms: R msgs/s and …"
-  const summary = /% (\d+) messages produced \(\d+ bytes\), (\d+) delivered \(offset -?\d+, (\d+) failed\) in (\d+)ms: (\d+) msgs\/s/.exec(outcome.stdout);
+  // "% N messages produced (B bytes), D delivered (offset O, F failed) in T ms: R msgs/s and …",
+  // once a second and once at the end: the last one is the whole run's.
+  const summary = [...outcome.stdout.matchAll(/% (\d+) messages produced \(\d+ bytes\), (\d+) delivered \(offset -?\d+, (\d+) failed\) in (\d+)ms: (\d+) msgs\/s/g)].at(-1);
   const base = { tool: `rdkafka_performance${withLatency ? ' -l' : ''} (C)`, command, wallMs: outcome.wallMs, cpu: outcome.cpu };
   if (outcome.code !== 0 || !summary) {
     return { ...base, recordsPerSec: 0, mbPerSec: 0, p50Ms: null, p99Ms: null, records: 0, error: `exit ${outcome.code}: ${(outcome.stderr || outcome.stdout).trim().split('\n').slice(-2).join(' | ')}` };
