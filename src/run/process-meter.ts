@@ -1,10 +1,11 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { runtimeName } from '../runtime.js';
 
 /**
  * The coordinator process's own costs, per interval and for a window: CPU of the whole process
  * (every thread: producers, librdkafka's, consumers), resident memory and its peak, and the event
- * loop's lag. Each probe is guarded: Bun and Deno lack some of them (monitorEventLoopDelay), and a
- * timer's lateness stands in for that one.
+ * loop's lag. Each probe is guarded: Bun and Deno export monitorEventLoopDelay but it records
+ * nothing there (measured: count 0 over a run), so off Node a timer's lateness stands in for it.
  */
 export interface ProcessSample {
   /** CPU µs (user + system) of the whole process so far */
@@ -48,13 +49,15 @@ export class LoopLagMeter {
   constructor() {
     let perInterval: IntervalHistogram | undefined;
     let whole: IntervalHistogram | undefined;
-    try {
-      perInterval = monitorEventLoopDelay({ resolution: 10 });
-      whole = monitorEventLoopDelay({ resolution: 10 });
-      perInterval.enable();
-      whole.enable();
-    } catch {
-      perInterval = whole = undefined;
+    if (runtimeName() === 'node') {
+      try {
+        perInterval = monitorEventLoopDelay({ resolution: 10 });
+        whole = monitorEventLoopDelay({ resolution: 10 });
+        perInterval.enable();
+        whole.enable();
+      } catch {
+        perInterval = whole = undefined;
+      }
     }
     this.perInterval = perInterval;
     this.whole = whole;
