@@ -28,7 +28,7 @@ fn thread_cpu_nanos() -> Option<u64> {
     let mut now = Timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: clock_gettime writes one timespec (two 64-bit fields on the 64-bit hosts we build for).
     let status = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut now) };
-    (status == 0).then(|| now.tv_sec as u64 * 1_000_000_000 + now.tv_nsec as u64)
+    (status == 0).then_some(now.tv_sec as u64 * 1_000_000_000 + now.tv_nsec as u64)
 }
 
 #[cfg(not(unix))]
