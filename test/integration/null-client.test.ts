@@ -46,6 +46,23 @@ test('a timed run stops on time, reports a row per interval and keeps sent = ack
   assert.ok(result.intervals.some((row) => row.phase === 'measure'));
   const liveLines = outcome.stdout.split('\n').filter((line) => /^\[\s*\d+ s\]/.test(line));
   assert.ok(liveLines.length >= 5, 'a live line per interval');
+
+  // Issue 10 part 4: what generating cost, per thread and process, per interval and over the window.
+  const generator = result.generator!;
+  assert.is(generator.threads!.length, 2);
+  for (const thread of generator.threads!) {
+    assert.ok(thread.cpuSec! > 0 && thread.cpuSec! < 10, `thread ${thread.worker} CPU ${thread.cpuSec} s`);
+    assert.ok(thread.busyPct! > 0 && thread.busyPct! <= 100.5, `thread ${thread.worker} busy ${thread.busyPct} %`);
+  }
+  assert.ok(generator.processCpuSec >= Math.max(...generator.threads!.map((thread) => thread.cpuSec!)), 'the process CPU holds each thread\'s');
+  assert.ok(generator.peakRssBytes > 20 * 2 ** 20 && generator.peakRssBytes < 4 * 2 ** 30, `peak RSS ${generator.peakRssBytes}`);
+  assert.ok(generator.cpuSecPerMillionAcked! > 0);
+  assert.is(generator.warning, null, 'the null client is its own limit: no warning');
+  for (const row of result.intervals) {
+    assert.ok(row.processCpuCores! > 0 && row.rssBytes! > 0 && row.loopLagMaxMs! >= 0, JSON.stringify(row));
+    assert.is(row.threadBusyPct!.length, 2);
+  }
+  assert.match(outcome.stdout, /peak RSS/);
 });
 
 test('a fixed --rate is held', async () => {
