@@ -78,12 +78,12 @@ export class GeneratorMeter {
     const nowMs = performance.now();
     const spanMs = Math.max(nowMs - this.lastAtMs, 1);
     const threads = this.source.threadStats?.();
-    const process = processSample();
-    this.peakRssBytes = Math.max(this.peakRssBytes, process.rssBytes);
+    const sample = processSample();
+    this.peakRssBytes = Math.max(this.peakRssBytes, sample.rssBytes);
     const lag = this.lag.interval();
     const columns: GeneratorColumns = {
-      processCpuCores: round3((process.cpuUs - this.lastProcess.cpuUs) / (spanMs * 1000)),
-      rssBytes: process.rssBytes,
+      processCpuCores: round3((sample.cpuUs - this.lastProcess.cpuUs) / (spanMs * 1000)),
+      rssBytes: sample.rssBytes,
       loopLagP99Ms: lag.p99Ms,
       loopLagMaxMs: lag.maxMs,
     };
@@ -94,7 +94,7 @@ export class GeneratorMeter {
       columns.boundThreads = boundThreads(perThread);
     }
     this.lastThreads = threads;
-    this.lastProcess = process;
+    this.lastProcess = sample;
     this.lastAtMs = nowMs;
     return columns;
   }
@@ -103,14 +103,14 @@ export class GeneratorMeter {
   close(): GeneratorWindow {
     const nowMs = performance.now();
     const spanMs = Math.max(nowMs - this.windowAtMs, 1);
-    const process = processSample();
+    const sample = processSample();
     const threads = this.source.threadStats?.();
     this.lag.stop();
-    const processCpuSec = (process.cpuUs - this.windowProcess.cpuUs) / 1e6;
+    const processCpuSec = (sample.cpuUs - this.windowProcess.cpuUs) / 1e6;
     const window: GeneratorWindow = {
       processCpuSec: round3(processCpuSec),
       processCpuCores: round3(processCpuSec / (spanMs / 1000)),
-      peakRssBytes: Math.max(this.peakRssBytes, process.rssBytes, kernelPeakRssBytes() ?? 0),
+      peakRssBytes: Math.max(this.peakRssBytes, sample.rssBytes, kernelPeakRssBytes() ?? 0),
       loopLag: { ...this.lag.total(), source: this.lag.source },
     };
     if (threads && this.windowThreads) {
