@@ -36,13 +36,13 @@ export const renderMeasuring = (settings: MaxSettings): string =>
 export const renderMeasured = (throughput: MaxThroughput): string =>
   `max throughput ${formatRate(throughput.recordsPerSec)} (produce→ack p99 ${formatLatencyUs(throughput.produceAckP99Us)}, closed loop): no step asks more`;
 
-/** "step 3  asked 256,000 rec/s  achieved 255,990 (100.0 %)  p99 41.2 ms  publish-delay p99 420 µs  ✓ pass". */
+/** "asked 256,000 rec/s  achieved 255,990 (100.0 %)  p99 41.2 ms  publish-delay p99 420 µs  ✓ pass" (the caller numbers it). */
 export function renderStep(step: SearchStep<MaxStep>): string {
   const v = step.verdict;
   const figures = `asked ${formatRate(v.askedRecordsPerSec)}  achieved ${formatCount(v.achievedRecordsPerSec)} (${v.achievedPct.toFixed(1)} %)  p99 ${latencyOrDash(v.produceAckP99Us)}  publish-delay p99 ${latencyOrDash(v.publishDelayP99Us)}`;
   const extra = v.slo.filter((o) => !/^produceAck\.p99$/.test(o.metric) && o.observed !== null && o.pass).map((o) => `${o.threshold} ✓`);
   const verdict = v.pass ? `✓ pass${extra.length > 0 ? ` (${extra.join(', ')})` : ''}` : `✗ fail: ${v.reasons.join('; ')}`;
-  return `step ${step.index}  ${figures}  ${verdict}`;
+  return `${figures}  ${verdict}`;
 }
 
 /** The settings the answer holds for, one per line. */
