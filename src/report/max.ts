@@ -26,7 +26,7 @@ export function renderMaxPlan(workload: Workload, settings: MaxSettings, slo: re
   const target = workload.client === 'null' ? 'the in-process null sink' : `${workload.topic} on ${workload.brokers}`;
   return [
     `stampede max: the highest fixed rate at which ${slo.map(describeSlo).join(' and ')} holds, on ${target}`,
-    `  floor ${floor}, at most ${settings.maxSteps} steps of ${formatDurationMs(settings.stepWarmupMs)} warmup + ${formatDurationMs(settings.stepDurationMs)} measured, until the bracket is within ${+(settings.precision * 100).toFixed(2)} %`,
+    `  floor ${floor}, at most ${settings.maxSteps} steps of ${formatDurationMs(settings.stepWarmupMs)} warmup + ${formatDurationMs(settings.stepDurationMs)} measured (the first after a ${formatDurationMs(settings.settleAfterMaxMs ?? settings.stepDurationMs)} pause, each after a failed step after ${formatDurationMs(settings.stepWarmupMs)}, so the broker has written the backlog), until the bracket is within ${+(settings.precision * 100).toFixed(2)} %`,
   ].join('\n');
 }
 

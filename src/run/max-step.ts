@@ -1,5 +1,5 @@
 import { evaluateThresholds, formatObserved, type Threshold, type ThresholdOutcome } from '../report/thresholds.js';
-import type { RunResult } from './result.js';
+import type { IntervalRow, RunResult } from './result.js';
 import { kMinAchievedShare, type Validity } from './validity.js';
 
 /** One fixed-rate step of `stampede max`, judged: what was asked, what happened, and why it failed. */
@@ -24,6 +24,8 @@ export interface MaxStep {
   reasons: string[];
   startedAt: string;
   measuredMs: number;
+  /** the step's interval rows (warmup, measure, drain): whether latency settled or grew */
+  intervals: IntervalRow[];
 }
 
 const count = (value: number): string => Math.round(value).toLocaleString('en-US');
@@ -66,5 +68,6 @@ export function judgeStep(result: RunResult, askedRecordsPerSec: number, slo: re
     reasons,
     startedAt: result.startedAt,
     measuredMs: result.totals.durationMs,
+    intervals: result.intervals,
   };
 }

@@ -62,7 +62,7 @@ test('the printed step and answer', () => {
   const base = fakeRunResult();
   const result: MaxResult = {
     schemaVersion: 1, kind: 'max', tool: base.tool, status: 'ok', startedAt: base.startedAt, finishedAt: base.finishedAt, slo: ['p99<50ms'],
-    settings: { floorRecordsPerSec: 1_000, floorFrom: 'flag', stepDurationMs: 10_000, stepWarmupMs: 2_000, maxSteps: 10, precisionPct: 5 },
+    settings: { floorRecordsPerSec: 1_000, floorFrom: 'flag', stepDurationMs: 10_000, stepWarmupMs: 2_000, settleAfterMaxMs: 10_000, settleAfterFailedStepMs: 2_000, maxSteps: 10, precisionPct: 5 },
     workload: base.workload, librdkafka: { 'bootstrap.servers': '127.0.0.1:9092', 'linger.ms': '100', 'sasl.password': 'hunter2-secret' }, topic: base.topic, host: base.host, runtime: base.runtime,
     maxThroughput: { recordsPerSec: 520_000, produceAckP99Us: 150_000, measuredMs: 10_000, startedAt: base.startedAt },
     steps: [step], answer: { recordsPerSec: 412_000, failedAtRecordsPerSec: 430_000, bracketPct: 4.2, stoppedBecause: 'precision' }, failures: [], notices: [],
