@@ -1,6 +1,7 @@
 /**
- * The search of `stampede max`, as a pure function over a step function: bisect the asked rate
- * between a floor and the measured max throughput, one open-loop fixed-rate step at a time.
+ * The search of `stampede max`, as a pure function over a step function: bisect the asked rate (in
+ * log space, see nextRate) between a floor and the measured max throughput, one open-loop
+ * fixed-rate step at a time.
  *
  * It is built against OpenMessaging Benchmark's known faults: its search can land at 1 msg/s
  * (openmessaging/benchmark#163), stick at 0 (#84) or ask more than the producers can do (#329).
@@ -64,9 +65,16 @@ export function roundedRate(value: number): number {
   return Math.round(value / unit) * unit;
 }
 
-/** The next rate to ask strictly between `passed` and `top`, or null when no whole rate is left. */
+/**
+ * The next rate to ask strictly between `passed` and `top`, or null when no whole rate is left: the
+ * geometric middle. The stop rule is relative (the bracket as a share of its top), so halving the
+ * bracket in log space bounds the steps whatever the answer: ⌈log2(ln(max/floor) ÷ ln(1/(1−precision)))⌉
+ * after the floor — 7 for a floor at 1 % of the max and 5 % precision. (The arithmetic middle needs
+ * fewer when the answer is near the max, but many more when it is far below: measured, an answer
+ * at 2 % of the max was still 8 % wide after 10 steps.)
+ */
 export function nextRate(passed: number, top: number): number | null {
-  const middle = (passed + top) / 2;
+  const middle = Math.sqrt(passed * top);
   for (const candidate of [roundedRate(middle), Math.round(middle), Math.floor(middle), Math.ceil(middle)]) {
     if (candidate > passed && candidate < top) return candidate;
   }

@@ -26,8 +26,18 @@ test('bisects to within the precision of the true limit, answering a rate a step
   assert.ok(outcome.steps.some((step) => step.askedRecordsPerSec === answer && step.verdict.pass), 'the answer is a rate a step passed at');
   assert.ok(outcome.bracketShare! <= 0.05);
   assert.is(fake.asked[0], 1_000, 'the floor is checked first');
-  // Each bisection halves the bracket: from [1,000, 500,000] to 5 % takes a handful of steps, not dozens.
+  // Each bisection halves the bracket in log space: from [1,000, 500,000] to 5 % takes a handful of steps, not dozens.
   assert.ok(outcome.steps.length <= 8, `${outcome.steps.length} steps`);
+});
+
+test('the steps are bounded whatever the answer: the floor plus ⌈log2(ln(max/floor) ÷ ln(1/(1−precision)))⌉', async () => {
+  const bound = 1 + Math.ceil(Math.log2(Math.log(500_000 / 1_000) / Math.log(1 / 0.95)));
+  for (const limit of [1_500, 5_490, 40_000, 100_000, 300_000, 412_345, 499_000]) {
+    const outcome = await searchMaxRate(settings, system(limit).step);
+    assert.is(outcome.stoppedBecause, 'precision', `limit ${limit}`);
+    assert.ok(outcome.steps.length <= bound, `limit ${limit}: ${outcome.steps.length} steps > ${bound}`);
+    assert.ok(outcome.answerRecordsPerSec! <= limit && outcome.answerRecordsPerSec! >= 0.95 * Math.min(limit, 500_000), `limit ${limit}: answer ${outcome.answerRecordsPerSec}`);
+  }
 });
 
 test('never asks above the measured max, even when everything passes', async () => {
@@ -57,13 +67,13 @@ test('a floor above the measured max asks nothing', async () => {
 });
 
 test('stops at --max-steps with the best rate passed so far, the floor counted as a step', async () => {
-  const fake = system(300_000);
+  const fake = system(50_000);
   const outcome = await searchMaxRate({ ...settings, maxSteps: 3 }, fake.step);
   assert.is(fake.asked.length, 3);
   assert.is(outcome.stoppedBecause, 'max-steps');
-  assert.equal(fake.asked, [1_000, 251_000, 376_000]);
-  assert.is(outcome.answerRecordsPerSec, 251_000);
-  assert.is(outcome.failedAtRecordsPerSec, 376_000);
+  assert.equal(fake.asked, [1_000, 22_400, 106_000], 'geometric middles: √(1,000 × 500,000), then √(22,400 × 500,000)');
+  assert.is(outcome.answerRecordsPerSec, 22_400);
+  assert.is(outcome.failedAtRecordsPerSec, 106_000);
 });
 
 test('a coarser precision stops sooner', async () => {
@@ -74,14 +84,14 @@ test('a coarser precision stops sooner', async () => {
 });
 
 test('a noisy system: the answer is the highest passed rate, never a failed one', async () => {
-  // Fails at 251,000 by bad luck, though 300,000 would have held.
+  // Fails at 230,000 by bad luck, though 300,000 would have held.
   const asked: number[] = [];
   const outcome = await searchMaxRate(settings, async (rate) => {
     asked.push(rate);
-    return { pass: rate <= 300_000 && rate !== 251_000 };
+    return { pass: rate <= 300_000 && rate !== 230_000 };
   });
-  assert.is(outcome.steps.find((step) => step.askedRecordsPerSec === 251_000)?.verdict.pass, false);
-  assert.ok(outcome.answerRecordsPerSec! < 251_000, 'nothing above a failed rate is asked again');
+  assert.is(outcome.steps.find((step) => step.askedRecordsPerSec === 230_000)?.verdict.pass, false);
+  assert.ok(outcome.answerRecordsPerSec! < 230_000, 'nothing above a failed rate is asked again');
   assert.ok(outcome.steps.some((step) => step.askedRecordsPerSec === outcome.answerRecordsPerSec && step.verdict.pass));
 });
 
@@ -97,7 +107,7 @@ test('a step function that returns null (Ctrl-C) stops with what passed so far',
   let calls = 0;
   const outcome = await searchMaxRate(settings, async (rate) => (++calls > 2 ? null : { pass: rate < 400_000 }));
   assert.is(outcome.stoppedBecause, 'interrupted');
-  assert.is(outcome.answerRecordsPerSec, 251_000);
+  assert.is(outcome.answerRecordsPerSec, 22_400);
   assert.is(outcome.steps.length, 2);
 });
 
@@ -105,7 +115,7 @@ test('rates are rounded to three significant digits when that stays inside the b
   assert.is(roundedRate(256_172), 256_000);
   assert.is(roundedRate(999), 999);
   assert.is(roundedRate(1_234_567), 1_230_000);
-  assert.is(nextRate(1_000, 500_000), 251_000);
+  assert.is(nextRate(1_000, 500_000), 22_400);
   assert.is(nextRate(250_000, 251_000), 250_500);
   assert.is(nextRate(10, 12), 11);
   assert.is(nextRate(10, 11), null);
