@@ -57,7 +57,8 @@ export function resolveMaxInput(argv: Record<string, unknown>): { workload: Work
     throw new StampedeError('E_OPTION', `--floor ${options.floorRecordsPerSec} is less than 1 record/s for each of the ${workers} workers`);
   }
   const warmupGiven = fromFlags.warmup !== undefined || fromFile.warmup !== undefined;
-  const ignored = Object.keys(kNotTaken).filter((name) => fromFile[name as keyof RawOptions] !== undefined);
+  // `rate: max` in a file asks for what max does anyway.
+  const ignored = Object.keys(kNotTaken).filter((name) => fromFile[name as keyof RawOptions] !== undefined && !(name === 'rate' && String(fromFile.rate).trim().toLowerCase() === 'max'));
   return { workload, settings: { ...options, stepWarmupMs: warmupGiven ? workload.warmupMs : kDefaultStepWarmupMs }, ignored };
 }
 
