@@ -85,8 +85,13 @@ export function renderMaxAnswer(result: MaxResult, slo: readonly Threshold[]): s
           : answer.stoppedBecause === 'interrupted'
             ? 'interrupted: the best so far'
             : 'a run failed: the best so far';
+  // Cut short, the best so far is a lower bound, not the answer.
+  const headline =
+    answer.stoppedBecause === 'failed' || answer.stoppedBecause === 'interrupted'
+      ? `${answer.stoppedBecause === 'failed' ? 'a run failed' : 'interrupted'} before the search ended; the highest rate passed so far is ${formatRate(answer.recordsPerSec)} at ${sloText} (a lower bound), with these settings:`
+      : `max sustainable rate ${formatRate(answer.recordsPerSec)} at ${sloText}, with these settings:`;
   return [
-    `max sustainable rate ${formatRate(answer.recordsPerSec)} at ${sloText}, with these settings:`,
+    headline,
     ...renderMaxSettings(result),
     `  (passed at ${formatRate(answer.recordsPerSec)}, ${failed}; ${why}; ${result.steps.length} step(s); max throughput ${max})`,
   ];

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isUserFacing, StampedeError } from '../errors.js';
 import type { Workload } from '../options/workload.js';
 import type { Threshold } from '../report/thresholds.js';
 import { hostFacts, runtimeName, runtimeVersion, type HostFacts } from '../runtime.js';
@@ -155,7 +156,16 @@ export async function findMaxRate(workload: Workload, settings: MaxSettings, hoo
       if (settleMs > 0) await sleep(settleMs, undefined, hooks.signal ? { signal: hooks.signal } : {}).catch(() => undefined);
       if (hooks.signal?.aborted) return null;
       hooks.onStepStart?.(index, asked);
-      const run = await runWorkload(stepWorkload(workload, settings, asked), runHooks);
+      let run: RunResult;
+      try {
+        run = await runWorkload(stepWorkload(workload, settings, asked), runHooks);
+      } catch (err) {
+        // Mid-search (the broker went away): keep the steps so far, and say why it stopped.
+        const code = err instanceof StampedeError ? err.code : 'E_WORKER';
+        result.failures = [{ worker: -1, code, message: `step ${index} at ${asked} rec/s: ${(err as Error).message}`, exitCode: isUserFacing(err) ? err.exitCode : 1 }];
+        stoppedByFailure = true;
+        return null;
+      }
       if (failedRun(run)) {
         stoppedByFailure = true;
         return null;

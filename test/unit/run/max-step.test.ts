@@ -72,6 +72,8 @@ test('the printed step and answer', () => {
   assert.match(text, /linger\.ms=100/);
   assert.not.match(text, /hunter2/, 'secrets redacted');
   assert.match(text, /passed at 412,000 rec\/s, failed at 430,000 rec\/s; bracket 4\.2 % ≤ 5 %/);
+  const cut = renderMaxAnswer({ ...result, status: 'interrupted', answer: { ...result.answer, stoppedBecause: 'interrupted' } }, [slo('p99<=50ms')]);
+  assert.match(cut[0]!, /^interrupted before the search ended; the highest rate passed so far is 412,000 rec\/s at produce→ack p99 ≤ 50\.0 ms \(a lower bound\)/);
   const none = renderMaxAnswer({ ...result, status: 'no-answer', answer: { recordsPerSec: null, failedAtRecordsPerSec: 1_000, bracketPct: null, stoppedBecause: 'floor-failed' }, steps: [judgeStep(stepResult(1_000, 1_000), 1_000, [slo('p99<1us')])] }, [slo('p99<1us')]);
   assert.match(none.join('\n'), /^no sustainable rate: even the floor, 1,000 rec\/s, fails \(p99<1us missed: .*\); loosen --slo or lower --floor$/);
 });
