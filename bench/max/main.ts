@@ -19,6 +19,7 @@ import { runStampede, type StampedeRun } from './stampede-runs.js';
 import { Progress } from '../../src/report/progress.js';
 import type { BenchMaxSettings, ToolResult } from './types.js';
 import { bestSingleThread, likeForLikeRatios, renderRatios, renderSpread, spreadRow } from './like-for-like.js';
+import { benchSlo, searchUnderSlo } from './slo-search.js';
 
 /**
  * `make bench-max`: find stampede's highest sustained acked rate (100-byte records, acks=1, no
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     .option('rounds', { type: 'string', default: '5', describe: 'Interleaved rounds of the peers; each tool reports min / median / max over them' })
     .option('quick', { type: 'boolean', default: false, describe: 'One sweep point per worker count (CI-sized)' })
     .option('out', { type: 'string', describe: 'JSON path (default results/bench-max-<time>.json)' })
+    .option('slo', { type: 'string', array: true, describe: 'After the sweep, also find the max sustainable rate under this SLO (stampede max --slo; repeatable)' })
     .strict()
     .fail(failOnUsage('bench-max'))
     .parseAsync();
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
   const partitions = parseInteger('--partitions', argv.partitions, 1, 10_000);
   const rounds = parseInteger('--rounds', argv.rounds, 1, 20);
   const workerCounts = argv.workers.split(',').map((value) => parseInteger('--workers', value, 1, 256));
+  const slo = benchSlo(argv.slo);
 
   let bootstrap = argv.brokers;
   let brokerPid: number | undefined;
@@ -194,6 +197,7 @@ async function main(): Promise<void> {
     `${JSON.stringify(redactDeep({ schemaVersion: 1, kind: 'bench-max', bootstrap, recordSizeBytes: 100, partitions, librdkafka: settings.librdkafka, connection: settings.connection, host, runtime: { name: runtimeName(), version: runtimeVersion() }, sweep: sweep.map(({ run: _run, ...row }) => row), peers, rounds, runs: Object.fromEntries(runsByTool), latencyTracking: { on: confirm, off: untracked, costPct: latencyCostPct }, spreads: Object.fromEntries(spreads), likeForLike, loadAverage: { start: loadAtStart, end: loadavg() } }), null, 2)}\n`,
   );
   console.log(`result: ${out}`);
+  if (slo) await searchUnderSlo(settings, best.run, slo, await newTopic('max'), seconds).finally(dropTopics);
   admin.close();
 }
 

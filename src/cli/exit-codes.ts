@@ -10,7 +10,7 @@ export const ExitCode = {
   failure: 1,
   /** bad input: a flag, a workload file, a result file, an unreachable cluster */
   usage: 2,
-  /** not valid at the asked rate: the generator fell behind its schedule */
+  /** not valid at the asked rate: the generator fell behind its schedule; `max`: no rate meets the SLO (even the floor fails) */
   notValid: 3,
   /** records lost or duplicated (--e2e) */
   integrity: 4,

@@ -15,6 +15,7 @@ import { addHostsFlags, hostsCommand } from './hosts-command.js';
 import { mergeCommand } from './merge-command.js';
 import { reportCommand } from './report-command.js';
 import { diffCommand } from './diff-command.js';
+import { addMaxFlags, maxCommand } from './max-command.js';
 
 /** `stampede --version`: ours, and what the native client's librdkafka was built with (TLS, SASL, codecs). */
 function versionText(): string {
@@ -134,7 +135,15 @@ async function main(args: string[]): Promise<number> {
         exitCode = diffCommand(argv as Record<string, unknown>);
       },
     )
-    .demandCommand(1, 'name a command: run, consume, compare, verify, broker, hosts, merge, report or diff')
+    .command(
+      'max',
+      'The highest fixed rate that meets an SLO (--slo \'p99<50ms\'): the max throughput, then bisecting open-loop steps',
+      (y) => addMaxFlags(y),
+      async (argv) => {
+        exitCode = await maxCommand(argv as Record<string, unknown>);
+      },
+    )
+    .demandCommand(1, 'name a command: run, consume, compare, max, verify, broker, hosts, merge, report or diff')
     .strict()
     .fail(failOnUsage('stampede'))
     .help()

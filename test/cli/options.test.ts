@@ -92,6 +92,17 @@ const cases: [string, string[], RegExp][] = [
   ['verify with a malformed timeout', ['verify', '--topic', 't', '--timeout', 'soon'], /--timeout must be a duration/],
   ['diff of a result file that does not exist', ['diff', join(dir, 'a.json'), join(dir, 'b.json')], /a\.json cannot be read \(ENOENT\)/],
   ['merge of a result file that does not exist', ['merge', join(dir, 'gone.json')], /gone\.json cannot be read \(ENOENT\)/],
+  // max
+  ['max without --slo', ['max'], /--slo is required: .* such as --slo 'p99<50ms'/],
+  ['max with an --slo that is not a threshold', ['max', '--slo', 'p99<<5'], /--slo "p99<<5" is not a threshold/],
+  ['max with a zero --precision', ['max', '--slo', 'p99<50ms', '--precision', '0%'], /--precision must be a percentage above 0 % and at most 50 %/],
+  ['max with a --precision that is not a number', ['max', '--slo', 'p99<50ms', '--precision', 'tight'], /--precision must be a percentage/],
+  ['max with a zero --floor', ['max', '--slo', 'p99<50ms', '--floor', '0'], /--floor must be a positive integer \(got "0"\)/],
+  ['max with a --floor below one record/s per worker', ['max', '--slo', 'p99<50ms', '--floor', '2', '--workers', '4'], /--floor 2 is less than 1 record\/s for each of the 4 workers/],
+  ['max with zero --max-steps', ['max', '--slo', 'p99<50ms', '--max-steps', '0'], /--max-steps must be an integer from 1 to 100/],
+  ['max with a --step-duration under 1 s', ['max', '--slo', 'p99<50ms', '--step-duration', '200ms'], /--step-duration must be a duration of at least 1000 ms/],
+  ['max with a --rate of its own', ['max', '--slo', 'p99<50ms', '--rate', '1000'], /--rate is not taken by max: max chooses every step's rate itself/],
+  ['max with --threshold instead of --slo', ['max', '--slo', 'p99<50ms', '--threshold', 'p99<5ms'], /--threshold is not taken by max: use --slo/],
 ];
 
 for (const [name, args, mentions] of cases) {

@@ -1,0 +1,119 @@
+import type { Argv } from 'yargs';
+import { join } from 'node:path';
+import { redactText } from '../connection/redact.js';
+import { StampedeError } from '../errors.js';
+import { kDefaultStepWarmupMs, MAX_OPTION_SPECS, resolveMaxOptions } from '../options/max-schema.js';
+import { readWorkloadFile, resolveWorkload, type RawOptions, type Workload } from '../options/workload.js';
+import { writeJson } from '../report/json.js';
+import { renderMaxAnswer, renderMaxPlan, renderMeasured, renderMeasuring, renderStep } from '../report/max.js';
+import { Progress } from '../report/progress.js';
+import { findMaxRate, type MaxResult, type MaxSettings } from '../run/max-rate.js';
+import { ExitCode } from './exit-codes.js';
+import { addWorkloadFlags, workloadFlagValues } from './run-command.js';
+
+/**
+ * Workload options a search has no use for, and what to write instead: `max` chooses the rate and
+ * the length of every run itself, and runs on this host only.
+ */
+const kNotTaken: Readonly<Record<string, string>> = {
+  rate: 'max chooses every step\'s rate itself',
+  records: 'each step runs for --step-duration',
+  duration: 'use --step-duration',
+  threshold: 'use --slo',
+  hosts: 'max runs on this host',
+  'instance-id': 'max runs on this host',
+  instances: 'max runs on this host',
+  'run-id': 'max runs on this host',
+  fault: 'faults would fail every step',
+  stall: 'faults would fail every step',
+  'metrics-port': 'max serves no /metrics',
+  html: 'max writes its JSON result only',
+  hgrm: 'max writes its JSON result only',
+  csv: 'max writes its JSON result only',
+};
+
+/** `run`'s workload flags, then the search's own. */
+export function addMaxFlags<T>(yargs: Argv<T>): Argv<T> {
+  let built = addWorkloadFlags(yargs);
+  for (const spec of MAX_OPTION_SPECS) {
+    const shown = !('default' in spec) || (Array.isArray(spec.default) && spec.default.length === 0) ? '' : ` [default: ${String(spec.default)}]`;
+    built = built.option(spec.name, { type: 'string', array: spec.kind.type === 'thresholds', requiresArg: true, describe: `${spec.describe}${shown}`, group: 'Search:' });
+  }
+  return built;
+}
+
+/** The workload and search settings from flags and the workload file; bad input throws (exit 2). */
+export function resolveMaxInput(argv: Record<string, unknown>): { workload: Workload; settings: MaxSettings; ignored: string[] } {
+  const workloadFile = typeof argv['workload'] === 'string' ? argv['workload'] : undefined;
+  const fromFile = workloadFile === undefined ? {} : readWorkloadFile(workloadFile);
+  const fromFlags = workloadFlagValues(argv);
+  for (const [name, why] of Object.entries(kNotTaken)) {
+    if (fromFlags[name as keyof RawOptions] !== undefined) throw new StampedeError('E_OPTION', `--${name} is not taken by max: ${why}`);
+  }
+  const workload = resolveWorkload(fromFile, fromFlags, workloadFile);
+  const options = resolveMaxOptions(argv);
+  const workers = workload.client === 'node-rdkafka' ? 1 : workload.workers;
+  if (options.floorRecordsPerSec !== undefined && options.floorRecordsPerSec < workers) {
+    throw new StampedeError('E_OPTION', `--floor ${options.floorRecordsPerSec} is less than 1 record/s for each of the ${workers} workers`);
+  }
+  const warmupGiven = fromFlags.warmup !== undefined || fromFile.warmup !== undefined;
+  // `rate: max` in a file asks for what max does anyway.
+  const ignored = Object.keys(kNotTaken).filter((name) => fromFile[name as keyof RawOptions] !== undefined && !(name === 'rate' && String(fromFile.rate).trim().toLowerCase() === 'max'));
+  return { workload, settings: { ...options, stepWarmupMs: warmupGiven ? workload.warmupMs : kDefaultStepWarmupMs }, ignored };
+}
+
+/**
+ * Runs the search and prints as it goes: the plan, the max throughput, every step as it finishes,
+ * then the answer. bench-max calls it too, after its sweep.
+ */
+export async function runMaxSearch(workload: Workload, settings: MaxSettings, options: { signal?: AbortSignal; log?: (line: string) => void } = {}): Promise<MaxResult> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  log(renderMaxPlan(workload, settings, settings.slo));
+  const progress = new Progress({ total: settings.maxSteps, unit: 'steps', plain: options.log !== undefined });
+  const result = await findMaxRate(workload, settings, {
+    ...(options.signal ? { signal: options.signal } : {}),
+    onNotice: (text) => log(`note: ${redactText(text)}`),
+    onMeasuring: () => log(renderMeasuring(settings)),
+    onMeasured: (throughput) => log(renderMeasured(throughput)),
+    onStep: (step) => (options.log ? log(`[${step.index}/${settings.maxSteps}] ${renderStep(step)}`) : progress.step(step.index, renderStep(step))),
+  });
+  for (const line of renderMaxAnswer(result, settings.slo)) log(line);
+  return result;
+}
+
+/** `stampede max --slo 'p99<50ms'`: exit 0 with an answer, 3 when even the floor fails the SLO. */
+export async function maxCommand(argv: Record<string, unknown>): Promise<number> {
+  const { workload, settings, ignored } = resolveMaxInput(argv);
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    console.log('interrupted: ending the current step (Ctrl-C again to quit at once)…');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    if (ignored.length > 0) console.log(`note: max ignores ${ignored.join(', ')} of ${workload.workloadFile} (${ignored.map((name) => kNotTaken[name]).join('; ')})`);
+    const result = await runMaxSearch(workload, settings, { signal: controller.signal });
+    const failureLines = [...new Set(result.failures.map((failure) => redactText(failure.message.replace(/^worker \d+: /, ''))))];
+    if (result.failures.length > 0 && result.failures.every((failure) => failure.exitCode === ExitCode.usage) && result.maxThroughput === null) {
+      // Rejected before anything was measured (a bad producer property): one line, like any bad input.
+      console.error(`stampede: ${failureLines.join('; ')}`);
+      return ExitCode.usage;
+    }
+    const out = workload.out ?? join('results', `max-${result.startedAt.replace(/[:.]/g, '-')}.json`);
+    writeJson(out, result);
+    console.log(`\nresult: ${out}`);
+    for (const line of failureLines) console.error(`stampede: ${line}`);
+    return maxExitCode(result);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+export function maxExitCode(result: MaxResult): number {
+  if (result.failures.length > 0) return Math.max(...result.failures.map((failure) => failure.exitCode));
+  if (result.status === 'interrupted') return ExitCode.interrupted;
+  if (result.status === 'failed') return ExitCode.failure;
+  if (result.status === 'no-answer') return ExitCode.notValid;
+  return ExitCode.ok;
+}
