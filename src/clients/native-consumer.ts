@@ -119,6 +119,22 @@ export class NativeConsumerClient {
     return offsets;
   }
 
+  /**
+   * Pauses fetching from this member's partitions (--backlog): polls go on, so the member stays in
+   * the group (a member that stops polling for max.poll.interval.ms is put out of it), but return
+   * nothing. Records librdkafka fetched but did not hand over are dropped by it and fetched again
+   * on resume (from the position); records this client already took stay pending. Partitions a rebalance
+   * assigns later are not paused: call again. Returns how many partitions it paused.
+   */
+  pause(): number {
+    return this.consumer.pause();
+  }
+
+  /** Resumes fetching from this member's partitions, from its positions; returns how many. */
+  resume(): number {
+    return this.consumer.resume();
+  }
+
   get lastError(): string | null {
     return this.consumer.lastError;
   }

@@ -9,6 +9,8 @@ import type { FaultEvent } from '../faults/broker-restart.js';
 import type { FleetReport, HostReport } from '../fleet/report.js';
 import type { InstanceInfo } from '../fleet/instance.js';
 import type { ThresholdOutcome } from '../report/thresholds.js';
+import type { BacklogReport } from './backlog.js';
+import type { ChurnReport } from './churn.js';
 
 export type RunPhase = 'warmup' | 'measure' | 'drain';
 
@@ -102,6 +104,10 @@ export interface RunResult {
   fleet?: FleetReport;
   /** --instance-id runs: which slice of which run this file is; merged files list every instance */
   instance?: InstanceInfo;
+  /** --backlog: building the backlog with the consumers paused, and draining it (src/run/backlog.ts) */
+  backlog?: BacklogReport;
+  /** --consumer-churn: each rebalance's pause and the e2e latency around them (src/run/churn.ts) */
+  churn?: ChurnReport;
   /** --threshold: each one's verdict with the observed value (absent when none were given) */
   thresholds?: ThresholdOutcome[];
 }

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConsumeResult } from '../../src/run/consume.js';
+import type { RunResult } from '../../src/run/result.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { runCli } from '../helpers/cli.js';
 import { createTestTopic } from '../helpers/topics.js';
@@ -63,6 +64,42 @@ consume('consume --format auto on a topic that is not stampede\'s: decided on th
   assert.is(result.latency.recordAge, null);
   assert.is(sum(result.partitions.perPartition), 5000);
   assert.ok(result.notices.some((text) => /not stampede's .*counted, not checked/.test(text)), result.notices.join('\n'));
+});
+
+consume('run --e2e --backlog: consumers paused until the backlog is built, resumed while producing, drained, every record once', async ({ kafka }) => {
+  const out = join(dir, 'backlog.json');
+  const outcome = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', 'backlog', '--partitions', '3', '--devices', '1000', '--rate', '40000', '--max-publish-delay', '5s', '--duration', '8s', '--e2e', '--consumers', '2', '--backlog', '10MB', '--out', out], { timeoutMs: 120_000 });
+  // 3: a fixed rate this shared host could not keep is judged not valid; the backlog is what is tested here.
+  assert.ok(outcome.code === 0 || outcome.code === 3, outcome.stdout + outcome.stderr);
+  const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+  const backlog = result.backlog!;
+  assert.is(backlog.resumedBecause, 'backlog-reached', outcome.stdout);
+  assert.ok(backlog.reachedBytes >= 10_000_000, `backlog ${backlog.reachedBytes} B when resumed`);
+  // Nothing was consumed before the resume: every interval that ended before it shows 0 consumed.
+  const before = result.intervals.filter((row) => row.elapsedMs <= backlog.resumedAtMs!);
+  assert.ok(before.length > 0 && before.every((row) => row.consumedPerSec === 0), JSON.stringify(before.map((row) => [row.elapsedMs, row.consumedPerSec])));
+  assert.ok(before.every((row) => row.lagRecords === row.totalAcked && row.totalAcked > 0), 'while paused, every acked record is lag');
+  assert.ok(backlog.recoveryMs !== null && backlog.recoveryMs > 0, `drained: ${JSON.stringify(backlog)}`);
+  assert.ok(backlog.drain.recordsPerSec > 40_000, `the drain reads faster than the producers send: ${backlog.drain.recordsPerSec} rec/s`);
+  assert.equal([result.integrity!.lost, result.integrity!.duplicates, result.integrity!.uniqueRecords], [0, 0, result.totals.acked]);
+  assert.match(outcome.stdout, /✓ lag under [\d,]+ records \(one interval's worth\)/);
+});
+
+consume('run --e2e --consumer-churn: one rebalance per period, each with a measured pause; integrity exact across them', async ({ kafka }) => {
+  const out = join(dir, 'churn.json');
+  const outcome = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', 'churn', '--partitions', '4', '--devices', '1000', '--rate', '20000', '--max-publish-delay', '5s', '--duration', '10s', '--e2e', '--consumers', '1', '--consumer-churn', '3s', '--out', out], { timeoutMs: 120_000 });
+  assert.ok(outcome.code === 0 || outcome.code === 3, outcome.stdout + outcome.stderr);
+  const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+  const churn = result.churn!;
+  assert.equal(churn.rebalances.map((event) => event.action), ['added', 'removed', 'added'], JSON.stringify(churn.rebalances));
+  for (const event of churn.rebalances) {
+    assert.ok(event.pauseMs > 0, `rebalance at ${event.atMs} ms: pause ${event.pauseMs} ms`);
+    assert.ok(event.rebalancedAfterMs !== null, `rebalance at ${event.atMs} ms settled`);
+    assert.ok(event.endToEnd.count > 0);
+  }
+  assert.is(churn.endToEnd.aroundRebalances.count + churn.endToEnd.others.count, result.latency.endToEnd!.count);
+  assert.equal([result.integrity!.lost, result.integrity!.duplicates, result.integrity!.uniqueRecords], [0, 0, result.totals.acked]);
+  assert.match(outcome.stdout, /consumer churn every 3\.00 s: 3 rebalance\(s\)/);
 });
 
 consume.run();
