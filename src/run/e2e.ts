@@ -57,7 +57,7 @@ export class EndToEndConsumers {
   }
 
   /**
-   * `paused`: the members join with their partitions paused (--backlog) until resume().
+   * `paused`: the members join with their partitions paused (--backlog) until setPaused(false).
    * `spareSlots`: room for members added during the run (--consumer-churn).
    */
   static async start(options: { topic: string; partitions: number; consumers: number; format: RecordFormat; librdkafka: Record<string, string>; crash?: TestCrash | undefined; paused?: boolean; spareSlots?: number }): Promise<EndToEndConsumers> {
