@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Piscina } from 'piscina';
 import { withClusterAdmin } from '../clients/admin.js';
+import { kConsumerDefaults } from '../clients/native-consumer.js';
 import { resolveConnection } from '../connection/config.js';
 import { StampedeError } from '../errors.js';
 import { diffSnapshots, encodeHdr, summarize, toHdrHistogram, zeroSnapshot, type LatencySummary } from '../histogram/merge.js';
@@ -108,7 +109,7 @@ export async function runConsume(workload: ConsumeWorkload, hooks: ConsumeHooks 
   const consumers = Math.min(workload.consumers, partitions);
   if (consumers < workload.consumers) notice(`${workload.consumers} consumers for ${partitions} partitions: using ${consumers}, one partition at least each`);
   const groupId = workload.group ?? `stampede-consume-${randomBytes(6).toString('hex')}`;
-  const librdkafka = { ...connection.settings, 'auto.offset.reset': workload.from, ...workload.consumerProps, 'group.id': groupId };
+  const librdkafka = { ...kConsumerDefaults, ...connection.settings, 'auto.offset.reset': workload.from, ...workload.consumerProps, 'group.id': groupId };
 
   const regions = new SharedArrayBuffer(regionBytesFor(consumers));
   const pollGaps = new SharedArrayBuffer(regionBytesFor(consumers));

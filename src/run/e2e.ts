@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Piscina } from 'piscina';
 import { StampedeError } from '../errors.js';
 import { encodeHdr, negativeValues, summarize, toHdrHistogram, type LatencySummary, type NegativeValues } from '../histogram/merge.js';
+import { kConsumerDefaults } from '../clients/native-consumer.js';
 import { consumerWorkerFile } from '../paths.js';
 import type { Shard } from '../plan/shard.js';
 import type { RecordFormat } from '../records/codec.js';
@@ -71,7 +72,7 @@ export class EndToEndConsumers {
       topic: options.topic,
       groupId,
       // A short heartbeat: with the default 3 s a member learns of a rebalance 3 s late.
-      librdkafka: { 'heartbeat.interval.ms': '300', ...options.librdkafka },
+      librdkafka: { 'heartbeat.interval.ms': '300', ...kConsumerDefaults, ...options.librdkafka },
       format: options.format,
       regions: new SharedArrayBuffer(regionBytesFor(slots)),
       control: controlBuffer,
