@@ -18,7 +18,7 @@ import { partitionBalance } from '../verify/sink.js';
 import type { ReaderTask, ReaderTaskResult } from './consume-task.js';
 import type { WorkerFailure } from './result.js';
 import { round1, round3 } from './sample.js';
-import { readAllRegions } from './snapshots.js';
+import { readAckedTotals, readAllRegions } from './snapshots.js';
 
 const kJoinTimeoutMs = 45_000;
 const kStopCheckMs = 20;
@@ -64,8 +64,9 @@ export interface ConsumeResult {
     /** whole run, the join included */
     consumed: number;
     bytes: number;
-    /** the measured window: from the first member's first assignment to the stop */
+    /** the measured window: from the first member's first assignment to the stop (the readers told to stop; their leaving the group is not in it) */
     durationMs: number;
+    /** records read by the stop: the rates' numerator */
     measuredConsumed: number;
     recordsPerSec: number;
     /** 10^6 bytes of key + value per second */
@@ -131,8 +132,14 @@ export async function runConsume(workload: ConsumeWorkload, hooks: ConsumeHooks 
   });
 
   let status: ConsumeResult['status'] = 'ok';
+  // The window ends when the readers are told to stop, with what they had read by then: leaving
+  // the group and committing (close) is not reading, and a poll in flight may add a few records.
+  let stoppedAtMs: number | undefined;
+  let atStop = { acked: 0, ackedBytes: 0 };
   const stop = (why: ConsumeResult['status']): void => {
     if (Atomics.load(control, kConsumerStopSlot) === 1) return;
+    stoppedAtMs = performance.now();
+    atStop = readAckedTotals(regions, consumers);
     if (why !== 'ok') status = why;
     Atomics.store(control, kConsumerStopSlot, 1);
   };
@@ -235,15 +242,16 @@ export async function runConsume(workload: ConsumeWorkload, hooks: ConsumeHooks 
   });
   const final = readAllRegions(regions, consumers);
   // Nothing is read before the first member has partitions, so the whole run is the measured one.
-  const measured = final;
-  const durationMs = Math.max(1, finishedAtMs - (measuredFromMs ?? startedAtMs));
+  const measuredConsumed = stoppedAtMs === undefined ? final.counters.acked : atStop.acked;
+  const measuredBytes = stoppedAtMs === undefined ? final.counters.ackedBytes : atStop.ackedBytes;
+  const durationMs = Math.max(1, (stoppedAtMs ?? finishedAtMs) - (measuredFromMs ?? startedAtMs));
   const integrity = mergeIntegrity(outcomes, workload.format !== null, final.counters.acked, notice);
   const partitionCounts = new Map<number, number>();
   for (const outcome of outcomes) if (outcome.ok) for (const [partition, count] of outcome.partitionCounts) partitionCounts.set(partition, (partitionCounts.get(partition) ?? 0) + count);
   if (failures.length > 0) status = 'failed';
   else if (integrity && (integrity.lost > 0 || integrity.duplicates > 0) && status === 'ok') status = 'integrity-failed';
   const gapHistogram = toHdrHistogram(readAllRegions(pollGaps, consumers).counts);
-  const ageHistogram = toHdrHistogram(measured.counts);
+  const ageHistogram = toHdrHistogram(final.counts);
   return {
     schemaVersion: 1,
     kind: 'consume',
@@ -265,9 +273,9 @@ export async function runConsume(workload: ConsumeWorkload, hooks: ConsumeHooks 
       consumed: final.counters.acked,
       bytes: final.counters.ackedBytes,
       durationMs: Math.round(durationMs),
-      measuredConsumed: measured.counters.acked,
-      recordsPerSec: round1(measured.counters.acked / (durationMs / 1000)),
-      mbPerSec: round3(measured.counters.ackedBytes / 1e6 / (durationMs / 1000)),
+      measuredConsumed,
+      recordsPerSec: round1(measuredConsumed / (durationMs / 1000)),
+      mbPerSec: round3(measuredBytes / 1e6 / (durationMs / 1000)),
       lagAtEnd: lag(),
     },
     latency: {
