@@ -6,6 +6,9 @@ import { kConsumerAssignedBase, kConsumerReadyBase, kConsumerStopSlot } from '..
 import { RegionWriter } from '../src/shared/region.js';
 import { ConsumedRecordSink } from '../src/verify/sink.js';
 import { crashNow } from '../src/run/test-fault.js';
+import { ConsumerGate } from '../src/run/consumer-gate.js';
+import { runStartOffsets } from '../src/run/start-offsets.js';
+import { SharedOffsets } from '../src/verify/shared-offsets.js';
 
 const kJoinTimeoutMs = 30_000;
 const kPollRecords = 10_000;
@@ -27,13 +30,17 @@ export default async function consumeForRun(task: ConsumerTask): Promise<Consume
     );
     await client.waitForAssignment(kJoinTimeoutMs);
     // Producers start only after every consumer is ready, so these are the run's first offsets.
-    const startOffsets = new Map([...client.endOffsets(kJoinTimeoutMs)].map(([partition, { high }]) => [partition, high]));
-    const sink = new ConsumedRecordSink(task.format, startOffsets, region);
+    const startOffsets = runStartOffsets(task, () => new Map([...client!.endOffsets(kJoinTimeoutMs)].map(([partition, { high }]) => [partition, high])));
+    const sink = new ConsumedRecordSink(task.format, startOffsets, region, new SharedOffsets(task.positions));
+    const gate = new ConsumerGate(control, task.index);
+    gate.apply(client, client.assignment());
     Atomics.store(control, kConsumerReadyBase + task.index, 1);
     const readyAtMs = performance.now();
-    while (Atomics.load(control, kConsumerStopSlot) === 0) {
+    while (Atomics.load(control, kConsumerStopSlot) === 0 && !gate.retired) {
       if (task.crash && performance.now() - readyAtMs >= task.crash.afterMs) crashNow(task.crash, `consumer thread ${task.index}`);
-      Atomics.store(control, kConsumerAssignedBase + task.index, client.assignment().length);
+      const assignment = client.assignment();
+      Atomics.store(control, kConsumerAssignedBase + task.index, assignment.length);
+      gate.apply(client, assignment);
       const batch = client.poll(kPollRecords, kPollTimeoutMs);
       if (batch) sink.absorb(batch);
       else await yieldToLoop();
@@ -54,6 +61,7 @@ export default async function consumeForRun(task: ConsumerTask): Promise<Consume
     return { ok: false, code: error.code, message: `consumer ${task.index}: ${error.message}`, exitCode: error.exitCode };
   } finally {
     client?.close();
+    Atomics.store(control, kConsumerAssignedBase + task.index, 0);
     region.markDone();
   }
 }

@@ -1,9 +1,11 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { kConsumedHeaderBytes, NativeConsumerClient, type ConsumedBatch } from '../src/clients/native-consumer.js';
 import { StampedeError } from '../src/errors.js';
+import type { RecordFormat } from '../src/records/codec.js';
 import type { ReaderTask, ReaderTaskResult } from '../src/run/consume-task.js';
 import { kConsumerAssignedBase, kConsumerReadyBase, kConsumerStopSlot, kReaderJoinMsSlot, kReaderLagSlot, kReaderStatSlots } from '../src/shared/layout.js';
 import { RegionWriter } from '../src/shared/region.js';
+import { detectStampedeFormat } from '../src/verify/detect.js';
 import { ConsumedRecordSink } from '../src/verify/sink.js';
 
 const kJoinTimeoutMs = 30_000;
@@ -18,15 +20,29 @@ export default async function readForConsume(task: ReaderTask): Promise<ReaderTa
   const stats = new Float64Array(task.stats, task.index * kReaderStatSlots * Float64Array.BYTES_PER_ELEMENT, kReaderStatSlots);
   const region = new RegionWriter(task.regions, task.index);
   const pollGaps = new RegionWriter(task.pollGaps, task.index);
+  const perPartition = new Float64Array(task.partitionCounts, task.index * task.partitions * Float64Array.BYTES_PER_ELEMENT, task.partitions);
   let client: NativeConsumerClient | undefined;
   try {
     client = new NativeConsumerClient(task.librdkafka, task.topic);
     const joinStartedMs = performance.now();
     await client.waitForAssignment(kJoinTimeoutMs);
     stats[kReaderJoinMsSlot] = Math.max(performance.now() - joinStartedMs, 0.001);
-    // Decoding checks integrity (stampede's records); counting alone is what --format none asks.
-    const sink = task.format === null ? null : new ConsumedRecordSink(task.format, null, region);
-    const counted = new CountingSink(region);
+    // Decoding checks integrity (stampede's records); counting alone is what --format none asks,
+    // and what --format auto falls back to when the first batch is not stampede's.
+    let sink: ConsumedRecordSink | null = null;
+    let decodedAs: RecordFormat | null | undefined = task.format === null ? null : task.format === 'auto' ? undefined : task.format;
+    if (decodedAs) sink = new ConsumedRecordSink(decodedAs, null, region);
+    const counted = new CountingSink(region, perPartition);
+    const absorb = (batch: ConsumedBatch): void => {
+      if (decodedAs === undefined) {
+        decodedAs = detectStampedeFormat(batch);
+        if (decodedAs) sink = new ConsumedRecordSink(decodedAs, null, region);
+      }
+      if (sink) {
+        sink.absorb(batch);
+        for (const [partition, count] of sink.partitionCounts) if (partition < perPartition.length) perPartition[partition] = count;
+      } else counted.absorb(batch);
+    };
     // Cached watermarks from this member's own fetches: no broker round trip, so it can run often.
     const measureLag = (): void => {
       const lag = client!.lag();
@@ -43,7 +59,7 @@ export default async function readForConsume(task: ReaderTask): Promise<ReaderTa
       if (lastPollStartedMs !== undefined) pollGaps.recordLatencyUs((pollStartedMs - lastPollStartedMs) * 1000);
       lastPollStartedMs = pollStartedMs;
       const batch = client.poll(kPollRecords, kPollTimeoutMs);
-      if (batch) (sink ?? counted).absorb(batch);
+      if (batch) absorb(batch);
       else await yieldToLoop();
       if (performance.now() - lagMeasuredAtMs >= kLagEveryMs) {
         measureLag();
@@ -51,14 +67,19 @@ export default async function readForConsume(task: ReaderTask): Promise<ReaderTa
       }
     }
     measureLag();
-    const exported = sink?.tracker.export();
+    const decoded = sink as ConsumedRecordSink | null;
+    const exported = decoded?.tracker.export();
+    // Counted records are in the shared row (and, past the partitions known at the start, the map).
+    const partitionCounts = decoded ? new Map(decoded.partitionCounts) : new Map(counted.partitionCounts);
+    if (!decoded) perPartition.forEach((count, partition) => count > 0 && partitionCounts.set(partition, count));
     return {
       ok: true,
       trackerDeviceIds: exported?.deviceIds ?? new Float64Array(0),
       trackerStates: exported?.states ?? [],
-      partitionCounts: [...(sink ?? counted).partitionCounts],
-      decodeErrors: sink?.decodeErrors ?? 0,
-      firstDecodeError: sink?.firstDecodeError ?? null,
+      partitionCounts: [...partitionCounts],
+      decodeErrors: decoded?.decodeErrors ?? 0,
+      firstDecodeError: decoded?.firstDecodeError ?? null,
+      decodedAs,
     };
   } catch (err) {
     const error = err instanceof StampedeError ? err : new StampedeError('E_WORKER', (err as Error)?.message ?? String(err), { exitCode: 1 });
@@ -73,7 +94,11 @@ export default async function readForConsume(task: ReaderTask): Promise<ReaderTa
 class CountingSink {
   readonly partitionCounts = new Map<number, number>();
 
-  constructor(private readonly region: RegionWriter) {}
+  constructor(
+    private readonly region: RegionWriter,
+    /** this reader's shared per-partition counts, read by the coordinator every interval */
+    private readonly perPartition: Float64Array,
+  ) {}
 
   absorb(batch: ConsumedBatch): void {
     const { packed } = batch;
@@ -82,7 +107,8 @@ class CountingSink {
       const keyLength = packed.readUInt32LE(at);
       const valueLength = packed.readUInt32LE(at + 4);
       const partition = packed.readInt32LE(at + 8);
-      this.partitionCounts.set(partition, (this.partitionCounts.get(partition) ?? 0) + 1);
+      if (partition < this.perPartition.length) this.perPartition[partition]!++;
+      else this.partitionCounts.set(partition, (this.partitionCounts.get(partition) ?? 0) + 1);
       at += kConsumedHeaderBytes + keyLength + valueLength;
     }
     this.region.addAcked(batch.count, packed.length - batch.count * kConsumedHeaderBytes);

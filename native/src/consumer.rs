@@ -284,6 +284,31 @@ impl NativeConsumer {
         Ok(watermarks)
     }
 
+    /// Pauses fetching from every partition assigned to this member now (librdkafka
+    /// rd_kafka_pause_partitions: records already fetched are dropped and fetched again from the
+    /// position on resume). The member stays in the group as long as it goes on calling `poll`.
+    /// Partitions a later rebalance assigns are not paused: call again. Returns how many it paused.
+    #[napi]
+    pub fn pause(&self) -> Result<u32> {
+        self.pause_or_resume(true)
+    }
+
+    /// Resumes fetching from every partition assigned to this member. Returns how many.
+    #[napi]
+    pub fn resume(&self) -> Result<u32> {
+        self.pause_or_resume(false)
+    }
+
+    fn pause_or_resume(&self, pause: bool) -> Result<u32> {
+        let consumer = self.consumer.as_ref().ok_or_else(closed)?;
+        let assignment = consumer
+            .assignment()
+            .map_err(|error| Error::new(Status::GenericFailure, format!("could not read the assignment: {error}")))?;
+        let outcome = if pause { consumer.pause(&assignment) } else { consumer.resume(&assignment) };
+        outcome.map_err(|error| Error::new(Status::GenericFailure, format!("could not {} the partitions: {error}", if pause { "pause" } else { "resume" })))?;
+        Ok(assignment.count() as u32)
+    }
+
     /// librdkafka's last error (an error event or a consumer error skipped by `poll`), for the
     /// message of a timeout; null when there was none.
     #[napi(getter)]

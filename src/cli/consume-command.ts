@@ -6,6 +6,7 @@ import type { OptionSpec } from '../options/schema.js';
 import { consumeLiveLine, renderConsumeSummary } from '../report/consume.js';
 import { formatCount, formatDurationMs } from '../report/fmt.js';
 import { writeJson } from '../report/json.js';
+import { writeConsumeReports } from '../report/consume-files.js';
 import { runConsume } from '../run/consume.js';
 
 export function addConsumeFlags<T>(yargs: Argv<T>): Argv<T> {
@@ -39,6 +40,7 @@ export async function consumeCommand(argv: Record<string, unknown>): Promise<num
     const out = workload.out ?? join('results', `consume-${result.startedAt.replace(/[:.]/g, '-')}.json`);
     writeJson(out, result);
     console.log(`\nresult: ${out}`);
+    for (const line of writeConsumeReports(result, { csv: workload.csv, hgrm: workload.hgrm })) console.log(line);
     for (const failure of result.failures) console.error(`stampede: ${redactText(failure.message)}`);
     if (result.failures.length > 0) return Math.max(...result.failures.map((failure) => failure.exitCode));
     return { ok: 0, failed: 1, interrupted: 130, 'timed-out': 1, 'integrity-failed': 4 }[result.status];

@@ -10,6 +10,7 @@ import { redactText } from '../connection/redact.js';
 import { runFleet } from '../fleet/run-fleet.js';
 import { instanceDefaults, runInstance } from '../fleet/instance.js';
 import { hostLiveLine, renderFleetSummary } from '../report/fleet.js';
+import { renderConsumerModes } from '../report/consumer-modes.js';
 import { basename } from 'node:path';
 import { evaluateThresholds, renderThresholds } from '../report/thresholds.js';
 import { MetricsServer } from '../report/metrics-server.js';
@@ -111,6 +112,7 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
     if (workload.thresholds.length > 0) result.thresholds = evaluateThresholds(result, workload.thresholds);
     console.log(renderSummary(result));
     for (const line of renderFleetSummary(result)) console.log(line);
+    for (const line of renderConsumerModes(result)) console.log(line);
     if (result.thresholds) console.log(`\n${renderThresholds(result.thresholds)}`);
     const out = writeResult(result, workload.out);
     console.log(`\nresult: ${out}`);

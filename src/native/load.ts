@@ -111,6 +111,10 @@ export interface NativeConsumer {
   /** Watermarks of every partition of every subscribed topic; throws on timeout or unknown topic. */
   endOffsets(timeoutMs: number): PartitionWatermarks[];
   readonly lastError: string | null;
+  /** Pauses fetching from the partitions assigned now (the member stays in the group while it polls); returns how many. */
+  pause(): number;
+  /** Resumes fetching from the partitions assigned now; returns how many. */
+  resume(): number;
   /** Leaves the group and destroys the consumer, joining librdkafka's threads; idempotent. */
   close(): void;
 }

@@ -18,9 +18,11 @@ export const CONSUME_OPTION_SPECS = [
   { name: 'duration', kind: { type: 'duration', minMs: 1 }, default: '30s', describe: 'Measured time (ignored when --records is set)' },
   { name: 'timeout', kind: { type: 'duration', minMs: 1000 }, default: '10m', describe: 'Upper bound on a --records run' },
   { name: 'consumer-props', kind: { type: 'props' }, default: [], describe: 'librdkafka consumer settings k=v, e.g. fetch.min.bytes=1048576 (repeatable)' },
-  { name: 'format', kind: { type: 'enum', values: ['auto', 'none', ...RECORD_FORMATS] }, default: 'auto', describe: 'Record format for the integrity check (auto: detected per record); none: count records and bytes without decoding them' },
+  { name: 'format', kind: { type: 'enum', values: ['auto', 'none', ...RECORD_FORMATS] }, default: 'auto', describe: 'Record format for the integrity check (auto: detected on each consumer\'s first batch; records that are not stampede\'s are counted, not decoded); none: count records and bytes without decoding them' },
   { name: 'interval', kind: { type: 'duration', minMs: 100 }, default: '1s', describe: 'Live line and interval-row period' },
   { name: 'out', kind: { type: 'string' }, describe: 'JSON result path (default results/consume-<time>.json)' },
+  { name: 'csv', kind: { type: 'string' }, describe: 'Also write the interval rows as CSV here (per-partition counts as p0, p1, …)' },
+  { name: 'hgrm', kind: { type: 'string' }, describe: 'Also write HdrHistogram .hgrm files (poll interval, record age; values in ms) into this folder' },
 ] as const satisfies readonly OptionSpec[];
 
 export interface ConsumeWorkload {
@@ -39,6 +41,8 @@ export interface ConsumeWorkload {
   format: FormatChoice | null;
   intervalMs: number;
   out: string | undefined;
+  csv: string | undefined;
+  hgrm: string | undefined;
 }
 
 /** Defaults, then flags; each value checked once, errors naming the flag. */
@@ -63,5 +67,7 @@ export function resolveConsumeWorkload(flags: Readonly<Record<string, unknown>>)
     format: value('format') === 'none' ? null : (value('format') as FormatChoice),
     intervalMs: value('interval') as number,
     out: value('out') as string | undefined,
+    csv: value('csv') as string | undefined,
+    hgrm: value('hgrm') as string | undefined,
   };
 }

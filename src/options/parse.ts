@@ -116,6 +116,18 @@ export function parseList(field: string, raw: unknown): string[] {
   return items;
 }
 
+const kByteUnits: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+
+/** "2GB" (10^9), "512MiB" (2^20 each), or a bare number of bytes; a whole number of bytes at least `min`. */
+export function parseBytes(field: string, raw: unknown, min: number): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(String(raw).trim());
+  const unit = match ? kByteUnits[match[2]!.toLowerCase()] : undefined;
+  if (!match || unit === undefined) throw optionError(field, 'a size such as 2GB, 500MB or 512MiB', raw);
+  const bytes = Math.round(Number(match[1]) * unit);
+  if (!Number.isSafeInteger(bytes) || bytes < min) throw optionError(field, `a size of at least ${min} byte${min === 1 ? '' : 's'}`, raw);
+  return bytes;
+}
+
 /** Checks one raw value against its kind; returns the value in its resolved form. */
 export function parseByKind(field: string, kind: OptionKind, raw: unknown): unknown {
   switch (kind.type) {
@@ -144,5 +156,7 @@ export function parseByKind(field: string, kind: OptionKind, raw: unknown): unkn
       return raw === '' || raw === true ? '' : parseString(field, raw);
     case 'thresholds':
       return parseThresholdList(field, raw);
+    case 'bytes':
+      return parseBytes(field, raw, kind.min);
   }
 }

@@ -15,7 +15,8 @@ export type OptionKind =
   | { type: 'list' } // comma-separated names, or a YAML list
   | { type: 'bool' } // true/false, on/off, yes/no; a bare flag is true // "<duration>@<duration>": pause that long, once, that long after the start
   | { type: 'optional-path' } // a path, or a bare flag for "beside the JSON result"
-  | { type: 'thresholds' }; // repeated k6-style thresholds (src/report/thresholds.ts), a YAML list in a file
+  | { type: 'thresholds' } // repeated k6-style thresholds (src/report/thresholds.ts), a YAML list in a file
+  | { type: 'bytes'; min: number }; // "2GB", "20MB", "512KiB", or a number of bytes
 
 export interface OptionSpec {
   readonly name: string;
@@ -56,6 +57,8 @@ export const OPTION_SPECS = [
   { name: 'e2e', kind: { type: 'bool' }, default: 'false', describe: 'Also consume the run\'s records: end-to-end latency, lost/duplicate/out-of-order records, lag, partition balance' },
   { name: 'consumers', kind: { type: 'int', min: 1, max: 256 }, default: 1, describe: 'Consumer threads of the --e2e consumer group' },
   { name: 'drain', kind: { type: 'duration', minMs: 0 }, default: '15s', describe: 'With --e2e, how long consumers may take to catch up after producers stop' },
+  { name: 'backlog', kind: { type: 'bytes', min: 1 }, describe: 'With --e2e: keep the consumers paused until the producers have built this much backlog (e.g. 2GB; KB/MB/GB = 10^3/10^6/10^9, KiB/MiB/GiB = 2^10/2^20/2^30), then resume them while producing goes on; reports the drain rate and the time until lag is under one interval\'s worth' },
+  { name: 'consumer-churn', kind: { type: 'duration', minMs: 1000 }, describe: 'With --e2e: add or remove one consumer every this long while producing; reports each rebalance\'s pause and the e2e latency around it' },
   { name: 'max-publish-delay', kind: { type: 'duration', minMs: 0 }, default: '10ms', describe: 'At a fixed --rate, a publish-delay p99 above this marks the run not valid at that rate' },
   { name: 'stall', kind: { type: 'stall' }, describe: 'Fault injection: each producer pauses once, e.g. 500ms@2s = 500 ms, 2 s after the start' },
   { name: 'fault', kind: { type: 'fault' }, describe: 'Fault injection on the local broker stampede started (stampede broker up): broker-restart@10s:5s = kill -9 10 s after the start, restart 5 s later [default down time: 5s]' },

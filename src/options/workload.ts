@@ -4,6 +4,7 @@ import { StampedeError } from '../errors.js';
 import { parseByKind, type BrokerFault, type Stall } from './parse.js';
 import type { Threshold } from '../report/thresholds.js';
 import { OPTION_NAMES, OPTION_SPECS, PROFILES, type OptionName } from './schema.js';
+import { checkConsumerModes } from './consumer-modes.js';
 
 /** A workload with every option checked and in its working unit. */
 export interface Workload {
@@ -47,6 +48,10 @@ export interface Workload {
   e2e: boolean;
   consumers: number;
   drainMs: number;
+  /** --backlog: bytes of backlog the paused e2e consumers wait for (undefined: not paused) */
+  backlogBytes: number | undefined;
+  /** --consumer-churn: add or remove one e2e consumer this often (undefined: no churn) */
+  consumerChurnMs: number | undefined;
   intervalMs: number;
   out: string | undefined;
   /** --html: the report page's path; '' = beside the JSON result */
@@ -117,7 +122,7 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     resolved.set(spec.name, raw === undefined ? undefined : parseByKind(field, spec.kind, raw));
   }
   const get = <T>(name: OptionName): T => resolved.get(name) as T;
-  return {
+  return checkConsumerModes({
     brokers: get('brokers'),
     commandConfig: get('command-config'),
     commandProperties: get('command-property'),
@@ -148,6 +153,8 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     e2e: get('e2e'),
     consumers: get('consumers'),
     drainMs: get('drain'),
+    backlogBytes: get('backlog'),
+    consumerChurnMs: get('consumer-churn'),
     intervalMs: get('interval'),
     out: get('out'),
     html: get('html'),
@@ -165,5 +172,5 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     instanceId: get('instance-id'),
     instances: get('instances'),
     runId: get('run-id'),
-  };
+  });
 }

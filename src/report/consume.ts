@@ -2,13 +2,17 @@ import type { ConsumeIntervalRow, ConsumeResult } from '../run/consume.js';
 import { formatBytes, formatCount, formatDurationMs, formatLatencyUs, formatMbPerSec, formatRate, renderTable, usToMs } from './fmt.js';
 import { renderIntegrityLines } from './integrity.js';
 
+const kPartitionsOnLine = 8;
+
 /** One line per interval of `stampede consume`. */
 export function consumeLiveLine(row: ConsumeIntervalRow, totalRecords?: number): string {
   const seconds = String(Math.round(row.elapsedMs / 1000)).padStart(4);
   const progress = totalRecords === undefined ? '' : `  ${Math.min(100, (100 * row.totalConsumed) / totalRecords).toFixed(1).padStart(5)} %`;
   return (
     `[${seconds} s] ${row.phase.padEnd(7)} ${formatRate(row.recordsPerSec).padStart(16)}  ${formatMbPerSec(row.mbPerSec).padStart(10)}` +
-    `  lag ${formatCount(row.lagRecords)}  poll interval p99 ${formatLatencyUs(row.pollIntervalP99Us)}  consumed ${formatCount(row.totalConsumed)}${progress}`
+    `  lag ${formatCount(row.lagRecords)}  poll interval p99 ${formatLatencyUs(row.pollIntervalP99Us)}  consumed ${formatCount(row.totalConsumed)}${progress}` +
+    // A few partitions fit on the line; more are in the JSON and --csv rows.
+    (row.perPartition.length <= kPartitionsOnLine ? `  per partition ${row.perPartition.map(formatCount).join('/')}` : '')
   );
 }
 
@@ -31,6 +35,7 @@ export function renderConsumeSummary(result: ConsumeResult): string {
         ['consumed (whole run)', formatCount(totals.consumed)],
         ['lag at the end', `${formatCount(totals.lagAtEnd)} records`],
         ['group covered every partition after', result.join.groupCoveredMs === null ? 'never (the run ended first)' : formatDurationMs(result.join.groupCoveredMs)],
+        ['time to join (each consumer)', result.join.perConsumerMs.map((ms) => (ms === 0 ? 'never' : formatDurationMs(ms))).join(', ')],
       ],
     ),
   );

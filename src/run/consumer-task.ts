@@ -14,6 +14,12 @@ export interface ConsumerTask {
   regions: SharedArrayBuffer;
   /** Int32 slots, see kConsumer* in shared/layout.ts */
   control: SharedArrayBuffer;
+  /** Float64 per partition, shared by the group (src/verify/shared-offsets.ts): the next offset any member has read */
+  positions: SharedArrayBuffer;
+  /** Float64 per partition: the run's first offsets, noted by the first members; one that joins later (--consumer-churn) reads them here */
+  startOffsets: SharedArrayBuffer;
+  /** true for a member added during the run: the topic's ends have moved, so it takes the noted start offsets */
+  joinsLate?: boolean;
   /** test hook only ($STAMPEDE_TEST_FAULT, src/run/test-fault.ts): this consumer crashes on purpose */
   crash?: TestCrash;
 }

@@ -4,6 +4,7 @@ import { LocalThreads, producerTaskTemplate } from '../sources/local-threads.js'
 import { StampedeError } from '../errors.js';
 import { assembleResult } from './assemble.js';
 import { EndToEndConsumers } from './e2e.js';
+import { consumerModeOptions, consumerModes } from './consumer-modes.js';
 import { prepareRun, type Prepared } from './prepare.js';
 import type { IntervalRow, RunResult } from './result.js';
 import { sampleRun, type CumulativeSnapshots } from './sample.js';
@@ -38,16 +39,22 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   const prepared = hooks.slice ? { ...whole, plan: hooks.slice, workers: hooks.slice.length } : whole;
   const e2e = workload.e2e ? await startEndToEnd(workload, prepared, notice, crash) : undefined;
   const producers = await LocalThreads.start(prepared.plan, producerTaskTemplate(workload, prepared.librdkafka), prepared.inline, crash);
+  const modes = e2e ? consumerModes(workload, prepared.topic!.partitions, producers, e2e, notice) : undefined;
   try {
     const sampled = await sampleRun(producers, e2e, workload, {
       signal: hooks.signal,
-      onStart: () => hooks.onStart?.({ workers: prepared.workers, topic: prepared.topic }),
+      onStart: () => {
+        hooks.onStart?.({ workers: prepared.workers, topic: prepared.topic });
+        modes?.start();
+      },
       onThreadFailed: notice,
       ...(hooks.onInterval ? { onInterval: hooks.onInterval } : {}),
     });
     const endToEnd = e2e ? e2e.report(sampled.consumerOutcomes, prepared.topic!.partitions, prepared.plan, producers.sentPerShard()) : null;
     const publishDelays = workload.rateRecordsPerSec === undefined ? null : producers.publishDelays();
-    return assembleResult({ workload, prepared, sampled, publishDelays, endToEnd, notices });
+    const result = assembleResult({ workload, prepared, sampled, publishDelays, endToEnd, notices });
+    modes?.finish(result);
+    return result;
   } finally {
     await producers.close();
   }
@@ -61,5 +68,5 @@ async function startEndToEnd(workload: Workload, prepared: Prepared, notice: (te
   if (consumers < workload.consumers) notice(`${workload.consumers} consumers for ${topic.partitions} partitions: using ${consumers}, one partition at least each`);
   if (workload.client !== 'native') notice('end-to-end consumers use the native client (node-rdkafka runs only on the main thread, beside its producer)');
   notice('end-to-end latency compares clocks of the producing and consuming hosts: across hosts it needs synchronised clocks (same host here)');
-  return EndToEndConsumers.start({ topic: topic.name, partitions: topic.partitions, consumers, format: workload.format, librdkafka: { ...connection.settings }, crash });
+  return EndToEndConsumers.start({ topic: topic.name, partitions: topic.partitions, consumers, format: workload.format, librdkafka: { ...connection.settings }, crash, ...consumerModeOptions(workload, topic.partitions, consumers) });
 }

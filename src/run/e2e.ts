@@ -3,10 +3,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Piscina } from 'piscina';
 import { StampedeError } from '../errors.js';
 import { encodeHdr, negativeValues, summarize, toHdrHistogram, type LatencySummary, type NegativeValues } from '../histogram/merge.js';
+import { kConsumerDefaults } from '../clients/native-consumer.js';
 import { consumerWorkerFile } from '../paths.js';
 import type { Shard } from '../plan/shard.js';
 import type { RecordFormat } from '../records/codec.js';
-import { kConsumerAssignedBase, kConsumerControlSlots, kConsumerReadyBase, kConsumerStopSlot, regionBytesFor } from '../shared/layout.js';
+import { kConsumerAssignedBase, kConsumerControlSlots, kConsumerPauseSlot, kConsumerReadyBase, kConsumerRetireBase, kConsumerStopSlot, regionBytesFor } from '../shared/layout.js';
+import { SharedOffsets } from '../verify/shared-offsets.js';
 import type { RegionSnapshot } from '../shared/region.js';
 import { SequenceTracker, type IntegritySummary } from '../verify/sequence-tracker.js';
 import { partitionBalance } from '../verify/sink.js';
@@ -29,46 +31,57 @@ export interface EndToEndReport {
  * before any producer sends, reading the run's records until they are all in or the drain ends.
  */
 export class EndToEndConsumers {
+  /** consumer slots (regions, control slots) in use; a retired slot is handed to the next member added */
+  private readonly live = new Set<number>();
+  private finished = 0;
+  private readonly failed: { worker: number; message: string }[] = [];
+  private readonly results: Promise<ConsumerTaskResult>[] = [];
+  private readonly control: Int32Array;
+
   private constructor(
     private readonly pool: Piscina,
-    private readonly results: Promise<ConsumerTaskResult>[],
-    readonly regions: SharedArrayBuffer,
-    private readonly control: Int32Array,
+    private readonly template: Omit<ConsumerTask, 'index'>,
+    /** region slots: the starting members, plus spares for members added during the run */
+    readonly slots: number,
     readonly consumers: number,
     readonly groupId: string,
-    /** consumers that have ended in failure so far, in the order they did */
-    private readonly failed: readonly { worker: number; message: string }[],
-  ) {}
+  ) {
+    this.control = new Int32Array(template.control);
+  }
+
+  get regions(): SharedArrayBuffer {
+    return this.template.regions;
+  }
 
   failedSoFar(): readonly { worker: number; message: string }[] {
     return this.failed;
   }
 
-  static async start(options: { topic: string; partitions: number; consumers: number; format: RecordFormat; librdkafka: Record<string, string>; crash?: TestCrash | undefined }): Promise<EndToEndConsumers> {
+  /**
+   * `paused`: the members join with their partitions paused (--backlog) until setPaused(false).
+   * `spareSlots`: room for members added during the run (--consumer-churn).
+   */
+  static async start(options: { topic: string; partitions: number; consumers: number; format: RecordFormat; librdkafka: Record<string, string>; crash?: TestCrash | undefined; paused?: boolean; spareSlots?: number }): Promise<EndToEndConsumers> {
     const { consumers } = options;
+    const slots = consumers + (options.spareSlots ?? 0);
     const groupId = `stampede-e2e-${randomBytes(6).toString('hex')}`;
-    const regions = new SharedArrayBuffer(regionBytesFor(consumers));
     const controlBuffer = new SharedArrayBuffer(kConsumerControlSlots * Int32Array.BYTES_PER_ELEMENT);
-    const control = new Int32Array(controlBuffer);
-    const pool = new Piscina({ filename: consumerWorkerFile, minThreads: consumers, maxThreads: consumers, concurrentTasksPerWorker: 1, idleTimeout: 60_000 });
-    let finished = 0;
-    const failed: { worker: number; message: string }[] = [];
-    const results = Array.from({ length: consumers }, (_, index) => {
+    if (options.paused) Atomics.store(new Int32Array(controlBuffer), kConsumerPauseSlot, 1);
+    const pool = new Piscina({ filename: consumerWorkerFile, minThreads: consumers, maxThreads: slots, concurrentTasksPerWorker: 1, idleTimeout: 60_000 });
+    const template: Omit<ConsumerTask, 'index'> = {
+      topic: options.topic,
+      groupId,
       // A short heartbeat: with the default 3 s a member learns of a rebalance 3 s late.
-      const librdkafka = { 'heartbeat.interval.ms': '300', ...options.librdkafka };
-      const task: ConsumerTask = { index, topic: options.topic, groupId, librdkafka, format: options.format, regions, control: controlBuffer };
-      if (options.crash?.role === 'consumer' && options.crash.index === index) task.crash = options.crash;
-      // A thread that exits without answering rejects here: a failure like any other.
-      const result = (pool.run(task) as Promise<ConsumerTaskResult>).catch(
-        (err: unknown): ConsumerTaskResult => ({ ok: false, code: 'E_WORKER', message: `consumer ${index}: its thread ended without a result (${(err as Error)?.message ?? String(err)})`, exitCode: 1 }),
-      );
-      void result.then((outcome) => {
-        finished++;
-        if (!outcome.ok) failed.push({ worker: index, message: outcome.message });
-      });
-      return result;
-    });
-    const e2e = new EndToEndConsumers(pool, results, regions, control, consumers, groupId, failed);
+      librdkafka: { 'heartbeat.interval.ms': '300', ...kConsumerDefaults, ...options.librdkafka },
+      format: options.format,
+      regions: new SharedArrayBuffer(regionBytesFor(slots)),
+      control: controlBuffer,
+      positions: SharedOffsets.allocate(options.partitions),
+      startOffsets: SharedOffsets.allocate(options.partitions),
+    };
+    const e2e = new EndToEndConsumers(pool, template, slots, consumers, groupId);
+    for (let index = 0; index < consumers; index++) e2e.launch(index, options.crash?.role === 'consumer' && options.crash.index === index ? options.crash : undefined);
+    const control = e2e.control;
     // Ready: every member joined and noted its start offsets, and the group covers every partition.
     const deadline = Date.now() + kJoinTimeoutMs;
     for (;;) {
@@ -79,7 +92,7 @@ export class EndToEndConsumers {
         assigned += Atomics.load(control, kConsumerAssignedBase + i);
       }
       if (ready === consumers && assigned === options.partitions) return e2e;
-      if (finished > 0 || Date.now() > deadline) {
+      if (e2e.finished > 0 || Date.now() > deadline) {
         const outcomes = await e2e.stop();
         const failure = outcomes.find((outcome) => !outcome.ok);
         if (failure && !failure.ok) throw new StampedeError(failure.code as 'E_CLIENT', failure.message, { exitCode: failure.exitCode });
@@ -89,8 +102,70 @@ export class EndToEndConsumers {
     }
   }
 
+  /** One member in slot `index`: a thread of the pool, polling until stopped or retired. */
+  private launch(index: number, crash?: TestCrash, joinsLate = false): void {
+    for (const base of [kConsumerReadyBase, kConsumerAssignedBase, kConsumerRetireBase]) Atomics.store(this.control, base + index, 0);
+    const task: ConsumerTask = { ...this.template, index, ...(joinsLate ? { joinsLate } : {}), ...(crash ? { crash } : {}) };
+    this.live.add(index);
+    // A thread that exits without answering rejects here: a failure like any other.
+    const result = (this.pool.run(task) as Promise<ConsumerTaskResult>).catch(
+      (err: unknown): ConsumerTaskResult => ({ ok: false, code: 'E_WORKER', message: `consumer ${index}: its thread ended without a result (${(err as Error)?.message ?? String(err)})`, exitCode: 1 }),
+    );
+    void result.then((outcome) => {
+      this.finished++;
+      this.live.delete(index);
+      if (!outcome.ok) this.failed.push({ worker: index, message: outcome.message });
+    });
+    this.results.push(result);
+  }
+
+  /** Members polling now (slots). */
+  liveMembers(): number[] {
+    return [...this.live].sort((a, b) => a - b);
+  }
+
+  /** Partitions the live members hold now, in all (the group covers the topic when this is its partition count). */
+  assignedNow(): number {
+    let assigned = 0;
+    for (const index of this.live) assigned += Atomics.load(this.control, kConsumerAssignedBase + index);
+    return assigned;
+  }
+
+  /** The member in slot `index` polls and holds at least one partition. */
+  holds(index: number): boolean {
+    return this.live.has(index) && Atomics.load(this.control, kConsumerAssignedBase + index) > 0;
+  }
+
+  /** Adds a member to the group in a free slot (--consumer-churn); its slot, or null when every slot is taken. */
+  addMember(): number | null {
+    for (let index = 0; index < this.slots; index++) {
+      if (this.live.has(index)) continue;
+      this.launch(index, undefined, true);
+      return index;
+    }
+    return null;
+  }
+
+  /** Asks the newest live member to leave the group (--consumer-churn); its slot, or null when none would be left. Its outcome is kept for the report. */
+  retireMember(): number | null {
+    const members = this.liveMembers().filter((index) => !this.isLeaving(index));
+    if (members.length <= 1) return null;
+    const index = members[members.length - 1]!;
+    Atomics.store(this.control, kConsumerRetireBase + index, 1);
+    return index;
+  }
+
+  private isLeaving(index: number): boolean {
+    return this.live.has(index) && Atomics.load(this.control, kConsumerRetireBase + index) === 1;
+  }
+
+  /** Pauses (true) or resumes (false) fetching on every member; they go on polling, so they stay in the group. */
+  setPaused(paused: boolean): void {
+    Atomics.store(this.control, kConsumerPauseSlot, paused ? 1 : 0);
+  }
+
   snapshot(): RegionSnapshot {
-    return readAllRegions(this.regions, this.consumers);
+    return readAllRegions(this.regions, this.slots);
   }
 
   /** Waits until `expected` records are consumed or the drain time passes, then stops the consumers. */
@@ -103,6 +178,12 @@ export class EndToEndConsumers {
   private async stop(): Promise<ConsumerTaskResult[]> {
     Atomics.store(this.control, kConsumerStopSlot, 1);
     try {
+      // Members added during the run may still be joining: every result, theirs included.
+      let count = 0;
+      while (count < this.results.length) {
+        count = this.results.length;
+        await Promise.all(this.results);
+      }
       return await Promise.all(this.results);
     } finally {
       await this.pool.destroy();

@@ -10,6 +10,8 @@ import type { FleetReport, HostReport } from '../fleet/report.js';
 import type { InstanceInfo } from '../fleet/instance.js';
 import type { ThresholdOutcome } from '../report/thresholds.js';
 import type { GeneratorColumns, GeneratorWindow } from './generator-meter.js';
+import type { BacklogReport } from './backlog.js';
+import type { ChurnReport } from './churn.js';
 
 export type RunPhase = 'warmup' | 'measure' | 'drain';
 
@@ -109,6 +111,10 @@ export interface RunResult {
    * event-loop lag, and the warning when a thread, not the broker, limited the rate. Absent in older results.
    */
   generator?: GeneratorWindow & { cpuSecPerMillionAcked: number | null; warning: string | null };
+  /** --backlog: building the backlog with the consumers paused, and draining it (src/run/backlog.ts) */
+  backlog?: BacklogReport;
+  /** --consumer-churn: each rebalance's pause and the e2e latency around them (src/run/churn.ts) */
+  churn?: ChurnReport;
   /** --threshold: each one's verdict with the observed value (absent when none were given) */
   thresholds?: ThresholdOutcome[];
 }

@@ -71,7 +71,11 @@ export const kConsumerStopSlot = 0;
 export const kConsumerReadyBase = 1;
 export const kMaxConsumers = 256;
 export const kConsumerAssignedBase = kConsumerReadyBase + kMaxConsumers;
-export const kConsumerControlSlots = kConsumerAssignedBase + kMaxConsumers;
+// Per consumer i, slot kConsumerRetireBase + i = 1: this one alone leaves the group (--consumer-churn).
+export const kConsumerRetireBase = kConsumerAssignedBase + kMaxConsumers;
+// 1 = every consumer keeps its partitions paused (fetching stopped) while it goes on polling (--backlog).
+export const kConsumerPauseSlot = kConsumerRetireBase + kMaxConsumers;
+export const kConsumerControlSlots = kConsumerPauseSlot + 1;
 
 export const regionBytesFor = (workers: number): number => workers * kRegionBytes;
 

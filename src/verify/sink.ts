@@ -1,6 +1,7 @@
 import { unpackConsumed, type ConsumedBatch } from '../clients/native-consumer.js';
 import { decodeIdentity, type RecordFormat } from '../records/codec.js';
 import type { RegionWriter } from '../shared/region.js';
+import type { OffsetStore } from './shared-offsets.js';
 import { SequenceTracker } from './sequence-tracker.js';
 
 export type FormatChoice = RecordFormat | 'auto';
@@ -22,8 +23,8 @@ export function detectFormat(value: Uint8Array): RecordFormat {
 export class ConsumedRecordSink {
   readonly tracker = new SequenceTracker();
   readonly partitionCounts = new Map<number, number>();
-  /** partition → next offset to read: how far this sink has got */
-  readonly positions = new Map<number, number>();
+  /** partition → next offset to read: how far this sink (or, shared, its whole group) has got */
+  readonly positions: OffsetStore;
   decodeErrors = 0;
   skippedOlder = 0;
   /** records delivered again below this sink's position (a group rebalance or an offset reset, e.g. after a broker restart): read once already, so not counted twice */
@@ -36,7 +37,10 @@ export class ConsumedRecordSink {
     private readonly format: FormatChoice,
     private readonly startOffsets: ReadonlyMap<number, number> | null,
     private readonly region?: RegionWriter,
-  ) {}
+    positions?: OffsetStore,
+  ) {
+    this.positions = positions ?? new Map<number, number>();
+  }
 
   absorb(batch: ConsumedBatch): void {
     for (const record of unpackConsumed(batch.packed)) {

@@ -79,6 +79,17 @@ const cases: [string, string[], RegExp][] = [
   ['--instance-id without --instances', ['run', '--instance-id', '1'], /--instance-id needs --instances/],
   // combinations
   ['--e2e with the null client', ['run', '--e2e', '--client', 'null', '--duration', '1s'], /--e2e needs records on a broker/],
+  // consumer modes (issue 13)
+  ['--backlog without --e2e', ['run', '--backlog', '1GB'], /--backlog acts on the end-to-end consumers: add --e2e/],
+  ['a backlog size it cannot read', ['run', '--e2e', '--backlog', '2 parsecs'], /--backlog must be a size such as 2GB, 500MB or 512MiB \(got "2 parsecs"\)/],
+  ['a zero backlog', ['run', '--e2e', '--backlog', '0'], /--backlog must be a size of at least 1 byte/],
+  ['--consumer-churn below a second', ['run', '--e2e', '--consumer-churn', '10ms'], /--consumer-churn must be a duration of at least 1000 ms/],
+  ['--consumer-churn without --e2e', ['run', '--consumer-churn', '10s'], /--consumer-churn acts on the end-to-end consumers: add --e2e/],
+  ['--backlog with --consumer-churn', ['run', '--e2e', '--backlog', '1GB', '--consumer-churn', '10s'], /--backlog and --consumer-churn measure different things/],
+  ['--backlog with --hosts', ['run', '--e2e', '--backlog', '1GB', '--hosts', 'a,b'], /--backlog is not supported with --hosts/],
+  ['consume with a format it does not know', ['consume', '--format', 'avro'], /--format must be one of auto, none, iot-msgpack, iot-json, fixed/],
+  ['consume with zero consumers', ['consume', '--consumers', '0'], /--consumers must be an integer from 1 to 256/],
+  ['consume from a position it does not know', ['consume', '--from', 'middle'], /--from must be one of earliest, latest/],
   // YAML types
   ['a YAML string where an integer belongs', ['run', '--workload', file('devices.yaml', 'devices: ten\n')], /devices\.yaml: devices must be an integer/],
   ['a YAML word where a boolean belongs', ['run', '--workload', file('e2e.yaml', 'e2e: maybe\n')], /e2e\.yaml: e2e must be true or false \(got "maybe"\)/],

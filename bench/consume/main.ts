@@ -1,0 +1,110 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { ensureKafkaJars, startLocalBroker, stopLocalBroker } from '../../src/broker/local.js';
+import { failOnUsage } from '../../src/cli/usage.js';
+import { isUserFacing } from '../../src/errors.js';
+import { parseInteger } from '../../src/options/parse.js';
+import { projectRoot } from '../../src/paths.js';
+import { formatCount, renderTable } from '../../src/report/fmt.js';
+import { hostFacts } from '../../src/runtime.js';
+import { freePort } from '../../test/helpers/broker.js';
+import { runTool } from '../max/spawn.js';
+import { runConsumerPerformance, runStampedeConsume, type ConsumeRound } from './peers.js';
+
+const kTopic = 'bench-consume';
+const kPartitions = 6;
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+const loadAverage = (): string => loadavg().map((value) => value.toFixed(2)).join(' ');
+
+/**
+ * `npm run bench:consume` (issue 13, not in `make test`): `stampede consume` ÷ Kafka's
+ * ConsumerPerformance reading the same topic of 100-byte records on the same broker (one of its
+ * own, on free loopback ports), in interleaved rounds, each in a fresh group from the earliest
+ * offset: records/s as each tool reports it, and CPU-seconds per million records of each tool's own
+ * process (/proc/<pid>/stat, start-up included). The load average is printed beside the figures:
+ * on a shared host the other processes decide them as much as the tools do.
+ */
+async function main(): Promise<number> {
+  const argv = await yargs(hideBin(process.argv))
+    .scriptName('bench-consume')
+    .option('records', { type: 'string', default: '3000000', describe: 'Records on the topic; every tool reads them all' })
+    .option('rounds', { type: 'string', default: '3', describe: 'Interleaved rounds of every tool' })
+    .option('out', { type: 'string', describe: 'JSON path (default results/bench-consume-<time>.json)' })
+    .strict()
+    .fail(failOnUsage('bench-consume'))
+    .parseAsync();
+  const records = parseInteger('--records', argv.records, 1000);
+  const rounds = parseInteger('--rounds', argv.rounds, 1, 50);
+  ensureKafkaJars((line) => console.log(line));
+
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'stampede-bench-consume-broker-'));
+  const workDir = mkdtempSync(join(tmpdir(), 'stampede-bench-consume-'));
+  console.log(`bench-consume: starting a broker of its own on 127.0.0.1:${port}…`);
+  const broker = await startLocalBroker({ port, controllerPort: await freePort(), dataDir, heapMb: 1024, startTimeoutMs: 120_000 });
+  const bootstrap = `127.0.0.1:${port}`;
+  try {
+    const fill = [join(projectRoot, 'bin', 'stampede.js'), 'run', '--brokers', bootstrap, '--topic', kTopic, '--partitions', String(kPartitions), '--format', 'fixed', '--record-size', '100', '--records', String(records), '--workers', '2', '--out', join(workDir, 'fill.json')];
+    console.log(`bench-consume: filling: stampede ${fill.slice(1).join(' ')}`);
+    const filled = await runTool(process.execPath, fill, { brokerPid: broker.pid, timeoutMs: 10 * 60_000 });
+    if (filled.code !== 0) throw new Error(`filling the topic failed (exit ${filled.code}): ${filled.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+    const loadBefore = loadAverage();
+    console.log(`bench-consume: ${formatCount(records)} records of 100 B on ${kTopic} (${kPartitions} partitions); load average ${loadBefore}`);
+    const all: ConsumeRound[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const runs: (() => Promise<ConsumeRound>)[] = [
+        () => runStampedeConsume({ bootstrap, brokerPid: broker.pid, topic: kTopic, records, format: 'none', out: join(workDir, `none-${round}.json`) }),
+        () => runConsumerPerformance({ bootstrap, brokerPid: broker.pid, topic: kTopic, records, group: `perf-${round}-${Date.now()}` }),
+        () => runStampedeConsume({ bootstrap, brokerPid: broker.pid, topic: kTopic, records, format: 'auto', out: join(workDir, `auto-${round}.json`) }),
+      ];
+      for (const run of runs) {
+        const outcome = await run();
+        all.push(outcome);
+        console.log(`round ${round}: ${outcome.tool}: ${outcome.error ?? `${formatCount(outcome.recordsPerSec)} rec/s, ${outcome.cpuSeconds} CPU-s (${outcome.cpuSecondsPerMillion} per million records), load ${loadAverage()}`}`);
+      }
+    }
+    const loadAfter = loadAverage();
+    const tools = [...new Set(all.map((outcome) => outcome.tool))];
+    const ok = (tool: string): ConsumeRound[] => all.filter((outcome) => outcome.tool === tool && outcome.error === undefined);
+    const peer = median(ok('Kafka ConsumerPerformance (Java)').map((outcome) => outcome.recordsPerSec));
+    const peerCpu = median(ok('Kafka ConsumerPerformance (Java)').map((outcome) => outcome.cpuSecondsPerMillion));
+    const rows = tools.map((tool) => {
+      const rates = ok(tool).map((outcome) => outcome.recordsPerSec);
+      const cpu = ok(tool).map((outcome) => outcome.cpuSecondsPerMillion);
+      return { tool, runs: rates.length, minRecordsPerSec: Math.min(...rates), medianRecordsPerSec: median(rates), maxRecordsPerSec: Math.max(...rates), medianCpuSecondsPerMillion: median(cpu), ratioToPeer: peer > 0 ? Math.round((median(rates) / peer) * 100) / 100 : null, cpuRatioToPeer: peerCpu > 0 ? Math.round((median(cpu) / peerCpu) * 100) / 100 : null };
+    });
+    console.log('');
+    console.log(
+      renderTable(
+        ['tool', 'rounds', 'records/s min', 'median', 'max', '÷ ConsumerPerformance', 'CPU-s / M records', 'CPU ÷ peer'],
+        rows.map((row) => [row.tool, String(row.runs), formatCount(row.minRecordsPerSec), formatCount(row.medianRecordsPerSec), formatCount(row.maxRecordsPerSec), row.ratioToPeer?.toFixed(2) ?? '-', row.medianCpuSecondsPerMillion.toFixed(2), row.cpuRatioToPeer?.toFixed(2) ?? '-']),
+      ),
+    );
+    console.log(`load average (1/5/15 min) before ${loadBefore}, after ${loadAfter}; host ${hostFacts().cpus} × ${hostFacts().cpuModel}`);
+    const target = argv.out ?? join('results', `bench-consume-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    mkdirSync(join(target, '..'), { recursive: true });
+    writeFileSync(target, `${JSON.stringify({ kind: 'bench-consume', records, recordSizeBytes: 100, partitions: kPartitions, rounds: all, summary: rows, loadAverage: { before: loadBefore, after: loadAfter }, host: hostFacts() }, null, 2)}\n`);
+    console.log(`result: ${target}`);
+    return all.some((outcome) => outcome.error !== undefined) ? 1 : 0;
+  } finally {
+    await stopLocalBroker({ port, dataDir, removeData: true });
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(`bench-consume: ${isUserFacing(err) ? err.message : (err as Error).stack ?? String(err)}`);
+    process.exitCode = isUserFacing(err) ? err.exitCode : 1;
+  },
+);

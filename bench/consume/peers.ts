@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cacheDir, projectRoot } from '../../src/paths.js';
+import type { ConsumeResult } from '../../src/run/consume.js';
+import { runTool } from '../max/spawn.js';
+
+/** One tool's read of the whole topic: its own reported rate, and its own process's CPU. */
+export interface ConsumeRound {
+  tool: string;
+  command: string;
+  records: number;
+  /** the tool's own figure: stampede's measured window (from the first assignment), ConsumerPerformance's fetch.nMsg.sec (after its rebalance) */
+  recordsPerSec: number;
+  wallMs: number;
+  /** user + system CPU seconds of the tool's process over its whole life (start-up and group join included) */
+  cpuSeconds: number;
+  cpuSecondsPerMillion: number;
+  brokerCores: number | null;
+  error?: string;
+}
+
+const perMillion = (cpuSeconds: number, records: number): number => (records > 0 ? Math.round((cpuSeconds / records) * 1e6 * 1000) / 1000 : 0);
+
+/** `stampede consume` in a fresh group from the earliest offset: `format` none counts only (as the peer does), auto also checks integrity. */
+export async function runStampedeConsume(options: { bootstrap: string; brokerPid: number; topic: string; records: number; format: 'none' | 'auto'; out: string }): Promise<ConsumeRound> {
+  const args = [join(projectRoot, 'bin', 'stampede.js'), 'consume', '--brokers', options.bootstrap, '--topic', options.topic, '--records', String(options.records), '--format', options.format, '--timeout', '5m', '--out', options.out];
+  const outcome = await runTool(process.execPath, args, { brokerPid: options.brokerPid, timeoutMs: 6 * 60_000 });
+  const cpuSeconds = outcome.cpu.toolCores * (outcome.wallMs / 1000);
+  const base = { tool: `stampede consume --format ${options.format}`, command: `stampede ${args.slice(1).join(' ')}`, wallMs: outcome.wallMs, cpuSeconds: Math.round(cpuSeconds * 100) / 100, brokerCores: outcome.cpu.brokerCores };
+  if (outcome.code !== 0) return { ...base, records: 0, recordsPerSec: 0, cpuSecondsPerMillion: 0, error: `exit ${outcome.code}: ${outcome.stderr.trim().split('\n').slice(-2).join(' | ')}` };
+  const result = JSON.parse(readFileSync(options.out, 'utf8')) as ConsumeResult;
+  return { ...base, records: result.totals.consumed, recordsPerSec: Math.round(result.totals.recordsPerSec), cpuSecondsPerMillion: perMillion(cpuSeconds, result.totals.consumed) };
+}
+
+/** Kafka's ConsumerPerformance (kafka-consumer-perf-test) from the kafka-tools jar, in a fresh group. */
+export async function runConsumerPerformance(options: { bootstrap: string; brokerPid: number; topic: string; records: number; group: string }): Promise<ConsumeRound> {
+  const args = ['-Xms512m', '-Xmx1g', '-cp', `${join(cacheDir, 'kafka', 'libs')}/*`, 'org.apache.kafka.tools.ConsumerPerformance', '--bootstrap-server', options.bootstrap, '--topic', options.topic, '--num-records', String(options.records), '--group', options.group, '--timeout', '60000'];
+  const outcome = await runTool('java', args, { brokerPid: options.brokerPid, timeoutMs: 6 * 60_000 });
+  const cpuSeconds = outcome.cpu.toolCores * (outcome.wallMs / 1000);
+  const base = { tool: 'Kafka ConsumerPerformance (Java)', command: `java … ConsumerPerformance ${args.slice(args.indexOf('--bootstrap-server')).join(' ')}`, wallMs: outcome.wallMs, cpuSeconds: Math.round(cpuSeconds * 100) / 100, brokerCores: outcome.cpu.brokerCores };
+  // start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
+  const line = outcome.stdout.trim().split('\n').filter((text) => /^\d{4}-/.test(text)).pop();
+  const fields = line?.split(',').map((field) => field.trim());
+  if (outcome.code !== 0 || !fields || fields.length < 10) return { ...base, records: 0, recordsPerSec: 0, cpuSecondsPerMillion: 0, error: `exit ${outcome.code}: ${(outcome.stderr || outcome.stdout).trim().split('\n').slice(-2).join(' | ')}` };
+  const records = Number(fields[4]);
+  return { ...base, records, recordsPerSec: Math.round(Number(fields[9])), cpuSecondsPerMillion: perMillion(cpuSeconds, records) };
+}

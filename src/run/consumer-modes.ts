@@ -1,0 +1,28 @@
+import { StampedeError } from '../errors.js';
+import type { Workload } from '../options/workload.js';
+import type { SnapshotSource } from '../sources/types.js';
+import { BacklogDrain } from './backlog.js';
+import { ConsumerChurn } from './churn.js';
+import type { EndToEndConsumers } from './e2e.js';
+import type { RunResult } from './result.js';
+
+/** How the e2e group starts for --backlog (paused) and --consumer-churn (a spare slot for the member it adds). */
+export function consumerModeOptions(workload: Workload, partitions: number, consumers: number): { paused?: boolean; spareSlots?: number } {
+  if (workload.consumerChurnMs !== undefined && consumers < 2 && partitions < 2) {
+    throw new StampedeError('E_OPTION', `--consumer-churn needs a group that can change: more than one partition (topic ${workload.topic} has ${partitions}) or --consumers 2 at least`);
+  }
+  return { ...(workload.backlogBytes !== undefined ? { paused: true } : {}), ...(workload.consumerChurnMs !== undefined ? { spareSlots: 1 } : {}) };
+}
+
+/** --backlog or --consumer-churn around one local run: started at go, reported into the result once the consumers stopped. */
+export function consumerModes(workload: Workload, partitions: number, producers: SnapshotSource, e2e: EndToEndConsumers, notice: (text: string) => void): { start(): void; finish(result: RunResult): void } | undefined {
+  if (workload.backlogBytes !== undefined) {
+    const backlog = new BacklogDrain(workload.backlogBytes, workload.intervalMs, producers, e2e, notice);
+    return { start: () => backlog.start(), finish: (result) => void (result.backlog = backlog.finish(result.totals.acked)) };
+  }
+  if (workload.consumerChurnMs !== undefined) {
+    const churn = new ConsumerChurn(workload.consumerChurnMs, workload.intervalMs, partitions, producers, e2e, notice);
+    return { start: () => churn.start(), finish: (result) => void (result.churn = churn.finish()) };
+  }
+  return undefined;
+}
