@@ -15,10 +15,12 @@ mod region;
 mod reporter;
 pub mod testing;
 mod topic;
+mod transactions;
 
 pub use admin::{BrokerInfo, ClusterInfo, NativeAdmin, TopicState};
 pub use consumer::{NativeConsumer, PartitionWatermarks};
 pub use producer::{NativeProducer, ProduceOutcome};
+pub use transactions::TransactionEnd;
 
 use napi_derive::napi;
 
