@@ -12,6 +12,8 @@ import { wallClockUs } from '../src/runtime.js';
 import { kGoFlagSlot, kGoOffsetUsSlot, kReadyCountSlot, kStopFlagSlot } from '../src/shared/layout.js';
 import { RegionWriter } from '../src/shared/region.js';
 import { crashNow } from '../src/run/test-fault.js';
+import { transactionDriverFor, type TransactionDriver } from '../src/run/transaction-driver.js';
+import { transactionalIdOf } from '../src/options/transactions.js';
 
 /** Piscina task: produce this shard's records until told to stop or its quota is sent. */
 export default async function produceShard(task: ProducerTask): Promise<ProducerTaskResult> {
@@ -23,16 +25,18 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
   let outcome: ProducerTaskResult;
   let client: ProducerClient | undefined;
   let schedule: ArrivalSchedule | undefined;
+  let transactions: TransactionDriver | undefined;
   try {
     client = createClient(task.client, {
       topic: task.topic,
-      librdkafka: task.librdkafka,
+      librdkafka: task.transactions ? { ...task.librdkafka, 'transactional.id': transactionalIdOf(task.transactions.runNonce, task.shard.index) } : task.librdkafka,
       region,
       trackLatency: task.trackLatency,
       // At a fixed rate a client that can pace natively does (and writes publish delay itself).
       ...(rate === undefined ? {} : { publishDelays }),
     });
     await client.connect();
+    transactions = task.transactions ? transactionDriverFor(client, task.transactions, task.seed, task.shard.index) : undefined;
     // Thread start-up and connection time stay out of the measurement: report ready, wait for go.
     Atomics.add(control, kReadyCountSlot, 1);
     while (Atomics.load(control, kGoFlagSlot) === 0 && Atomics.load(control, kStopFlagSlot) === 0) await sleep(1);
@@ -78,7 +82,8 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
     } else {
       while (sent < quota && !stopped()) {
         await stallIfDue();
-        const count = Math.min(task.batchRecords, quota - sent);
+        const count = Math.min(task.batchRecords, quota - sent, transactions?.roomRecords() ?? Number.POSITIVE_INFINITY);
+        transactions?.beforeBatch(sent);
         builder.reset();
         // As fast as possible: one stamp per batch is every record's send time.
         const sentAtUs = Math.round(wallClockUs());
@@ -91,8 +96,10 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
         const sendStartedMs = performance.now();
         await client.send({ packed: builder.view(), count, payloadBytes: builder.payloadBytes, handedAtMs: sendStartedMs, handedAtWallUs: wallClockUs(), fromIntended: false });
         region.addSendMicros((performance.now() - sendStartedMs) * 1000);
+        transactions?.afterBatch(count);
       }
     }
+    transactions?.finish();
     await client.flush(task.flushTimeoutMs);
     const settledAtWallUs = wallClockUs();
     outcome = { ok: true, sent, settledAtWallUs, ...(schedule ? { scheduledRecordsPerSec: schedule.realizedRecordsPerSec() } : {}) };
@@ -108,5 +115,6 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
   }
   // After close: records purged unsent at close are among the failures by code.
   const faults = client?.faults?.();
-  return faults ? { ...outcome, faults } : outcome;
+  const ledger = transactions?.report();
+  return { ...outcome, ...(faults ? { faults } : {}), ...(ledger ? { transactions: ledger } : {}) };
 }

@@ -20,7 +20,6 @@ mod transactions;
 pub use admin::{BrokerInfo, ClusterInfo, NativeAdmin, TopicState};
 pub use consumer::{NativeConsumer, PartitionWatermarks};
 pub use producer::{NativeProducer, ProduceOutcome};
-pub use transactions::TransactionEnd;
 
 use napi_derive::napi;
 

@@ -14,14 +14,10 @@ use rdkafka::producer::BaseProducer;
 use crate::producer::NativeProducer;
 use crate::reporter::Reporter;
 
-/// How a transaction ended.
-#[napi(string_enum = "lowercase")]
-pub enum TransactionEnd {
-    /// Its commit marker is written: read_committed consumers see its records.
-    Committed,
-    /// The commit failed with an abortable error (e.g. a record of it failed) and it was aborted instead.
-    Aborted,
-}
+/// How `commitTransaction` ended: its commit markers are written (read_committed consumers see its
+/// records), or the commit failed with an abortable error (a record of it failed) and it was aborted.
+const COMMITTED: &str = "committed";
+const ABORTED: &str = "aborted";
 
 /// What librdkafka said about a failed transactional call, taken from its `rd_kafka_error_t`.
 struct TxnError {
@@ -115,22 +111,22 @@ impl NativeProducer {
 
     /// Commits the current transaction: waits for its records to be acknowledged, then writes the
     /// commit markers. Blocks up to `timeoutMs`. When librdkafka says the transaction must be aborted
-    /// (a record of it failed), aborts it and returns `aborted`; throws on a fatal error (fenced).
+    /// (a record of it failed), aborts it and returns "aborted" (else "committed"); throws on a fatal error (fenced).
     ///
     /// Calls rd_kafka_commit_transaction directly: rdkafka's BaseProducer::commit_transaction polls
     /// on the calling thread first, which would make this thread a second writer of the region.
     #[napi]
-    pub fn commit_transaction(&self, timeout_ms: u32) -> Result<TransactionEnd> {
+    pub fn commit_transaction(&self, timeout_ms: u32) -> Result<String> {
         let producer = self.base_producer()?;
         let deadline = Instant::now() + Duration::from_millis(timeout_ms.into());
         let committed = with_retries(deadline, |remaining| unsafe { rdsys::rd_kafka_commit_transaction(producer_ptr(producer), remaining) });
         match committed {
-            Ok(()) => Ok(TransactionEnd::Committed),
+            Ok(()) => Ok(COMMITTED.to_owned()),
             Err(error) if error.requires_abort && !error.fatal => {
                 self.reporter_ref().remember_error(format!("a transaction was aborted because its commit failed: {}", error.message));
                 with_retries(deadline, |remaining| unsafe { rdsys::rd_kafka_abort_transaction(producer_ptr(producer), remaining) })
                     .map_err(|error| failure("abortTransaction", &error))?;
-                Ok(TransactionEnd::Aborted)
+                Ok(ABORTED.to_owned())
             }
             Err(error) => Err(failure("commitTransaction", &error)),
         }

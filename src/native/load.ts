@@ -46,6 +46,13 @@ export interface NativeProducer {
   readonly retries: number;
   /** Joins the delivery-report thread and destroys the producer; idempotent. */
   close(): void;
+  /** --transactional (native/src/transactions.rs): registers the config's transactional.id; blocks up to timeoutMs. */
+  initTransactions(timeoutMs: number): void;
+  beginTransaction(): void;
+  /** Waits for the transaction's acks, then commits; 'aborted' when librdkafka made it abort instead. Throws when fenced (fatal). */
+  commitTransaction(timeoutMs: number): 'committed' | 'aborted';
+  /** Flushes (every record of the transaction acknowledged), then aborts. */
+  abortTransaction(timeoutMs: number): void;
 }
 
 /** A broker of the cluster, as its metadata names it. */

@@ -27,6 +27,11 @@ export function renderIntegrity(result: RunResult): string[] {
   const lines = renderIntegrityLines(result.integrity, result.partitions);
   lines.push(`consumers: ${result.integrity.consumers} in group ${result.integrity.groupId}; end-to-end latency is receive − send time on one host's clock`);
   if ((result.integrity.reread ?? 0) > 0) lines.push(`note: ${formatCount(result.integrity.reread!)} records were delivered again at offsets already read (a rebalance, e.g. after a broker restart) and counted once`);
+  if (result.integrity.abortedRecords !== undefined) {
+    const read = result.integrity.abortedRead ?? 0;
+    const examples = (result.integrity.abortedReadExamples ?? []).map((example) => `device ${example.deviceId} seq ${example.seq}`).join(', ');
+    lines.push(`${read === 0 ? '✓' : '✗'} aborted reads: ${formatCount(read)} of ${formatCount(result.integrity.abortedRecords)} records of aborted transactions were read${read > 0 ? ` (first: ${examples})` : ''}; lost counts committed records only`);
+  }
   if (result.integrity.skippedOlder > 0) lines.push(`note: ${formatCount(result.integrity.skippedOlder)} records older than this run were read past (a fresh topic avoids that)`);
   return lines;
 }

@@ -7,6 +7,7 @@ import type { EndToEndConsumers } from './e2e.js';
 import type { IntervalRow, RunPhase, RunResult } from './result.js';
 import type { ProducerTaskResult } from './task.js';
 import { windowEndMs } from './window.js';
+import { abortedRecordsOf } from './transactions-report.js';
 import { wallClockUs } from '../runtime.js';
 
 const kReadyTimeoutMs = 30_000; // thread start-up plus client connection
@@ -128,7 +129,8 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
     final = source.snapshot();
     await source.close();
     // Consumers catch up on the last acked records (ticks go on, as drain rows), then stop.
-    if (e2e) consumerOutcomes = await e2e.drain(final.counters.acked, workload.drainMs);
+    // Records of aborted transactions are acked but never readable under read_committed.
+    if (e2e) consumerOutcomes = await e2e.drain(final.counters.acked - abortedRecordsOf(outcomes), workload.drainMs);
   } finally {
     clearInterval(timer);
     clearTimeout(stopTimer);

@@ -1,5 +1,7 @@
+import { StampedeError } from '../errors.js';
 import { RegionWriter, readRegion } from '../shared/region.js';
 import { regionBytesFor } from '../shared/layout.js';
+import { appendRange } from '../verify/aborted.js';
 
 /** --transactional settings every producer thread of a run shares. */
 export interface TransactionSettings {
@@ -39,6 +41,14 @@ export interface TransactionLedger {
   commitLatencyCounts: Float64Array;
 }
 
+/** The driver of a client that can write transactions, initialised (its transactional.id registered). */
+export function transactionDriverFor(client: { name: string; transactions?: TransactionalClient }, settings: TransactionSettings, seed: number, threadIndex: number): TransactionDriver {
+  if (!client.transactions) throw new StampedeError('E_OPTION', `--transactional needs --client native (the ${client.name} client has no transactions here)`);
+  const driver = new TransactionDriver(client.transactions, settings, seed, threadIndex);
+  driver.init();
+  return driver;
+}
+
 /** Time a commit or abort may take (librdkafka's transaction.timeout.ms is 60 s by default). */
 const kEndTimeoutMs = 30_000;
 const kInitTimeoutMs = 30_000;
@@ -68,13 +78,6 @@ export class AbortChoice {
   }
 }
 
-/** Appends [start, end) to ascending flat ranges, joining it to the last one when they touch. */
-export function appendRange(ranges: number[], start: number, end: number): void {
-  if (end <= start) return;
-  if (ranges.length > 0 && ranges[ranges.length - 1] === start) ranges[ranges.length - 1] = end;
-  else ranges.push(start, end);
-}
-
 /**
  * Runs a worker thread's transactions around its batches: begins one before a batch when none is
  * open, ends it after a batch once it holds --transaction-records or is --transaction-ms old, and
@@ -86,7 +89,6 @@ export class TransactionDriver {
   private open = false;
   private firstRecord = 0;
   private begunAtMs = 0;
-  private readonly choice: AbortChoice;
   /** records handed to the client in the open transaction */
   private inTransaction = 0;
   private readonly choice: AbortChoice;
