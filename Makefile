@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 STAMPEDE := node bin/stampede.js
 
-.PHONY: help install build test bench bench-max bench-rate bench-fleet bench-micro bench-soak broker-up broker-down clean
+.PHONY: help install build test bench bench-max bench-rate bench-fleet bench-micro bench-soak bench-txn broker-up broker-down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -30,6 +30,9 @@ bench-soak: build ## 10 minutes at half the max rate on a broker of its own: RSS
 
 bench-fleet: build ## Many hosts on this machine: records/s for 1, 2, 3 sshd "hosts" (127.0.0.2–4) and one process, coordinator CPU, line bytes
 	npm run bench:fleet
+
+bench-txn: build ## Transaction cost: records/s with a commit every 100 ms ÷ without transactions, interleaved rounds on a broker of its own
+	npm run bench:txn
 
 bench-micro: build ## tinybench micro suite: simulation, encoders, histograms, batch packing, key hashing
 	npm run bench:micro
