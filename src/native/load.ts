@@ -115,6 +115,8 @@ export interface NativeConsumer {
   assignment(): number[];
   /** Records between this member's positions and the ends its fetches last saw (no broker round trip); -1 while unknown. */
   lag(): number;
+  /** The next offset this member reads per assigned partition (past transaction markers and aborted records). */
+  positions(): { partition: number; offset: number }[];
   /** Watermarks of every partition of every subscribed topic; throws on timeout or unknown topic. */
   endOffsets(timeoutMs: number): PartitionWatermarks[];
   readonly lastError: string | null;

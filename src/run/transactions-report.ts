@@ -15,6 +15,8 @@ export interface TransactionsSummary {
   abortRate: number;
   /** what `latency.commit` measures */
   commitLatencyIs: 'commit-call';
+  /** per shard of the plan, flat [start, end) ranges of the shard's record indexes that were aborted: `verify --expect` excuses them */
+  abortedRangesPerShard: number[][];
 }
 
 export type CommitLatency = LatencySummary & { unit: 'us'; negative: NegativeValues; hdr: string };
@@ -32,7 +34,7 @@ export function abortedRecordsOf(outcomes: readonly ProducerTaskResult[]): numbe
  */
 export function summarizeTransactions(workload: Workload, outcomes: readonly ProducerTaskResult[]): { summary: TransactionsSummary; commitLatency: CommitLatency } | null {
   if (!workload.transactional) return null;
-  const summary: TransactionsSummary = { committed: 0, aborted: 0, committedRecords: 0, abortedRecords: 0, transactionRecords: workload.transactionRecords, transactionMs: workload.transactionMs, abortRate: workload.abortRate, commitLatencyIs: 'commit-call' };
+  const summary: TransactionsSummary = { committed: 0, aborted: 0, committedRecords: 0, abortedRecords: 0, transactionRecords: workload.transactionRecords, transactionMs: workload.transactionMs, abortRate: workload.abortRate, commitLatencyIs: 'commit-call', abortedRangesPerShard: outcomes.map((outcome) => outcome.transactions?.abortedRanges ?? []) };
   const counts = new Float64Array(kCountsLength);
   for (const outcome of outcomes) {
     const ledger = outcome.transactions;

@@ -71,6 +71,13 @@ txn('with --abort-rate: no aborted record is read, every committed one exactly o
   assert.is(await countWithKcat(kafka!.bootstrap, topic, 'read_committed'), transactions.committedRecords, 'kcat read_committed: the committed records');
   assert.is(await countWithKcat(kafka!.bootstrap, topic, 'read_uncommitted'), 60_000, 'kcat read_uncommitted: the aborted ones too');
 
+  // stampede's own reader agrees, given the run's result: aborted records excused, none read.
+  const verified = await runCli(['verify', '--brokers', kafka!.bootstrap, '--expect', out, '--timeout', '30s'], { timeoutMs: 60_000 });
+  assert.is(verified.code, 0, `${verified.stdout}\n${verified.stderr}`);
+  assert.match(verified.stdout, /✓ aborted reads: 0 of/);
+  assert.match(verified.stdout, /lost 0, duplicates 0/);
+  assert.ok(verified.elapsedMs < 25_000, `verify took ${verified.elapsedMs} ms (it must see the end of a topic that ends in a commit marker)`);
+
   // Reproducible: the same seed aborts the same transactions.
   const again = join(dir, 'again.json');
   const second = await runCli([...args.map((arg) => (arg === topic ? 'txn-again' : arg)), '--transactional', '--transaction-records', '2000', '--abort-rate', '0.3', '--seed', '7', '--out', again], { timeoutMs: 120_000 });
