@@ -106,6 +106,7 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
   } catch (err) {
     const error = err instanceof StampedeError ? err : new StampedeError('E_WORKER', (err as Error)?.message ?? String(err), { exitCode: 1 });
     outcome = { ok: false, sent, code: error.code, message: `worker ${task.shard.index}: ${error.message}`, exitCode: error.exitCode };
+    transactions?.abandon();
   } finally {
     try {
       await client?.close();

@@ -52,6 +52,7 @@ export function transactionDriverFor(client: { name: string; transactions?: Tran
 /** Time a commit or abort may take (librdkafka's transaction.timeout.ms is 60 s by default). */
 const kEndTimeoutMs = 30_000;
 const kInitTimeoutMs = 30_000;
+const kAbandonTimeoutMs = 5_000;
 
 /**
  * Which transactions are aborted: a seeded draw per transaction, in order, so a run with the same
@@ -135,6 +136,22 @@ export class TransactionDriver {
   /** Ends the open transaction, if any: before the final flush. */
   finish(): void {
     if (this.open) this.end();
+  }
+
+  /**
+   * After a failure: aborts the open transaction, if any, so read_committed readers are not held
+   * behind it until the broker times it out (transaction.timeout.ms); best effort, its records are
+   * in the ledger as aborted either way (none of them may be read).
+   */
+  abandon(): void {
+    if (!this.open) return;
+    this.open = false;
+    try {
+      this.client.abortTransaction(kAbandonTimeoutMs);
+    } catch {
+      // The failure being reported already says why; the broker aborts it at its timeout.
+    }
+    this.noteAborted(this.firstRecord, this.firstRecord + this.inTransaction);
   }
 
   private end(): void {

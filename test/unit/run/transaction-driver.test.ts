@@ -100,4 +100,16 @@ test('a mixed run: committed + aborted records add up, and the aborted ranges ar
   assert.equal(client.calls.filter((call) => call !== 'begin'), expected);
 });
 
+test('abandon after a failure aborts the open transaction and books its records as aborted', () => {
+  const clock = { ms: 0 };
+  const client = fakeClient(clock);
+  const driver = new TransactionDriver(client, { runNonce: 'x', records: 1000, ms: 1e9, abortRate: 0 }, 1, 0, () => clock.ms);
+  driver.beforeBatch(0);
+  driver.afterBatch(300);
+  driver.abandon();
+  driver.abandon(); // nothing open any more
+  assert.equal(client.calls, ['begin', 'abort']);
+  assert.equal(driver.report().abortedRanges, [0, 300]);
+});
+
 test.run();
