@@ -78,6 +78,13 @@ txn('with --abort-rate: no aborted record is read, every committed one exactly o
   assert.match(verified.stdout, /lost 0, duplicates 0/);
   assert.ok(verified.elapsedMs < 25_000, `verify took ${verified.elapsedMs} ms (it must see the end of a topic that ends in a commit marker)`);
 
+  // The check is not vacuous: a reader that does see aborted records (read_uncommitted) is caught,
+  // every aborted record counted as an aborted read, exit 1.
+  const uncommitted = await runCli(['verify', '--brokers', kafka!.bootstrap, '--expect', out, '--timeout', '30s', '--command-property', 'isolation.level=read_uncommitted'], { timeoutMs: 60_000 });
+  assert.is(uncommitted.code, 1, `${uncommitted.stdout}\n${uncommitted.stderr}`);
+  const abortedCount = transactions.abortedRecords.toLocaleString('en-US');
+  assert.match(uncommitted.stdout, `✗ aborted reads: ${abortedCount} of ${abortedCount} records of aborted transactions were read (first: device `);
+
   // Reproducible: the same seed aborts the same transactions.
   const again = join(dir, 'again.json');
   const second = await runCli([...args.map((arg) => (arg === topic ? 'txn-again' : arg)), '--transactional', '--transaction-records', '2000', '--abort-rate', '0.3', '--seed', '7', '--out', again], { timeoutMs: 120_000 });
