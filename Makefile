@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 STAMPEDE := node bin/stampede.js
 
-.PHONY: help install build test bench bench-max bench-rate bench-fleet bench-micro bench-soak bench-consume broker-up broker-down clean
+.PHONY: help install build test bench bench-max bench-rate bench-fleet bench-micro bench-soak bench-consume bench-txn broker-up broker-down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -33,6 +33,8 @@ bench-fleet: build ## Many hosts on this machine: records/s for 1, 2, 3 sshd "ho
 
 bench-consume: build ## stampede consume ÷ Kafka's ConsumerPerformance on the same topic and broker (its own): records/s and CPU-s per million records, interleaved rounds
 	npm run bench:consume
+bench-txn: build ## Transaction cost: records/s with a commit every 100 ms ÷ without transactions, interleaved rounds on a broker of its own
+	npm run bench:txn
 
 bench-micro: build ## tinybench micro suite: simulation, encoders, histograms, batch packing, key hashing
 	npm run bench:micro

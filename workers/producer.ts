@@ -13,6 +13,8 @@ import { kGoFlagSlot, kGoOffsetUsSlot, kReadyCountSlot, kStopFlagSlot } from '..
 import { RegionWriter } from '../src/shared/region.js';
 import { crashNow } from '../src/run/test-fault.js';
 import { ThreadCpuWriter } from '../src/run/thread-cpu.js';
+import { transactionDriverFor, type TransactionDriver } from '../src/run/transaction-driver.js';
+import { transactionalIdOf } from '../src/options/transactions.js';
 
 /** Piscina task: produce this shard's records until told to stop or its quota is sent. */
 export default async function produceShard(task: ProducerTask): Promise<ProducerTaskResult> {
@@ -24,10 +26,11 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
   let outcome: ProducerTaskResult;
   let client: ProducerClient | undefined;
   let schedule: ArrivalSchedule | undefined;
+  let transactions: TransactionDriver | undefined;
   try {
     client = createClient(task.client, {
       topic: task.topic,
-      librdkafka: task.librdkafka,
+      librdkafka: task.transactions ? { ...task.librdkafka, 'transactional.id': transactionalIdOf(task.transactions.runNonce, task.shard.index) } : task.librdkafka,
       region,
       trackLatency: task.trackLatency,
       // At a fixed rate a client that can pace natively does (and writes publish delay itself).
@@ -37,6 +40,7 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
     // This thread's CPU, written after each batch: the coordinator's proof the generator kept up.
     const threadCpu = new ThreadCpuWriter(task.threadStats, task.shard.index);
     const writeThreadCpu = (): void => threadCpu.write();
+    transactions = task.transactions ? transactionDriverFor(client, task.transactions, task.seed, task.shard.index) : undefined;
     // Thread start-up and connection time stay out of the measurement: report ready, wait for go.
     Atomics.add(control, kReadyCountSlot, 1);
     while (Atomics.load(control, kGoFlagSlot) === 0 && Atomics.load(control, kStopFlagSlot) === 0) await sleep(1);
@@ -83,7 +87,8 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
     } else {
       while (sent < quota && !stopped()) {
         await stallIfDue();
-        const count = Math.min(task.batchRecords, quota - sent);
+        const count = Math.min(task.batchRecords, quota - sent, transactions?.roomRecords() ?? Number.POSITIVE_INFINITY);
+        transactions?.beforeBatch(sent);
         builder.reset();
         // As fast as possible: one stamp per batch is every record's send time.
         const sentAtUs = Math.round(wallClockUs());
@@ -97,8 +102,10 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
         await client.send({ packed: builder.view(), count, payloadBytes: builder.payloadBytes, handedAtMs: sendStartedMs, handedAtWallUs: wallClockUs(), fromIntended: false });
         region.addSendMicros((performance.now() - sendStartedMs) * 1000);
         threadCpu.write();
+        transactions?.afterBatch(count);
       }
     }
+    transactions?.finish();
     await client.flush(task.flushTimeoutMs);
     threadCpu.write();
     const settledAtWallUs = wallClockUs();
@@ -106,6 +113,7 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
   } catch (err) {
     const error = err instanceof StampedeError ? err : new StampedeError('E_WORKER', (err as Error)?.message ?? String(err), { exitCode: 1 });
     outcome = { ok: false, sent, code: error.code, message: `worker ${task.shard.index}: ${error.message}`, exitCode: error.exitCode };
+    transactions?.abandon();
   } finally {
     try {
       await client?.close();
@@ -115,5 +123,6 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
   }
   // After close: records purged unsent at close are among the failures by code.
   const faults = client?.faults?.();
-  return faults ? { ...outcome, faults } : outcome;
+  const ledger = transactions?.report();
+  return { ...outcome, ...(faults ? { faults } : {}), ...(ledger ? { transactions: ledger } : {}) };
 }

@@ -50,6 +50,14 @@ impl ClientContext for Watcher {
 impl ConsumerContext for Watcher {}
 
 /// Low and high watermark of one partition: records in [low, high) are on the broker.
+/// Where a consumer reads next in one partition.
+#[napi(object)]
+pub struct PartitionPosition {
+    pub partition: i32,
+    /// the offset of the next record to read
+    pub offset: i64,
+}
+
 #[napi(object)]
 pub struct PartitionWatermarks {
     pub topic: String,
@@ -240,6 +248,26 @@ impl NativeConsumer {
             }
         }
         Ok(if known { lag } else { -1.0 })
+    }
+
+    /// The next offset this member reads in each assigned partition it has a position for
+    /// (librdkafka's application position, no broker round trip). Unlike the offset after the last
+    /// record returned, it moves past transaction markers and aborted records, so a reader of a
+    /// transactional topic can tell it has reached the end (`verify` of a `--transactional` run).
+    #[napi]
+    pub fn positions(&self) -> Result<Vec<PartitionPosition>> {
+        let consumer = self.consumer.as_ref().ok_or_else(closed)?;
+        let positions = consumer
+            .position()
+            .map_err(|error| Error::new(Status::GenericFailure, format!("could not read the positions: {error}")))?;
+        Ok(positions
+            .elements()
+            .iter()
+            .filter_map(|element| match element.offset() {
+                rdkafka::Offset::Offset(offset) => Some(PartitionPosition { partition: element.partition(), offset }),
+                _ => None,
+            })
+            .collect())
     }
 
     /// Low and high watermarks of every partition of every subscribed topic, asked of the

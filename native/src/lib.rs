@@ -16,6 +16,7 @@ mod reporter;
 pub mod testing;
 mod thread_cpu;
 mod topic;
+mod transactions;
 
 pub use admin::{BrokerInfo, ClusterInfo, NativeAdmin, TopicState};
 pub use consumer::{NativeConsumer, PartitionWatermarks};

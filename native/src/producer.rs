@@ -349,3 +349,14 @@ impl Drop for NativeProducer {
         self.close();
     }
 }
+
+/// Hooks for transactions.rs (`run --transactional`), which adds its napi methods in its own file.
+impl NativeProducer {
+    pub(crate) fn base_producer(&self) -> Result<&BaseProducer<Reporter>> {
+        Ok(&self.running()?.producer)
+    }
+
+    pub(crate) fn reporter_ref(&self) -> &Reporter {
+        &self.reporter
+    }
+}

@@ -12,7 +12,7 @@ export const ExitCode = {
   usage: 2,
   /** not valid at the asked rate: the generator fell behind its schedule; `max`: no rate meets the SLO (even the floor fails) */
   notValid: 3,
-  /** records lost or duplicated (--e2e) */
+  /** records lost or duplicated (--e2e), or a record of an aborted transaction read (--transactional) */
   integrity: 4,
   /** `diff`: a metric regressed beyond --fail-above */
   regression: 5,

@@ -11,6 +11,8 @@ import { renderIntegrityLines } from '../report/integrity.js';
 import { writeJson } from '../report/json.js';
 import { ConsumedRecordSink, partitionBalance, type FormatChoice } from '../verify/sink.js';
 import { readExpectation, type Expectation } from '../verify/expectation.js';
+import { excuseAborted } from '../verify/aborted.js';
+import { renderAbortedCheck } from '../report/integrity.js';
 
 const kAdminTimeoutMs = 10_000;
 
@@ -52,7 +54,11 @@ export async function verifyCommand(argv: Record<string, unknown>): Promise<numb
     // The end is what the topic holds now; records written while we read are left for the next check.
     const ends = client.endOffsets(kAdminTimeoutMs);
     const deadline = startedAt + timeoutMs;
-    const done = (): boolean => [...ends].every(([partition, { low, high }]) => high <= low || (sink.positions.get(partition) ?? low) >= high);
+    // The consumer's own positions too: a transactional topic ends in markers no record shows.
+    const done = (): boolean => {
+      const consumerAt = client.positions();
+      return [...ends].every(([partition, { low, high }]) => high <= low || Math.max(sink.positions.get(partition) ?? low, consumerAt.get(partition) ?? low) >= high);
+    };
     let lastProgressAt = Date.now();
     let read = 0;
     while (!(complete = done()) && Date.now() < deadline) {
@@ -70,12 +76,15 @@ export async function verifyCommand(argv: Record<string, unknown>): Promise<numb
     client.close();
   }
 
-  const integrity = { ...sink.tracker.summarize(expectation?.perDevice), decodeErrors: sink.decodeErrors };
+  // A --transactional run's aborted records are not lost; any of them read is an aborted read.
+  const aborted = expectation?.abortedRangesPerShard ? excuseAborted(sink.tracker, expectation.plan, expectation.abortedRangesPerShard) : undefined;
+  const integrity = { ...sink.tracker.summarize(expectation?.perDevice), decodeErrors: sink.decodeErrors, ...aborted };
   const balance = partitionBalance(sink.partitionCounts, partitions);
   console.log(`verify ${topic} on ${brokersText}: ${formatCount(integrity.uniqueRecords + integrity.duplicates)} records in ${formatDurationMs(Date.now() - startedAt)}`);
   // Unkeyed records (--keys none) land on several partitions per device: order is not theirs to keep.
   const unkeyed = expectation ? expectation.keys === 'none' : sink.keyless > 0 && sink.keyless === integrity.uniqueRecords + integrity.duplicates;
   for (const line of renderIntegrityLines(integrity, balance, !unkeyed)) console.log(line);
+  if (aborted) console.log(renderAbortedCheck(aborted));
   if (sink.firstDecodeError) console.log(`first undecodable record: ${sink.firstDecodeError}`);
   const expected = expectation ? expectedVerdict(expectation, integrity.lost) : undefined;
   if (expected) console.log(expected.line);
@@ -86,7 +95,7 @@ export async function verifyCommand(argv: Record<string, unknown>): Promise<numb
     console.log(`result: ${out}`);
   }
   const lossExplained = expected ? expected.json.lostAckedAtLeast === 0 : integrity.lost === 0;
-  return complete && lossExplained && integrity.duplicates === 0 && integrity.decodeErrors === 0 ? 0 : 1;
+  return complete && lossExplained && integrity.duplicates === 0 && integrity.decodeErrors === 0 && (aborted?.abortedRead ?? 0) === 0 ? 0 : 1;
 }
 
 /**

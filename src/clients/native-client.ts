@@ -4,6 +4,7 @@ import { loadNative, type NativeProducer } from '../native/load.js';
 import type { RecordBatch } from '../records/batch.js';
 import { kAckedSlot, kFailedSlot } from '../shared/layout.js';
 import type { ClientContext, ClientFaults, ProducerClient } from './types.js';
+import type { TransactionalClient } from '../run/transaction-driver.js';
 
 const kConnectTimeoutMs = 15_000;
 const kQueueFullWaitMs = 1;
@@ -48,6 +49,22 @@ export class NativeClient implements ProducerClient {
   }
 
   sendPaced?: (batch: RecordBatch) => Promise<void>;
+
+  /** librdkafka's transactional API (native/src/transactions.rs); its errors become the worker's failure. */
+  readonly transactions: TransactionalClient = {
+    initTransactions: (timeoutMs) => this.transactionCall(() => this.producer.initTransactions(timeoutMs)),
+    beginTransaction: () => this.transactionCall(() => this.producer.beginTransaction()),
+    commitTransaction: (timeoutMs) => this.transactionCall(() => this.producer.commitTransaction(timeoutMs)),
+    abortTransaction: (timeoutMs) => this.transactionCall(() => this.producer.abortTransaction(timeoutMs)),
+  };
+
+  private transactionCall<T>(call: () => T): T {
+    try {
+      return call();
+    } catch (err) {
+      throw new StampedeError('E_CLIENT', `transaction: ${(err as Error).message}`, { exitCode: 1, cause: err });
+    }
+  }
 
   /** Fixed rate: the addon's pacer enqueues each record at its intended time (native/src/pacer.rs). */
   private readonly pace = async (batch: RecordBatch): Promise<void> => {

@@ -119,6 +119,18 @@ export class NativeConsumerClient {
     return this.consumer.lag();
   }
 
+  /**
+   * partition → the next offset librdkafka reads there: past transaction markers and aborted
+   * records, which no record returned shows. Empty while records it returned are still held here
+   * unread (its positions are then ahead of what the caller has seen).
+   */
+  positions(): Map<number, number> {
+    const positions = new Map<number, number>();
+    if (this.pending) return positions;
+    for (const { partition, offset } of this.consumer.positions()) positions.set(partition, offset);
+    return positions;
+  }
+
   /** partition → watermarks of every partition of the topic: read until each position reaches `high`. */
   endOffsets(timeoutMs: number): Map<number, { low: number; high: number }> {
     const offsets = new Map<number, { low: number; high: number }>();

@@ -1,5 +1,6 @@
 import type { RecordBatch } from '../records/batch.js';
 import type { RegionWriter } from '../shared/region.js';
+import type { TransactionalClient } from '../run/transaction-driver.js';
 
 /**
  * What a worker drives. A client counts acks and failures and records produce→ack latency into the
@@ -22,6 +23,8 @@ export interface ProducerClient {
   close(): Promise<void>;
   /** After close: failed records by librdkafka error name, and produce retries; absent on clients that cannot tell. */
   faults?(): ClientFaults;
+  /** Present on clients that can write Kafka transactions (native); --transactional is refused for the others. */
+  readonly transactions?: TransactionalClient;
 }
 
 export interface ClientFaults {

@@ -46,6 +46,13 @@ export interface NativeProducer {
   readonly retries: number;
   /** Joins the delivery-report thread and destroys the producer; idempotent. */
   close(): void;
+  /** --transactional (native/src/transactions.rs): registers the config's transactional.id; blocks up to timeoutMs. */
+  initTransactions(timeoutMs: number): void;
+  beginTransaction(): void;
+  /** Waits for the transaction's acks, then commits; 'aborted' when librdkafka made it abort instead. Throws when fenced (fatal). */
+  commitTransaction(timeoutMs: number): 'committed' | 'aborted';
+  /** Flushes (every record of the transaction acknowledged), then aborts. */
+  abortTransaction(timeoutMs: number): void;
 }
 
 /** A broker of the cluster, as its metadata names it. */
@@ -108,6 +115,8 @@ export interface NativeConsumer {
   assignment(): number[];
   /** Records between this member's positions and the ends its fetches last saw (no broker round trip); -1 while unknown. */
   lag(): number;
+  /** The next offset this member reads per assigned partition (past transaction markers and aborted records). */
+  positions(): { partition: number; offset: number }[];
   /** Watermarks of every partition of every subscribed topic; throws on timeout or unknown topic. */
   endOffsets(timeoutMs: number): PartitionWatermarks[];
   readonly lastError: string | null;

@@ -128,6 +128,14 @@ export function parseBytes(field: string, raw: unknown, min: number): number {
   return bytes;
 }
 
+/** A share from 0 to 1: "0.1", "0", "1". */
+export function parseFraction(field: string, raw: unknown): number {
+  const text = String(raw).trim();
+  const value = Number(text);
+  if (text === '' || !/^\d*\.?\d+$/.test(text) || !(value >= 0 && value <= 1)) throw optionError(field, 'a share from 0 to 1, such as 0.1', raw);
+  return value;
+}
+
 /** Checks one raw value against its kind; returns the value in its resolved form. */
 export function parseByKind(field: string, kind: OptionKind, raw: unknown): unknown {
   switch (kind.type) {
@@ -158,5 +166,7 @@ export function parseByKind(field: string, kind: OptionKind, raw: unknown): unkn
       return parseThresholdList(field, raw);
     case 'bytes':
       return parseBytes(field, raw, kind.min);
+    case 'fraction':
+      return parseFraction(field, raw);
   }
 }

@@ -16,7 +16,8 @@ export type OptionKind =
   | { type: 'bool' } // true/false, on/off, yes/no; a bare flag is true // "<duration>@<duration>": pause that long, once, that long after the start
   | { type: 'optional-path' } // a path, or a bare flag for "beside the JSON result"
   | { type: 'thresholds' } // repeated k6-style thresholds (src/report/thresholds.ts), a YAML list in a file
-  | { type: 'bytes'; min: number }; // "2GB", "20MB", "512KiB", or a number of bytes
+  | { type: 'bytes'; min: number } // "2GB", "20MB", "512KiB", or a number of bytes
+  | { type: 'fraction' }; // a share from 0 to 1, such as 0.1
 
 export interface OptionSpec {
   readonly name: string;
@@ -78,6 +79,10 @@ export const OPTION_SPECS = [
   { name: 'hgrm', kind: { type: 'string' }, describe: 'Also write one HdrHistogram .hgrm percentile file per latency kind into this folder (values in ms)' },
   { name: 'csv', kind: { type: 'string' }, describe: 'Also write the interval rows as CSV here' },
   { name: 'threshold', kind: { type: 'thresholds' }, default: [], describe: 'Pass/fail check, k6 style (repeatable): p99<50ms, e2e.p999<200ms, delay.p99<5ms, rate>=400000, lost==0; exit 6 when one fails' },
+  { name: 'transactional', kind: { type: 'bool' }, default: 'false', describe: 'Transactional producers (native client, --rate max): one transactional.id per producer thread, from a per-run id and the thread index; implies enable.idempotence=true and acks=all; --e2e consumers read with isolation.level=read_committed' },
+  { name: 'transaction-records', kind: { type: 'int', min: 1, max: 100_000_000 }, default: 100_000, describe: 'With --transactional, commit after this many records of a thread, or after --transaction-ms, whichever comes first' },
+  { name: 'transaction-ms', kind: { type: 'duration', minMs: 1 }, default: '100ms', describe: 'With --transactional, commit a thread\'s transaction once it is this old (checked between batches), or after --transaction-records' },
+  { name: 'abort-rate', kind: { type: 'fraction' }, describe: 'With --transactional, abort this share of transactions instead of committing them, e.g. 0.1 (seeded by --seed: the same run aborts the same ones) [default: 0]' },
   { name: 'metrics-port', kind: { type: 'int', min: 0, max: 65_535 }, describe: 'Serve Prometheus metrics on http://0.0.0.0:PORT/metrics during the run (0: any free port)' },
 ] as const satisfies readonly OptionSpec[];
 

@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { StampedeError } from '../errors.js';
 import { parseByKind, type BrokerFault, type Stall } from './parse.js';
 import type { Threshold } from '../report/thresholds.js';
+import { checkTransactionalWorkload } from './transactions.js';
 import { OPTION_NAMES, OPTION_SPECS, PROFILES, type OptionName } from './schema.js';
 import { checkConsumerModes } from './consumer-modes.js';
 
@@ -79,6 +80,14 @@ export interface Workload {
   instanceId: number | undefined;
   instances: number | undefined;
   runId: string | undefined;
+  /** --transactional: producers write in transactions (src/run/transaction-driver.ts) */
+  transactional: boolean;
+  /** a transaction ends after this many records of its thread… */
+  transactionRecords: number;
+  /** …or once it is this old (ms), whichever comes first */
+  transactionMs: number;
+  /** share of transactions aborted on purpose (0 = none) */
+  abortRate: number;
 }
 
 export type RawOptions = Partial<Record<OptionName, unknown>>;
@@ -122,7 +131,7 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     resolved.set(spec.name, raw === undefined ? undefined : parseByKind(field, spec.kind, raw));
   }
   const get = <T>(name: OptionName): T => resolved.get(name) as T;
-  return checkConsumerModes({
+  const workload: Workload = {
     brokers: get('brokers'),
     commandConfig: get('command-config'),
     commandProperties: get('command-property'),
@@ -172,5 +181,11 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     instanceId: get('instance-id'),
     instances: get('instances'),
     runId: get('run-id'),
-  });
+    transactional: get('transactional'),
+    transactionRecords: get('transaction-records'),
+    transactionMs: get('transaction-ms'),
+    abortRate: get<number | undefined>('abort-rate') ?? 0,
+  };
+  checkTransactionalWorkload(workload, get('abort-rate') !== undefined);
+  return checkConsumerModes(workload);
 }

@@ -1,5 +1,6 @@
 import type { RunResult } from '../run/result.js';
 import { formatCount } from './fmt.js';
+import type { AbortedCheck } from '../verify/aborted.js';
 
 /** The loss/duplicate verdict and partition balance, for `run --e2e` and `verify` alike. */
 export function renderIntegrityLines(
@@ -25,11 +26,21 @@ export function renderIntegrityLines(
   return lines;
 }
 
+/** --transactional: Jepsen's "aborted read" check, for `run --e2e` and `verify --expect` alike. */
+export function renderAbortedCheck(check: AbortedCheck): string {
+  const read = check.abortedRead;
+  const examples = check.abortedReadExamples.map((example) => `device ${example.deviceId} seq ${example.seq}`).join(', ');
+  return `${read === 0 ? '✓' : '✗'} aborted reads: ${formatCount(read)} of ${formatCount(check.abortedRecords)} records of aborted transactions were read${read > 0 ? ` (first: ${examples})` : ''}; lost counts committed records only`;
+}
+
 export function renderIntegrity(result: RunResult): string[] {
   if (!result.integrity) return [];
   const lines = renderIntegrityLines(result.integrity, result.partitions, result.workload.keys !== 'none');
   lines.push(`consumers: ${result.integrity.consumers} in group ${result.integrity.groupId}; end-to-end latency is receive − send time on one host's clock`);
   if ((result.integrity.reread ?? 0) > 0) lines.push(`note: ${formatCount(result.integrity.reread!)} records were delivered again at offsets already read (a rebalance, e.g. after a broker restart) and counted once`);
+  if (result.integrity.abortedRecords !== undefined) {
+    lines.push(renderAbortedCheck({ abortedRecords: result.integrity.abortedRecords, abortedRead: result.integrity.abortedRead ?? 0, abortedReadExamples: result.integrity.abortedReadExamples ?? [] }));
+  }
   if (result.integrity.skippedOlder > 0) lines.push(`note: ${formatCount(result.integrity.skippedOlder)} records older than this run were read past (a fresh topic avoids that)`);
   return lines;
 }

@@ -6,6 +6,7 @@ export const LATENCY_KINDS = [
   { key: 'produceAck', slug: 'produce-ack', title: 'produce→ack' },
   { key: 'endToEnd', slug: 'e2e', title: 'end to end' },
   { key: 'publishDelay', slug: 'publish-delay', title: 'publish delay' },
+  { key: 'commit', slug: 'commit', title: 'transaction commit' },
 ] as const;
 
 export type LatencyKey = (typeof LATENCY_KINDS)[number]['key'];

@@ -2,6 +2,7 @@ import type { RunResult } from '../run/result.js';
 import { renderIntegrity } from './integrity.js';
 import { renderAvailability } from './availability.js';
 import { renderGenerator } from './generator.js';
+import { renderTransactions } from './transactions.js';
 import { formatBytes, formatCount, formatDurationMs, formatMbPerSec, formatRate, renderTable, usToMs } from './fmt.js';
 
 /** The final human summary; reads the same result object the JSON reporter writes. */
@@ -46,9 +47,11 @@ export function renderSummary(result: RunResult): string {
         ...(result.latency.endToEnd
           ? [['end-to-end', formatCount(result.latency.endToEnd.count), ...[result.latency.endToEnd.p50, result.latency.endToEnd.p95, result.latency.endToEnd.p99, result.latency.endToEnd.p999, result.latency.endToEnd.max, result.latency.endToEnd.mean].map(usToMs)]]
           : []),
+        ...(result.latency.commit ? [['transaction commit', formatCount(result.latency.commit.count), ...[result.latency.commit.p50, result.latency.commit.p95, result.latency.commit.p99, result.latency.commit.p999, result.latency.commit.max, result.latency.commit.mean].map(usToMs)]] : []),
       ],
     ),
   );
+  lines.push(...renderTransactions(result));
   if (result.integrity) lines.push('', ...renderIntegrity(result));
   const availability = renderAvailability(result);
   if (availability.length > 0) lines.push('', ...availability);

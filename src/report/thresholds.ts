@@ -13,7 +13,7 @@ const kOperators = ['<=', '>=', '==', '!=', '<', '>'] as const;
 type Operator = (typeof kOperators)[number];
 
 /** Latency prefixes users may write; none means produce→ack. */
-const kLatencyPrefixes: Record<string, LatencyKey> = { '': 'produceAck', 'produce.': 'produceAck', 'ack.': 'produceAck', 'e2e.': 'endToEnd', 'delay.': 'publishDelay', 'publish.': 'publishDelay' };
+const kLatencyPrefixes: Record<string, LatencyKey> = { '': 'produceAck', 'produce.': 'produceAck', 'ack.': 'produceAck', 'e2e.': 'endToEnd', 'delay.': 'publishDelay', 'publish.': 'publishDelay', 'commit.': 'commit' };
 
 /** Run-level metrics: where each is read from and its unit. */
 const kRunMetrics = {

@@ -1,6 +1,7 @@
 import { librdkafkaVersionOf } from '../clients/create.js';
 import { diffSnapshots, encodeHdr, negativeValues, summarize, toHdrHistogram, zeroSnapshot } from '../histogram/merge.js';
 import { judgeValidity } from './validity.js';
+import { summarizeTransactions } from './transactions-report.js';
 import { judgeAvailability } from './availability.js';
 import { scheduledRecordsPerSec } from './window.js';
 import type { Workload } from '../options/workload.js';
@@ -36,7 +37,8 @@ export function assembleResult(args: {
   });
   let status = sampled.status;
   if (failures.length > 0) status = 'failed';
-  else if (endToEnd && (endToEnd.integrity.lost > 0 || endToEnd.integrity.duplicates > 0)) status = 'integrity-failed';
+  else if (endToEnd && (endToEnd.integrity.lost > 0 || endToEnd.integrity.duplicates > 0 || (endToEnd.integrity.abortedRead ?? 0) > 0)) status = 'integrity-failed';
+  const transactions = summarizeTransactions(workload, sampled.outcomes);
 
   const measured = diffSnapshots(final, sampled.baseline ?? zeroSnapshot());
   const durationMs = sampled.durationMs;
@@ -91,7 +93,9 @@ export function assembleResult(args: {
       },
       publishDelay,
       endToEnd: endToEnd?.endToEnd ?? null,
+      ...(transactions ? { commit: transactions.commitLatency } : {}),
     },
+    ...(transactions ? { transactions: transactions.summary } : {}),
     integrity: endToEnd ? { ...endToEnd.integrity, consumers: endToEnd.consumers, groupId: endToEnd.groupId } : null,
     partitions: endToEnd?.partitions ?? null,
     validity,

@@ -50,7 +50,8 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
       onThreadFailed: notice,
       ...(hooks.onInterval ? { onInterval: hooks.onInterval } : {}),
     });
-    const endToEnd = e2e ? e2e.report(sampled.consumerOutcomes, prepared.topic!.partitions, prepared.plan, producers.sentPerShard()) : null;
+    const aborted = workload.transactional ? sampled.outcomes.map((outcome) => outcome.transactions?.abortedRanges) : undefined;
+    const endToEnd = e2e ? e2e.report(sampled.consumerOutcomes, prepared.topic!.partitions, prepared.plan, producers.sentPerShard(), aborted) : null;
     const publishDelays = workload.rateRecordsPerSec === undefined ? null : producers.publishDelays();
     const result = assembleResult({ workload, prepared, sampled, publishDelays, endToEnd, notices });
     modes?.finish(result);
@@ -68,5 +69,7 @@ async function startEndToEnd(workload: Workload, prepared: Prepared, notice: (te
   if (consumers < workload.consumers) notice(`${workload.consumers} consumers for ${topic.partitions} partitions: using ${consumers}, one partition at least each`);
   if (workload.client !== 'native') notice('end-to-end consumers use the native client (node-rdkafka runs only on the main thread, beside its producer)');
   notice('end-to-end latency compares clocks of the producing and consuming hosts: across hosts it needs synchronised clocks (same host here)');
-  return EndToEndConsumers.start({ topic: topic.name, partitions: topic.partitions, consumers, format: workload.format, librdkafka: { ...connection.settings }, crash, ...consumerModeOptions(workload, topic.partitions, consumers) });
+  // librdkafka's default is read_committed already; said explicitly, as the aborted-read check relies on it.
+  const isolation: Record<string, string> = workload.transactional ? { 'isolation.level': 'read_committed' } : {};
+  return EndToEndConsumers.start({ topic: topic.name, partitions: topic.partitions, consumers, format: workload.format, librdkafka: { ...connection.settings, ...isolation }, crash, ...consumerModeOptions(workload, topic.partitions, consumers) });
 }

@@ -12,6 +12,7 @@ import { SharedOffsets } from '../verify/shared-offsets.js';
 import type { RegionSnapshot } from '../shared/region.js';
 import { SequenceTracker, type IntegritySummary } from '../verify/sequence-tracker.js';
 import { partitionBalance } from '../verify/sink.js';
+import { excuseAborted, type AbortedCheck } from '../verify/aborted.js';
 import type { ConsumerTask, ConsumerTaskResult } from './consumer-task.js';
 import { readAllRegions } from './snapshots.js';
 import type { TestCrash } from './test-fault.js';
@@ -20,7 +21,7 @@ const kJoinTimeoutMs = 45_000;
 
 export interface EndToEndReport {
   endToEnd: LatencySummary & { unit: 'us'; negative: NegativeValues; hdr: string };
-  integrity: IntegritySummary & { consumed: number; decodeErrors: number; skippedOlder: number; reread: number };
+  integrity: IntegritySummary & { consumed: number; decodeErrors: number; skippedOlder: number; reread: number } & Partial<AbortedCheck>;
   partitions: { perPartition: number[]; balancePct: number };
   consumers: number;
   groupId: string;
@@ -191,7 +192,7 @@ export class EndToEndConsumers {
   }
 
   /** Merges what every consumer saw and checks it against what the producers sent. */
-  report(outcomes: ConsumerTaskResult[], partitions: number, plan: Shard[], sentPerShard: number[]): EndToEndReport {
+  report(outcomes: ConsumerTaskResult[], partitions: number, plan: Shard[], sentPerShard: number[], abortedRangesPerShard?: (number[] | undefined)[]): EndToEndReport {
     const tracker = new SequenceTracker();
     const partitionCounts = new Map<number, number>();
     let decodeErrors = 0;
@@ -205,11 +206,13 @@ export class EndToEndConsumers {
       skippedOlder += outcome.skippedOlder;
       reread += outcome.reread;
     }
+    // --transactional: aborted records are not lost, and any of them read is an aborted read.
+    const aborted = abortedRangesPerShard ? excuseAborted(tracker, plan, abortedRangesPerShard) : undefined;
     const consumed = this.snapshot();
     const histogram = toHdrHistogram(consumed.counts);
     return {
       endToEnd: { ...summarize(histogram), unit: 'us', negative: negativeValues(consumed.counters), hdr: encodeHdr(histogram) },
-      integrity: { ...tracker.summarize(expectedRecords(plan, sentPerShard)), consumed: consumed.counters.acked, decodeErrors, skippedOlder, reread },
+      integrity: { ...tracker.summarize(expectedRecords(plan, sentPerShard)), consumed: consumed.counters.acked, decodeErrors, skippedOlder, reread, ...aborted },
       partitions: partitionBalance(partitionCounts, partitions),
       consumers: this.consumers,
       groupId: this.groupId,

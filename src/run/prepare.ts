@@ -4,6 +4,7 @@ import { librdkafkaSettings } from '../clients/librdkafka-settings.js';
 import { resolveConnection, type Connection } from '../connection/config.js';
 import type { Workload } from '../options/workload.js';
 import { planShards, type Shard } from '../plan/shard.js';
+import { transactionalSettings } from '../options/transactions.js';
 import type { RunResult } from './result.js';
 
 /** What the first phase settles before any thread starts. */
@@ -36,7 +37,8 @@ export async function prepareRun(workload: Workload, notice: (text: string) => v
 
   const connection = resolveConnection({ brokers: workload.brokers, commandConfig: workload.commandConfig, commandProperties: workload.commandProperties });
   for (const line of connection.notices) notice(line);
-  const librdkafka = librdkafkaSettings(workload.profile, workload.producerProps, connection.settings);
+  const settings = librdkafkaSettings(workload.profile, workload.producerProps, connection.settings);
+  const librdkafka = workload.transactional ? transactionalSettings(settings) : settings;
   const ensured = await withClusterAdmin(connection, (admin) =>
     admin.ensureTopic({ topic: workload.topic, partitions: workload.partitions, config: workload.topicConfig, ...(workload.replicationFactor === undefined ? {} : { replicationFactor: workload.replicationFactor }) }),
   );

@@ -12,6 +12,8 @@ import type { ThresholdOutcome } from '../report/thresholds.js';
 import type { GeneratorColumns, GeneratorWindow } from './generator-meter.js';
 import type { BacklogReport } from './backlog.js';
 import type { ChurnReport } from './churn.js';
+import type { AbortedCheck } from '../verify/aborted.js';
+import type { CommitLatency, TransactionsSummary } from './transactions-report.js';
 
 export type RunPhase = 'warmup' | 'measure' | 'drain';
 
@@ -88,9 +90,13 @@ export interface RunResult {
      * below zero (a clock step, cross-host skew) are never in the histogram: `negative` counts them.
      */
     endToEnd: (LatencySummary & { unit: 'us'; negative: NegativeValues; hdr: string }) | null;
+    /** --transactional only: duration of each commit call (the transaction's last acks, then EndTxn), committed transactions only */
+    commit?: CommitLatency;
   };
+  /** --transactional only: transactions and records committed and aborted */
+  transactions?: TransactionsSummary;
   /** --e2e only: what the consumers saw against what the producers sent */
-  integrity: (IntegritySummary & { consumed: number; decodeErrors: number; skippedOlder: number; reread?: number; consumers: number; groupId: string }) | null;
+  integrity: (IntegritySummary & { consumed: number; decodeErrors: number; skippedOlder: number; reread?: number; consumers: number; groupId: string } & Partial<AbortedCheck>) | null;
   /** --e2e only: records per partition, and 100 % when all partitions got the same */
   partitions: { perPartition: number[]; balancePct: number } | null;
   /** false when a fixed-rate run did not run the asked workload: rate short, senders blocked, or publish delay over the limit */

@@ -7,6 +7,7 @@ import type { EndToEndConsumers } from './e2e.js';
 import type { IntervalRow, RunPhase, RunResult } from './result.js';
 import type { ProducerTaskResult } from './task.js';
 import { windowEndMs } from './window.js';
+import { abortedRecordsOf } from './transactions-report.js';
 import { wallClockUs } from '../runtime.js';
 import { GeneratorMeter, type GeneratorWindow } from './generator-meter.js';
 
@@ -136,7 +137,8 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
     generator = generatorMeter.close();
     await source.close();
     // Consumers catch up on the last acked records (ticks go on, as drain rows), then stop.
-    if (e2e) consumerOutcomes = await e2e.drain(final.counters.acked, workload.drainMs);
+    // Records of aborted transactions are acked but never readable under read_committed.
+    if (e2e) consumerOutcomes = await e2e.drain(final.counters.acked - abortedRecordsOf(outcomes), workload.drainMs);
   } finally {
     clearInterval(timer);
     clearTimeout(stopTimer);

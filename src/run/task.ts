@@ -5,6 +5,7 @@ import type { Stall } from '../options/parse.js';
 import type { ArrivalLaw } from '../records/arrival.js';
 import type { ClientFaults } from '../clients/types.js';
 import type { TestCrash } from './test-fault.js';
+import type { TransactionLedger, TransactionSettings } from './transaction-driver.js';
 
 /** Everything a producer worker needs; structured-clone friendly (crosses into the worker thread). */
 export interface ProducerTask {
@@ -34,6 +35,8 @@ export interface ProducerTask {
   control: SharedArrayBuffer;
   /** wall clock (µs) the go offset in the control block counts from */
   controlBaseWallUs: number;
+  /** --transactional: write in transactions (src/run/transaction-driver.ts) */
+  transactions?: TransactionSettings;
 }
 
 /** A worker never rejects: failures come back as data so their code and message survive the thread hop. */
@@ -44,4 +47,6 @@ export type ProducerTaskResult = ({ ok: true; sent: number } | { ok: false; sent
   scheduledRecordsPerSec?: number;
   /** failed records by librdkafka error name, and produce retries (clients that can tell: native) */
   faults?: ClientFaults;
+  /** --transactional: what this thread committed and aborted (shard record-index ranges), and its commit latency */
+  transactions?: TransactionLedger;
 };

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Piscina } from 'piscina';
 import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -33,6 +34,8 @@ export function producerTaskTemplate(workload: Workload, librdkafka: Record<stri
     trackLatency: workload.trackLatency,
     stall: workload.stall,
     flushTimeoutMs: kFlushTimeoutMs,
+    // A fresh nonce per run: transactional.ids of two runs never fence each other.
+    ...(workload.transactional ? { transactions: { runNonce: randomBytes(6).toString('hex'), records: workload.transactionRecords, ms: workload.transactionMs, abortRate: workload.abortRate } } : {}),
   };
 }
 

@@ -17,9 +17,20 @@ export interface Expectation {
   keys: 'none' | 'device';
   /** device → records it sent (sequence numbers 0 … n-1) */
   perDevice: ReturnType<typeof expectedRecords>;
+  /** a --transactional run: per shard, the record-index ranges of aborted transactions (never to be read) */
+  abortedRangesPerShard?: number[][];
 }
 
 const bad = (file: string, why: string): StampedeError => new StampedeError('E_OPTION', `--expect ${file}: ${why}`);
+
+function abortedRangesOf(file: string, transactions: { abortedRangesPerShard?: unknown } | undefined, shards: number): { abortedRangesPerShard?: number[][] } {
+  if (transactions === undefined) return {};
+  const ranges = transactions.abortedRangesPerShard;
+  if (!Array.isArray(ranges) || ranges.length !== shards || !ranges.every((shard) => Array.isArray(shard) && shard.length % 2 === 0 && shard.every((n) => Number.isSafeInteger(n) && n >= 0))) {
+    throw bad(file, 'is a --transactional run without its aborted ranges (transactions.abortedRangesPerShard)');
+  }
+  return { abortedRangesPerShard: ranges as number[][] };
+}
 
 /**
  * Reads `verify --expect RESULT.json`: a `stampede run` result with its plan and the records each
@@ -34,7 +45,7 @@ export function readExpectation(file: string): Expectation {
     const code = (err as NodeJS.ErrnoException).code;
     throw bad(file, code ? `cannot be read (${code})` : 'is not JSON');
   }
-  const result = doc as { tool?: { name?: unknown }; workload?: { keys?: unknown }; topic?: { name?: unknown } | null; plan?: unknown; sentPerShard?: unknown; totals?: { sent?: unknown; acked?: unknown; errors?: unknown } };
+  const result = doc as { tool?: { name?: unknown }; workload?: { keys?: unknown }; topic?: { name?: unknown } | null; plan?: unknown; sentPerShard?: unknown; totals?: { sent?: unknown; acked?: unknown; errors?: unknown }; transactions?: { abortedRangesPerShard?: unknown } };
   if (result?.tool?.name !== 'stampede' || !Array.isArray(result.plan) || typeof result.totals?.acked !== 'number') throw bad(file, 'is not a stampede run result');
   if (typeof result.topic?.name !== 'string') throw bad(file, 'names no topic (a --client null run writes none)');
   if (!Array.isArray(result.sentPerShard) || result.sentPerShard.length !== result.plan.length || !result.sentPerShard.every((n) => Number.isSafeInteger(n) && n >= 0)) {
@@ -52,5 +63,6 @@ export function readExpectation(file: string): Expectation {
     errors: Number(result.totals.errors ?? 0),
     keys: result.workload?.keys === 'none' ? 'none' : 'device',
     perDevice: expectedRecords(plan, sentPerShard),
+    ...abortedRangesOf(file, result.transactions, plan.length),
   };
 }

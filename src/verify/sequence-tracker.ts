@@ -27,6 +27,9 @@ export interface IntegritySummary {
 
 export class SequenceTracker {
   private readonly devices = new Map<number, DeviceSequences>();
+  /** excused sequence numbers (aborted records, src/verify/aborted.ts) that were never read, and devices known only from them */
+  private excusedUnread = 0;
+  private excusedOnlyDevices = 0;
 
   record(deviceId: number, seq: number): void {
     let state = this.devices.get(deviceId);
@@ -67,7 +70,7 @@ export class SequenceTracker {
    * is a loss at the tail visible, and a device never seen counts as wholly lost.
    */
   summarize(expected?: { devices: Iterable<number>; recordsPerDevice: (deviceId: number) => number }): IntegritySummary {
-    const summary: IntegritySummary = { devices: this.devices.size, uniqueRecords: 0, duplicates: 0, outOfOrder: 0, lost: 0, devicesWithGaps: 0, examples: [] };
+    const summary: IntegritySummary = { devices: this.devices.size - this.excusedOnlyDevices, uniqueRecords: -this.excusedUnread, duplicates: 0, outOfOrder: 0, lost: 0, devicesWithGaps: 0, examples: [] };
     const note = (deviceId: number, missingSeq: number): void => {
       summary.devicesWithGaps++;
       if (summary.examples.length < 5) summary.examples.push({ deviceId, missingSeq });
@@ -96,6 +99,29 @@ export class SequenceTracker {
       }
     }
     return summary;
+  }
+
+  /**
+   * Marks [start, end) of a device as accounted for though not meant to be read (records of an
+   * aborted transaction): they are never counted lost, nor as records read unless they were.
+   * Returns how many of them were read, and the first such seq (-1 when none). Call after merging.
+   */
+  excuse(deviceId: number, start: number, end: number): { count: number; firstSeq: number } {
+    const state = this.devices.get(deviceId);
+    if (state === undefined) {
+      this.devices.set(deviceId, { ranges: [start, end], duplicates: 0, outOfOrder: 0 });
+      this.excusedOnlyDevices++;
+      this.excusedUnread += end - start;
+      return { count: 0, firstSeq: -1 };
+    }
+    let firstSeq = -1;
+    for (let i = 0; i < state.ranges.length && firstSeq < 0; i += 2) {
+      const from = Math.max(start, state.ranges[i]!);
+      if (from < Math.min(end, state.ranges[i + 1]!)) firstSeq = from;
+    }
+    const count = insertRange(state.ranges, start, end);
+    this.excusedUnread += end - start - count;
+    return { count, firstSeq };
   }
 
   /** Compact, structured-clone friendly form for sending a tracker from a worker thread. */

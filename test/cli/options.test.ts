@@ -90,6 +90,18 @@ const cases: [string, string[], RegExp][] = [
   ['consume with a format it does not know', ['consume', '--format', 'avro'], /--format must be one of auto, none, iot-msgpack, iot-json, fixed/],
   ['consume with zero consumers', ['consume', '--consumers', '0'], /--consumers must be an integer from 1 to 256/],
   ['consume from a position it does not know', ['consume', '--from', 'middle'], /--from must be one of earliest, latest/],
+  // transactions
+  ['an abort rate above 1', ['run', '--transactional', '--abort-rate', '1.5'], /--abort-rate must be a share from 0 to 1, such as 0\.1 \(got "1\.5"\)/],
+  ['an abort rate that is a percentage', ['run', '--transactional', '--abort-rate', '10%'], /--abort-rate must be a share from 0 to 1/],
+  ['--abort-rate without --transactional', ['run', '--abort-rate', '0.1'], /--abort-rate needs --transactional/],
+  ['zero records per transaction', ['run', '--transactional', '--transaction-records', '0'], /--transaction-records must be an integer from 1/],
+  ['a transaction time that is not a duration', ['run', '--transactional', '--transaction-ms', 'often'], /--transaction-ms must be a duration/],
+  ['--transactional with the null client', ['run', '--transactional', '--client', 'null'], /--transactional needs --client native \(the null client has no transactions here\)/],
+  ['--transactional with node-rdkafka', ['run', '--transactional', '--client', 'node-rdkafka'], /--transactional needs --client native/],
+  ['--transactional at a fixed rate', ['run', '--transactional', '--rate', '1000'], /--transactional runs at --rate max only/],
+  ['--transactional with acks=1', ['run', '--transactional', '--producer-props', 'acks=1'], /--transactional implies acks=all \(got --producer-props acks=1\)/],
+  ['--transactional with its own transactional.id', ['run', '--transactional', '--producer-props', 'transactional.id=mine'], /--transactional sets transactional\.id per producer thread/],
+  ['--transactional across hosts', ['run', '--transactional', '--hosts', 'a,b'], /--transactional runs on this host only/],
   // YAML types
   ['a YAML string where an integer belongs', ['run', '--workload', file('devices.yaml', 'devices: ten\n')], /devices\.yaml: devices must be an integer/],
   ['a YAML word where a boolean belongs', ['run', '--workload', file('e2e.yaml', 'e2e: maybe\n')], /e2e\.yaml: e2e must be true or false \(got "maybe"\)/],

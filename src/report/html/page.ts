@@ -68,7 +68,7 @@ export function renderReportHtml(rawInputs: readonly ReportInput[], generatedAt 
     body.push(figure(throughputChart(series), runLegend));
     body.push(figure(latencyOverTimeChart(series), runLegend));
     body.push('<h2>Latency percentile spectrum</h2>');
-    for (const key of ['produceAck', 'endToEnd', 'publishDelay'] as const) body.push(figure(spectrumChart(series, key), runLegend));
+    for (const key of ['produceAck', 'endToEnd', 'publishDelay', 'commit'] as const) body.push(figure(spectrumChart(series, key), runLegend));
     body.push(latencyTable(series));
     const thresholds = thresholdsTable(series);
     if (thresholds) body.push('<h2>Thresholds</h2>', thresholds);

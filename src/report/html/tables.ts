@@ -45,7 +45,7 @@ export function summaryTable(series: readonly RunSeries[]): string {
 export function latencyTable(series: readonly RunSeries[]): string {
   const rows: (string | null)[][] = [];
   for (const { label, run } of series) {
-    for (const [title, latency] of [['produce→ack', run.latency.produceAck], ['end to end', run.latency.endToEnd], ['publish delay', run.latency.publishDelay]] as const) {
+    for (const [title, latency] of [['produce→ack', run.latency.produceAck], ['end to end', run.latency.endToEnd], ['publish delay', run.latency.publishDelay], ['transaction commit', run.latency.commit ?? null]] as const) {
       if (!latency) continue;
       rows.push([label, title, formatCount(latency.count), ms(latency.p50), ms(latency.p95), ms(latency.p99), ms(latency.p999), ms(latency.max), ms(latency.mean)]);
     }

@@ -18,8 +18,8 @@ const addonExports = {
   paceForTest: true,
   threadCpuMicros: true,
 } satisfies Record<keyof NativeAddon, true>;
-const producerMembers = { produceBatch: true, startPacing: true, paceBatch: true, flush: true, fetchTopicMetadata: true, lastError: true, errorsByCode: true, retries: true, close: true } satisfies Record<keyof NativeProducer, true>;
-const consumerMembers = { poll: true, assignment: true, lag: true, endOffsets: true, lastError: true, pause: true, resume: true, close: true } satisfies Record<keyof NativeConsumer, true>;
+const producerMembers = { produceBatch: true, startPacing: true, paceBatch: true, flush: true, fetchTopicMetadata: true, lastError: true, errorsByCode: true, retries: true, close: true, initTransactions: true, beginTransaction: true, commitTransaction: true, abortTransaction: true } satisfies Record<keyof NativeProducer, true>;
+const consumerMembers = { poll: true, assignment: true, lag: true, positions: true, endOffsets: true, lastError: true, pause: true, resume: true, close: true } satisfies Record<keyof NativeConsumer, true>;
 const adminMembers = { connect: true, describeTopic: true, createTopic: true, deleteTopics: true, close: true } satisfies Record<keyof NativeAdmin, true>;
 
 const sorted = (names: Iterable<string>): string[] => [...names].sort();

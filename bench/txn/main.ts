@@ -1,0 +1,135 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { startLocalBroker, stopLocalBroker } from '../../src/broker/local.js';
+import { failOnUsage } from '../../src/cli/usage.js';
+import { isUserFacing } from '../../src/errors.js';
+import { parseDurationMs, parseInteger } from '../../src/options/parse.js';
+import { projectRoot } from '../../src/paths.js';
+import { renderTable } from '../../src/report/fmt.js';
+import type { RunResult } from '../../src/run/result.js';
+import { hostFacts } from '../../src/runtime.js';
+import { runTool } from '../max/spawn.js';
+
+/** The three ways of producing compared, each run once per round, in a rotated order. */
+const kKinds = [
+  { name: 'plain', describe: 'no transactions, the throughput profile (acks=1)', args: [] as string[] },
+  { name: 'idempotent', describe: 'no transactions, acks=all + idempotence (what transactions imply)', args: ['--producer-props', 'acks=all', '--producer-props', 'enable.idempotence=true'] },
+  { name: 'transactional', describe: '--transactional, a commit every 100 ms per thread', args: ['--transactional', '--transaction-ms', '100ms', '--transaction-records', '100000000'] },
+] as const;
+type KindName = (typeof kKinds)[number]['name'];
+
+interface Sample {
+  kind: KindName;
+  round: number;
+  recordsPerSec: number;
+  stampedeCores: number;
+  brokerCores: number | null;
+  commits: number | null;
+  commitP50Us: number | null;
+  commitP99Us: number | null;
+}
+
+/**
+ * `npm run bench:txn` (issue 13 part 3, not in `make test`): what transactions cost. Throughput with
+ * a commit every 100 ms ÷ without transactions, on one broker of its own, same minute, in a few
+ * interleaved rounds; against both the default (acks=1) and acks=all + idempotence, which
+ * transactions imply, so the cost of the commits themselves shows apart from that of acks=all.
+ */
+async function main(): Promise<number> {
+  const argv = await yargs(hideBin(process.argv))
+    .scriptName('bench-txn')
+    .option('rounds', { type: 'string', default: '3', describe: 'Interleaved rounds (each runs every kind once)' })
+    .option('duration', { type: 'string', default: '8s', describe: 'Measured time per run (after 2 s warmup)' })
+    .option('workers', { type: 'string', default: '1', describe: 'Producer threads' })
+    .option('out', { type: 'string', describe: 'JSON path (default results/bench-txn-<time>.json)' })
+    .strict()
+    .fail(failOnUsage('bench-txn'))
+    .parseAsync();
+  const rounds = parseInteger('--rounds', argv.rounds, 1, 20);
+  const durationMs = parseDurationMs('--duration', argv.duration, 1000);
+  const workers = parseInteger('--workers', argv.workers, 1, 64);
+
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'stampede-txn-broker-'));
+  console.log(`bench-txn: starting a broker of its own on 127.0.0.1:${port}…`);
+  const broker = await startLocalBroker({ port, controllerPort: await freePort(), dataDir, heapMb: 1024, startTimeoutMs: 120_000 });
+  const workDir = mkdtempSync(join(tmpdir(), 'stampede-txn-'));
+  const common = ['--brokers', `127.0.0.1:${port}`, '--format', 'fixed', '--record-size', '100', '--devices', '100000', '--partitions', '6', '--workers', String(workers), '--warmup', '2s', '--duration', `${durationMs / 1000}s`];
+  const loadBefore = loadavg();
+  const samples: Sample[] = [];
+  try {
+    for (let round = 0; round < rounds; round++) {
+      // Rotated so no kind always runs first (cold page cache, fresh topic) or last.
+      const order = kKinds.map((_, i) => kKinds[(i + round) % kKinds.length]!);
+      for (const kind of order) {
+        const out = join(workDir, `${kind.name}-${round}.json`);
+        const args = [join(projectRoot, 'bin', 'stampede.js'), 'run', ...common, '--topic', `txn-${kind.name}-${round}`, ...kind.args, '--out', out];
+        const run = await runTool(process.execPath, args, { brokerPid: broker.pid, timeoutMs: durationMs + 120_000 });
+        if (run.code !== 0) throw new Error(`${kind.name} run failed (exit ${run.code}): ${run.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+        const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+        const sample: Sample = {
+          kind: kind.name,
+          round,
+          recordsPerSec: result.totals.recordsPerSec,
+          stampedeCores: run.cpu.toolCores,
+          brokerCores: run.cpu.brokerCores ?? null,
+          commits: result.transactions?.committed ?? null,
+          commitP50Us: result.latency.commit?.p50 ?? null,
+          commitP99Us: result.latency.commit?.p99 ?? null,
+        };
+        samples.push(sample);
+        console.log(`bench-txn: round ${round + 1}/${rounds} ${kind.name}: ${Math.round(sample.recordsPerSec).toLocaleString('en-US')} rec/s, stampede ${sample.stampedeCores.toFixed(2)} cores` + (sample.commits === null ? '' : `, ${sample.commits} commits, commit p50 ${((sample.commitP50Us ?? 0) / 1000).toFixed(1)} ms p99 ${((sample.commitP99Us ?? 0) / 1000).toFixed(1)} ms`));
+      }
+    }
+  } finally {
+    await stopLocalBroker({ port, dataDir, removeData: true });
+  }
+  const loadAfter = loadavg();
+  const median = (kind: KindName, pick: (sample: Sample) => number): number => {
+    const values = samples.filter((sample) => sample.kind === kind).map(pick).sort((a, b) => a - b);
+    return values[Math.floor(values.length / 2)]!;
+  };
+  const rate = (kind: KindName): number => median(kind, (sample) => sample.recordsPerSec);
+  const spread = (kind: KindName): string => {
+    const values = samples.filter((sample) => sample.kind === kind).map((sample) => Math.round(sample.recordsPerSec));
+    return `${Math.min(...values).toLocaleString('en-US')} – ${Math.max(...values).toLocaleString('en-US')}`;
+  };
+  console.log(renderTable(
+    ['kind', 'median rec/s', 'min – max', 'stampede cores', 'what'],
+    kKinds.map((kind) => [kind.name, Math.round(rate(kind.name)).toLocaleString('en-US'), spread(kind.name), median(kind.name, (sample) => sample.stampedeCores).toFixed(2), kind.describe]),
+  ));
+  const ratios = { transactionalOverPlain: rate('transactional') / rate('plain'), transactionalOverIdempotent: rate('transactional') / rate('idempotent'), idempotentOverPlain: rate('idempotent') / rate('plain') };
+  console.log(`transaction cost: transactional ÷ plain = ${ratios.transactionalOverPlain.toFixed(3)}, transactional ÷ idempotent = ${ratios.transactionalOverIdempotent.toFixed(3)} (idempotent ÷ plain = ${ratios.idempotentOverPlain.toFixed(3)})`);
+  console.log(`medians of ${rounds} interleaved rounds, ${workers} thread(s), 100-byte records; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}; host ${hostFacts().cpus} × ${hostFacts().cpuModel}`);
+  const target = argv.out ?? join('results', `bench-txn-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  mkdirSync(join(target, '..'), { recursive: true });
+  writeFileSync(target, `${JSON.stringify({ kind: 'bench-txn', rounds, durationMs, workers, samples, ratios, loadBefore, loadAfter, host: hostFacts() }, null, 2)}\n`);
+  console.log(`result: ${target}`);
+  return 0;
+}
+
+/** A loopback port the OS just had free. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(`bench-txn: ${isUserFacing(err) ? err.message : (err as Error).stack ?? String(err)}`);
+    process.exitCode = isUserFacing(err) ? err.exitCode : 1;
+  },
+);

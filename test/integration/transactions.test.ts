@@ -1,0 +1,111 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunResult } from '../../src/run/result.js';
+import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { runCli } from '../helpers/cli.js';
+
+/** Records kcat reads from the whole topic at an isolation level (an independent librdkafka consumer). */
+function countWithKcat(bootstrap: string, topic: string, isolation: 'read_committed' | 'read_uncommitted'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('kcat', ['-C', '-b', bootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-X', `isolation.level=${isolation}`, '-f', '.']);
+    let count = 0;
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (count += chunk.length));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(count);
+      else reject(new Error(`kcat exited ${code}: ${stderr.trim()}`));
+    });
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'stampede-txn-'));
+const txn = suite<{ kafka?: TestBroker }>('--transactional on a real broker');
+
+txn.before(async (context) => {
+  context.kafka = await startTestBroker();
+});
+
+txn.after(async (context) => {
+  await context.kafka?.stop();
+});
+
+txn('with --abort-rate: no aborted record is read, every committed one exactly once, and kcat read_committed agrees', async ({ kafka }) => {
+  const out = join(dir, 'aborts.json');
+  const topic = 'txn-aborts';
+  const args = ['run', '--brokers', kafka!.bootstrap, '--topic', topic, '--partitions', '3', '--workers', '2', '--devices', '500', '--records', '60000', '--batch', '500'];
+  const outcome = await runCli([...args, '--transactional', '--transaction-records', '2000', '--abort-rate', '0.3', '--seed', '7', '--e2e', '--out', out], { timeoutMs: 120_000 });
+  assert.is(outcome.code, 0, `${outcome.stdout}\n${outcome.stderr}`);
+  const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+  const transactions = result.transactions!;
+  // 60,000 records in transactions of exactly 2,000 records: 30 of them over both threads.
+  assert.is(transactions.committed + transactions.aborted, 30);
+  assert.ok(transactions.aborted > 0 && transactions.committed > 0, `${transactions.aborted} aborted, ${transactions.committed} committed`);
+  assert.is(transactions.committedRecords + transactions.abortedRecords, 60_000);
+  assert.is(result.totals.acked, 60_000, 'aborted records are acked too: they are in the log, behind an abort marker');
+  assert.is(result.librdkafka['acks'], 'all');
+  assert.is(result.librdkafka['enable.idempotence'], 'true');
+
+  const integrity = result.integrity!;
+  assert.is(integrity.abortedRecords, transactions.abortedRecords);
+  assert.is(integrity.abortedRead, 0, 'no aborted read');
+  assert.is(integrity.lost, 0, 'every committed record read');
+  assert.is(integrity.duplicates, 0, 'none read twice');
+  assert.is(integrity.uniqueRecords, transactions.committedRecords);
+  assert.is(integrity.consumed, transactions.committedRecords);
+  assert.is(result.status, 'ok');
+
+  const commit = result.latency.commit!;
+  assert.is(commit.count, transactions.committed, 'one commit latency per committed transaction');
+  assert.ok(commit.p50 > 0, `commit p50 ${commit.p50} µs`);
+  assert.match(outcome.stdout, /transaction commit/);
+  assert.match(outcome.stdout, /✓ aborted reads: 0 of/);
+
+  assert.is(await countWithKcat(kafka!.bootstrap, topic, 'read_committed'), transactions.committedRecords, 'kcat read_committed: the committed records');
+  assert.is(await countWithKcat(kafka!.bootstrap, topic, 'read_uncommitted'), 60_000, 'kcat read_uncommitted: the aborted ones too');
+
+  // stampede's own reader agrees, given the run's result: aborted records excused, none read.
+  const verified = await runCli(['verify', '--brokers', kafka!.bootstrap, '--expect', out, '--timeout', '30s'], { timeoutMs: 60_000 });
+  assert.is(verified.code, 0, `${verified.stdout}\n${verified.stderr}`);
+  assert.match(verified.stdout, /✓ aborted reads: 0 of/);
+  assert.match(verified.stdout, /lost 0, duplicates 0/);
+  assert.ok(verified.elapsedMs < 25_000, `verify took ${verified.elapsedMs} ms (it must see the end of a topic that ends in a commit marker)`);
+
+  // The check is not vacuous: a reader that does see aborted records (read_uncommitted) is caught,
+  // every aborted record counted as an aborted read, exit 1.
+  const uncommitted = await runCli(['verify', '--brokers', kafka!.bootstrap, '--expect', out, '--timeout', '30s', '--command-property', 'isolation.level=read_uncommitted'], { timeoutMs: 60_000 });
+  assert.is(uncommitted.code, 1, `${uncommitted.stdout}\n${uncommitted.stderr}`);
+  const abortedCount = transactions.abortedRecords.toLocaleString('en-US');
+  assert.match(uncommitted.stdout, `✗ aborted reads: ${abortedCount} of ${abortedCount} records of aborted transactions were read (first: device `);
+
+  // Reproducible: the same seed aborts the same transactions.
+  const again = join(dir, 'again.json');
+  const second = await runCli([...args.map((arg) => (arg === topic ? 'txn-again' : arg)), '--transactional', '--transaction-records', '2000', '--abort-rate', '0.3', '--seed', '7', '--out', again], { timeoutMs: 120_000 });
+  assert.is(second.code, 0, `${second.stdout}\n${second.stderr}`);
+  assert.equal((JSON.parse(readFileSync(again, 'utf8')) as RunResult).transactions!.abortedRecords, transactions.abortedRecords);
+});
+
+txn('by time: --transaction-ms ends transactions of a timed run, all committed and read once', async ({ kafka }) => {
+  const out = join(dir, 'timed.json');
+  const outcome = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', 'txn-timed', '--partitions', '2', '--devices', '100', '--duration', '2s', '--transactional', '--transaction-ms', '100ms', '--e2e', '--out', out], { timeoutMs: 90_000 });
+  assert.is(outcome.code, 0, `${outcome.stdout}\n${outcome.stderr}`);
+  const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+  const transactions = result.transactions!;
+  assert.is(transactions.aborted, 0);
+  // About 20 over 2 s; at least several, fewer than one per batch would make.
+  assert.ok(transactions.committed >= 5, `${transactions.committed} commits in 2 s at 100 ms`);
+  assert.is(transactions.committedRecords, result.totals.acked);
+  assert.is(result.integrity!.lost, 0);
+  assert.is(result.integrity!.duplicates, 0);
+  assert.is(result.integrity!.abortedRead, 0);
+  assert.is(result.integrity!.uniqueRecords, result.totals.acked);
+});
+
+txn.run();
