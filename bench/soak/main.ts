@@ -1,5 +1,4 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
@@ -15,6 +14,7 @@ import { hostFacts } from '../../src/runtime.js';
 import { runTool } from '../max/spawn.js';
 import { judgeSoak } from './checks.js';
 import { RssSampler } from './rss.js';
+import { freePort } from '../../src/broker/free-port.js';
 
 const kRssEveryMs = 5_000;
 /** The soak's settling time: RSS is compared with its value then (a minute, or a fifth of a short run). */
@@ -75,18 +75,6 @@ async function main(): Promise<number> {
   } finally {
     await stopLocalBroker({ port, dataDir, removeData: true });
   }
-}
-
-/** A loopback port the OS just had free. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
 }
 
 main().then(

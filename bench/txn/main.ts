@@ -1,5 +1,4 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
@@ -13,6 +12,7 @@ import { renderTable } from '../../src/report/fmt.js';
 import type { RunResult } from '../../src/run/result.js';
 import { hostFacts } from '../../src/runtime.js';
 import { runTool } from '../max/spawn.js';
+import { freePort } from '../../src/broker/free-port.js';
 
 /** The three ways of producing compared, each run once per round, in a rotated order. */
 const kKinds = [
@@ -110,18 +110,6 @@ async function main(): Promise<number> {
   writeFileSync(target, `${JSON.stringify({ kind: 'bench-txn', rounds, durationMs, workers, samples, ratios, loadBefore, loadAfter, host: hostFacts() }, null, 2)}\n`);
   console.log(`result: ${target}`);
   return 0;
-}
-
-/** A loopback port the OS just had free. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
 }
 
 main().then(

@@ -1,27 +1,16 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultDataDir, startLocalBroker, stopLocalBroker } from '../../src/broker/local.js';
+import { freePort } from '../../src/broker/free-port.js';
+
+export { freePort };
 
 export interface TestBroker {
   bootstrap: string;
   /** the broker JVM's pid as started: for fault tests that pause it (SIGSTOP/SIGCONT) — this broker only; stop() ends the one in its pid file (a restart's) */
   pid: number;
   stop(): Promise<void>;
-}
-
-/** A port the OS just had free on loopback (closed again; a race with other programs is possible but rare). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /**
