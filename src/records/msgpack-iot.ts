@@ -103,45 +103,62 @@ export function writeMsgpackIot(view: DataView, target: Uint8Array, offset: numb
   return at + 8 - offset;
 }
 
-const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
 const kSensorId = Buffer.from('sensor_id', 'latin1');
 const kSeq = Buffer.from('seq', 'latin1');
 const kSentAtUs = Buffer.from('sent_at_us', 'latin1');
 
+/** What a consumer needs back from a record; filled in place by readMsgpackIdentityAt. */
+export interface MsgpackIdentity {
+  deviceId: number;
+  seq: number;
+  sentAtUs: number;
+}
+
+/** Reads sensor_id, seq and sent_at_us of a whole value; see readMsgpackIdentityAt. */
+export function readMsgpackIdentity(value: Uint8Array): MsgpackIdentity | null {
+  const identity = { deviceId: 0, seq: 0, sentAtUs: 0 };
+  const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
+  return readMsgpackIdentityAt(value, view, 0, value.length, identity) ? identity : null;
+}
+
 /**
- * Reads sensor_id, seq and sent_at_us from a MessagePack map without building an object: walks the
- * entries, skipping values it does not need. Returns null on anything it does not expect, and the
- * caller falls back to a full decode, so maps from other writers still work.
+ * Reads sensor_id, seq and sent_at_us from the MessagePack map in bytes [start, end) (`view` over
+ * the same memory as `bytes`) into `out`, without building an object: walks the entries, skipping
+ * values it does not need, no allocation per record. Returns false on anything it does not expect,
+ * and the caller falls back to a full decode, so maps from other writers still work.
  */
-export function readMsgpackIdentity(value: Uint8Array): { deviceId: number; seq: number; sentAtUs: number } | null {
-  let at = 0;
-  const first = value[at++];
+export function readMsgpackIdentityAt(bytes: Uint8Array, view: DataView, start: number, end: number, out: MsgpackIdentity): boolean {
+  if (start >= end) return false;
+  let at = start;
+  const first = bytes[at++]!;
   let entries: number;
-  if (first === undefined) return null;
   if (first >= 0x80 && first <= 0x8f) entries = first & 0x0f;
-  else if (first === 0xde) {
-    entries = (value[at]! << 8) | value[at + 1]!;
+  else if (first === 0xde && at + 2 <= end) {
+    entries = (bytes[at]! << 8) | bytes[at + 1]!;
     at += 2;
-  } else return null;
+  } else return false;
   let deviceId = -1;
   let seq = -1;
   let sentAtUs = -1;
   for (let entry = 0; entry < entries; entry++) {
-    const keyHeader = value[at++];
-    if (keyHeader === undefined || keyHeader < 0xa0 || keyHeader > 0xbf) return null;
+    if (at >= end) return false;
+    const keyHeader = bytes[at++]!;
+    if (keyHeader < 0xa0 || keyHeader > 0xbf) return false;
     const keyLength = keyHeader & 0x1f;
     const keyAt = at;
     at += keyLength;
-    const wanted = keyEquals(value, keyAt, keyLength, kSensorId) ? 1 : keyEquals(value, keyAt, keyLength, kSeq) ? 2 : keyEquals(value, keyAt, keyLength, kSentAtUs) ? 3 : 0;
-    const read = readScalar(value, at);
-    if (read === null) return null;
-    at = read.next;
-    if (wanted === 1) deviceId = read.number;
-    else if (wanted === 2) seq = read.number;
-    else if (wanted === 3) sentAtUs = read.number;
+    const number = readScalarAt(bytes, view, at, end);
+    if (scalarEnd < 0) return false;
+    at = scalarEnd;
+    if (keyEquals(bytes, keyAt, keyLength, kSensorId)) deviceId = number;
+    else if (keyEquals(bytes, keyAt, keyLength, kSeq)) seq = number;
+    else if (keyEquals(bytes, keyAt, keyLength, kSentAtUs)) sentAtUs = number;
   }
-  return deviceId >= 0 && seq >= 0 && sentAtUs >= 0 ? { deviceId, seq, sentAtUs } : null;
+  if (!(deviceId >= 0 && seq >= 0 && sentAtUs >= 0)) return false;
+  out.deviceId = deviceId;
+  out.seq = seq;
+  out.sentAtUs = sentAtUs;
+  return true;
 }
 
 function keyEquals(value: Uint8Array, at: number, length: number, key: Buffer): boolean {
@@ -150,29 +167,41 @@ function keyEquals(value: Uint8Array, at: number, length: number, key: Buffer): 
   return true;
 }
 
-const readScratch = new Float64Array(1);
-const readScratchBytes = new Uint8Array(readScratch.buffer);
+/** Where the item after the last scalar read starts; -1 when it was not a scalar this reader knows. */
+let scalarEnd = -1;
 
-/** One scalar: its number (NaN for strings) and where the next item starts; null for other types. */
-function readScalar(value: Uint8Array, at: number): { number: number; next: number } | null {
-  const type = value[at];
-  if (type === undefined) return null;
-  if (type < 0x80) return { number: type, next: at + 1 };
-  if (type >= 0xa0 && type <= 0xbf) return { number: Number.NaN, next: at + 1 + (type & 0x1f) };
-  switch (type) {
-    case 0xcc:
-      return { number: value[at + 1]!, next: at + 2 };
-    case 0xcd:
-      return { number: (value[at + 1]! << 8) | value[at + 2]!, next: at + 3 };
-    case 0xce:
-      return { number: ((value[at + 1]! << 24) >>> 0) + ((value[at + 2]! << 16) | (value[at + 3]! << 8) | value[at + 4]!), next: at + 5 };
-    case 0xcb:
-      if (!littleEndianHost) return null;
-      for (let i = 0; i < 8; i++) readScratchBytes[7 - i] = value[at + 1 + i]!;
-      return { number: readScratch[0]!, next: at + 9 };
-    case 0xd9:
-      return { number: Number.NaN, next: at + 2 + value[at + 1]! };
-    default:
-      return null;
-  }
+/** One scalar's number (NaN for strings); sets scalarEnd. A module variable, not a result object: no allocation per field. */
+function readScalarAt(bytes: Uint8Array, view: DataView, at: number, end: number): number {
+  scalarEnd = -1;
+  if (at >= end) return Number.NaN;
+  const type = bytes[at]!;
+  let number: number;
+  let next: number;
+  if (type < 0x80) {
+    number = type;
+    next = at + 1;
+  } else if (type >= 0xa0 && type <= 0xbf) {
+    number = Number.NaN;
+    next = at + 1 + (type & 0x1f);
+  } else if (type === 0xcb) {
+    next = at + 9;
+    if (next > end) return Number.NaN;
+    number = view.getFloat64(at + 1, false);
+  } else if (type === 0xce) {
+    next = at + 5;
+    if (next > end) return Number.NaN;
+    number = view.getUint32(at + 1, false);
+  } else if (type === 0xcc) {
+    number = bytes[at + 1]!;
+    next = at + 2;
+  } else if (type === 0xcd) {
+    number = (bytes[at + 1]! << 8) | bytes[at + 2]!;
+    next = at + 3;
+  } else if (type === 0xd9) {
+    number = Number.NaN;
+    next = at + 2 + bytes[at + 1]!;
+  } else return Number.NaN;
+  if (next > end) return Number.NaN;
+  scalarEnd = next;
+  return number;
 }
