@@ -194,7 +194,7 @@ impl NativeProducer {
                 starts[chunk.len()] = at;
                 chunk.push(Some(record.key), record.value, opaque);
             }
-            if chunk.is_full() || (record.is_none() && chunk.len() > 0) {
+            if chunk.is_full() || (record.is_none() && !chunk.is_empty()) {
                 topic.produce_chunk(&mut chunk);
                 for index in 0..chunk.len() {
                     match chunk.error(index) {

@@ -81,6 +81,10 @@ impl EnqueueChunk {
         EnqueueChunk { messages: unsafe { std::mem::zeroed() }, len: 0 }
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     pub fn is_full(&self) -> bool {
         self.len == ENQUEUE_CHUNK
     }
@@ -119,13 +123,19 @@ impl EnqueueChunk {
     }
 }
 
+impl Default for EnqueueChunk {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl TopicHandle {
     /// Enqueues the chunk's records with one rd_kafka_produce_batch call, keys and values copied,
     /// partitions chosen by the configured partitioner. Afterwards `chunk.error(i)` tells each
     /// record's fate; once librdkafka's queue is full every later record of the chunk is refused
     /// with QueueFull too, so the enqueued records before it are a prefix (the caller resumes there).
     pub fn produce_chunk(&self, chunk: &mut EnqueueChunk) {
-        if chunk.len == 0 {
+        if chunk.is_empty() {
             return;
         }
         // SAFETY: the messages point at slices the caller keeps alive for this call; F_COPY means
