@@ -162,7 +162,7 @@ function absorbSuite(format: RecordFormat, label: string, readings: readonly Sen
   const encoder = encoderFor(format, kFixedRecordBytes);
   const batch = new BatchBuilder();
   for (const reading of readings) encoder.append(batch, reading);
-  const records = [...unpackBatch(batch.view())].map((record, i) => ({ key: Buffer.from(record.key), value: Buffer.from(record.value), partition: i % kPartitions, offset: 0, receivedAtUs: kSentAtUs + 2_000 }));
+  const records = [...unpackBatch(batch.view())].map((record, i) => ({ key: Buffer.from(record.key!), value: Buffer.from(record.value), partition: i % kPartitions, offset: 0, receivedAtUs: kSentAtUs + 2_000 }));
   const sink = new ConsumedRecordSink(format, null, new RegionWriter(new SharedArrayBuffer(regionBytesFor(1)), 0));
   let round = 0;
   const packed = packConsumedForTest(records);

@@ -192,7 +192,8 @@ impl NativeProducer {
                     None => stamp,
                 };
                 starts[chunk.len()] = at;
-                chunk.push(Some(record.key), record.value, opaque);
+                // into(): the key is `&[u8]` here and `Option<&[u8]>` once null keys (--keys none) land; both fit.
+                chunk.push(record.key.into(), record.value, opaque);
             }
             if chunk.is_full() || (record.is_none() && !chunk.is_empty()) {
                 topic.produce_chunk(&mut chunk);

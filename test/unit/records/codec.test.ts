@@ -86,7 +86,7 @@ test('the template MessagePack writer decodes to exactly the document msgpackr w
   }
   const records = [...unpackBatch(builder.view())];
   assert.equal(records.map((record) => unpackr.unpack(record.value) as Record<string, unknown>), expected);
-  assert.equal(records.map((record) => record.key.toString()), expected.map((doc) => String(doc['sensor_id'])));
+  assert.equal(records.map((record) => record.key!.toString()), expected.map((doc) => String(doc['sensor_id'])));
 });
 
 test('template MessagePack: random readings decode (msgpackr) to the values they were written from', () => {
@@ -119,17 +119,17 @@ test('template MessagePack: random readings decode (msgpackr) to the values they
   assert.is(records.length, expected.length);
   records.forEach((record, i) => {
     assert.equal(unpackr.unpack(record.value), expected[i], `record ${i}`);
-    assert.is(record.key.toString(), String(expected[i]!['sensor_id']));
+    assert.is(record.key!.toString(), String(expected[i]!['sensor_id']));
     assert.equal(readMsgpackIdentity(record.value), { deviceId: expected[i]!['sensor_id'], seq: expected[i]!['seq'], sentAtUs: expected[i]!['sent_at_us'] });
   });
-  assert.is(builder.payloadBytes, records.reduce((total, r) => total + r.key.length + r.value.length, 0));
+  assert.is(builder.payloadBytes, records.reduce((total, r) => total + r.key!.length + r.value.length, 0));
 });
 
 test('device keys are the decimal id, at every digit count', () => {
   const builder = new BatchBuilder(64);
   const ids = [0, 9, 10, 99, 100, 99_999, 100_000, 999_999_999, 1_000_000_000, 4_294_967_295];
   for (const id of ids) builder.addDeviceRecord(id, 0, 1);
-  assert.equal([...unpackBatch(builder.view())].map((record) => record.key.toString('latin1')), ids.map(String));
+  assert.equal([...unpackBatch(builder.view())].map((record) => record.key!.toString('latin1')), ids.map(String));
 });
 
 test('the identity reader agrees with a full decode, for our maps and for msgpackr\'s', () => {
