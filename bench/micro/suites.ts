@@ -6,6 +6,8 @@ import { DeviceSimulator, newReading, type SensorReading } from '../../src/recor
 import { regionBytesFor } from '../../src/shared/layout.js';
 import { readRegion, RegionWriter, type RegionSnapshot } from '../../src/shared/region.js';
 import type { SuiteUnit } from './types.js';
+import { loadNative } from '../../src/native/load.js';
+import { ConsumedRecordSink } from '../../src/verify/sink.js';
 
 /**
  * The micro benchmarks: each is one hot-path operation of a worker or the coordinator. Ops that
@@ -149,6 +151,47 @@ function batchSuites(readings: readonly SensorReading[]): Suite[] {
   ];
 }
 
+/**
+ * What an --e2e consumer thread does per polled batch: walk it, decode device, seq and send time,
+ * check the device's sequence, record e2e latency. The same 1,000 records (of 1,000 devices) each
+ * round, rewritten in place with the next offsets and the next sequence number, so every one is read
+ * (not skipped as a re-read) and extends its device's sequence range, as in a steady run.
+ */
+function absorbSuite(format: RecordFormat, label: string, readings: readonly SensorReading[]): Suite {
+  const { packConsumedForTest } = loadNative();
+  const encoder = encoderFor(format, kFixedRecordBytes);
+  const batch = new BatchBuilder();
+  for (const reading of readings) encoder.append(batch, reading);
+  const records = [...unpackBatch(batch.view())].map((record, i) => ({ key: Buffer.from(record.key!), value: Buffer.from(record.value), partition: i % kPartitions, offset: 0, receivedAtUs: kSentAtUs + 2_000 }));
+  const sink = new ConsumedRecordSink(format, null, new RegionWriter(new SharedArrayBuffer(regionBytesFor(1)), 0));
+  let round = 0;
+  const packed = packConsumedForTest(records);
+  // Offsets of a round: rewrite the packed offsets in place (f64 at byte 16 of each 32-byte header).
+  const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
+  const headers: number[] = [];
+  const seqAt: number[] = []; // where each value's seq is: u32 LE at +4 (fixed), u32 BE after the "seq" key (msgpack)
+  const seqKey = Buffer.from([0xa3, 0x73, 0x65, 0x71, 0xce]);
+  for (let at = 0; at < packed.length; at += 32 + view.getUint32(at, true) + view.getUint32(at + 4, true)) {
+    headers.push(at);
+    const valueAt = at + 32 + view.getUint32(at, true);
+    seqAt.push(format === 'fixed' ? valueAt + 4 : packed.indexOf(seqKey, valueAt) + seqKey.length);
+  }
+  return {
+    name: `e2e absorb ${label}`,
+    unit: 'record',
+    opsPerSample: readings.length,
+    recordsPerOp: 1,
+    run: () => {
+      round++;
+      for (let i = 0; i < headers.length; i++) {
+        view.setFloat64(headers[i]! + 16, round * headers.length + i, true);
+        view.setUint32(seqAt[i]!, round, format === 'fixed');
+      }
+      sink.absorb({ count: headers.length, packed });
+    },
+  };
+}
+
 function keyHashSuite(): Suite {
   const opsPerSample = 1000;
   let deviceId = 0;
@@ -196,5 +239,7 @@ export function createSuites(): Suite[] {
     histogramMergeSuite(),
     ...batchSuites(readings),
     keyHashSuite(),
+    absorbSuite('iot-msgpack', 'iot-msgpack', readings),
+    absorbSuite('fixed', `fixed ${kFixedRecordBytes} B`, readings),
   ];
 }

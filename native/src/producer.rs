@@ -18,7 +18,7 @@ use crate::batch::PackedRecords;
 use crate::pacer::{wall_clock_us, Pacer};
 use crate::region::Region;
 use crate::reporter::Reporter;
-use crate::topic::TopicHandle;
+use crate::topic::{EnqueueChunk, TopicHandle, ENQUEUE_CHUNK};
 
 /// How long one poll of the delivery-report queue lasts; close() waits at most this for the thread.
 const POLL_SLICE: Duration = Duration::from_millis(50);
@@ -173,34 +173,54 @@ impl NativeProducer {
         let now_wall_us = if from_intended.unwrap_or(false) { Some(wall_clock_us()) } else { None };
         let mut records = PackedRecords::new(packed, from_byte as usize)?;
         let mut outcome = ProduceOutcome { records: 0, rejected: 0, next_byte: 0, queue_full: false, error: None };
+        // Records go to librdkafka a chunk at a time (rd_kafka_produce_batch); `starts` remembers
+        // where each record of the chunk begins, to resume from the first one refused as QUEUE_FULL.
+        let mut chunk = EnqueueChunk::new();
+        let mut starts = [0usize; ENQUEUE_CHUNK];
         loop {
             let at = records.position();
-            let Some(record) = records.next() else { break };
-            let record = record?;
-            // Shift the monotonic stamp back by how late the record is against its schedule.
-            let opaque = match now_wall_us {
-                // Signed: a record handed before its intended time is measured from that time too,
-                // so an early hand-over shows (as a negative latency) instead of being clamped.
-                Some(now_us) => (stamp as f64 - (now_us - record.intended_send_us) * 1_000.0).max(0.0) as usize,
-                None => stamp,
+            let record = match records.next() {
+                Some(record) => Some(record?),
+                None => None,
             };
-            match topic.produce(record.key, record.value, opaque) {
-                Ok(()) => outcome.records += 1,
-                Err(RDKafkaErrorCode::QueueFull) => {
-                    outcome.queue_full = true;
-                    outcome.next_byte = at as u32;
-                    return Ok(outcome);
-                }
-                Err(error) => {
-                    self.reporter.region().add_failed(1.0);
-                    self.reporter.count_errors(error as i32, 1.0);
-                    outcome.rejected += 1;
-                    if outcome.error.is_none() {
-                        let message = format!("librdkafka refused a record: {error}");
-                        self.reporter.remember_error(message.clone());
-                        outcome.error = Some(message);
+            if let Some(record) = &record {
+                // Shift the monotonic stamp back by how late the record is against its schedule.
+                let opaque = match now_wall_us {
+                    // Signed: a record handed before its intended time is measured from that time too,
+                    // so an early hand-over shows (as a negative latency) instead of being clamped.
+                    Some(now_us) => (stamp as f64 - (now_us - record.intended_send_us) * 1_000.0).max(0.0) as usize,
+                    None => stamp,
+                };
+                starts[chunk.len()] = at;
+                // into(): the key is `&[u8]` here and `Option<&[u8]>` once null keys (--keys none) land; both fit.
+                chunk.push(record.key.into(), record.value, opaque);
+            }
+            if chunk.is_full() || (record.is_none() && !chunk.is_empty()) {
+                topic.produce_chunk(&mut chunk);
+                for index in 0..chunk.len() {
+                    match chunk.error(index) {
+                        None => outcome.records += 1,
+                        Some(RDKafkaErrorCode::QueueFull) => {
+                            outcome.queue_full = true;
+                            outcome.next_byte = starts[index] as u32;
+                            return Ok(outcome);
+                        }
+                        Some(error) => {
+                            self.reporter.region().add_failed(1.0);
+                            self.reporter.count_errors(error as i32, 1.0);
+                            outcome.rejected += 1;
+                            if outcome.error.is_none() {
+                                let message = format!("librdkafka refused a record: {error}");
+                                self.reporter.remember_error(message.clone());
+                                outcome.error = Some(message);
+                            }
+                        }
                     }
                 }
+                chunk.clear();
+            }
+            if record.is_none() {
+                break;
             }
         }
         outcome.next_byte = records.position() as u32;

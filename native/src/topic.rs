@@ -7,9 +7,10 @@ use std::ptr::NonNull;
 
 use napi::{Error, Result, Status};
 use rdkafka::bindings::{
-    rd_kafka_last_error, rd_kafka_produce, rd_kafka_t, rd_kafka_topic_destroy, rd_kafka_topic_new, rd_kafka_topic_t,
-    RD_KAFKA_MSG_F_COPY,
+    rd_kafka_last_error, rd_kafka_message_t, rd_kafka_produce, rd_kafka_produce_batch, rd_kafka_t,
+    rd_kafka_topic_destroy, rd_kafka_topic_new, rd_kafka_topic_t, RD_KAFKA_MSG_F_COPY,
 };
+use rdkafka::types::RDKafkaRespErr;
 use rdkafka::types::RDKafkaErrorCode;
 
 /// RD_KAFKA_PARTITION_UA: let the configured partitioner choose.
@@ -59,6 +60,94 @@ impl TopicHandle {
         } else {
             // rd_kafka_produce reports its error through this thread's last-error slot.
             Err(RDKafkaErrorCode::from(unsafe { rd_kafka_last_error() }))
+        }
+    }
+}
+
+/// Records one `rd_kafka_produce_batch` call enqueues: enough that its per-call costs (two clock
+/// reads, the topic lock, the producer-state check) vanish per record, few enough that the message
+/// array lives on the stack and the topic lock is not held long.
+pub const ENQUEUE_CHUNK: usize = 256;
+
+/// Up to ENQUEUE_CHUNK records, as librdkafka's message structs pointing into a packed batch.
+pub struct EnqueueChunk {
+    messages: [rd_kafka_message_t; ENQUEUE_CHUNK],
+    len: usize,
+}
+
+impl EnqueueChunk {
+    pub fn new() -> Self {
+        // SAFETY: rd_kafka_message_t is a plain C struct; all-zero is a valid (empty) value.
+        EnqueueChunk { messages: unsafe { std::mem::zeroed() }, len: 0 }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.len == ENQUEUE_CHUNK
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Adds a record; key None is a NULL key (librdkafka's partitioner then picks a partition
+    /// without one). The slices must outlive the next `TopicHandle::produce_chunk`.
+    #[inline]
+    pub fn push(&mut self, key: Option<&[u8]>, value: &[u8], opaque: usize) {
+        let message = &mut self.messages[self.len];
+        message.payload = value.as_ptr() as *mut c_void; // not written: F_COPY copies it
+        message.len = value.len();
+        (message.key, message.key_len) = match key {
+            Some(key) => (key.as_ptr() as *mut c_void, key.len()),
+            None => (std::ptr::null_mut(), 0),
+        };
+        message._private = opaque as *mut c_void;
+        message.err = RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR;
+        self.len += 1;
+    }
+
+    /// librdkafka's verdict on record `index` of the last produce_chunk: None when enqueued.
+    #[inline]
+    pub fn error(&self, index: usize) -> Option<RDKafkaErrorCode> {
+        match self.messages[index].err {
+            RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR => None,
+            err => Some(RDKafkaErrorCode::from(err)),
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.len = 0;
+    }
+}
+
+impl Default for EnqueueChunk {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TopicHandle {
+    /// Enqueues the chunk's records with one rd_kafka_produce_batch call, keys and values copied,
+    /// partitions chosen by the configured partitioner. Afterwards `chunk.error(i)` tells each
+    /// record's fate; once librdkafka's queue is full every later record of the chunk is refused
+    /// with QueueFull too, so the enqueued records before it are a prefix (the caller resumes there).
+    pub fn produce_chunk(&self, chunk: &mut EnqueueChunk) {
+        if chunk.is_empty() {
+            return;
+        }
+        // SAFETY: the messages point at slices the caller keeps alive for this call; F_COPY means
+        // librdkafka keeps no pointer into them afterwards.
+        unsafe {
+            rd_kafka_produce_batch(
+                self.rkt.as_ptr(),
+                UNASSIGNED_PARTITION,
+                RD_KAFKA_MSG_F_COPY as i32,
+                chunk.messages.as_mut_ptr(),
+                chunk.len as i32,
+            );
         }
     }
 }

@@ -1,7 +1,7 @@
 import { Unpackr } from 'msgpackr';
-import { kMsgpackIotMaxBytes, readMsgpackIdentity, writeMsgpackIot } from './msgpack-iot.js';
+import { msgpackIotBytes, readMsgpackIdentity, writeMsgpackIot } from './msgpack-iot.js';
 import type { SensorReading } from './device.js';
-import { SENSOR_TYPES, STATUSES } from './device.js';
+import { sensorTypeOf, statusOf } from './device.js';
 import type { BatchBuilder } from './batch.js';
 
 export type RecordFormat = 'iot-msgpack' | 'iot-json' | 'fixed';
@@ -20,19 +20,23 @@ export interface RecordEncoder {
 
 export type KeyMode = 'none' | 'device';
 
-/** The record key of a reading: its device id as a decimal string, or null (--keys none). */
-const keyOf = (keyed: boolean, reading: SensorReading): string | null => (keyed ? String(reading.deviceId) : null);
+/**
+ * Appends a reading's record header and key — its device id in decimal, or a null key (--keys
+ * none) — reserving `valueBytes`; returns where the value goes.
+ */
+const addRecord = (batch: BatchBuilder, keyed: boolean, reading: SensorReading, valueBytes: number): number =>
+  keyed ? batch.addDeviceRecord(reading.deviceId, valueBytes, reading.sentAtUs) : batch.add(null, valueBytes, reading.sentAtUs);
 
 /** Field names of the Fluss IoT schema, plus seq and sent_at_us for integrity and latency. */
 export function toDocument(reading: SensorReading): Record<string, unknown> {
   return {
     sensor_id: reading.deviceId,
-    sensor_type: reading.sensorType,
+    sensor_type: sensorTypeOf(reading),
     temperature: reading.temperature,
     humidity: reading.humidity,
     pressure: reading.pressure,
     battery_level: reading.batteryLevel,
-    status: reading.status,
+    status: statusOf(reading),
     timestamp: Math.floor(reading.sentAtUs / 1000),
     seq: reading.seq,
     sent_at_us: reading.sentAtUs,
@@ -42,9 +46,8 @@ export function toDocument(reading: SensorReading): Record<string, unknown> {
 class MsgpackEncoder implements RecordEncoder {
   constructor(private readonly keyed: boolean) {}
   append(batch: BatchBuilder, reading: SensorReading): void {
-    // Reserve the most a record can take, write it in place, then give back what was not used.
-    const at = batch.add(keyOf(this.keyed, reading), kMsgpackIotMaxBytes, reading.sentAtUs);
-    batch.shrinkLast(kMsgpackIotMaxBytes - writeMsgpackIot(batch.target, at, reading));
+    const at = addRecord(batch, this.keyed, reading, msgpackIotBytes(reading));
+    writeMsgpackIot(batch.dataView, batch.target, at, reading);
   }
 }
 
@@ -53,7 +56,7 @@ class JsonEncoder implements RecordEncoder {
   append(batch: BatchBuilder, reading: SensorReading): void {
     // Every field is ASCII, so string length is byte length.
     const value = JSON.stringify(toDocument(reading));
-    const at = batch.add(keyOf(this.keyed, reading), value.length, reading.sentAtUs);
+    const at = addRecord(batch, this.keyed, reading, value.length);
     batch.target.write(value, at, 'latin1');
   }
 }
@@ -71,22 +74,25 @@ class FixedEncoder implements RecordEncoder {
     private readonly keyed: boolean,
   ) {}
   append(batch: BatchBuilder, reading: SensorReading): void {
-    const at = batch.add(keyOf(this.keyed, reading), this.recordSizeBytes, reading.sentAtUs);
+    const at = addRecord(batch, this.keyed, reading, this.recordSizeBytes);
     const target = batch.target;
     const view = batch.dataView;
     view.setUint32(at, reading.deviceId, true);
     view.setUint32(at + 4, reading.seq, true);
     view.setFloat64(at + 8, reading.sentAtUs, true);
-    target[at + 16] = SENSOR_TYPES.indexOf(reading.sensorType as (typeof SENSOR_TYPES)[number]);
-    target[at + 17] = STATUSES.indexOf(reading.status as (typeof STATUSES)[number]);
+    target[at + 16] = reading.sensorTypeIndex;
+    target[at + 17] = reading.statusIndex;
     view.setUint16(at + 18, Math.round(reading.batteryLevel * 100), true);
     view.setFloat32(at + 20, reading.temperature, true);
     view.setFloat32(at + 24, reading.humidity, true);
     view.setFloat32(at + 28, reading.pressure, true);
-    // Small paddings in a loop: Buffer.fill's per-call cost outweighs a few dozen byte stores.
+    // Small paddings as 8-byte stores: Buffer.fill's per-call cost outweighs a few dozen of them.
     const end = at + this.recordSizeBytes;
-    if (this.recordSizeBytes <= 256) for (let i = at + kFixedHeaderBytes; i < end; i++) target[i] = 0;
-    else target.fill(0, at + kFixedHeaderBytes, end);
+    if (this.recordSizeBytes <= 256) {
+      let i = at + kFixedHeaderBytes;
+      for (; i + 8 <= end; i += 8) view.setFloat64(i, 0);
+      for (; i < end; i++) target[i] = 0;
+    } else target.fill(0, at + kFixedHeaderBytes, end);
   }
 }
 

@@ -6,6 +6,9 @@
  */
 export const SENSOR_TYPES = ['temperature', 'humidity', 'pressure', 'multi'] as const;
 export const STATUSES = ['OK', 'WARN', 'ERROR'] as const;
+const kOk = STATUSES.indexOf('OK');
+const kWarn = STATUSES.indexOf('WARN');
+const kError = STATUSES.indexOf('ERROR');
 
 /** One reading, filled in place by the simulator to avoid an allocation per record. */
 export interface SensorReading {
@@ -13,25 +16,30 @@ export interface SensorReading {
   seq: number;
   /** Wall clock at send, µs since the Unix epoch: the only clock that crosses threads and hosts. */
   sentAtUs: number;
-  sensorType: string;
+  /** Index into SENSOR_TYPES (a number, so encoders pick a pre-encoded string without a lookup). */
+  sensorTypeIndex: number;
   temperature: number;
   humidity: number;
   pressure: number;
   batteryLevel: number;
-  status: string;
+  /** Index into STATUSES. */
+  statusIndex: number;
 }
 
 export const newReading = (): SensorReading => ({
   deviceId: 0,
   seq: 0,
   sentAtUs: 0,
-  sensorType: SENSOR_TYPES[0],
+  sensorTypeIndex: 0,
   temperature: 0,
   humidity: 0,
   pressure: 0,
   batteryLevel: 0,
-  status: STATUSES[0],
+  statusIndex: 0,
 });
+
+export const sensorTypeOf = (reading: SensorReading): string => SENSOR_TYPES[reading.sensorTypeIndex]!;
+export const statusOf = (reading: SensorReading): string => STATUSES[reading.statusIndex]!;
 
 export class DeviceSimulator {
   private cursor = 0;
@@ -55,13 +63,13 @@ export class DeviceSimulator {
     reading.deviceId = deviceId;
     reading.seq = seq;
     reading.sentAtUs = sentAtUs;
-    reading.sensorType = SENSOR_TYPES[deviceId % SENSOR_TYPES.length]!;
+    reading.sensorTypeIndex = deviceId % SENSOR_TYPES.length;
     reading.temperature = round2(18 + 12 * this.random());
     reading.humidity = round2(30 + 50 * this.random());
     reading.pressure = round2(990 + 40 * this.random());
     reading.batteryLevel = Math.max(0, 100 - (seq % 1000) / 10);
     const roll = this.random();
-    reading.status = roll < 0.001 ? 'ERROR' : roll < 0.011 ? 'WARN' : 'OK';
+    reading.statusIndex = roll < 0.001 ? kError : roll < 0.011 ? kWarn : kOk;
   }
 
   /** mulberry32: tiny, fast, and good enough for sensor noise. */

@@ -1,5 +1,6 @@
-import { unpackConsumed, type ConsumedBatch } from '../clients/native-consumer.js';
-import { decodeIdentity, type RecordFormat } from '../records/codec.js';
+import { kConsumedHeaderBytes, type ConsumedBatch } from '../clients/native-consumer.js';
+import { decodeIdentity, kFixedHeaderBytes, type RecordFormat } from '../records/codec.js';
+import { readMsgpackIdentityAt, type MsgpackIdentity } from '../records/msgpack-iot.js';
 import type { RegionWriter } from '../shared/region.js';
 import type { OffsetStore } from './shared-offsets.js';
 import { SequenceTracker } from './sequence-tracker.js';
@@ -8,7 +9,10 @@ export type FormatChoice = RecordFormat | 'auto';
 
 /** A value's format from its first byte: a JSON object, a MessagePack map, else fixed binary. */
 export function detectFormat(value: Uint8Array): RecordFormat {
-  const first = value[0];
+  return formatOfFirstByte(value[0]);
+}
+
+function formatOfFirstByte(first: number | undefined): RecordFormat {
   if (first === 0x7b) return 'iot-json'; // '{'
   if (first !== undefined && ((first >= 0x80 && first <= 0x8f) || first === 0xde || first === 0xdf)) return 'iot-msgpack';
   return 'fixed';
@@ -42,34 +46,96 @@ export class ConsumedRecordSink {
     this.positions = positions ?? new Map<number, number>();
   }
 
+  /** Reused for every record: the identity reader fills it in place. */
+  private readonly identity: MsgpackIdentity = { deviceId: 0, seq: 0, sentAtUs: 0 };
+
+  /**
+   * Walks the packed batch in place (a DataView over it: no object, view or generator step per
+   * record); per-partition bookkeeping is kept in locals while records of one partition follow each
+   * other (a poll returns them in runs) and goes to the Maps once per run; acked counts go to the
+   * region once per batch, after the latencies (a reader never sees more acks than latencies).
+   */
   absorb(batch: ConsumedBatch): void {
-    for (const record of unpackConsumed(batch.packed)) {
+    const packed = batch.packed;
+    const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
+    const identity = this.identity;
+    const region = this.region;
+    let acked = 0;
+    let ackedBytes = 0;
+    let partition = -1;
+    let next = -1; // next offset to read of `partition`, -1 when none is known yet
+    let start = 0; // the run's first offset of `partition`
+    let counted = 0; // records of `partition` counted since its values were loaded
+    const flush = (): void => {
+      if (partition < 0) return;
+      if (next >= 0) this.positions.set(partition, next);
+      if (counted > 0) this.partitionCounts.set(partition, (this.partitionCounts.get(partition) ?? 0) + counted);
+    };
+    let at = 0;
+    while (at < packed.length) {
+      if (packed.length - at < kConsumedHeaderBytes) throw new Error(`packed consumed batch is truncated: ${packed.length - at} bytes left at byte ${at}, less than a header`);
+      const keyBytes = view.getUint32(at, true);
+      const valueBytes = view.getUint32(at + 4, true);
+      const recordPartition = view.getInt32(at + 8, true);
+      const offset = view.getFloat64(at + 16, true);
+      const valueAt = at + kConsumedHeaderBytes + keyBytes;
+      const valueEnd = valueAt + valueBytes;
+      if (valueEnd > packed.length) throw new Error(`packed consumed batch is truncated: the record at byte ${at} ends at ${valueEnd}, past ${packed.length}`);
+      const recordAt = at;
+      at = valueEnd;
+      if (recordPartition !== partition) {
+        flush();
+        partition = recordPartition;
+        next = this.positions.get(partition) ?? -1;
+        start = this.startOffsets ? (this.startOffsets.get(partition) ?? 0) : 0;
+        counted = 0;
+      }
       // The same offset again is a re-delivery, not a duplicate on the topic (one written twice has its own offset).
-      const next = this.positions.get(record.partition);
-      if (next !== undefined && record.offset < next) {
+      if (next >= 0 && offset < next) {
         this.reread++;
         continue;
       }
-      this.positions.set(record.partition, record.offset + 1);
-      if (this.startOffsets && record.offset < (this.startOffsets.get(record.partition) ?? 0)) {
+      next = offset + 1;
+      if (offset < start) {
         this.skippedOlder++;
         continue;
       }
-      let identity;
-      try {
-        identity = decodeIdentity(this.format === 'auto' ? detectFormat(record.value) : this.format, record.value);
-      } catch (err) {
-        this.decodeErrors++;
-        this.firstDecodeError ??= `partition ${record.partition} offset ${record.offset}: ${(err as Error).message}`;
-        continue;
-      }
+      if (!this.readIdentity(packed, view, valueAt, valueEnd, partition, offset)) continue;
       this.tracker.record(identity.deviceId, identity.seq);
-      if (record.key.length === 0) this.keyless++;
-      this.partitionCounts.set(record.partition, (this.partitionCounts.get(record.partition) ?? 0) + 1);
-      if (this.region) {
-        this.region.recordLatencyUs(record.receivedAtUs - identity.sentAtUs);
-        this.region.addAcked(1, record.key.length + record.value.length);
+      if (keyBytes === 0) this.keyless++;
+      counted++;
+      if (region) {
+        region.recordLatencyUs(view.getFloat64(recordAt + 24, true) - identity.sentAtUs);
+        acked++;
+        ackedBytes += keyBytes + valueBytes;
       }
+    }
+    flush();
+    if (region && acked > 0) region.addAcked(acked, ackedBytes);
+  }
+
+  /** Device, seq and send time of the value at [valueAt, valueEnd) into this.identity; false (counted) when it does not decode. */
+  private readIdentity(packed: Buffer, view: DataView, valueAt: number, valueEnd: number, partition: number, offset: number): boolean {
+    const format = this.format === 'auto' ? formatOfFirstByte(valueAt < valueEnd ? packed[valueAt] : undefined) : this.format;
+    const identity = this.identity;
+    if (format === 'fixed' && valueEnd - valueAt >= kFixedHeaderBytes) {
+      identity.deviceId = view.getUint32(valueAt, true);
+      identity.seq = view.getUint32(valueAt + 4, true);
+      identity.sentAtUs = view.getFloat64(valueAt + 8, true);
+      return true;
+    }
+    if (format === 'iot-msgpack' && readMsgpackIdentityAt(packed, view, valueAt, valueEnd, identity)) return true;
+    // Anything else (JSON, maps from other writers, short values): the general decoder, which names the fault.
+    try {
+      const decoded = decodeIdentity(format, packed.subarray(valueAt, valueEnd));
+      identity.deviceId = decoded.deviceId;
+      identity.seq = decoded.seq;
+      identity.sentAtUs = decoded.sentAtUs;
+      return true;
+    } catch (err) {
+      this.decodeErrors++;
+      this.firstDecodeError ??= `partition ${partition} offset ${offset}: ${(err as Error).message}`;
+      return false;
     }
   }
 }

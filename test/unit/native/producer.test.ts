@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { waitUntil } from '../../helpers/wait.js';
 import { Worker } from 'node:worker_threads';
 import { loadNative, nativeAddonPath } from '../../../src/native/load.js';
-import { BatchBuilder } from '../../../src/records/batch.js';
+import { BatchBuilder, kRecordHeaderBytes } from '../../../src/records/batch.js';
 import { kFailedSlot, kRegionBytes, kRegionSlots, regionBytesFor } from '../../../src/shared/layout.js';
 import { readRegion } from '../../../src/shared/region.js';
 
@@ -76,6 +76,20 @@ test('QUEUE_FULL stops the call and hands back the offset to resume from', () =>
     const again = producer.produceBatch(packed, first.nextByte);
     assert.is(again.records, 0, 'still full: nothing is delivered without a broker');
     assert.is(again.nextByte, first.nextByte);
+  } finally {
+    producer.close();
+  }
+});
+
+test('QUEUE_FULL past the first enqueue chunk (256 records) resumes at the first record refused', () => {
+  const producer = new NativeProducer({ ...nowhere, 'queue.buffering.max.messages': '300' }, 't', newRegion());
+  try {
+    const packed = batchOf(600);
+    // Byte offset of record 300: keys '0'…'299' are 1–3 digits, values 10 bytes, headers 16.
+    let record300 = 0;
+    for (let i = 0; i < 300; i++) record300 += kRecordHeaderBytes + String(i).length + 10;
+    const first = producer.produceBatch(packed, 0);
+    assert.equal({ records: first.records, queueFull: first.queueFull, nextByte: first.nextByte }, { records: 300, queueFull: true, nextByte: record300 });
   } finally {
     producer.close();
   }

@@ -2,6 +2,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadNative } from '../../../src/native/load.js';
 import { ConsumedRecordSink } from '../../../src/verify/sink.js';
+import { BatchBuilder, unpackBatch } from '../../../src/records/batch.js';
+import { encoderFor, type RecordFormat } from '../../../src/records/codec.js';
+import { DeviceSimulator, newReading } from '../../../src/records/device.js';
+import { regionBytesFor } from '../../../src/shared/layout.js';
+import { readRegion, RegionWriter } from '../../../src/shared/region.js';
 
 const { packConsumedForTest } = loadNative();
 
@@ -31,6 +36,53 @@ test('a record written twice (its own offset) is still a duplicate', () => {
   sink.absorb({ count: 2, packed: packConsumedForTest([record(1, 0, 0), record(1, 0, 1)]) });
   assert.is(sink.reread, 0);
   assert.is(sink.tracker.summarize().duplicates, 1);
+});
+
+for (const format of ['iot-msgpack', 'fixed', 'auto'] as const) {
+  test(`${format}: a batch over partitions is read in place: skips older offsets, counts per partition, latency and acks into the region`, () => {
+    const encoded: RecordFormat = format === 'auto' ? 'iot-msgpack' : format;
+    const builder = new BatchBuilder();
+    const encoder = encoderFor(encoded, 100);
+    const simulator = new DeviceSimulator(500, 4, 3);
+    const reading = newReading();
+    for (let i = 0; i < 12; i++) {
+      simulator.next(reading, 1_000_000 + i);
+      encoder.append(builder, reading);
+    }
+    // Runs of partitions 0, 1, 0, 2; partition 1 starts at offset 10, of which the run's records begin at 11.
+    const partitions = [0, 0, 0, 1, 1, 1, 0, 0, 2, 2, 2, 2];
+    const nextOffset = new Map<number, number>([[0, 0], [1, 10], [2, 0]]);
+    const records = [...unpackBatch(builder.view())].map((record, i) => {
+      const partition = partitions[i]!;
+      const offset = nextOffset.get(partition)!;
+      nextOffset.set(partition, offset + 1);
+      return { key: record.key!, value: record.value, partition, offset, receivedAtUs: 1_000_500 + i };
+    });
+    const regions = new SharedArrayBuffer(regionBytesFor(1));
+    const sink = new ConsumedRecordSink(format, new Map([[1, 11]]), new RegionWriter(regions, 0));
+    const packed = packConsumedForTest(records);
+    sink.absorb({ count: records.length, packed });
+    sink.absorb({ count: records.length, packed }); // delivered again: all re-reads
+    assert.is(sink.skippedOlder, 1);
+    assert.is(sink.reread, 12);
+    assert.is(sink.decodeErrors, 0);
+    assert.equal([...sink.partitionCounts].sort(), [[0, 5], [1, 2], [2, 4]]);
+    assert.equal([0, 1, 2].map((partition) => sink.positions.get(partition)), [5, 13, 4]);
+    const summary = sink.tracker.summarize();
+    assert.is(summary.uniqueRecords, 11);
+    assert.is(summary.duplicates, 0);
+    const { counters, counts } = readRegion(regions, 0);
+    assert.is(counters.acked, 11);
+    assert.is(counters.ackedBytes, records.filter((_, i) => i !== 3).reduce((total, r) => total + r.key.length + r.value.length, 0));
+    assert.is(counts.reduce((total, count) => total + count, 0), 11, 'one latency per record read');
+  });
+}
+
+test('a value that does not decode is counted, with where it was', () => {
+  const sink = new ConsumedRecordSink('iot-msgpack', null);
+  sink.absorb({ count: 2, packed: packConsumedForTest([{ key: Buffer.from('1'), value: Buffer.from([0xc1]), partition: 3, offset: 7, receivedAtUs: 1 }, record(1, 0, 0)]) });
+  assert.is(sink.decodeErrors, 2);
+  assert.match(sink.firstDecodeError ?? '', /partition 3 offset 7/);
 });
 
 test.run();
