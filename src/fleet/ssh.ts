@@ -45,5 +45,13 @@ export function lastErrorLine(stderr: string): string {
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line.length > 0 && !/^Warning: Permanently added/.test(line) && !/^npm warn/i.test(line));
+  // A Node process that crashed ends its stderr with "Node.js v20.x" after the stack: the line that
+  // says what went wrong is the error's own ("Error [ERR_MODULE_NOT_FOUND]: Cannot find …").
+  if (lines.length > 0 && /^Node\.js v\d/.test(lines[lines.length - 1]!)) {
+    const errorLine = [...lines].reverse().find((line) => /^[A-Za-z]*Error( \[\w+\])?: /.test(line));
+    if (errorLine !== undefined) return errorLine;
+    const beforeTrailer = lines.slice(0, -1).filter((line) => !/^at /.test(line));
+    return beforeTrailer[beforeTrailer.length - 1] ?? lines[lines.length - 1]!;
+  }
   return lines[lines.length - 1] ?? '';
 }

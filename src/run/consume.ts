@@ -19,6 +19,7 @@ import type { ReaderTask, ReaderTaskResult } from './consume-task.js';
 import type { WorkerFailure } from './result.js';
 import { round1, round3 } from './sample.js';
 import { readAckedTotals, readAllRegions } from './snapshots.js';
+import { FullTimeout } from './full-timeout.js';
 
 const kJoinTimeoutMs = 45_000;
 const kStopCheckMs = 20;
@@ -159,7 +160,7 @@ export async function runConsume(workload: ConsumeWorkload, hooks: ConsumeHooks 
   // The window opens when the first member has partitions and reads: joining the others (and the
   // rebalances that takes) is part of reading with a group, so it is measured, and reported apart.
   let measuredFromMs: number | undefined;
-  let stopTimer: NodeJS.Timeout | undefined;
+  let stopTimer: FullTimeout | undefined;
   const intervals: ConsumeIntervalRow[] = [];
   let previous = zeroSnapshot();
   let previousGaps = zeroSnapshot();
@@ -211,7 +212,7 @@ export async function runConsume(workload: ConsumeWorkload, hooks: ConsumeHooks 
     while (settled === 0 && Atomics.load(control, kConsumerStopSlot) === 0) {
       if (measuredFromMs === undefined && anyReady()) {
         measuredFromMs = performance.now();
-        if (workload.records === undefined) stopTimer = setTimeout(() => stop('ok'), workload.durationMs);
+        if (workload.records === undefined) stopTimer = new FullTimeout(workload.durationMs, () => stop('ok'));
       }
       if (groupCoveredMs < 0 && covered()) groupCoveredMs = performance.now() - startedAtMs;
       // The first members may read everything asked before the last one joins: that ends the run too.
@@ -227,7 +228,7 @@ export async function runConsume(workload: ConsumeWorkload, hooks: ConsumeHooks 
     finishedAtMs = performance.now();
   } finally {
     clearInterval(timer);
-    clearTimeout(stopTimer);
+    stopTimer?.clear();
     clearTimeout(timeoutTimer);
     hooks.signal?.removeEventListener('abort', onAbort);
     stop('ok');

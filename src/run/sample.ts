@@ -10,6 +10,7 @@ import { windowEndMs } from './window.js';
 import { abortedRecordsOf } from './transactions-report.js';
 import { wallClockUs } from '../runtime.js';
 import { GeneratorMeter, type GeneratorWindow } from './generator-meter.js';
+import { FullTimeout } from './full-timeout.js';
 
 const kReadyTimeoutMs = 30_000; // thread start-up plus client connection
 
@@ -111,13 +112,13 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
   }, workload.intervalMs);
   // The measured window opens with its own snapshot when warmup ends, and a timed run's clock
   // starts from that moment, so the window is never shorter than --duration.
-  let stopTimer: NodeJS.Timeout | undefined;
+  let stopTimer: FullTimeout | undefined;
   const startMeasuring = (atGo: boolean): void => {
     // Without warmup everything since go counts: nothing was sent before it.
     baseline = atGo ? zeroSnapshot() : source.snapshot();
     measuredFromMs = atGo ? startedAtMs : performance.now();
     if (!atGo) generatorMeter.openWindow();
-    if (workload.records === undefined) stopTimer = setTimeout(() => stop('ok'), workload.durationMs - (performance.now() - measuredFromMs));
+    if (workload.records === undefined) stopTimer = new FullTimeout(workload.durationMs - (performance.now() - measuredFromMs), () => stop('ok'));
   };
   const warmupTimer = workload.warmupMs > 0 ? setTimeout(() => startMeasuring(false), workload.warmupMs) : undefined;
   if (warmupTimer === undefined) startMeasuring(true);
@@ -141,7 +142,7 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
     if (e2e) consumerOutcomes = await e2e.drain(final.counters.acked - abortedRecordsOf(outcomes), workload.drainMs);
   } finally {
     clearInterval(timer);
-    clearTimeout(stopTimer);
+    stopTimer?.clear();
     clearTimeout(warmupTimer);
     clearTimeout(timeoutTimer);
     hooks.signal?.removeEventListener('abort', onAbort);

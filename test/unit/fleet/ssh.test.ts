@@ -19,6 +19,23 @@ test('shell quoting survives quotes', () => {
 
 test('the last meaningful stderr line names the failure', () => {
   assert.is(lastErrorLine('Warning: Permanently added x\nroot@127.0.0.2: Permission denied (publickey).\n'), 'root@127.0.0.2: Permission denied (publickey).');
+  // A crashed Node process: its error line, not the "Node.js v20" trailer after the stack.
+  const crash = [
+    'node:internal/modules/esm/resolve:853',
+    '  throw new ERR_MODULE_NOT_FOUND(packageName, fileURLToPath(base), null);',
+    '        ^',
+    '',
+    "Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'uvu' imported from /srv/x.js",
+    '    at packageResolve (node:internal/modules/esm/resolve:853:9)',
+    '    at moduleResolve (node:internal/modules/esm/resolve:910:20) {',
+    "  code: 'ERR_MODULE_NOT_FOUND'",
+    '}',
+    '',
+    'Node.js v20.20.2',
+    '',
+  ].join('\n');
+  assert.is(lastErrorLine(crash), "Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'uvu' imported from /srv/x.js");
+  assert.is(lastErrorLine('TypeError: x is not a function\n    at f (a.js:1:1)\n\nNode.js v20.20.2\n'), 'TypeError: x is not a function');
 });
 
 test('install refuses a host of another platform or architecture, saying what it would need', () => {
