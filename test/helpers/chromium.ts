@@ -102,7 +102,7 @@ export interface PageCheck {
 /** Opens `url` in a fresh headless Chromium, evaluates `expression` after load, screenshots the whole page. */
 export async function checkPage(url: string, expression: string, widthPx = 1280): Promise<PageCheck> {
   const profile = mkdtempSync(join(tmpdir(), 'stampede-chromium-'));
-  const browser: ChildProcess = spawn(chromiumBinary(), ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--hide-scrollbars', '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const browser: ChildProcess = spawn(chromiumBinary(), ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--hide-scrollbars', '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   try {
     const endpoint = await new Promise<string>((resolve, reject) => {
       let stderr = '';
@@ -165,8 +165,16 @@ export async function checkPage(url: string, expression: string, widthPx = 1280)
       ws.close();
     }
   } finally {
-    browser.kill('SIGKILL');
-    await new Promise((resolve) => (browser.exitCode !== null ? resolve(undefined) : browser.once('exit', resolve)));
-    rmSync(profile, { recursive: true, force: true });
+    // The whole process group it was started in (detached): Chromium's renderer, zygote and
+    // crash handler outlive a killed browser process and go on writing into the profile, and
+    // removing it then failed with ENOTEMPTY (a fresh-clone CI run).
+    const exited = new Promise((resolve) => (browser.exitCode !== null || browser.signalCode !== null ? resolve(undefined) : browser.once('exit', resolve)));
+    try {
+      if (browser.pid !== undefined) process.kill(-browser.pid, 'SIGKILL');
+    } catch {
+      browser.kill('SIGKILL'); // the group is gone already, or was never made
+    }
+    await exited;
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
