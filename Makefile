@@ -31,7 +31,7 @@ bench-soak: build ## 10 minutes at half the max rate on a broker of its own: RSS
 bench-fleet: build ## Many hosts on this machine: records/s for 1, 2, 3 sshd "hosts" (127.0.0.2–4) and one process, coordinator CPU, line bytes
 	npm run bench:fleet
 
-bench-consume: build ## stampede consume ÷ Kafka's ConsumerPerformance on the same topic and broker (its own): records/s and CPU-s per million records, interleaved rounds
+bench-consume: build ## stampede consume ÷ Kafka's ConsumerPerformance (rdkafka_performance -G beside them) on the same topic and broker (its own): records/s and CPU-s per million records, interleaved rounds
 	npm run bench:consume
 bench-txn: build ## Transaction cost: records/s with a commit every 100 ms ÷ without transactions, interleaved rounds on a broker of its own
 	npm run bench:txn

@@ -12,7 +12,7 @@ import { formatCount, renderTable } from '../../src/report/fmt.js';
 import { hostFacts } from '../../src/runtime.js';
 import { freePort } from '../../test/helpers/broker.js';
 import { runTool } from '../max/spawn.js';
-import { runConsumerPerformance, runStampedeConsume, type ConsumeRound } from './peers.js';
+import { runConsumerPerformance, runRdkafkaPerformanceConsume, runStampedeConsume, type ConsumeRound } from './peers.js';
 
 const kTopic = 'bench-consume';
 const kPartitions = 6;
@@ -26,10 +26,11 @@ const loadAverage = (): string => loadavg().map((value) => value.toFixed(2)).joi
 
 /**
  * `npm run bench:consume` (issue 13, not in `make test`): `stampede consume` ÷ Kafka's
- * ConsumerPerformance reading the same topic of 100-byte records on the same broker (one of its
- * own, on free loopback ports), in interleaved rounds, each in a fresh group from the earliest
- * offset: records/s as each tool reports it, and CPU-seconds per million records of each tool's own
- * process (/proc/<pid>/stat, start-up included). The load average is printed beside the figures:
+ * ConsumerPerformance, with librdkafka's rdkafka_performance -G beside them, reading the same
+ * topic of 100-byte records on the same broker (one of its own, on free loopback ports), in
+ * interleaved rounds, each in a fresh group from the earliest offset: records/s as each tool
+ * reports it, and CPU-seconds per million records of each tool's own process (/proc/<pid>/stat,
+ * start-up included). The load average is printed beside the figures:
  * on a shared host the other processes decide them as much as the tools do.
  */
 async function main(): Promise<number> {
@@ -64,6 +65,7 @@ async function main(): Promise<number> {
         () => runStampedeConsume({ bootstrap, brokerPid: broker.pid, topic: kTopic, records, format: 'none', out: join(workDir, `none-${round}.json`) }),
         () => runConsumerPerformance({ bootstrap, brokerPid: broker.pid, topic: kTopic, records, group: `perf-${round}-${Date.now()}` }),
         () => runStampedeConsume({ bootstrap, brokerPid: broker.pid, topic: kTopic, records, format: 'auto', out: join(workDir, `auto-${round}.json`) }),
+        () => runRdkafkaPerformanceConsume({ bootstrap, brokerPid: broker.pid, topic: kTopic, records, group: `rdkafka-${round}-${Date.now()}` }),
       ];
       for (const run of runs) {
         const outcome = await run();

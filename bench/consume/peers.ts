@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir, projectRoot } from '../../src/paths.js';
 import type { ConsumeResult } from '../../src/run/consume.js';
+import { buildRdkafkaPerformance } from '../max/rdkafka-performance.js';
 import { runTool } from '../max/spawn.js';
 
 /** One tool's read of the whole topic: its own reported rate, and its own process's CPU. */
@@ -44,4 +45,34 @@ export async function runConsumerPerformance(options: { bootstrap: string; broke
   if (outcome.code !== 0 || !fields || fields.length < 10) return { ...base, records: 0, recordsPerSec: 0, cpuSecondsPerMillion: 0, error: `exit ${outcome.code}: ${(outcome.stderr || outcome.stdout).trim().split('\n').slice(-2).join(' | ')}` };
   const records = Number(fields[4]);
   return { ...base, records, recordsPerSec: Math.round(Number(fields[9])), cpuSecondsPerMillion: perMillion(cpuSeconds, records) };
+}
+
+/**
+ * librdkafka's own C benchmark as a consumer (`rdkafka_performance -G`: the high-level consumer,
+ * one rd_kafka_consumer_poll per message, as stampede's native poll does), in a fresh group from the
+ * earliest offset. The C peer shows what librdkafka itself reaches on this broker and host, so a
+ * gap to ConsumerPerformance splits into librdkafka's share and stampede's own. It gets stampede's
+ * fetch.queue.backoff.ms (10 ms; librdkafka's default of 1000 ms idles a fast consumer, see
+ * README), so both read with the same library settings.
+ */
+export async function runRdkafkaPerformanceConsume(options: { bootstrap: string; brokerPid: number; topic: string; records: number; group: string }): Promise<ConsumeRound> {
+  const args = ['-G', options.group, '-t', options.topic, '-b', options.bootstrap, '-c', String(options.records), '-X', 'auto.offset.reset=earliest', '-X', 'fetch.queue.backoff.ms=10', '-q'];
+  const outcome = await runTool(buildRdkafkaPerformance(), args, { brokerPid: options.brokerPid, timeoutMs: 6 * 60_000 });
+  const cpuSeconds = outcome.cpu.toolCores * (outcome.wallMs / 1000);
+  const base = { tool: 'rdkafka_performance -G (C)', command: `rdkafka_performance ${args.join(' ')}`, wallMs: outcome.wallMs, cpuSeconds: Math.round(cpuSeconds * 100) / 100, brokerCores: outcome.cpu.brokerCores };
+  const summary = parseRdkafkaConsumeSummary(outcome.stdout);
+  if (outcome.code !== 0 || !summary) return { ...base, records: 0, recordsPerSec: 0, cpuSecondsPerMillion: 0, error: `exit ${outcome.code}: ${(outcome.stderr || outcome.stdout).trim().split('\n').slice(-2).join(' | ')}` };
+  return { ...base, ...summary, cpuSecondsPerMillion: perMillion(cpuSeconds, summary.records) };
+}
+
+/**
+ * rdkafka_performance's consumer summary, "% N messages (B bytes) consumed in T ms: R msgs/s (M MB/s)",
+ * printed every second and at the end (the last is the whole run's; T counts from its first
+ * message). The rate is computed from N and T: its own R is rounded down to whole messages.
+ */
+export function parseRdkafkaConsumeSummary(stdout: string): { records: number; recordsPerSec: number } | undefined {
+  const summary = [...stdout.matchAll(/^% (\d+) messages \(\d+ bytes\) consumed in (\d+)ms: \d+ msgs\/s/gm)].at(-1);
+  if (!summary || Number(summary[2]) <= 0) return undefined;
+  const records = Number(summary[1]);
+  return { records, recordsPerSec: Math.round(records / (Number(summary[2]) / 1000)) };
 }
