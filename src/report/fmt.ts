@@ -24,6 +24,9 @@ export function formatNs(ns: number): string {
 
 /** µs as ms for a column headed "(ms)": about four significant digits. */
 export function usToMs(latencyUs: number): string {
+  // Latencies are recorded in whole µs: 0 means under half a microsecond (the null client's
+  // hand-over), which "0.000" would state as no latency at all.
+  if (latencyUs > -0.5 && latencyUs < 0.5) return '<0.001';
   const ms = latencyUs / 1000;
   return ms.toFixed(ms < 10 ? 3 : ms < 100 ? 2 : ms < 10_000 ? 1 : 0);
 }
