@@ -96,8 +96,18 @@ async function answersMetadata(port: number, timeoutMs: number): Promise<boolean
   }
 }
 
-/** Kafka wants a 16-byte UUID in URL-safe base64 without padding. */
-const newClusterId = (): string => randomBytes(16).toString('base64url');
+/**
+ * Kafka wants a 16-byte UUID in URL-safe base64 without padding. One that starts with "-" (1 in 64)
+ * is read by kafka-storage's argument parser as an option, and formatting fails ("argument
+ * --cluster-id/-t: expected one argument"): a broker start, and the test suite using it, failed at
+ * random. Kafka's own Uuid.randomUuid draws again in that case; so does this.
+ */
+export function newClusterId(random: (bytes: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
 
 function javaArgs(heapMb: number, logsDir: string): string[] {
   return [
