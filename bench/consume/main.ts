@@ -30,8 +30,8 @@ const loadAverage = (): string => loadavg().map((value) => value.toFixed(2)).joi
  * topic of 100-byte records on the same broker (one of its own, on free loopback ports), in
  * interleaved rounds, each in a fresh group from the earliest offset: records/s as each tool
  * reports it, and CPU-seconds per million records of each tool's own process (/proc/<pid>/stat,
- * start-up included). The load average is printed beside the figures:
- * on a shared host the other processes decide them as much as the tools do.
+ * start-up included). The load average is printed beside the figures: on a shared host the other
+ * processes decide them as much as the tools do.
  */
 async function main(): Promise<number> {
   const argv = await yargs(hideBin(process.argv))

@@ -49,9 +49,7 @@ export function lastErrorLine(stderr: string): string {
   // says what went wrong is the error's own ("Error [ERR_MODULE_NOT_FOUND]: Cannot find …").
   if (lines.length > 0 && /^Node\.js v\d/.test(lines[lines.length - 1]!)) {
     const errorLine = [...lines].reverse().find((line) => /^[A-Za-z]*Error( \[\w+\])?: /.test(line));
-    if (errorLine !== undefined) return errorLine;
-    const beforeTrailer = lines.slice(0, -1).filter((line) => !/^at /.test(line));
-    return beforeTrailer[beforeTrailer.length - 1] ?? lines[lines.length - 1]!;
+    return errorLine ?? lines[lines.length - 2] ?? lines[lines.length - 1]!;
   }
   return lines[lines.length - 1] ?? '';
 }

@@ -36,6 +36,8 @@ test('the last meaningful stderr line names the failure', () => {
   ].join('\n');
   assert.is(lastErrorLine(crash), "Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'uvu' imported from /srv/x.js");
   assert.is(lastErrorLine('TypeError: x is not a function\n    at f (a.js:1:1)\n\nNode.js v20.20.2\n'), 'TypeError: x is not a function');
+  // Without an error line: what it printed before the trailer.
+  assert.is(lastErrorLine('Aborted (core dumped)\nNode.js v20.20.2\n'), 'Aborted (core dumped)');
 });
 
 test('install refuses a host of another platform or architecture, saying what it would need', () => {
