@@ -1,13 +1,13 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { NativeConsumerClient } from '../src/clients/native-consumer.js';
 import { StampedeError } from '../src/errors.js';
-import type { ConsumerTask, ConsumerTaskResult } from '../src/run/consumer-task.js';
+import type { ConsumerTask, ConsumerTaskResult } from '../src/contracts/consumer-task.js';
 import { kConsumerAssignedBase, kConsumerReadyBase, kConsumerStopSlot } from '../src/shared/layout.js';
 import { RegionWriter } from '../src/shared/region.js';
 import { ConsumedRecordSink } from '../src/verify/sink.js';
-import { crashNow } from '../src/run/test-fault.js';
-import { ConsumerGate } from '../src/run/consumer-gate.js';
-import { runStartOffsets } from '../src/run/start-offsets.js';
+import { crashNow } from '../src/contracts/test-crash.js';
+import { ConsumerGate } from '../src/consume/consumer-gate.js';
+import { runStartOffsets } from '../src/consume/start-offsets.js';
 import { SharedOffsets } from '../src/verify/shared-offsets.js';
 
 const kJoinTimeoutMs = 30_000;

@@ -6,14 +6,14 @@ import { ArrivalSchedule } from '../src/records/arrival.js';
 import { BatchBuilder } from '../src/records/batch.js';
 import { encoderFor } from '../src/records/codec.js';
 import { DeviceSimulator, newReading } from '../src/records/device.js';
-import { sendAhead, sendInSlices, type FixedRateSender } from '../src/run/fixed-rate.js';
-import type { ProducerTask, ProducerTaskResult } from '../src/run/task.js';
+import { sendAhead, sendInSlices, type FixedRateSender } from '../src/load/fixed-rate.js';
+import type { ProducerTask, ProducerTaskResult } from '../src/contracts/producer-task.js';
 import { wallClockUs } from '../src/runtime.js';
 import { kGoFlagSlot, kGoOffsetUsSlot, kReadyCountSlot, kStopFlagSlot } from '../src/shared/layout.js';
 import { RegionWriter } from '../src/shared/region.js';
-import { crashNow } from '../src/run/test-fault.js';
-import { ThreadCpuWriter } from '../src/run/thread-cpu.js';
-import { transactionDriverFor, type TransactionDriver } from '../src/run/transaction-driver.js';
+import { crashNow } from '../src/contracts/test-crash.js';
+import { ThreadCpuWriter } from '../src/load/thread-cpu.js';
+import { transactionDriverFor, type TransactionDriver } from '../src/load/transaction-driver.js';
 import { transactionalIdOf } from '../src/options/transactions.js';
 
 /** Piscina task: produce this shard's records until told to stop or its quota is sent. */

@@ -2,7 +2,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { kConsumedHeaderBytes, NativeConsumerClient, type ConsumedBatch } from '../src/clients/native-consumer.js';
 import { StampedeError } from '../src/errors.js';
 import type { RecordFormat } from '../src/records/codec.js';
-import type { ReaderTask, ReaderTaskResult } from '../src/run/consume-task.js';
+import type { ReaderTask, ReaderTaskResult } from '../src/contracts/reader-task.js';
 import { kConsumerAssignedBase, kConsumerReadyBase, kConsumerStopSlot, kReaderJoinMsSlot, kReaderLagSlot, kReaderStatSlots } from '../src/shared/layout.js';
 import { RegionWriter } from '../src/shared/region.js';
 import { detectStampedeFormat } from '../src/verify/detect.js';

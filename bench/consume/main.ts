@@ -8,7 +8,7 @@ import { failOnUsage } from '../../src/cli/usage.js';
 import { isUserFacing } from '../../src/errors.js';
 import { parseInteger } from '../../src/options/parse.js';
 import { projectRoot } from '../../src/paths.js';
-import { formatCount, renderTable } from '../../src/report/fmt.js';
+import { formatCount, renderTable } from '../../src/fmt.js';
 import { hostFacts } from '../../src/runtime.js';
 import { freePort } from '../../test/helpers/broker.js';
 import { runTool } from '../max/spawn.js';

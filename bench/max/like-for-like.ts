@@ -1,4 +1,4 @@
-import { renderTable } from '../../src/report/fmt.js';
+import { renderTable } from '../../src/fmt.js';
 import type { ToolResult } from './types.js';
 
 /**

@@ -1,4 +1,4 @@
-import { renderTable } from '../../src/report/fmt.js';
+import { renderTable } from '../../src/fmt.js';
 import type { ToolResult } from './types.js';
 
 const ms = (value: number | null): string => (value === null ? '—' : value < 10 ? value.toFixed(2) : value.toFixed(1));

@@ -3,7 +3,7 @@ import { runMaxSearch } from '../../src/cli/max-command.js';
 import { kDefaultStepWarmupMs, resolveMaxOptions } from '../../src/options/max-schema.js';
 import { resolveWorkload, type RawOptions } from '../../src/options/workload.js';
 import { writeJson } from '../../src/report/json.js';
-import type { Threshold } from '../../src/report/thresholds.js';
+import type { Threshold } from '../../src/options/thresholds.js';
 import type { StampedeRun } from './stampede-runs.js';
 import type { BenchMaxSettings } from './types.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/paths.js';
-import type { RunResult } from '../../src/run/result.js';
+import type { RunResult } from '../../src/contracts/result.js';
 import { runTool } from './spawn.js';
 import type { BenchMaxSettings, ToolResult } from './types.js';
 

@@ -1,4 +1,4 @@
-import { formatCount, formatNs, renderTable } from '../../src/report/fmt.js';
+import { formatCount, formatNs, renderTable } from '../../src/fmt.js';
 import type { HostFacts } from '../../src/runtime.js';
 import type { BaselineComparison, MicroResult, SuiteComparison } from './types.js';
 

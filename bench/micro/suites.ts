@@ -1,5 +1,5 @@
 import { mergeSnapshots, summarize, toHdrHistogram } from '../../src/histogram/merge.js';
-import { partitionForAsciiKey } from '../../src/kafka/murmur2.js';
+import { partitionForAsciiKey } from './murmur2.js';
 import { BatchBuilder, unpackBatch } from '../../src/records/batch.js';
 import { encoderFor, type RecordFormat } from '../../src/records/codec.js';
 import { DeviceSimulator, newReading, type SensorReading } from '../../src/records/device.js';

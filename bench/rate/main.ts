@@ -9,7 +9,7 @@ import { isUserFacing } from '../../src/errors.js';
 import { ClusterAdmin } from '../../src/clients/admin.js';
 import { resolveConnection } from '../../src/connection/config.js';
 import { parseInteger } from '../../src/options/parse.js';
-import { renderTable } from '../../src/report/fmt.js';
+import { renderTable } from '../../src/fmt.js';
 import { hostFacts } from '../../src/runtime.js';
 import { runRdkafkaPerformance } from '../max/rdkafka-performance.js';
 import type { ToolResult } from '../max/types.js';

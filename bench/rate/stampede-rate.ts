@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/paths.js';
-import type { RunResult } from '../../src/run/result.js';
+import type { RunResult } from '../../src/contracts/result.js';
 import { runTool } from '../max/spawn.js';
 import type { CpuSplit } from '../max/cpu.js';
 import { ThreadCpuMeter } from './thread-cpu.js';

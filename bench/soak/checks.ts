@@ -1,4 +1,4 @@
-import type { RunResult } from '../../src/run/result.js';
+import type { RunResult } from '../../src/contracts/result.js';
 
 export interface SoakCheck {
   name: string;

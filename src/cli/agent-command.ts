@@ -1,4 +1,4 @@
-import { runAgent } from '../fleet/agent.js';
+import { runAgent } from '../agent/agent.js';
 
 /**
  * `stampede agent`: started by a coordinator over ssh, never by hand. It speaks the line protocol

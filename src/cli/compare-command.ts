@@ -3,7 +3,7 @@ import { redactText } from '../connection/redact.js';
 import { writeJson } from '../report/json.js';
 import { readWorkloadFile, resolveWorkload } from '../options/workload.js';
 import { renderCompare } from '../report/compare.js';
-import { runCompare } from '../run/compare.js';
+import { runCompare } from '../experiments/compare.js';
 import { workloadFlagValues } from './run-command.js';
 import { writeReports } from './report-command.js';
 

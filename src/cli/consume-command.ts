@@ -4,7 +4,7 @@ import { redactText } from '../connection/redact.js';
 import { CONSUME_OPTION_SPECS, resolveConsumeWorkload } from '../options/consume-schema.js';
 import type { OptionSpec } from '../options/schema.js';
 import { consumeLiveLine, renderConsumeSummary } from '../report/consume.js';
-import { formatCount, formatDurationMs } from '../report/fmt.js';
+import { formatCount, formatDurationMs } from '../fmt.js';
 import { writeJson } from '../report/json.js';
 import { writeConsumeReports } from '../report/consume-files.js';
 import { runConsume } from '../run/consume.js';

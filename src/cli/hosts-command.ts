@@ -6,7 +6,7 @@ import { checkHosts } from '../fleet/check.js';
 import { installOnHosts } from '../fleet/install.js';
 import { readWorkloadFile, resolveWorkload } from '../options/workload.js';
 import { OPTION_SPECS, type OptionSpec } from '../options/schema.js';
-import { formatBytes, renderTable } from '../report/fmt.js';
+import { formatBytes, renderTable } from '../fmt.js';
 import { workloadFlagValues } from './run-command.js';
 
 /** The workload options hosts check/install use: where the hosts are, how to start stampede there, how to reach Kafka. */

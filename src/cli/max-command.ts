@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { redactText } from '../connection/redact.js';
 import { StampedeError } from '../errors.js';
 import { kDefaultStepWarmupMs, MAX_OPTION_SPECS, resolveMaxOptions } from '../options/max-schema.js';
-import { readWorkloadFile, resolveWorkload, type RawOptions, type Workload } from '../options/workload.js';
+import { readWorkloadFile, resolveWorkload, type RawOptions } from '../options/workload.js';
 import { writeJson } from '../report/json.js';
 import { renderMaxAnswer, renderMaxPlan, renderMeasured, renderMeasuring, renderStep } from '../report/max.js';
 import { Progress } from '../report/progress.js';
-import { findMaxRate, type MaxResult, type MaxSettings } from '../run/max-rate.js';
+import { findMaxRate, type MaxResult, type MaxSettings } from '../experiments/max-rate.js';
 import { ExitCode } from './exit-codes.js';
 import { addWorkloadFlags, workloadFlagValues } from './run-command.js';
+import type { Workload } from '../options/workload-shape.js';
 
 /**
  * Workload options a search has no use for, and what to write instead: `max` chooses the rate and

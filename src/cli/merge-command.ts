@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { StampedeError } from '../errors.js';
-import { mergeInstanceResults } from '../fleet/merge.js';
-import type { RunResult } from '../run/result.js';
+import { mergeInstanceResults } from '../sources/instance-files.js';
+import type { RunResult } from '../contracts/result.js';
 import { renderFleetSummary } from '../report/fleet.js';
 import { writeResult } from '../report/json.js';
 import { renderSummary } from '../report/summary.js';

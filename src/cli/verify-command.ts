@@ -6,7 +6,7 @@ import { withClusterAdmin } from '../clients/admin.js';
 import { resolveConnection } from '../connection/config.js';
 import { parseDurationMs, parseEnum, parseProps, parseString } from '../options/parse.js';
 import { RECORD_FORMATS } from '../options/schema.js';
-import { formatCount, formatDurationMs } from '../report/fmt.js';
+import { formatCount, formatDurationMs } from '../fmt.js';
 import { renderIntegrityLines } from '../report/integrity.js';
 import { writeJson } from '../report/json.js';
 import { ConsumedRecordSink, partitionBalance, type FormatChoice } from '../verify/sink.js';

@@ -4,7 +4,7 @@ import { loadNative, type NativeProducer } from '../native/load.js';
 import type { RecordBatch } from '../records/batch.js';
 import { kAckedSlot, kFailedSlot } from '../shared/layout.js';
 import type { ClientContext, ClientFaults, ProducerClient } from './types.js';
-import type { TransactionalClient } from '../run/transaction-driver.js';
+import type { TransactionalClient } from './types.js';
 
 const kConnectTimeoutMs = 15_000;
 const kQueueFullWaitMs = 1;

@@ -1,6 +1,5 @@
 import type { RecordBatch } from '../records/batch.js';
 import type { RegionWriter } from '../shared/region.js';
-import type { TransactionalClient } from '../run/transaction-driver.js';
 
 /**
  * What a worker drives. A client counts acks and failures and records produce→ack latency into the
@@ -41,4 +40,14 @@ export interface ClientContext {
   trackLatency: boolean;
   /** Fixed rate: this worker's publish-delay region, for a client that paces natively (native). */
   publishDelays?: RegionWriter;
+}
+
+/** What a client that can write transactions offers (the native client); calls block the worker thread. */
+export interface TransactionalClient {
+  initTransactions(timeoutMs: number): void;
+  beginTransaction(): void;
+  /** 'aborted' when librdkafka made the commit fail with an abortable error and the client aborted instead */
+  commitTransaction(timeoutMs: number): 'committed' | 'aborted';
+  /** flushes (every record of the transaction acknowledged), then aborts */
+  abortTransaction(timeoutMs: number): void;
 }

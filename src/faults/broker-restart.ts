@@ -1,18 +1,8 @@
 import { crashLocalBroker, localBrokerProcess } from '../broker/local.js';
 import { parseBrokers } from '../connection/brokers.js';
 import { StampedeError } from '../errors.js';
-import type { Workload } from '../options/workload.js';
-
-/** What was done to the broker, and when (ms after go), for the result and the summary. */
-export interface FaultEvent {
-  kind: 'broker-restart';
-  killedPid: number;
-  killedAtMs: number;
-  /** absent when the restart failed */
-  restartedPid?: number;
-  restartedAtMs?: number;
-  error?: string;
-}
+import type { FaultEvent } from '../contracts/faults.js';
+import type { Workload } from '../options/workload-shape.js';
 
 const kLoopbackHosts = new Set(['127.0.0.1', 'localhost', '::1']);
 

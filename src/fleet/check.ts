@@ -1,9 +1,9 @@
 import { resolveConnection } from '../connection/config.js';
-import type { Workload } from '../options/workload.js';
 import { AgentLink } from './agent-link.js';
-import type { ClockOffset } from './clock.js';
 import { awaitHello, measureClock, versionMismatch } from './connect.js';
 import type { Hello } from './protocol.js';
+import type { ClockOffset } from '../contracts/fleet.js';
+import type { Workload } from '../options/workload-shape.js';
 
 const kBrokerCheckTimeoutMs = 15_000;
 

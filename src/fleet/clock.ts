@@ -1,3 +1,4 @@
+import type { ClockOffset } from '../contracts/fleet.js';
 /**
  * Clock offset of an agent's host against the coordinator's, NTP style, over the agent's own
  * stdin/stdout (so it measures the path the run uses, ssh included): the coordinator sends its wall
@@ -9,16 +10,6 @@ export interface ClockSample {
   t0Us: number;
   agentUs: number;
   t3Us: number;
-}
-
-export interface ClockOffset {
-  /** agent clock − coordinator clock, µs (positive: the agent's clock is ahead) */
-  offsetUs: number;
-  /** the true offset is within offsetUs ± uncertaintyUs: half the best round trip */
-  uncertaintyUs: number;
-  /** best round trip, µs */
-  bestRoundTripUs: number;
-  samples: number;
 }
 
 export function estimateOffset(samples: readonly ClockSample[]): ClockOffset {

@@ -3,9 +3,10 @@ import { StampedeError } from '../errors.js';
 import { wallClockUs } from '../runtime.js';
 import { toolVersion } from '../version.js';
 import { AgentLink } from './agent-link.js';
-import { estimateOffset, type ClockOffset, type ClockSample } from './clock.js';
+import { estimateOffset, type ClockSample } from './clock.js';
 import { kProtocolVersion, type Hello } from './protocol.js';
 import type { SshOptions } from './ssh.js';
+import type { ClockOffset } from '../contracts/fleet.js';
 
 /** An unreachable host or a failed login is named within 15 s (the bound): ssh's ConnectTimeout plus the agent's start. */
 export const kHelloTimeoutMs = 14_000;

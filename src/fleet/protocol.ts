@@ -1,11 +1,11 @@
 import * as hdr from 'hdr-histogram-js';
 import { emptyCounters, encodeHdr, toHdrHistogram, zeroSnapshot } from '../histogram/merge.js';
-import type { Workload } from '../options/workload.js';
 import type { Shard } from '../plan/shard.js';
-import type { ProducerTaskResult } from '../run/task.js';
+import type { ProducerTaskResult } from '../contracts/producer-task.js';
 import type { HostFacts } from '../runtime.js';
 import type { RegionCounters, RegionSnapshot } from '../shared/region.js';
 import { kCountsLength } from '../shared/layout.js';
+import type { Workload } from '../options/workload-shape.js';
 
 /**
  * The agent protocol: one JSON object per line, both ways, over the ssh channel's stdin/stdout.

@@ -1,7 +1,7 @@
 import * as hdr from 'hdr-histogram-js';
 import type { RegionCounters, RegionSnapshot } from '../shared/region.js';
 import { kCountsLength, kHighestTrackableUs, kLowestDiscernibleUs, kSignificantDigits } from '../shared/layout.js';
-import { lowestValueAtIndex } from './buckets.js';
+import { lowestValueAtIndex } from '../shared/buckets.js';
 
 export const emptyCounters = (): RegionCounters => ({ sent: 0, acked: 0, failed: 0, ackedBytes: 0, backpressureWaits: 0, clampedLatencies: 0, sendMicros: 0, negativeLatencies: 0, negativeSumUs: 0, blockedMicros: 0, done: true });
 

@@ -1,5 +1,5 @@
 import { StampedeError } from '../errors.js';
-import type { Workload } from './workload.js';
+import type { Workload } from './workload-shape.js';
 
 /**
  * --backlog and --consumer-churn act on the --e2e consumers of a run on this host; checked where

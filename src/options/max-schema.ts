@@ -1,5 +1,5 @@
 import { StampedeError, optionError } from '../errors.js';
-import type { Threshold } from '../report/thresholds.js';
+import type { Threshold } from './thresholds.js';
 import { parseByKind } from './parse.js';
 import type { OptionKind, OptionSpec } from './schema.js';
 

@@ -1,6 +1,6 @@
 import { optionError } from '../errors.js';
 import type { OptionKind } from './schema.js';
-import { parseThresholdList } from '../report/thresholds.js';
+import { parseThresholdList } from './thresholds.js';
 
 /** Parses "30s", "500ms", "2m", "1h" or a bare number of seconds into milliseconds. */
 export function parseDurationMs(field: string, raw: unknown, minMs = 0): number {

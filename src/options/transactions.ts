@@ -1,5 +1,5 @@
 import { StampedeError } from '../errors.js';
-import type { Workload } from './workload.js';
+import type { Workload } from './workload-shape.js';
 
 const refuse = (text: string): StampedeError => new StampedeError('E_OPTION', text);
 

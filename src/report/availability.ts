@@ -1,5 +1,5 @@
-import type { RunResult } from '../run/result.js';
-import { formatCount, formatDurationMs } from './fmt.js';
+import type { RunResult } from '../contracts/result.js';
+import { formatCount, formatDurationMs } from '../fmt.js';
 
 /** "availability: 1 stall, longest 21.0 s …" and failures by code: what a broker restart leaves in a run. */
 export function renderAvailability(result: RunResult): string[] {

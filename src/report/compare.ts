@@ -1,5 +1,5 @@
-import type { CompareResult } from '../run/compare.js';
-import { formatCount, renderTable, usToMs } from './fmt.js';
+import type { CompareResult } from '../experiments/compare.js';
+import { formatCount, renderTable, usToMs } from '../fmt.js';
 
 /** Micro vs through-the-broker vs end-to-end, side by side, then where a record's time goes. */
 export function renderCompare(result: CompareResult): string {

@@ -1,5 +1,5 @@
 import type { ConsumeIntervalRow, ConsumeResult } from '../run/consume.js';
-import { formatBytes, formatCount, formatDurationMs, formatLatencyUs, formatMbPerSec, formatRate, renderTable, usToMs } from './fmt.js';
+import { formatBytes, formatCount, formatDurationMs, formatLatencyUs, formatMbPerSec, formatRate, renderTable, usToMs } from '../fmt.js';
 import { renderIntegrityLines } from './integrity.js';
 
 const kPartitionsOnLine = 8;

@@ -1,5 +1,5 @@
-import type { RunResult } from '../run/result.js';
-import { formatCount, formatDurationMs, formatLatencyUs, formatMbPerSec, formatRate, renderTable, usToMs } from './fmt.js';
+import type { RunResult } from '../contracts/result.js';
+import { formatCount, formatDurationMs, formatLatencyUs, formatMbPerSec, formatRate, renderTable, usToMs } from '../fmt.js';
 
 /** The --backlog and --consumer-churn parts of a run's summary; empty for a run with neither. */
 export function renderConsumerModes(result: RunResult): string[] {

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { IntervalRow } from '../run/result.js';
+import type { IntervalRow } from '../contracts/result.js';
 import type { RunSeries } from './inputs.js';
 
 /** The interval row's fields, named as in the JSON (units in the names); e2e columns stay empty without --e2e. */

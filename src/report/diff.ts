@@ -4,10 +4,10 @@
  * merged), compare and bench-max results; both sides must be the same kind.
  */
 import { StampedeError } from '../errors.js';
-import type { RunResult } from '../run/result.js';
-import { formatCount, renderTable, usToMs } from './fmt.js';
+import type { RunResult } from '../contracts/result.js';
+import { formatCount, renderTable, usToMs } from '../fmt.js';
 import type { BenchMaxResult, ReportInput } from './inputs.js';
-import { LATENCY_KINDS } from './latency-kinds.js';
+import { LATENCY_KINDS } from '../histogram/latency-kinds.js';
 
 export interface DiffMetric {
   metric: string;

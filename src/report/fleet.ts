@@ -1,6 +1,6 @@
-import type { HostIntervalLine } from '../fleet/host-lines.js';
-import type { RunResult } from '../run/result.js';
-import { formatCount, formatLatencyUs, formatRate, renderTable, usToMs } from './fmt.js';
+import type { RunResult } from '../contracts/result.js';
+import { formatCount, formatLatencyUs, formatRate, renderTable, usToMs } from '../fmt.js';
+import type { HostIntervalLine } from '../contracts/fleet.js';
 
 /** --verbose: one indented line per host under the merged live line. */
 export function hostLiveLine(line: HostIntervalLine): string {

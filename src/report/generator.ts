@@ -1,5 +1,5 @@
-import type { RunResult } from '../run/result.js';
-import { formatBytes } from './fmt.js';
+import type { RunResult } from '../contracts/result.js';
+import { formatBytes } from '../fmt.js';
 
 /**
  * What generating cost over the measured window, so a reader can tell the generator was not the

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunSeries } from './inputs.js';
-import { decodeHdr, hdrOf, LATENCY_KINDS } from './latency-kinds.js';
+import { decodeHdr, LATENCY_KINDS } from '../histogram/latency-kinds.js';
+import { hdrOf } from './latency-hdr.js';
 
 /** Values are recorded in µs; the files hold ms, which is what latency plots are read in. */
 export const kHgrmUnitScalingRatio = 1000;

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { StampedeError } from '../errors.js';
-import type { CompareResult } from '../run/compare.js';
+import type { CompareResult } from '../experiments/compare.js';
 import type { HostFacts } from '../runtime.js';
-import type { RunResult } from '../run/result.js';
+import type { RunResult } from '../contracts/result.js';
 
 /** One tool's row of a bench-max result (bench/max/types.ts ToolResult, as read back from JSON). */
 export interface BenchMaxRow {

@@ -1,5 +1,5 @@
-import type { RunResult } from '../run/result.js';
-import { formatCount } from './fmt.js';
+import type { RunResult } from '../contracts/result.js';
+import { formatCount } from '../fmt.js';
 import type { AbortedCheck } from '../verify/aborted.js';
 
 /** The loss/duplicate verdict and partition balance, for `run --e2e` and `verify` alike. */

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { redactDeep } from '../connection/redact.js';
-import type { RunResult } from '../run/result.js';
+import type { RunResult } from '../contracts/result.js';
 
 export function defaultResultPath(startedAt: string): string {
   return join('results', `run-${startedAt.replace(/[:.]/g, '-')}.json`);

@@ -1,5 +1,5 @@
-import type { IntervalRow } from '../run/result.js';
-import { formatCount, formatLatencyUs, formatMbPerSec, formatRate } from './fmt.js';
+import type { IntervalRow } from '../contracts/result.js';
+import { formatCount, formatLatencyUs, formatMbPerSec, formatRate } from '../fmt.js';
 
 /** One line per interval, e.g. "[  12 s] measure  612,330 rec/s  58.4 MB/s  p99 3.41 ms  acked 7,120,000  errors 0". */
 export function liveLine(row: IntervalRow, totalRecords?: number): string {

@@ -1,12 +1,12 @@
 /** What `stampede max` prints: its plan, each step as it finishes, and the answer with its settings. */
 import { redactSettings } from '../connection/redact.js';
-import type { Workload } from '../options/workload.js';
-import type { MaxResult, MaxSettings, MaxThroughput } from '../run/max-rate.js';
-import type { SearchStep } from '../run/max-search.js';
-import type { MaxStep } from '../run/max-step.js';
-import { formatCount, formatDurationMs, formatLatencyUs, formatRate } from './fmt.js';
-import { LATENCY_KINDS } from './latency-kinds.js';
-import type { Threshold } from './thresholds.js';
+import type { MaxResult, MaxSettings, MaxThroughput } from '../experiments/max-rate.js';
+import type { SearchStep } from '../experiments/max-search.js';
+import type { MaxStep } from '../experiments/max-step.js';
+import { formatCount, formatDurationMs, formatLatencyUs, formatRate } from '../fmt.js';
+import { LATENCY_KINDS } from '../histogram/latency-kinds.js';
+import type { Threshold } from '../options/thresholds.js';
+import type { Workload } from '../options/workload-shape.js';
 
 const kOpWords: Record<Threshold['op'], string> = { '<': '<', '<=': '≤', '>': '>', '>=': '≥', '==': '=', '!=': '≠' };
 

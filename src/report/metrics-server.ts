@@ -8,8 +8,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { lowestValueAtIndex } from '../histogram/buckets.js';
-import type { IntervalRow } from '../run/result.js';
+import { lowestValueAtIndex } from '../shared/buckets.js';
+import type { IntervalRow } from '../contracts/result.js';
 import type { CumulativeSnapshots } from '../run/sample.js';
 import { kCountsLength } from '../shared/layout.js';
 import { StampedeError } from '../errors.js';

@@ -3,7 +3,7 @@
  * on a terminal, redrawn in place; plain lines (at most one per 10 % or per step) when stdout is a
  * file or a pipe, so logs stay readable.
  */
-import { formatCount } from './fmt.js';
+import { formatCount } from '../fmt.js';
 
 export interface ProgressOptions {
   total: number;

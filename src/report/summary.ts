@@ -1,9 +1,9 @@
-import type { RunResult } from '../run/result.js';
+import type { RunResult } from '../contracts/result.js';
 import { renderIntegrity } from './integrity.js';
 import { renderAvailability } from './availability.js';
 import { renderGenerator } from './generator.js';
 import { renderTransactions } from './transactions.js';
-import { formatBytes, formatCount, formatDurationMs, formatMbPerSec, formatRate, renderTable, usToMs } from './fmt.js';
+import { formatBytes, formatCount, formatDurationMs, formatMbPerSec, formatRate, renderTable, usToMs } from '../fmt.js';
 
 /** The final human summary; reads the same result object the JSON reporter writes. */
 export function renderSummary(result: RunResult): string {

@@ -1,5 +1,5 @@
-import type { RunResult } from '../run/result.js';
-import { formatCount, formatDurationMs } from './fmt.js';
+import type { RunResult } from '../contracts/result.js';
+import { formatCount, formatDurationMs } from '../fmt.js';
 
 /** --transactional: one line of what was committed and aborted, and what the commit latency row measures. */
 export function renderTransactions(result: RunResult): string[] {

@@ -1,18 +1,18 @@
 import { librdkafkaVersionOf } from '../clients/create.js';
 import { diffSnapshots, encodeHdr, negativeValues, summarize, toHdrHistogram, zeroSnapshot } from '../histogram/merge.js';
-import { judgeValidity } from './validity.js';
+import { judgeValidity } from '../verdicts/validity.js';
 import { summarizeTransactions } from './transactions-report.js';
-import { judgeAvailability } from './availability.js';
+import { judgeAvailability } from '../verdicts/availability.js';
 import { scheduledRecordsPerSec } from './window.js';
-import type { Workload } from '../options/workload.js';
 import { hostFacts, runtimeName, runtimeVersion } from '../runtime.js';
 import type { RegionSnapshot } from '../shared/region.js';
 import { toolVersion } from '../version.js';
-import type { EndToEndReport } from './e2e.js';
+import type { EndToEndReport } from '../consume/e2e-group.js';
 import type { Prepared } from './prepare.js';
-import type { RunResult, WorkerFailure } from './result.js';
+import type { RunResult, WorkerFailure } from '../contracts/result.js';
 import { round1, round3, type Sampled } from './sample.js';
-import { generatorWarning } from './generator-bound.js';
+import { generatorWarning } from '../verdicts/generator-bound.js';
+import type { Workload } from '../options/workload-shape.js';
 
 /**
  * Phase 4: the result object every reporter reads (summary, JSON) from what was measured: totals and

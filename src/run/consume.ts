@@ -15,10 +15,10 @@ import type { RegionSnapshot } from '../shared/region.js';
 import { toolVersion } from '../version.js';
 import { SequenceTracker, type IntegritySummary } from '../verify/sequence-tracker.js';
 import { partitionBalance } from '../verify/sink.js';
-import type { ReaderTask, ReaderTaskResult } from './consume-task.js';
-import type { WorkerFailure } from './result.js';
+import type { ReaderTask, ReaderTaskResult } from '../contracts/reader-task.js';
+import type { WorkerFailure } from '../contracts/result.js';
 import { round1, round3 } from './sample.js';
-import { readAckedTotals, readAllRegions } from './snapshots.js';
+import { readAckedTotals, readAllRegions } from '../histogram/snapshots.js';
 import { FullTimeout } from './full-timeout.js';
 
 const kJoinTimeoutMs = 45_000;

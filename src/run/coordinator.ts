@@ -1,14 +1,14 @@
-import type { Workload } from '../options/workload.js';
 import type { Shard } from '../plan/shard.js';
 import { LocalThreads, producerTaskTemplate } from '../sources/local-threads.js';
 import { StampedeError } from '../errors.js';
 import { assembleResult } from './assemble.js';
-import { EndToEndConsumers } from './e2e.js';
-import { consumerModeOptions, consumerModes } from './consumer-modes.js';
+import { EndToEndConsumers } from '../consume/e2e-group.js';
+import { consumerModeOptions, consumerModes } from './modes/consumer-modes.js';
 import { prepareRun, type Prepared } from './prepare.js';
-import type { IntervalRow, RunResult } from './result.js';
+import type { IntervalRow, RunResult } from '../contracts/result.js';
 import { sampleRun, type CumulativeSnapshots } from './sample.js';
-import { kTestFaultVariable, testCrashFrom, type TestCrash } from './test-fault.js';
+import { kTestFaultVariable, testCrashFrom, type TestCrash } from '../contracts/test-crash.js';
+import type { Workload } from '../options/workload-shape.js';
 
 
 export interface RunHooks {

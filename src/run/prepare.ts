@@ -2,10 +2,10 @@ import { withClusterAdmin } from '../clients/admin.js';
 import { MAIN_THREAD_CLIENTS } from '../clients/create.js';
 import { librdkafkaSettings } from '../clients/librdkafka-settings.js';
 import { resolveConnection, type Connection } from '../connection/config.js';
-import type { Workload } from '../options/workload.js';
 import { planShards, type Shard } from '../plan/shard.js';
 import { transactionalSettings } from '../options/transactions.js';
-import type { RunResult } from './result.js';
+import type { RunResult } from '../contracts/result.js';
+import type { Workload } from '../options/workload-shape.js';
 
 /** What the first phase settles before any thread starts. */
 export interface Prepared {

@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { runtimeName } from '../runtime.js';
+import type { LagSummary } from '../contracts/generator.js';
 
 /**
  * The coordinator process's own costs, per interval and for a window: CPU of the whole process
@@ -26,12 +27,6 @@ export function kernelPeakRssBytes(): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-export interface LagSummary {
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
 }
 
 /**

@@ -1,16 +1,17 @@
 import { diffSnapshots, summarize, toHdrHistogram, zeroSnapshot } from '../histogram/merge.js';
-import type { Workload } from '../options/workload.js';
 import type { RegionSnapshot } from '../shared/region.js';
 import type { SnapshotSource } from '../sources/types.js';
-import type { ConsumerTaskResult } from './consumer-task.js';
-import type { EndToEndConsumers } from './e2e.js';
-import type { IntervalRow, RunPhase, RunResult } from './result.js';
-import type { ProducerTaskResult } from './task.js';
+import type { ConsumerTaskResult } from '../contracts/consumer-task.js';
+import type { EndToEndConsumers } from '../consume/e2e-group.js';
+import type { IntervalRow, RunPhase, RunResult } from '../contracts/result.js';
+import type { ProducerTaskResult } from '../contracts/producer-task.js';
 import { windowEndMs } from './window.js';
 import { abortedRecordsOf } from './transactions-report.js';
 import { wallClockUs } from '../runtime.js';
-import { GeneratorMeter, type GeneratorWindow } from './generator-meter.js';
+import { GeneratorMeter } from './generator-meter.js';
 import { FullTimeout } from './full-timeout.js';
+import type { GeneratorWindow } from '../contracts/generator.js';
+import type { Workload } from '../options/workload-shape.js';
 
 const kReadyTimeoutMs = 30_000; // thread start-up plus client connection
 

@@ -1,25 +1,8 @@
 import { encodeHdr, summarize, toHdrHistogram, type LatencySummary, type NegativeValues } from '../histogram/merge.js';
-import type { Workload } from '../options/workload.js';
 import { kCountsLength } from '../shared/layout.js';
-import type { ProducerTaskResult } from './task.js';
-
-/** --transactional: what the producer threads committed and aborted, in the JSON result. */
-export interface TransactionsSummary {
-  committed: number;
-  aborted: number;
-  committedRecords: number;
-  abortedRecords: number;
-  /** the settings they ran with */
-  transactionRecords: number;
-  transactionMs: number;
-  abortRate: number;
-  /** what `latency.commit` measures */
-  commitLatencyIs: 'commit-call';
-  /** per shard of the plan, flat [start, end) ranges of the shard's record indexes that were aborted: `verify --expect` excuses them */
-  abortedRangesPerShard: number[][];
-}
-
-export type CommitLatency = LatencySummary & { unit: 'us'; negative: NegativeValues; hdr: string };
+import type { ProducerTaskResult } from '../contracts/producer-task.js';
+import type { CommitLatency, TransactionsSummary } from '../contracts/transactions.js';
+import type { Workload } from '../options/workload-shape.js';
 
 /** Records of aborted transactions over every thread: the e2e consumers must not read them. */
 export function abortedRecordsOf(outcomes: readonly ProducerTaskResult[]): number {

@@ -1,4 +1,4 @@
-import type { ProducerTaskResult } from './task.js';
+import type { ProducerTaskResult } from '../contracts/producer-task.js';
 
 /**
  * When the producers' measured window ends: the moment the last worker's records had all settled

@@ -1,4 +1,4 @@
-import { clampUs, countsIndexOf } from '../histogram/buckets.js';
+import { clampUs, countsIndexOf } from './buckets.js';
 import {
   kAckedBytesSlot,
   kAckedSlot,

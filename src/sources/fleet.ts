@@ -2,11 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeSnapshot, type FinalLine, type FromAgent, type IntervalLine } from '../fleet/protocol.js';
 import type { ConnectedHost } from '../fleet/connect.js';
 import { mergeSnapshots, zeroSnapshot } from '../histogram/merge.js';
-import type { Workload } from '../options/workload.js';
 import type { HostPlan } from '../plan/fleet.js';
-import type { ProducerTaskResult } from '../run/task.js';
+import type { ProducerTaskResult } from '../contracts/producer-task.js';
 import type { RegionSnapshot } from '../shared/region.js';
 import type { SnapshotSource } from './types.js';
+import type { Workload } from '../options/workload-shape.js';
 
 /** What the coordinator knows of one host during and after the run. */
 export interface HostState {

@@ -4,14 +4,14 @@ import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { producerWorkerFile } from '../paths.js';
 import type { Shard } from '../plan/shard.js';
-import { readAllRegions } from '../run/snapshots.js';
-import type { ProducerTask, ProducerTaskResult } from '../run/task.js';
+import { readAllRegions } from '../histogram/snapshots.js';
+import type { ProducerTask, ProducerTaskResult } from '../contracts/producer-task.js';
 import { kBackpressureSlot, kControlSlots, kGoFlagSlot, kGoOffsetUsSlot, kReadyCountSlot, kRegionSlots, kStopFlagSlot, kThreadCpuUsSlot, kThreadRunQueueUsSlot, kThreadStatSlots, regionBytesFor } from '../shared/layout.js';
 import { wallClockUs } from '../runtime.js';
-import type { Workload } from '../options/workload.js';
 import { readRegion, type RegionSnapshot } from '../shared/region.js';
 import type { SnapshotSource, ThreadStats } from './types.js';
-import type { TestCrash } from '../run/test-fault.js';
+import type { TestCrash } from '../contracts/test-crash.js';
+import type { Workload } from '../options/workload-shape.js';
 
 /** What every producer task of a run shares; the per-thread parts (shard, shared memory) are added here. */
 export type ProducerTaskTemplate = Omit<ProducerTask, 'shard' | 'regions' | 'publishDelays' | 'control' | 'controlBaseWallUs'>;

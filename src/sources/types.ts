@@ -1,4 +1,4 @@
-import type { ProducerTaskResult } from '../run/task.js';
+import type { ProducerTaskResult } from '../contracts/producer-task.js';
 import type { RegionSnapshot } from '../shared/region.js';
 
 export interface ThreadStats {

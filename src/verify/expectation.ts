@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { StampedeError } from '../errors.js';
 import type { Shard } from '../plan/shard.js';
-import { expectedRecords } from '../run/e2e.js';
 
 /** What a run's result says was sent: enough to know every device's last sequence number. */
 export interface Expectation {
@@ -64,5 +63,25 @@ export function readExpectation(file: string): Expectation {
     keys: result.workload?.keys === 'none' ? 'none' : 'device',
     perDevice: expectedRecords(plan, sentPerShard),
     ...abortedRangesOf(file, result.transactions, plan.length),
+  };
+}
+
+/** Device d of a shard sent floor(sent / devices) records, plus one if its offset is below the remainder (round-robin from offset 0). */
+export function expectedRecords(plan: Shard[], sentPerShard: number[]): { devices: Iterable<number>; recordsPerDevice: (deviceId: number) => number } {
+  const shardOf = (deviceId: number): number => {
+    for (let i = plan.length - 1; i >= 0; i--) if (deviceId >= plan[i]!.firstDevice) return i;
+    return 0;
+  };
+  return {
+    devices: (function* () {
+      for (const shard of plan) for (let d = 0; d < shard.deviceCount; d++) yield shard.firstDevice + d;
+    })(),
+    recordsPerDevice: (deviceId: number) => {
+      const index = shardOf(deviceId);
+      const shard = plan[index]!;
+      const sent = sentPerShard[index] ?? 0;
+      const offset = deviceId - shard.firstDevice;
+      return Math.floor(sent / shard.deviceCount) + (offset < sent % shard.deviceCount ? 1 : 0);
+    },
   };
 }

@@ -1,6 +1,6 @@
 import { encodeHdr, newHdrHistogram, summarize } from '../../src/histogram/merge.js';
-import type { CompareResult } from '../../src/run/compare.js';
-import type { IntervalRow, RunResult } from '../../src/run/result.js';
+import type { CompareResult } from '../../src/experiments/compare.js';
+import type { IntervalRow, RunResult } from '../../src/contracts/result.js';
 import { resolveWorkload } from '../../src/options/workload.js';
 import { hostFacts } from '../../src/runtime.js';
 import { prng as seededRandom } from './random.js';

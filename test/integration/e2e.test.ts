@@ -4,14 +4,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CompareResult } from '../../src/run/compare.js';
+import type { CompareResult } from '../../src/experiments/compare.js';
 import type { ConsumeResult } from '../../src/run/consume.js';
-import type { RunResult } from '../../src/run/result.js';
+import type { RunResult } from '../../src/contracts/result.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { runCli } from '../helpers/cli.js';
 import { readTopicWithKcat } from '../helpers/kcat.js';
 import { describeTopicConfigWithKafka } from '../helpers/kafka-tools.js';
-import { decodeHdr } from '../../src/report/latency-kinds.js';
+import { decodeHdr } from '../../src/histogram/latency-kinds.js';
 import { JsHistogram, type Histogram } from 'hdr-histogram-js';
 
 /** Values recorded at or above `thresholdUs`. */

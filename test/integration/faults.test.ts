@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunResult } from '../../src/run/result.js';
+import type { RunResult } from '../../src/contracts/result.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { runCli, type CliOutcome } from '../helpers/cli.js';
 

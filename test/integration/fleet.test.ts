@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { computeBuildId } from '../../src/build-id.js';
 import { decodeCounts } from '../../src/fleet/protocol.js';
 import { projectRoot } from '../../src/paths.js';
-import type { RunResult } from '../../src/run/result.js';
+import type { RunResult } from '../../src/contracts/result.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { runCli, userEnv, type CliOutcome } from '../helpers/cli.js';
 import { checkIntegrity } from '../helpers/integrity.js';

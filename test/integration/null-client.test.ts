@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import * as hdr from 'hdr-histogram-js';
-import type { RunResult } from '../../src/run/result.js';
+import type { RunResult } from '../../src/contracts/result.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stampede-null-'));
 

@@ -9,7 +9,7 @@ import { parseMetricsText } from '../../src/report/metrics-server.js';
 import { MetricsServer } from '../../src/report/metrics-server.js';
 import { resolveWorkload } from '../../src/options/workload.js';
 import { runWorkload } from '../../src/run/coordinator.js';
-import type { RunResult } from '../../src/run/result.js';
+import type { RunResult } from '../../src/contracts/result.js';
 import { freePort, startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { runCli, userEnv } from '../helpers/cli.js';
 

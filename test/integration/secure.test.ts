@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunResult } from '../../src/run/result.js';
+import type { RunResult } from '../../src/contracts/result.js';
 import { runCli, type CliOutcome } from '../helpers/cli.js';
 import { checkIntegrity } from '../helpers/integrity.js';
 import { readTopicWithKcat } from '../helpers/kcat.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { computeBuildId } from '../../src/build-id.js';
 import { projectRoot } from '../../src/paths.js';
-import type { RunResult } from '../../src/run/result.js';
+import type { RunResult } from '../../src/contracts/result.js';
 import { runCli } from '../helpers/cli.js';
 import { agentProcesses, startTestHosts, type TestHosts } from '../helpers/sshd.js';
 

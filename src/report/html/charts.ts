@@ -1,7 +1,8 @@
-import type { IntervalRow } from '../../run/result.js';
-import { formatCount } from '../fmt.js';
+import type { IntervalRow } from '../../contracts/result.js';
+import { formatCount } from '../../fmt.js';
 import type { BenchMaxResult, RunSeries } from '../inputs.js';
-import { decodeHdr, hdrOf, LATENCY_KINDS, type LatencyKey } from '../latency-kinds.js';
+import { decodeHdr, LATENCY_KINDS, type LatencyKey } from '../../histogram/latency-kinds.js';
+import { hdrOf } from '../latency-hdr.js';
 import { barChartSvg, lineChartSvg, type Band, type LinePoint, type LineSeries } from './svg.js';
 
 /** Colour-blind-safe palette (Okabe–Ito, then Tableau); series i takes colour i. */

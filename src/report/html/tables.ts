@@ -1,7 +1,7 @@
 import { redactSettings } from '../../connection/redact.js';
-import { formatBytes, formatCount, formatDurationMs, usToMs } from '../fmt.js';
+import { formatBytes, formatCount, formatDurationMs, usToMs } from '../../fmt.js';
 import type { BenchMaxResult, RunSeries } from '../inputs.js';
-import { formatObserved } from '../thresholds.js';
+import { formatObserved } from '../../verdicts/thresholds.js';
 import { escapeHtml } from './escape.js';
 
 /** A table with a header row; cells are text (escaped here). Numeric columns align right. */

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { judgeSoak } from '../../../bench/soak/checks.js';
-import type { IntervalRow, RunResult } from '../../../src/run/result.js';
+import type { IntervalRow, RunResult } from '../../../src/contracts/result.js';
 
 const row = (elapsedMs: number, recordsPerSec: number, phase: IntervalRow['phase'] = 'measure'): IntervalRow =>
   ({ elapsedMs, phase, recordsPerSec, mbPerSec: 0, p50Us: 0, p99Us: 0, maxUs: 0, errors: 0, backpressureWaits: 0, totalSent: 0, totalAcked: 0 });

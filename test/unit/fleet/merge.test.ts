@@ -1,11 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { comparableWorkload, instanceDefaults } from '../../../src/fleet/instance.js';
-import { mergeInstanceResults } from '../../../src/fleet/merge.js';
+import { comparableWorkload, instanceDefaults } from '../../../src/options/instance.js';
+import { mergeInstanceResults } from '../../../src/sources/instance-files.js';
 import { decodeCounts } from '../../../src/fleet/protocol.js';
-import { countsIndexOf } from '../../../src/histogram/buckets.js';
+import { countsIndexOf } from '../../../src/shared/buckets.js';
 import { encodeHdr, toHdrHistogram, zeroSnapshot } from '../../../src/histogram/merge.js';
-import type { RunResult } from '../../../src/run/result.js';
+import type { RunResult } from '../../../src/contracts/result.js';
 
 const workload = { devices: 900, workers: 2, records: 30_000, warmupMs: 0, topic: 't', instanceId: 0, out: 'a.json' };
 

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeSnapshot, encodeSnapshot, parseLine, toLine } from '../../../src/fleet/protocol.js';
 import { mergeSnapshots, zeroSnapshot } from '../../../src/histogram/merge.js';
-import { countsIndexOf } from '../../../src/histogram/buckets.js';
+import { countsIndexOf } from '../../../src/shared/buckets.js';
 
 function snapshotOf(values: number[]): ReturnType<typeof zeroSnapshot> {
   const snapshot = zeroSnapshot();

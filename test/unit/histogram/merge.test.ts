@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { prng } from '../../helpers/random.js';
-import { countsIndexOf, lowestValueAtIndex } from '../../../src/histogram/buckets.js';
+import { countsIndexOf, lowestValueAtIndex } from '../../../src/shared/buckets.js';
 import { diffSnapshots, mergeSnapshots, negativeValues, newHdrHistogram, summarize, toHdrHistogram, encodeHdr } from '../../../src/histogram/merge.js';
 import * as hdr from 'hdr-histogram-js';
 import { kCountsLength, kHighestTrackableUs, regionBytesFor } from '../../../src/shared/layout.js';

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { murmur2, partitionFor, partitionForAsciiKey, toPositive } from '../../../src/kafka/murmur2.js';
+import { murmur2, partitionFor, partitionForAsciiKey, toPositive } from '../../../bench/micro/murmur2.js';
 
 const bytes = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'latin1'));
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { usToMs } from '../../../src/report/fmt.js';
+import { usToMs } from '../../../src/fmt.js';
 
 test('usToMs: three decimals under 10 ms, fewer above', () => {
   assert.is(usToMs(1), '0.001');

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { liveLine } from '../../../src/report/live.js';
-import type { IntervalRow } from '../../../src/run/result.js';
+import type { IntervalRow } from '../../../src/contracts/result.js';
 
 const row: IntervalRow = { elapsedMs: 12_000, phase: 'measure', recordsPerSec: 612_330, mbPerSec: 58.4, p50Us: 900, p99Us: 3410, maxUs: 9000, errors: 0, backpressureWaits: 0, totalSent: 7_120_000, totalAcked: 7_120_000 };
 

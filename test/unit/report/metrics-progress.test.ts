@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { histogramFromCounts, kBucketBoundsSec, MetricsServer, parseMetricsText, renderMetrics } from '../../../src/report/metrics-server.js';
 import { Progress } from '../../../src/report/progress.js';
 import { kCountsLength } from '../../../src/shared/layout.js';
-import { countsIndexOf } from '../../../src/histogram/buckets.js';
+import { countsIndexOf } from '../../../src/shared/buckets.js';
 import { fakeRunResult } from '../../helpers/fake-result.js';
 
 function countsOf(valuesUs: number[]): Float64Array {

@@ -1,8 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { StampedeError } from '../../../src/errors.js';
-import { evaluateThresholds, parsePercentile, parseThreshold, parseThresholdList, renderThresholds } from '../../../src/report/thresholds.js';
-import { decodeHdr } from '../../../src/report/latency-kinds.js';
+import { parsePercentile, parseThreshold, parseThresholdList } from '../../../src/options/thresholds.js';
+import { renderThresholds } from '../../../src/report/thresholds.js';
+import { evaluateThresholds } from '../../../src/verdicts/thresholds.js';
+import { decodeHdr } from '../../../src/histogram/latency-kinds.js';
 import { fakeRunResult } from '../../helpers/fake-result.js';
 
 test('percentile shorthands', () => {

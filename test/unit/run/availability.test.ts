@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { findStalls, judgeAvailability } from '../../../src/run/availability.js';
-import type { IntervalRow } from '../../../src/run/result.js';
+import { findStalls, judgeAvailability } from '../../../src/verdicts/availability.js';
+import type { IntervalRow } from '../../../src/contracts/result.js';
 
 /** Rows of 1 s from per-interval (sent, acked, failed) counts, totals accumulated as the sampler does. */
 function rows(perInterval: [sent: number, acked: number, failed?: number][]): IntervalRow[] {

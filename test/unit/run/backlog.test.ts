@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BacklogDrain } from '../../../src/run/backlog.js';
-import type { EndToEndConsumers } from '../../../src/run/e2e.js';
-import { readAllRegions } from '../../../src/run/snapshots.js';
+import { BacklogDrain } from '../../../src/run/modes/backlog.js';
+import type { EndToEndConsumers } from '../../../src/consume/e2e-group.js';
+import { readAllRegions } from '../../../src/histogram/snapshots.js';
 import { regionBytesFor } from '../../../src/shared/layout.js';
 import { RegionWriter } from '../../../src/shared/region.js';
 import type { SnapshotSource } from '../../../src/sources/types.js';

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { boundThreads, generatorBound, generatorWarning } from '../../../src/run/generator-bound.js';
+import { boundThreads, generatorBound, generatorWarning } from '../../../src/verdicts/generator-bound.js';
 import { threadIntervals } from '../../../src/run/generator-meter.js';
 
 test('a thread over 90 % busy while the queue never filled limited the rate', () => {

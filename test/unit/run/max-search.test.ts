@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { nextRate, roundedRate, searchMaxRate, type SearchSettings } from '../../../src/run/max-search.js';
+import { nextRate, roundedRate, searchMaxRate, type SearchSettings } from '../../../src/experiments/max-search.js';
 
 /** A system that sustains every rate up to `limit` and none above: the step function the search sees. */
 function system(limit: number): { asked: number[]; step(asked: number): Promise<{ pass: boolean }> } {

@@ -1,11 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { judgeValidity } from '../../../src/run/validity.js';
-import { judgeStep } from '../../../src/run/max-step.js';
-import { parseThreshold } from '../../../src/report/thresholds.js';
+import { judgeValidity } from '../../../src/verdicts/validity.js';
+import { judgeStep } from '../../../src/experiments/max-step.js';
+import { parseThreshold } from '../../../src/options/thresholds.js';
 import { describeSlo, renderMaxAnswer, renderStep } from '../../../src/report/max.js';
-import type { MaxResult } from '../../../src/run/max-rate.js';
-import type { RunResult } from '../../../src/run/result.js';
+import type { MaxResult } from '../../../src/experiments/max-rate.js';
+import type { RunResult } from '../../../src/contracts/result.js';
 import { fakeRunResult } from '../../helpers/fake-result.js';
 
 const slo = (text: string) => parseThreshold('--slo', text);

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AbortChoice, TransactionDriver, type TransactionalClient } from '../../../src/run/transaction-driver.js';
+import { AbortChoice, TransactionDriver } from '../../../src/load/transaction-driver.js';
+import type { TransactionalClient } from '../../../src/clients/types.js';
 
 /** Notes every call; commits take `commitMs` on the fake clock. */
 function fakeClient(clock: { ms: number }, commitMs = 3): TransactionalClient & { calls: string[] } {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { judgeValidity, type ValidityInput } from '../../../src/run/validity.js';
+import { judgeValidity, type ValidityInput } from '../../../src/verdicts/validity.js';
 
 const delay = (p99Us: number): ValidityInput['publishDelay'] => ({ count: 100, p50: 10, p95: 20, p99: p99Us, p999: p99Us, max: p99Us, mean: 12 });
 const healthy: ValidityInput = { askedRecordsPerSec: 50_000, achievedRecordsPerSec: 49_800, blockedMicros: 0, publishDelay: delay(800), maxPublishDelayUs: 10_000 };

@@ -1,10 +1,10 @@
-import { StampedeError } from '../errors.js';
-import type { Workload } from '../options/workload.js';
-import type { SnapshotSource } from '../sources/types.js';
+import { StampedeError } from '../../errors.js';
+import type { SnapshotSource } from '../../sources/types.js';
 import { BacklogDrain } from './backlog.js';
 import { ConsumerChurn } from './churn.js';
-import type { EndToEndConsumers } from './e2e.js';
-import type { RunResult } from './result.js';
+import type { EndToEndConsumers } from '../../consume/e2e-group.js';
+import type { RunResult } from '../../contracts/result.js';
+import type { Workload } from '../../options/workload-shape.js';
 
 /** How the e2e group starts for --backlog (paused) and --consumer-churn (a spare slot for the member it adds). */
 export function consumerModeOptions(workload: Workload, partitions: number, consumers: number): { paused?: boolean; spareSlots?: number } {

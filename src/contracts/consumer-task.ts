@@ -1,6 +1,6 @@
 import type { DeviceSequences } from '../verify/sequence-tracker.js';
 import type { FormatChoice } from '../verify/sink.js';
-import type { TestCrash } from './test-fault.js';
+import type { TestCrash } from './test-crash.js';
 
 /** One end-to-end consumer thread's job (structured-clone friendly). */
 export interface ConsumerTask {

@@ -1,35 +1,12 @@
-import { diffSnapshots, mergeSnapshots, summarize, toHdrHistogram, zeroSnapshot, type LatencySummary } from '../histogram/merge.js';
-import type { RegionSnapshot } from '../shared/region.js';
-import type { SnapshotSource } from '../sources/types.js';
-import type { EndToEndConsumers } from './e2e.js';
-import { readAckedTotals } from './snapshots.js';
+import { diffSnapshots, mergeSnapshots, summarize, toHdrHistogram, zeroSnapshot, type LatencySummary } from '../../histogram/merge.js';
+import type { RegionSnapshot } from '../../shared/region.js';
+import type { SnapshotSource } from '../../sources/types.js';
+import type { EndToEndConsumers } from '../../consume/e2e-group.js';
+import { readAckedTotals } from '../../histogram/snapshots.js';
+import type { ChurnReport, RebalanceEvent } from '../../contracts/consumer-modes.js';
 
 /** How often the group's consumed count is looked at: the resolution of a measured pause. */
 const kSampleMs = 10;
-
-/** One rebalance --consumer-churn caused (times in ms after go). */
-export interface RebalanceEvent {
-  atMs: number;
-  action: 'added' | 'removed';
-  /** the consumer slot added or asked to leave */
-  member: number;
-  membersAfter: number;
-  /** the longest time in which no member of the group consumed a record, from the event until the group read again with its new membership */
-  pauseMs: number;
-  /** event → the first record consumed once the group held every partition with its new membership; null: not before the next event or the producers' end */
-  rebalancedAfterMs: number | null;
-  /** e2e latency of the records consumed from the event until one --interval after the group read again */
-  endToEnd: LatencySummary & { unit: 'us' };
-}
-
-/** --consumer-churn: every rebalance, and e2e latency around them against the rest of the run. */
-export interface ChurnReport {
-  everyMs: number;
-  rebalances: RebalanceEvent[];
-  /** the longest gap in consumption outside the rebalances' windows (while producing): what a pause is compared with */
-  longestGapOutsideMs: number;
-  endToEnd: { aroundRebalances: LatencySummary & { unit: 'us' }; others: LatencySummary & { unit: 'us' } };
-}
 
 interface OpenWindow {
   event: Omit<RebalanceEvent, 'pauseMs' | 'rebalancedAfterMs' | 'endToEnd'>;

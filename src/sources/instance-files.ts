@@ -2,9 +2,10 @@ import { StampedeError } from '../errors.js';
 import { encodeHdr, summarize, toHdrHistogram } from '../histogram/merge.js';
 import { kCountsLength } from '../shared/layout.js';
 import type { Shard } from '../plan/shard.js';
-import type { RunResult } from '../run/result.js';
-import { comparableWorkload, type InstanceReport } from './instance.js';
-import { decodeCounts } from './protocol.js';
+import type { RunResult } from '../contracts/result.js';
+import { comparableWorkload } from '../options/instance.js';
+import { decodeCounts } from '../fleet/protocol.js';
+import type { InstanceReport } from '../contracts/result.js';
 
 const kStatusRank: RunResult['status'][] = ['ok', 'not-valid', 'integrity-failed', 'timed-out', 'interrupted', 'failed'];
 

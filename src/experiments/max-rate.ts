@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isUserFacing, StampedeError } from '../errors.js';
-import type { Workload } from '../options/workload.js';
-import type { Threshold } from '../report/thresholds.js';
+import type { Threshold } from '../options/thresholds.js';
 import { hostFacts, runtimeName, runtimeVersion, type HostFacts } from '../runtime.js';
 import { toolVersion } from '../version.js';
-import { runWorkload, type RunHooks } from './coordinator.js';
+import { runWorkload, type RunHooks } from '../run/coordinator.js';
 import { judgeStep, type MaxStep } from './max-step.js';
 import { roundedRate, searchMaxRate, type SearchStep, type StopReason } from './max-search.js';
-import type { RunResult, WorkerFailure } from './result.js';
+import type { RunResult, WorkerFailure } from '../contracts/result.js';
+import type { Workload } from '../options/workload-shape.js';
 
 /** What `stampede max` searches with, beside the workload. */
 export interface MaxSettings {

@@ -1,4 +1,5 @@
 import type { LatencySummary } from '../histogram/merge.js';
+import type { Validity } from '../contracts/verdicts.js';
 
 /** Below this share of the asked rate, a fixed-rate run did not run the workload it was asked for. */
 export const kMinAchievedShare = 0.99;
@@ -19,21 +20,6 @@ export interface ValidityInput {
   /** intended → actual enqueue, whole run; null at max rate */
   publishDelay: LatencySummary | null;
   maxPublishDelayUs: number;
-}
-
-/** The verdict on a run, with every reason it is not valid, worded for the user. */
-export interface Validity {
-  valid: boolean;
-  /** the reasons joined, or null when valid */
-  reason: string | null;
-  reasons: string[];
-  askedRecordsPerSec: number | null;
-  achievedRecordsPerSec: number | null;
-  /** the rate the schedules made due (= asked, for uniform arrivals) */
-  scheduledRecordsPerSec: number | null;
-  /** achieved ÷ scheduled, % (one decimal) */
-  achievedPct: number | null;
-  blockedMs: number;
 }
 
 const count = (value: number): string => Math.round(value).toLocaleString('en-US');

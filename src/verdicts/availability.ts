@@ -1,33 +1,11 @@
 import type { ClientFaults } from '../clients/types.js';
-import type { IntervalRow } from './result.js';
+import type { IntervalRow } from '../contracts/result.js';
+import type { Availability, Stall } from '../contracts/verdicts.js';
 
 /** A stall has recovered once an interval acks at least this share of the rate before it. */
 export const kRecoveredShare = 0.9;
 /** Intervals before a stall whose mean rate is "the rate before the stall". */
 const kRateBeforeIntervals = 3;
-
-export interface Stall {
-  /** ms since go: the start of the first interval with no ack while records were outstanding */
-  startMs: number;
-  /** ms since go: the end of the last such interval in a row */
-  endMs: number;
-  /** ms from the stall's end until the end of the first interval back at ≥ 90 % of the rate before it; null if it never was, or no rate came before */
-  recoveryMs: number | null;
-}
-
-/** Whether the cluster kept acknowledging, and what failed how; in every run's result. */
-export interface Availability {
-  /** stall edges are known to one interval (--interval) */
-  resolutionMs: number;
-  stalls: Stall[];
-  longestStallMs: number;
-  /** the longest stall's recovery time; null without a stall, or when it never recovered */
-  recoveryMs: number | null;
-  /** failed records by librdkafka error name (`_MSG_TIMED_OUT`, …), summed over producers */
-  errorsByCode: Record<string, number>;
-  /** produce request retries (librdkafka statistics `txretries`); null when the client cannot tell (node-rdkafka, null, remote agents) */
-  retries: number | null;
-}
 
 /**
  * Stalls from the interval rows: an interval is stalled when no record was acknowledged in it

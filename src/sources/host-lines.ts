@@ -1,15 +1,7 @@
 import { diffSnapshots, summarize, toHdrHistogram, zeroSnapshot } from '../histogram/merge.js';
 import type { RegionSnapshot } from '../shared/region.js';
 import type { HostState } from '../sources/fleet.js';
-
-/** What --verbose prints per host each interval: that host's own rate and p99 since the last line. */
-export interface HostIntervalLine {
-  host: string;
-  status: 'running' | 'done' | 'failed';
-  recordsPerSec: number;
-  p99Us: number;
-  totalAcked: number;
-}
+import type { HostIntervalLine } from '../contracts/fleet.js';
 
 /** A function giving each call's per-host lines, from the hosts' latest cumulative snapshots and their own interval stamps. */
 export function hostIntervalLines(states: readonly HostState[]): () => HostIntervalLine[] {

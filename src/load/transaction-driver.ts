@@ -2,44 +2,8 @@ import { StampedeError } from '../errors.js';
 import { RegionWriter, readRegion } from '../shared/region.js';
 import { regionBytesFor } from '../shared/layout.js';
 import { appendRange } from '../verify/aborted.js';
-
-/** --transactional settings every producer thread of a run shares. */
-export interface TransactionSettings {
-  /** random per run: with the thread index, each thread's transactional.id */
-  runNonce: string;
-  /** a transaction ends after this many records… */
-  records: number;
-  /** …or once it is this old (checked between batches), whichever comes first */
-  ms: number;
-  /** share of transactions aborted on purpose */
-  abortRate: number;
-}
-
-/** What a client that can write transactions offers (the native client); calls block the worker thread. */
-export interface TransactionalClient {
-  initTransactions(timeoutMs: number): void;
-  beginTransaction(): void;
-  /** 'aborted' when librdkafka made the commit fail with an abortable error and the client aborted instead */
-  commitTransaction(timeoutMs: number): 'committed' | 'aborted';
-  /** flushes (every record of the transaction acknowledged), then aborts */
-  abortTransaction(timeoutMs: number): void;
-}
-
-/**
- * One thread's book of its transactions, shipped to the coordinator when the thread ends. Records
- * are named by their index in the thread's shard (the n-th record it sent): with the shard's device
- * range that gives each aborted record's device and sequence number (src/verify/aborted.ts).
- */
-export interface TransactionLedger {
-  committed: number;
-  aborted: number;
-  committedRecords: number;
-  abortedRecords: number;
-  /** flat [start0, end0, start1, end1, …]: half-open ranges of shard record indexes of aborted transactions, ascending */
-  abortedRanges: number[];
-  /** commit-call durations (µs), bucket counts of the shared histogram layout */
-  commitLatencyCounts: Float64Array;
-}
+import type { TransactionalClient } from '../clients/types.js';
+import type { TransactionLedger, TransactionSettings } from '../contracts/transactions.js';
 
 /** The driver of a client that can write transactions, initialised (its transactional.id registered). */
 export function transactionDriverFor(client: { name: string; transactions?: TransactionalClient }, settings: TransactionSettings, seed: number, threadIndex: number): TransactionDriver {

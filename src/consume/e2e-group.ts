@@ -1,3 +1,4 @@
+import { expectedRecords } from '../verify/expectation.js';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Piscina } from 'piscina';
@@ -13,9 +14,9 @@ import type { RegionSnapshot } from '../shared/region.js';
 import { SequenceTracker, type IntegritySummary } from '../verify/sequence-tracker.js';
 import { partitionBalance } from '../verify/sink.js';
 import { excuseAborted, type AbortedCheck } from '../verify/aborted.js';
-import type { ConsumerTask, ConsumerTaskResult } from './consumer-task.js';
-import { readAllRegions } from './snapshots.js';
-import type { TestCrash } from './test-fault.js';
+import type { ConsumerTask, ConsumerTaskResult } from '../contracts/consumer-task.js';
+import { readAllRegions } from '../histogram/snapshots.js';
+import type { TestCrash } from '../contracts/test-crash.js';
 
 const kJoinTimeoutMs = 45_000;
 
@@ -220,22 +221,3 @@ export class EndToEndConsumers {
   }
 }
 
-/** Device d of a shard sent floor(sent / devices) records, plus one if its offset is below the remainder (round-robin from offset 0). */
-export function expectedRecords(plan: Shard[], sentPerShard: number[]): { devices: Iterable<number>; recordsPerDevice: (deviceId: number) => number } {
-  const shardOf = (deviceId: number): number => {
-    for (let i = plan.length - 1; i >= 0; i--) if (deviceId >= plan[i]!.firstDevice) return i;
-    return 0;
-  };
-  return {
-    devices: (function* () {
-      for (const shard of plan) for (let d = 0; d < shard.deviceCount; d++) yield shard.firstDevice + d;
-    })(),
-    recordsPerDevice: (deviceId: number) => {
-      const index = shardOf(deviceId);
-      const shard = plan[index]!;
-      const sent = sentPerShard[index] ?? 0;
-      const offset = deviceId - shard.firstDevice;
-      return Math.floor(sent / shard.deviceCount) + (offset < sent % shard.deviceCount ? 1 : 0);
-    },
-  };
-}

@@ -1,18 +1,19 @@
 import { buildId } from '../build-id.js';
 import { MAIN_THREAD_CLIENTS } from '../clients/create.js';
 import { StampedeError } from '../errors.js';
-import type { Workload } from '../options/workload.js';
 import { flattenFleet, planFleet } from '../plan/fleet.js';
 import { assembleResult } from '../run/assemble.js';
 import type { RunHooks } from '../run/coordinator.js';
-import { EndToEndConsumers } from '../run/e2e.js';
+import { EndToEndConsumers } from '../consume/e2e-group.js';
 import { prepareRun } from '../run/prepare.js';
-import type { RunResult } from '../run/result.js';
+import type { RunResult } from '../contracts/result.js';
 import { sampleRun } from '../run/sample.js';
 import { FleetSource } from '../sources/fleet.js';
-import { buildDiffers, connectHosts } from './connect.js';
-import { fleetReport, hostReports } from './report.js';
-import { hostIntervalLines, type HostIntervalLine } from './host-lines.js';
+import { buildDiffers, connectHosts } from '../fleet/connect.js';
+import { fleetReport, hostReports } from './fleet-report.js';
+import { hostIntervalLines } from '../sources/host-lines.js';
+import type { HostIntervalLine } from '../contracts/fleet.js';
+import type { Workload } from '../options/workload-shape.js';
 
 export interface FleetHooks extends RunHooks {
   /** --verbose: one line per host after each merged interval line */

@@ -8,7 +8,7 @@ import { projectRoot } from '../paths.js';
 import { hostFacts, runtimeName, runtimeVersion, wallClockUs } from '../runtime.js';
 import { LocalThreads, producerTaskTemplate } from '../sources/local-threads.js';
 import { toolVersion } from '../version.js';
-import { encodeSnapshot, kProtocolVersion, parseLine, toLine, type CheckRequest, type FromAgent, type RunRequest, type ToAgent } from './protocol.js';
+import { encodeSnapshot, kProtocolVersion, parseLine, toLine, type CheckRequest, type FromAgent, type RunRequest, type ToAgent } from '../fleet/protocol.js';
 
 const kReadyTimeoutMs = 30_000; // as the coordinator's own barrier
 /** interval lines leave this long before the coordinator's tick (at most a quarter interval) */

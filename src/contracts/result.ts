@@ -1,19 +1,15 @@
 import type { LatencySummary, NegativeValues } from '../histogram/merge.js';
-import type { Workload } from '../options/workload.js';
+import type { Workload } from '../options/workload-shape.js';
 import type { Shard } from '../plan/shard.js';
 import type { HostFacts } from '../runtime.js';
-import type { IntegritySummary } from '../verify/sequence-tracker.js';
-import type { Validity } from './validity.js';
-import type { Availability } from './availability.js';
-import type { FaultEvent } from '../faults/broker-restart.js';
-import type { FleetReport, HostReport } from '../fleet/report.js';
-import type { InstanceInfo } from '../fleet/instance.js';
-import type { ThresholdOutcome } from '../report/thresholds.js';
-import type { GeneratorColumns, GeneratorWindow } from './generator-meter.js';
-import type { BacklogReport } from './backlog.js';
-import type { ChurnReport } from './churn.js';
 import type { AbortedCheck } from '../verify/aborted.js';
-import type { CommitLatency, TransactionsSummary } from './transactions-report.js';
+import type { IntegritySummary } from '../verify/sequence-tracker.js';
+import type { BacklogReport, ChurnReport } from './consumer-modes.js';
+import type { FaultEvent } from './faults.js';
+import type { FleetReport, HostReport } from './fleet.js';
+import type { GeneratorColumns, GeneratorWindow } from './generator.js';
+import type { CommitLatency, TransactionsSummary } from './transactions.js';
+import type { Availability, ThresholdOutcome, Validity } from './verdicts.js';
 
 export type RunPhase = 'warmup' | 'measure' | 'drain';
 
@@ -123,4 +119,28 @@ export interface RunResult {
   churn?: ChurnReport;
   /** --threshold: each one's verdict with the observed value (absent when none were given) */
   thresholds?: ThresholdOutcome[];
+}
+
+/** Which slice of which run a result file is (one instance), or which instances it merges. */
+export interface InstanceInfo {
+  /** this file's instance id; null in a merged file */
+  id: number | null;
+  count: number;
+  runId: string;
+  /** where the run id came from: --run-id, $STAMPEDE_RUN_ID, or the workload's fingerprint */
+  runIdFrom: 'option' | 'fingerprint';
+  /** the whole run's share of this instance: device range, records, rate */
+  slice: Shard | null;
+  /** merged files: each instance's part (their totals sum to the merged totals) */
+  instances?: InstanceReport[];
+}
+
+export interface InstanceReport {
+  id: number;
+  status: RunResult['status'];
+  slice: Shard | null;
+  startedAt: string;
+  totals: RunResult['totals'];
+  produceAck: Omit<RunResult['latency']['produceAck'], 'hdr'>;
+  host: string;
 }

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { BatchBuilder } from '../records/batch.js';
 import { encoderFor } from '../records/codec.js';
 import { DeviceSimulator, newReading } from '../records/device.js';
-import type { Workload } from '../options/workload.js';
-import { runWorkload, type RunHooks } from './coordinator.js';
-import type { RunResult } from './result.js';
+import { runWorkload, type RunHooks } from '../run/coordinator.js';
+import type { RunResult } from '../contracts/result.js';
+import type { Workload } from '../options/workload-shape.js';
 
 /** One line of where a record's time goes. */
 export interface BreakdownRow {

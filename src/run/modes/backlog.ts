@@ -1,29 +1,11 @@
-import type { SnapshotSource } from '../sources/types.js';
-import type { EndToEndConsumers } from './e2e.js';
-import { round1, round3 } from './sample.js';
-import { readAckedTotals } from './snapshots.js';
+import type { SnapshotSource } from '../../sources/types.js';
+import type { EndToEndConsumers } from '../../consume/e2e-group.js';
+import { round1, round3 } from '../sample.js';
+import { readAckedTotals } from '../../histogram/snapshots.js';
+import type { BacklogReport } from '../../contracts/consumer-modes.js';
 
 /** How often the backlog and the lag are looked at: the resolution of the reported times. */
 const kSampleMs = 50;
-
-/** --backlog: what building and draining the backlog took (times in ms after go). */
-export interface BacklogReport {
-  askedBytes: number;
-  /** acked by the producers and not yet consumed when the consumers resumed (key + value bytes) */
-  reachedBytes: number;
-  reachedRecords: number;
-  /** backlog-reached: as asked; producers-stopped: they stopped first, and the consumers resumed then; never: the run ended before either */
-  resumedBecause: 'backlog-reached' | 'producers-stopped' | 'never';
-  resumedAtMs: number | null;
-  /** the lag under which the group is caught up: the producers' records in one --interval at their rate until the resume */
-  caughtUpBelowRecords: number;
-  /** resume → lag under caughtUpBelowRecords; null: it never got there before the consumers stopped (--drain after the producers) */
-  recoveryMs: number | null;
-  /** consumption from the resume until caught up (or until the consumers stopped): records/s and MB/s while draining, producers still sending */
-  drain: { records: number; bytes: number; durationMs: number; recordsPerSec: number; mbPerSec: number };
-  /** acked but not consumed when the consumers stopped */
-  lagAtEndRecords: number;
-}
 
 /**
  * OpenMessaging Benchmark's consumerBacklogSizeGB, without its hang (OMB #334: a backlog that never

@@ -3,54 +3,9 @@ import { summarize, toHdrHistogram, type LatencySummary } from '../histogram/mer
 import type { Shard } from '../plan/shard.js';
 import type { HostFacts } from '../runtime.js';
 import type { HostState } from '../sources/fleet.js';
-import { skewBoundUs, type ClockOffset } from './clock.js';
-
-/** One host's part of a fleet run, in the JSON's `hosts[]`. Its totals sum to the merged totals. */
-export interface HostReport {
-  name: string;
-  index: number;
-  status: 'ok' | 'failed';
-  failure: string | null;
-  /** this host's slice of the plan: device range, records, rate */
-  slice: Shard;
-  workers: number;
-  totals: { sent: number; acked: number; errors: number; backpressureWaits: number; ackedBytes: number };
-  /** acked ÷ the agent's own go → last line span, its clock */
-  recordsPerSec: number;
-  /** produce→ack, whole run on this host (µs) */
-  produceAck: LatencySummary;
-  clock: ClockOffset;
-  /** when this host's producers were told go, on the coordinator's clock (offset corrected), µs after the earliest host */
-  goAfterFirstUs: number | null;
-  agent: {
-    version: string;
-    /** src/build-id.ts of the copy the agent ran, and where it ran from (null: an agent too old to say) */
-    buildId: string | null;
-    root: string | null;
-    runtime: string;
-    pid: number;
-    platformArch: string;
-    facts: HostFacts;
-    cpuMicros: number | null;
-    maxRssBytes: number | null;
-  };
-  protocol: { intervalLines: number; bytesPerIntervalLine: number };
-}
-
-/** Fleet-wide facts beside the merged numbers. */
-export interface FleetReport {
-  hosts: number;
-  workersPerHost: number;
-  /** largest |offset| + uncertainty over the hosts: how wrong a cross-host e2e latency can be */
-  clockSkewBoundUs: number;
-  maxClockSkewUs: number;
-  clockSkewExceeded: boolean;
-  /** latest minus earliest host go, offset corrected (the barrier's spread), µs; null when unknown */
-  goSpreadUs: number | null;
-  /** where --e2e consumers ran */
-  e2eConsumersOn: 'coordinator' | null;
-  coordinator: { buildId: string; cpuMicros: number; intervals: number; cpuMicrosPerInterval: number };
-}
+import { skewBoundUs } from '../fleet/clock.js';
+import type { FleetReport, HostReport } from '../contracts/fleet.js';
+import type { ClockOffset } from '../contracts/fleet.js';
 
 export function hostReports(states: readonly HostState[]): HostReport[] {
   const goAtCoordinatorUs = states.map((state) => (state.goAtUs === undefined ? undefined : state.goAtUs - state.host.clock.offsetUs));

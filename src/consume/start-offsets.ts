@@ -1,4 +1,4 @@
-import type { ConsumerTask } from './consumer-task.js';
+import type { ConsumerTask } from '../contracts/consumer-task.js';
 
 /**
  * The run's first offset per partition, for an e2e consumer to read past older records. The first

@@ -1,6 +1,9 @@
-import { evaluateThresholds, formatObserved, type Threshold, type ThresholdOutcome } from '../report/thresholds.js';
-import type { IntervalRow, RunResult } from './result.js';
-import { kMinAchievedShare, type Validity } from './validity.js';
+import type { ThresholdOutcome } from '../contracts/verdicts.js';
+import type { Threshold } from '../options/thresholds.js';
+import { evaluateThresholds, formatObserved } from '../verdicts/thresholds.js';
+import type { IntervalRow, RunResult } from '../contracts/result.js';
+import { kMinAchievedShare } from '../verdicts/validity.js';
+import type { Validity } from '../contracts/verdicts.js';
 
 /** One fixed-rate step of `stampede max`, judged: what was asked, what happened, and why it failed. */
 export interface MaxStep {

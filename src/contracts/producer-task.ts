@@ -4,8 +4,8 @@ import type { RecordFormat } from '../records/codec.js';
 import type { Stall } from '../options/parse.js';
 import type { ArrivalLaw } from '../records/arrival.js';
 import type { ClientFaults } from '../clients/types.js';
-import type { TestCrash } from './test-fault.js';
-import type { TransactionLedger, TransactionSettings } from './transaction-driver.js';
+import type { TestCrash } from './test-crash.js';
+import type { TransactionLedger, TransactionSettings } from './transactions.js';
 
 /** Everything a producer worker needs; structured-clone friendly (crosses into the worker thread). */
 export interface ProducerTask {

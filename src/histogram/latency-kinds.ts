@@ -1,5 +1,4 @@
 import * as hdr from 'hdr-histogram-js';
-import type { RunResult } from '../run/result.js';
 
 /** The latency histograms a run result may hold, with the names reports use for them. */
 export const LATENCY_KINDS = [
@@ -11,11 +10,6 @@ export const LATENCY_KINDS = [
 
 export type LatencyKey = (typeof LATENCY_KINDS)[number]['key'];
 
-/** The run's V2 base64 histogram of that kind, or null when the run did not measure it. */
-export function hdrOf(run: RunResult, key: LatencyKey): string | null {
-  const latency = run.latency[key];
-  return latency && typeof latency.hdr === 'string' && latency.count > 0 ? latency.hdr : null;
-}
 
 /** Decoded with 64-bit buckets: a whole run's counts overflow 32 bits at high volume. */
 export const decodeHdr = (base64: string): hdr.Histogram => hdr.decodeFromCompressedBase64(base64, 64);

@@ -1,0 +1,29 @@
+import { createHash } from 'node:crypto';
+import type { RawOptions } from './workload.js';
+import type { Workload } from './workload-shape.js';
+
+/**
+ * `--instance-id/--instances` defaults from the environment, so a Kubernetes Indexed Job needs no
+ * wrapper: $JOB_COMPLETION_INDEX (set by Kubernetes in each pod), $STAMPEDE_INSTANCES and
+ * $STAMPEDE_RUN_ID (set in the manifest). Flags and workload-file keys win.
+ */
+export function instanceDefaults(env: NodeJS.ProcessEnv, given: RawOptions): RawOptions {
+  const extra: RawOptions = {};
+  const instances = given.instances ?? env['STAMPEDE_INSTANCES'];
+  if (given.instances === undefined && env['STAMPEDE_INSTANCES'] !== undefined) extra.instances = env['STAMPEDE_INSTANCES'];
+  if (instances !== undefined && given['instance-id'] === undefined && env['JOB_COMPLETION_INDEX'] !== undefined) extra['instance-id'] = env['JOB_COMPLETION_INDEX'];
+  if (given['run-id'] === undefined && env['STAMPEDE_RUN_ID'] !== undefined && env['STAMPEDE_RUN_ID'] !== '') extra['run-id'] = env['STAMPEDE_RUN_ID'];
+  return extra;
+}
+
+/** Options that may differ between the instances of one run (where each writes, how it prints). */
+const kPerInstanceKeys = new Set(['instanceId', 'out', 'verbose', 'workloadFile', 'runId', 'hosts', 'sshConfig', 'remoteCommand', 'remoteDir']);
+
+/** The workload minus per-instance options, canonical JSON: equal for every instance of one run. */
+export function comparableWorkload(workload: Partial<Workload>): string {
+  const entries = Object.entries(workload).filter(([key, value]) => !kPerInstanceKeys.has(key) && key !== 'effectiveWorkers' && value !== undefined);
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify(entries);
+}
+
+export const workloadFingerprint = (workload: Partial<Workload>): string => createHash('sha256').update(comparableWorkload(workload)).digest('hex').slice(0, 12);

@@ -1,0 +1,86 @@
+import type { BrokerFault, Stall } from './parse.js';
+import type { PROFILES } from './schema.js';
+import type { Threshold } from './thresholds.js';
+
+/** A workload with every option checked and in its working unit. */
+export interface Workload {
+  brokers: string;
+  /** --command-config: a Java-style properties file of connection settings */
+  commandConfig: string | undefined;
+  /** --command-property k=v, over the file */
+  commandProperties: Record<string, string>;
+  topic: string;
+  partitions: number;
+  /** undefined = the broker's default.replication.factor */
+  replicationFactor: number | undefined;
+  /** --topic-config k=v: topic settings when the topic is created */
+  topicConfig: Record<string, string>;
+  devices: number;
+  /** undefined = as fast as the host allows */
+  rateRecordsPerSec: number | undefined;
+  /** at a fixed rate, the law of the records' intended send times */
+  arrival: 'uniform' | 'poisson';
+  durationMs: number;
+  /** undefined = run for durationMs */
+  records: number | undefined;
+  timeoutMs: number;
+  warmupMs: number;
+  workers: number;
+  client: 'native' | 'node-rdkafka' | 'null';
+  profile: (typeof PROFILES)[number];
+  producerProps: Record<string, string>;
+  format: 'iot-msgpack' | 'iot-json' | 'fixed';
+  recordSizeBytes: number;
+  /** --keys: device-id keys, or null keys (sticky partitioner) */
+  keys: 'none' | 'device';
+  batchRecords: number;
+  seed: number;
+  trackLatency: boolean;
+  /** publish-delay p99 (µs) above which a fixed-rate run is flagged not valid */
+  maxPublishDelayUs: number;
+  stall: Stall | undefined;
+  /** --fault: a crash stampede injects into the local broker it started */
+  fault: BrokerFault | undefined;
+  e2e: boolean;
+  consumers: number;
+  drainMs: number;
+  /** --backlog: bytes of backlog the paused e2e consumers wait for (undefined: not paused) */
+  backlogBytes: number | undefined;
+  /** --consumer-churn: add or remove one e2e consumer this often (undefined: no churn) */
+  consumerChurnMs: number | undefined;
+  intervalMs: number;
+  out: string | undefined;
+  /** --html: the report page's path; '' = beside the JSON result */
+  html: string | undefined;
+  /** --hgrm: folder for the .hgrm files */
+  hgrm: string | undefined;
+  /** --csv: the interval rows' file */
+  csv: string | undefined;
+  /** --threshold: checked against the result; exit 6 when one fails */
+  thresholds: Threshold[];
+  /** --metrics-port: Prometheus /metrics during the run (0 = any free port) */
+  metricsPort: number | undefined;
+  /** The workload file the values came from, if any. */
+  workloadFile: string | undefined;
+  /** --verbose: per-host live lines */
+  verbose: boolean;
+  /** --hosts: ssh_config Host names; undefined = this host only */
+  hosts: string[] | undefined;
+  sshConfig: string | undefined;
+  remoteCommand: string;
+  /** undefined = the coordinator's working directory */
+  remoteDir: string | undefined;
+  maxClockSkewUs: number;
+  /** --instance-id/--instances (or $JOB_COMPLETION_INDEX/$STAMPEDE_INSTANCES): this process runs one slice */
+  instanceId: number | undefined;
+  instances: number | undefined;
+  runId: string | undefined;
+  /** --transactional: producers write in transactions (src/run/transaction-driver.ts) */
+  transactional: boolean;
+  /** a transaction ends after this many records of its thread… */
+  transactionRecords: number;
+  /** …or once it is this old (ms), whichever comes first */
+  transactionMs: number;
+  /** share of transactions aborted on purpose (0 = none) */
+  abortRate: number;
+}

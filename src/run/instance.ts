@@ -1,0 +1,29 @@
+import { MAIN_THREAD_CLIENTS } from '../clients/create.js';
+import { StampedeError } from '../errors.js';
+import { workloadFingerprint } from '../options/instance.js';
+import { planInstance } from '../plan/fleet.js';
+import type { Shard } from '../plan/shard.js';
+import { runWorkload, type RunHooks } from '../run/coordinator.js';
+import type { RunResult } from '../contracts/result.js';
+import type { Workload } from '../options/workload-shape.js';
+import type { InstanceInfo } from '../contracts/result.js';
+
+/** `run --instance-id I --instances N`: slice I of N on this host alone, its JSON marked with the run it belongs to. */
+export async function runInstance(workload: Workload, hooks: RunHooks): Promise<RunResult> {
+  const count = workload.instances;
+  const id = workload.instanceId;
+  if (count === undefined || id === undefined) {
+    throw new StampedeError('E_OPTION', count === undefined ? '--instance-id needs --instances (or $STAMPEDE_INSTANCES)' : '--instances needs --instance-id (or $JOB_COMPLETION_INDEX)');
+  }
+  if (workload.hosts !== undefined) throw new StampedeError('E_OPTION', '--hosts and --instance-id are two ways to split a run: use one');
+  if (workload.e2e && count > 1) {
+    throw new StampedeError('E_OPTION', '--e2e with --instances: every instance\'s consumers would read every instance\'s records; run the instances without --e2e, then stampede verify --topic …');
+  }
+  const workersPerHost = MAIN_THREAD_CLIENTS.has(workload.client) ? 1 : workload.workers;
+  const plan = planInstance({ id, count, devices: workload.devices, workersPerHost, records: workload.records, rateRecordsPerSec: workload.rateRecordsPerSec });
+  const runId = workload.runId ?? `wl-${workloadFingerprint(workload)}`;
+  if (workload.runId === undefined) hooks.onNotice?.(`no --run-id or $STAMPEDE_RUN_ID: this instance is marked with run id ${runId}, the workload's fingerprint (instances of a repeated run share it)`);
+  const result = await runWorkload(workload, { ...hooks, slice: plan.workers });
+  const instance: InstanceInfo = { id, count, runId, runIdFrom: workload.runId === undefined ? 'fingerprint' : 'option', slice: plan.slice };
+  return { ...result, instance };
+}
