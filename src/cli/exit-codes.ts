@@ -21,5 +21,3 @@ export const ExitCode = {
   /** Ctrl-C: producing stopped, acks drained, the result still written */
   interrupted: 130,
 } as const;
-
-export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -1,4 +1,4 @@
-import { kCountsLength, kHighestTrackableUs, kSubBucketHalfCount, kSubBucketHalfCountMagnitude } from '../shared/layout.js';
+import { kHighestTrackableUs, kSubBucketHalfCount, kSubBucketHalfCountMagnitude } from '../shared/layout.js';
 
 const kTwoPow32 = 2 ** 32;
 
@@ -31,5 +31,3 @@ export function lowestValueAtIndex(index: number): number {
 
 /** Clamps into the trackable range; callers count clamps so nothing is hidden. */
 export const clampUs = (valueUs: number): number => (valueUs < 0 ? 0 : valueUs > kHighestTrackableUs ? kHighestTrackableUs : Math.round(valueUs));
-
-export const isValidIndex = (index: number): boolean => index >= 0 && index < kCountsLength;

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/paths.js';
-import { parseMetricsText } from '../../src/report/metrics-server.js';
+import { parseMetricsText } from '../helpers/metrics-text.js';
 import { MetricsServer } from '../../src/report/metrics-server.js';
 import { resolveWorkload } from '../../src/options/workload.js';
 import { runWorkload } from '../../src/run/coordinator.js';

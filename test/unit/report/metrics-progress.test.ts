@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Writable } from 'node:stream';
-import { histogramFromCounts, kBucketBoundsSec, MetricsServer, parseMetricsText, renderMetrics } from '../../../src/report/metrics-server.js';
+import { histogramFromCounts, kBucketBoundsSec, MetricsServer, renderMetrics } from '../../../src/report/metrics-server.js';
+import { parseMetricsText } from '../../helpers/metrics-text.js';
 import { Progress } from '../../../src/report/progress.js';
 import { kCountsLength } from '../../../src/shared/layout.js';
 import { countsIndexOf } from '../../../src/shared/buckets.js';
