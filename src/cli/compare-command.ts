@@ -5,7 +5,7 @@ import { readWorkloadFile, resolveWorkload } from '../options/workload.js';
 import { renderCompare } from '../report/compare.js';
 import { runCompare } from '../experiments/compare.js';
 import { workloadFlagValues } from './run-command.js';
-import { writeReports } from './report-command.js';
+import { writeReportFiles } from '../report/files.js';
 
 /** `stampede compare`: the micro-vs-end-to-end mode; takes the same workload flags as `run`. */
 export async function compareCommand(argv: Record<string, unknown>): Promise<number> {
@@ -26,9 +26,9 @@ export async function compareCommand(argv: Record<string, unknown>): Promise<num
     console.log(`\nresult: ${out}`);
     const html = workload.html === '' ? out.replace(/\.json$/i, '') + '.html' : workload.html;
     if (html !== undefined || workload.hgrm !== undefined || workload.csv !== undefined) {
-      for (const line of writeReports([{ kind: 'compare', file: out, label: 'compare', result }], { html, hgrm: workload.hgrm, csv: workload.csv })) console.log(line);
+      for (const line of writeReportFiles([{ kind: 'compare', file: out, label: 'compare', result }], { html, hgrm: workload.hgrm, csv: workload.csv })) console.log(line);
     }
-    if (workload.thresholds.length > 0 || workload.metricsPort !== undefined) console.log('note: compare does not check --threshold or serve --metrics-port; use run');
+    if (workload.thresholds.length > 0 || workload.metricsPort !== undefined || workload.fault !== undefined) console.log('note: compare does not check --threshold, inject --fault or serve --metrics-port; use run');
     const statuses = Object.values(result.modes).map((mode) => mode.status);
     return statuses.every((status) => status === 'ok') ? 0 : 1;
   } finally {

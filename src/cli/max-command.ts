@@ -14,17 +14,16 @@ import type { Workload } from '../options/workload-shape.js';
 
 /**
  * Workload options a search has no use for, and what to write instead: `max` chooses the rate and
- * the length of every run itself, and runs on this host only.
+ * the length of every run itself; it searches whole runs (here or across --hosts), never one slice.
  */
 const kNotTaken: Readonly<Record<string, string>> = {
   rate: 'max chooses every step\'s rate itself',
   records: 'each step runs for --step-duration',
   duration: 'use --step-duration',
   threshold: 'use --slo',
-  hosts: 'max runs on this host',
-  'instance-id': 'max runs on this host',
-  instances: 'max runs on this host',
-  'run-id': 'max runs on this host',
+  'instance-id': 'each step must measure the whole run, not one slice of it: use --hosts',
+  instances: 'each step must measure the whole run, not one slice of it: use --hosts',
+  'run-id': 'each step must measure the whole run, not one slice of it: use --hosts',
   fault: 'faults would fail every step',
   stall: 'faults would fail every step',
   'metrics-port': 'max serves no /metrics',

@@ -1,28 +1,7 @@
 import { StampedeError } from '../errors.js';
-import { writeCsv } from '../report/csv.js';
-import { writeHgrmFiles } from '../report/hgrm.js';
-import { writeReportHtml } from '../report/html/page.js';
-import { readResultFiles, runSeriesOf, type ReportInput } from '../report/inputs.js';
+import { writeReportFiles, type ReportTargets } from '../report/files.js';
+import { readResultFiles } from '../report/inputs.js';
 import { ExitCode } from './exit-codes.js';
-
-export interface ReportTargets {
-  html?: string | undefined;
-  hgrm?: string | undefined;
-  csv?: string | undefined;
-}
-
-/** Writes every asked-for report of these inputs; returns one line per file written. */
-export function writeReports(inputs: readonly ReportInput[], targets: ReportTargets): string[] {
-  const lines: string[] = [];
-  const series = runSeriesOf(inputs);
-  if (targets.html !== undefined) lines.push(`html: ${writeReportHtml(targets.html, inputs)}`);
-  if (targets.hgrm !== undefined) {
-    const written = writeHgrmFiles(targets.hgrm, series);
-    lines.push(written.length > 0 ? `hgrm: ${written.join(', ')}` : 'hgrm: none written (no latency histograms in the input: bench-max keeps only p50/p99)');
-  }
-  if (targets.csv !== undefined) lines.push(`csv: ${writeCsv(targets.csv, series)}`);
-  return lines;
-}
 
 /** `stampede report RESULT.json [MORE.json …] --html F --hgrm DIR --csv F`. */
 export function reportCommand(argv: Record<string, unknown>): number {
@@ -39,6 +18,6 @@ export function reportCommand(argv: Record<string, unknown>): number {
     throw new StampedeError('E_OPTION', 'name at least one output: --html FILE, --hgrm DIR or --csv FILE');
   }
   const inputs = readResultFiles(files);
-  for (const line of writeReports(inputs, targets)) console.log(line);
+  for (const line of writeReportFiles(inputs, targets)) console.log(line);
   return ExitCode.ok;
 }

@@ -1,27 +1,16 @@
 import type { Argv } from 'yargs';
 import { readWorkloadFile, resolveWorkload, type RawOptions } from '../options/workload.js';
 import { OPTION_SPECS, type OptionSpec } from '../options/schema.js';
-import { runWorkload } from '../run/coordinator.js';
-import { writeResult } from '../report/json.js';
-import { liveLine } from '../report/live.js';
-import { renderSummary } from '../report/summary.js';
-import { formatCount, formatDurationMs } from '../fmt.js';
+import { runWorkload } from '../run/runner.js';
 import { redactText } from '../connection/redact.js';
-import { runFleet } from '../run/fleet-runner.js';
+import { consoleOutput } from '../report/outputs/console.js';
+import { resultFilesOutput } from '../report/outputs/files.js';
+import { liveOutput } from '../report/outputs/live.js';
+import { metricsOutput } from '../report/outputs/metrics.js';
+import { Outputs } from '../report/outputs/output.js';
 import { instanceDefaults } from '../options/instance.js';
-import { runInstance } from '../run/instance.js';
-import { hostLiveLine, renderFleetSummary } from '../report/fleet.js';
-import { renderConsumerModes } from '../report/consumer-modes.js';
-import { basename } from 'node:path';
-import { renderThresholds } from '../report/thresholds.js';
-import { evaluateThresholds } from '../verdicts/thresholds.js';
-import { MetricsServer } from '../report/metrics-server.js';
-import { Progress } from '../report/progress.js';
 import type { RunResult } from '../contracts/result.js';
-import { writeReports } from './report-command.js';
 import { ExitCode } from './exit-codes.js';
-import { BrokerRestart } from '../faults/broker-restart.js';
-import type { Workload } from '../options/workload-shape.js';
 
 /** Kinds a flag may repeat: every value is kept, in order. */
 const isRepeatable = (spec: OptionSpec): boolean => spec.kind.type === 'props' || spec.kind.type === 'thresholds';
@@ -61,9 +50,6 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
   const fromFlags = workloadFlagValues(argv);
   // $JOB_COMPLETION_INDEX / $STAMPEDE_INSTANCES / $STAMPEDE_RUN_ID: a Kubernetes Indexed Job needs no wrapper.
   const workload = resolveWorkload(fromFile, { ...instanceDefaults(process.env, { ...fromFile, ...fromFlags }), ...fromFlags }, workloadFile);
-
-  // Checked before anything starts: a fault that cannot be injected here is bad input.
-  const brokerRestart = BrokerRestart.resolve(workload);
   const controller = new AbortController();
   const onSigint = (): void => {
     if (controller.signal.aborted) process.exit(130); // a second Ctrl-C does not wait for the drain
@@ -71,39 +57,10 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
     controller.abort();
   };
   process.on('SIGINT', onSigint);
-  const metrics = workload.metricsPort === undefined ? undefined : await MetricsServer.start(workload.metricsPort);
-  if (metrics) console.log(`metrics: http://0.0.0.0:${metrics.port}/metrics (Prometheus text format)`);
-  const progress = workload.records === undefined ? undefined : new Progress({ total: workload.records, unit: 'records acked' });
+  const metrics = await metricsOutput(workload);
+  const outputs = new Outputs([liveOutput(workload), ...(metrics ? [metrics] : []), consoleOutput(workload), resultFilesOutput(workload)]);
   try {
-    const run = workload.hosts !== undefined ? runFleet : workload.instances !== undefined || workload.instanceId !== undefined ? runInstance : runWorkload;
-    const result = await run(workload, {
-      signal: controller.signal,
-      onHostsConnected: (hosts) => {
-        const clocks = hosts.map((host) => `${host.name} ${(host.offsetUs / 1000).toFixed(3)} ± ${(host.uncertaintyUs / 1000).toFixed(3)} ms`).join(', ');
-        console.log(`stampede: ${hosts.length} host(s) connected; clock offsets ${clocks}`);
-      },
-      ...(workload.verbose ? { onHostIntervals: (lines: Parameters<typeof hostLiveLine>[0][]) => lines.forEach((line) => console.log(hostLiveLine(line))) } : {}),
-      onNotice: (text) => console.log(`note: ${redactText(text)}`),
-      onStart: ({ workers, topic }) => {
-        brokerRestart?.arm((text) => console.log(text));
-        const length = workload.records === undefined ? `${formatDurationMs(workload.durationMs)} measured` : `${formatCount(workload.records)} records`;
-        const warmup = workload.warmupMs > 0 ? ` after ${formatDurationMs(workload.warmupMs)} warmup` : '';
-        const rate = workload.rateRecordsPerSec === undefined ? 'max rate' : `${formatCount(workload.rateRecordsPerSec)} rec/s`;
-        const target = topic ? ` → ${topic.name} on ${workload.brokers}` : ' → in-process null sink';
-        const where = workload.hosts ? ` on ${workload.hosts.length} hosts (${workload.hosts.join(', ')})` : workload.instanceId !== undefined ? ` as instance ${workload.instanceId} of ${workload.instances}` : '';
-        console.log(`stampede: ${workers} ${workload.client} worker(s)${where}, ${formatCount(workload.devices)} devices, ${rate}, ${length}${warmup}${target}`);
-      },
-      onInterval: (row, cumulative) => {
-        metrics?.update(row, cumulative);
-        if (progress?.tty) progress.log(liveLine(row, workload.records));
-        else console.log(liveLine(row, workload.records));
-        progress?.update(row.totalAcked);
-      },
-    });
-    progress?.clear();
-    metrics?.markDone();
-    brokerRestart?.disarm();
-    if (brokerRestart) result.faults = brokerRestart.events;
+    const result = await runWorkload(workload, { signal: controller.signal, onFault: (text) => console.log(text), ...outputs.runHooks() });
     const failureLines = [...new Set(result.failures.map((failure) => redactText(failure.message.replace(/^worker \d+: /, ''))))];
     const badInputOnly = result.failures.length > 0 && result.failures.every((failure) => failure.exitCode === 2) && result.totals.sent === 0;
     if (badInputOnly) {
@@ -111,28 +68,13 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
       console.error(`stampede: ${failureLines.join('; ')}`);
       return 2;
     }
-    if (workload.thresholds.length > 0) result.thresholds = evaluateThresholds(result, workload.thresholds);
-    console.log(renderSummary(result));
-    for (const line of renderFleetSummary(result)) console.log(line);
-    for (const line of renderConsumerModes(result)) console.log(line);
-    if (result.thresholds) console.log(`\n${renderThresholds(result.thresholds)}`);
-    const out = writeResult(result, workload.out);
-    console.log(`\nresult: ${out}`);
-    for (const line of writeRunReports(result, workload, out)) console.log(line);
+    await outputs.stop(result);
     for (const line of failureLines) console.error(`stampede: ${line}`);
     return runExitCode(result);
   } finally {
-    brokerRestart?.disarm();
     process.off('SIGINT', onSigint);
-    await metrics?.close();
+    await outputs.close();
   }
-}
-
-/** --html, --hgrm, --csv of this run; a bare --html goes beside the JSON result. */
-function writeRunReports(result: RunResult, workload: Workload, out: string): string[] {
-  const html = workload.html === '' ? out.replace(/\.json$/i, '') + '.html' : workload.html;
-  if (html === undefined && workload.hgrm === undefined && workload.csv === undefined) return [];
-  return writeReports([{ kind: 'run', file: out, label: basename(out).replace(/\.json$/i, ''), result }], { html, hgrm: workload.hgrm, csv: workload.csv });
 }
 
 /** The order of src/cli/exit-codes.ts: a failure, an interruption, a timeout, not valid, integrity, a threshold. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { BatchBuilder } from '../records/batch.js';
 import { encoderFor } from '../records/codec.js';
 import { DeviceSimulator, newReading } from '../records/device.js';
-import { runWorkload, type RunHooks } from '../run/coordinator.js';
+import { runWorkload, type RunHooks } from '../run/runner.js';
 import type { RunResult } from '../contracts/result.js';
 import type { Workload } from '../options/workload-shape.js';
 
@@ -56,6 +56,8 @@ function measureGeneration(workload: Workload): { generationUs: number; generati
 export async function runCompare(workload: Workload, hooks: { onMode?(mode: string): void } & Pick<RunHooks, 'onInterval' | 'onNotice' | 'signal'>): Promise<CompareResult> {
   const startedAt = new Date().toISOString();
   const suffix = randomBytes(4).toString('hex');
+  // The three modes measure cost, not behaviour under faults or against thresholds: neither applies.
+  workload = { ...workload, fault: undefined, thresholds: [] };
   hooks.onMode?.('micro: null client, in process');
   const micro = await runWorkload({ ...workload, client: 'null', e2e: false }, hooks);
   hooks.onMode?.(`broker: ${workload.client} client, acknowledged`);

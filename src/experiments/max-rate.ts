@@ -3,7 +3,7 @@ import { isUserFacing, StampedeError } from '../errors.js';
 import type { Threshold } from '../options/thresholds.js';
 import { hostFacts, runtimeName, runtimeVersion, type HostFacts } from '../runtime.js';
 import { toolVersion } from '../version.js';
-import { runWorkload, type RunHooks } from '../run/coordinator.js';
+import { runWorkload, type RunHooks } from '../run/runner.js';
 import { judgeStep, type MaxStep } from './max-step.js';
 import { roundedRate, searchMaxRate, type SearchStep, type StopReason } from './max-search.js';
 import type { RunResult, WorkerFailure } from '../contracts/result.js';
@@ -91,22 +91,24 @@ export const defaultFloor = (maxRecordsPerSec: number, workers: number): number 
 
 /**
  * `stampede max`: measure the max throughput of the workload (as fast as possible), then bisect with
- * open-loop fixed-rate steps between the floor and that max (src/run/max-search.ts). Every run is the
- * coordinator's, in process, on the same broker and topic.
+ * open-loop fixed-rate steps between the floor and that max (src/experiments/max-search.ts). Every run
+ * is a whole run (threads here, or agents on --hosts) on the same broker and topic.
  */
 export async function findMaxRate(workload: Workload, settings: MaxSettings, hooks: MaxHooks = {}): Promise<MaxResult> {
   const startedAt = new Date().toISOString();
   const notices: string[] = [];
   const seen = new Set<string>();
+  // Every run says the same things (topic exists, …): pass each on once.
+  const onNotice = (text: string): void => {
+    if (seen.has(text)) return;
+    seen.add(text);
+    notices.push(text);
+    hooks.onNotice?.(text);
+  };
   const runHooks: RunHooks = {
     ...(hooks.signal ? { signal: hooks.signal } : {}),
-    // Every run says the same things (topic exists, …): pass each on once.
-    onNotice: (text) => {
-      if (seen.has(text)) return;
-      seen.add(text);
-      notices.push(text);
-      hooks.onNotice?.(text);
-    },
+    onNotice,
+    onHostsConnected: (hosts) => onNotice(`every run of the search produces from ${hosts.length} hosts: ${hosts.map((host) => host.name).join(', ')}`),
   };
   const result: MaxResult = {
     schemaVersion: 1,

@@ -91,7 +91,6 @@ const cases: [string, string[], RegExp][] = [
   ['--consumer-churn below a second', ['run', '--e2e', '--consumer-churn', '10ms'], /--consumer-churn must be a duration of at least 1000 ms/],
   ['--consumer-churn without --e2e', ['run', '--consumer-churn', '10s'], /--consumer-churn acts on the end-to-end consumers: add --e2e/],
   ['--backlog with --consumer-churn', ['run', '--e2e', '--backlog', '1GB', '--consumer-churn', '10s'], /--backlog and --consumer-churn measure different things/],
-  ['--backlog with --hosts', ['run', '--e2e', '--backlog', '1GB', '--hosts', 'a,b'], /--backlog is not supported with --hosts/],
   ['consume with a format it does not know', ['consume', '--format', 'avro'], /--format must be one of auto, none, iot-msgpack, iot-json, fixed/],
   ['consume with zero consumers', ['consume', '--consumers', '0'], /--consumers must be an integer from 1 to 256/],
   ['consume from a position it does not know', ['consume', '--from', 'middle'], /--from must be one of earliest, latest/],

@@ -8,7 +8,7 @@ import { projectRoot } from '../../src/paths.js';
 import { parseMetricsText } from '../helpers/metrics-text.js';
 import { MetricsServer } from '../../src/report/metrics-server.js';
 import { resolveWorkload } from '../../src/options/workload.js';
-import { runWorkload } from '../../src/run/coordinator.js';
+import { runWorkload } from '../../src/run/runner.js';
 import type { RunResult } from '../../src/contracts/result.js';
 import { freePort, startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { runCli, userEnv } from '../helpers/cli.js';

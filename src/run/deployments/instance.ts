@@ -1,15 +1,14 @@
-import { MAIN_THREAD_CLIENTS } from '../clients/create.js';
-import { StampedeError } from '../errors.js';
-import { workloadFingerprint } from '../options/instance.js';
-import { planInstance } from '../plan/fleet.js';
-import type { Shard } from '../plan/shard.js';
-import { runWorkload, type RunHooks } from '../run/coordinator.js';
-import type { RunResult } from '../contracts/result.js';
-import type { Workload } from '../options/workload-shape.js';
-import type { InstanceInfo } from '../contracts/result.js';
+import { MAIN_THREAD_CLIENTS } from '../../clients/create.js';
+import type { InstanceInfo } from '../../contracts/result.js';
+import { StampedeError } from '../../errors.js';
+import { workloadFingerprint } from '../../options/instance.js';
+import type { Workload } from '../../options/workload-shape.js';
+import { planInstance } from '../../plan/fleet.js';
+import { localDeployment } from './local.js';
+import type { Deployment } from './types.js';
 
 /** `run --instance-id I --instances N`: slice I of N on this host alone, its JSON marked with the run it belongs to. */
-export async function runInstance(workload: Workload, hooks: RunHooks): Promise<RunResult> {
+export function instanceDeployment(workload: Workload, notice: (text: string) => void): Deployment {
   const count = workload.instances;
   const id = workload.instanceId;
   if (count === undefined || id === undefined) {
@@ -22,8 +21,13 @@ export async function runInstance(workload: Workload, hooks: RunHooks): Promise<
   const workersPerHost = MAIN_THREAD_CLIENTS.has(workload.client) ? 1 : workload.workers;
   const plan = planInstance({ id, count, devices: workload.devices, workersPerHost, records: workload.records, rateRecordsPerSec: workload.rateRecordsPerSec });
   const runId = workload.runId ?? `wl-${workloadFingerprint(workload)}`;
-  if (workload.runId === undefined) hooks.onNotice?.(`no --run-id or $STAMPEDE_RUN_ID: this instance is marked with run id ${runId}, the workload's fingerprint (instances of a repeated run share it)`);
-  const result = await runWorkload(workload, { ...hooks, slice: plan.workers });
-  const instance: InstanceInfo = { id, count, runId, runIdFrom: workload.runId === undefined ? 'fingerprint' : 'option', slice: plan.slice };
-  return { ...result, instance };
+  if (workload.runId === undefined) notice(`no --run-id or $STAMPEDE_RUN_ID: this instance is marked with run id ${runId}, the workload's fingerprint (instances of a repeated run share it)`);
+  const local = localDeployment(workload, plan.workers);
+  return {
+    ...local,
+    finish: (result) => {
+      const instance: InstanceInfo = { id, count, runId, runIdFrom: workload.runId === undefined ? 'fingerprint' : 'option', slice: plan.slice };
+      return { ...result, instance };
+    },
+  };
 }

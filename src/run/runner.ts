@@ -1,0 +1,102 @@
+import { StampedeError } from '../errors.js';
+import { BrokerRestart } from '../faults/broker-restart.js';
+import { evaluateThresholds } from '../verdicts/thresholds.js';
+import { EndToEndConsumers } from '../consume/e2e-group.js';
+import type { IntervalRow, RunResult } from '../contracts/result.js';
+import { kTestFaultVariable, testCrashFrom, type TestCrash } from '../contracts/test-crash.js';
+import type { Workload } from '../options/workload-shape.js';
+import type { SnapshotSource } from '../sources/types.js';
+import { assembleResult } from './assemble.js';
+import { fleetDeployment, type FleetHooks } from './deployments/fleet.js';
+import { instanceDeployment } from './deployments/instance.js';
+import { localDeployment } from './deployments/local.js';
+import type { Deployment } from './deployments/types.js';
+import { consumerModeOptions, consumerModes } from './modes/consumer-modes.js';
+import { prepareRun, type Prepared } from './prepare.js';
+import { sampleRun, type CumulativeSnapshots } from './sample.js';
+
+export interface RunHooks extends FleetHooks {
+  onNotice?(text: string): void;
+  /** --fault: what was done to the broker, as it is done */
+  onFault?(text: string): void;
+  onStart?(info: { workers: number; topic: RunResult['topic'] }): void;
+  /** `cumulative` is optional to read: what /metrics needs beyond the row */
+  onInterval?(row: IntervalRow, cumulative: CumulativeSnapshots): void;
+  /** Aborting stops producing, drains, and still returns what was measured. */
+  signal?: AbortSignal;
+}
+
+/** Threads here, agents on --hosts, or one --instance-id slice: chosen by the workload alone. */
+function deploymentFor(workload: Workload, hooks: RunHooks, notice: (text: string) => void): Promise<Deployment> | Deployment {
+  if (workload.hosts !== undefined) return fleetDeployment(workload, hooks, notice);
+  if (workload.instances !== undefined || workload.instanceId !== undefined) return instanceDeployment(workload, notice);
+  return localDeployment(workload);
+}
+
+/**
+ * One run, wherever its producers run, as four phases: prepare (connection, plan, topic) → start
+ * (e2e consumers, then the producers of the deployment) → sample (barrier, intervals, drain) →
+ * assemble (the result every reporter reads).
+ */
+export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Promise<RunResult> {
+  const notices: string[] = [];
+  const notice = (text: string): void => {
+    notices.push(text);
+    hooks.onNotice?.(text);
+  };
+  // Checked before anything starts: a fault that cannot be injected here is bad input.
+  const faults = BrokerRestart.resolve(workload);
+  const crash = testCrashFrom(process.env);
+  if (crash) notice(`test hook $${kTestFaultVariable} is set: ${crash.role} thread ${crash.index} will ${crash.how === 'exit' ? 'exit' : 'throw'} ${crash.afterMs} ms in`);
+  const deployment = await deploymentFor(workload, hooks, notice);
+  let producers: SnapshotSource | undefined;
+  try {
+    const whole = await prepareRun(workload, notice);
+    const plan = deployment.plan(whole);
+    const prepared = { ...whole, plan, workers: plan.length };
+    const e2e = workload.e2e ? await startEndToEnd(workload, prepared, deployment.e2eNotices, notice, crash) : undefined;
+    producers = await deployment.start(prepared, plan, crash);
+    const modes = e2e ? consumerModes(workload, prepared.topic!.partitions, producers, e2e, notice) : undefined;
+    const cpuAtStart = process.cpuUsage();
+    const sampled = await sampleRun(producers, e2e, workload, {
+      signal: hooks.signal,
+      onStart: () => {
+        faults?.arm((text) => hooks.onFault?.(text));
+        hooks.onStart?.({ workers: prepared.workers, topic: prepared.topic });
+        modes?.start();
+      },
+      onThreadFailed: notice,
+      onInterval: (row, cumulative) => {
+        hooks.onInterval?.(row, cumulative);
+        deployment.afterInterval?.();
+      },
+    });
+    const cpu = process.cpuUsage(cpuAtStart);
+    faults?.disarm();
+    const aborted = workload.transactional ? sampled.outcomes.map((outcome) => outcome.transactions?.abortedRanges) : undefined;
+    const endToEnd = e2e ? e2e.report(sampled.consumerOutcomes, prepared.topic!.partitions, plan, producers.sentPerShard(), aborted) : null;
+    const publishDelays = workload.rateRecordsPerSec === undefined ? null : producers.publishDelays();
+    const result = assembleResult({ workload, prepared, sampled, publishDelays, endToEnd, notices });
+    modes?.finish(result);
+    if (faults) result.faults = faults.events;
+    if (workload.thresholds.length > 0) result.thresholds = evaluateThresholds(result, workload.thresholds);
+    return deployment.finish(result, { sampled, coordinatorCpuMicros: cpu.user + cpu.system });
+  } finally {
+    // A broker still down when the run ends early is started again before anything else.
+    faults?.disarm();
+    if (producers) await producers.close();
+    else await deployment.abandon();
+  }
+}
+
+/** The --e2e consumer group, joined before any producer sends, with the run's connection settings. */
+async function startEndToEnd(workload: Workload, prepared: Prepared, where: readonly string[], notice: (text: string) => void, crash: TestCrash | undefined): Promise<EndToEndConsumers> {
+  const { topic, connection } = prepared;
+  if (topic === null || connection === null) throw new StampedeError('E_OPTION', '--e2e needs records on a broker: use --client native or node-rdkafka, not null');
+  const consumers = Math.min(workload.consumers, topic.partitions);
+  if (consumers < workload.consumers) notice(`${workload.consumers} consumers for ${topic.partitions} partitions: using ${consumers}, one partition at least each`);
+  for (const text of where) notice(text);
+  // librdkafka's default is read_committed already; said explicitly, as the aborted-read check relies on it.
+  const isolation: Record<string, string> = workload.transactional ? { 'isolation.level': 'read_committed' } : {};
+  return EndToEndConsumers.start({ topic: topic.name, partitions: topic.partitions, consumers, format: workload.format, librdkafka: { ...connection.settings, ...isolation }, crash, ...consumerModeOptions(workload, topic.partitions, consumers) });
+}
