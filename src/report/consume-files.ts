@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ConsumeIntervalRow, ConsumeResult } from '../run/consume.js';
+import type { ConsumeIntervalRow, ConsumeResult } from '../contracts/consume-result.js';
 import { hgrmText } from './hgrm.js';
 
 /** The consume interval row's scalar fields, named as in the JSON; per-partition counts follow as p0, p1, … */

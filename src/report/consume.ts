@@ -1,4 +1,4 @@
-import type { ConsumeIntervalRow, ConsumeResult } from '../run/consume.js';
+import type { ConsumeIntervalRow, ConsumeResult } from '../contracts/consume-result.js';
 import { formatBytes, formatCount, formatDurationMs, formatLatencyUs, formatMbPerSec, formatRate, renderTable, usToMs } from '../fmt.js';
 import { renderIntegrityLines } from './integrity.js';
 

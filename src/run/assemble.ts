@@ -10,7 +10,8 @@ import { toolVersion } from '../version.js';
 import type { EndToEndReport } from '../consume/e2e-group.js';
 import type { Prepared } from './prepare.js';
 import type { RunResult, WorkerFailure } from '../contracts/result.js';
-import { round1, round3, type Sampled } from './sample.js';
+import { round1, round3 } from './interval-sampler.js';
+import type { Sampled } from './sample.js';
 import { generatorWarning } from '../verdicts/generator-bound.js';
 import type { Workload } from '../options/workload-shape.js';
 

@@ -10,6 +10,7 @@ import { abortedRecordsOf } from './transactions-report.js';
 import { wallClockUs } from '../runtime.js';
 import { GeneratorMeter } from './generator-meter.js';
 import { FullTimeout } from './full-timeout.js';
+import { IntervalSampler, mbPerSecond, perSecond } from './interval-sampler.js';
 import type { GeneratorWindow } from '../contracts/generator.js';
 import type { Workload } from '../options/workload-shape.js';
 
@@ -75,22 +76,25 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
   let measuredFromMs = startedAtMs;
   let previous = source.snapshot();
   let previousConsumed = e2e?.snapshot();
-  let previousAtMs = startedAtMs;
-  const intervals: IntervalRow[] = [];
-  const emit = (current: RegionSnapshot, nowMs: number, phase: RunPhase): void => {
-    const row = intervalRow(diffSnapshots(current, previous), current, nowMs - previousAtMs, nowMs - startedAtMs, phase);
-    Object.assign(row, generatorMeter.interval());
-    let consumed: RegionSnapshot | undefined;
-    if (e2e && previousConsumed) {
-      consumed = e2e.snapshot();
-      addConsumerColumns(row, diffSnapshots(consumed, previousConsumed), consumed, current, nowMs - previousAtMs);
-      previousConsumed = consumed;
-    }
-    intervals.push(row);
-    hooks.onInterval?.(row, { produced: current, consumed });
-    previous = current;
-    previousAtMs = nowMs;
-  };
+  let cumulative: CumulativeSnapshots = { produced: previous, consumed: previousConsumed };
+  const sampler = new IntervalSampler<IntervalRow, { current: RegionSnapshot; phase: RunPhase }>(
+    startedAtMs,
+    ({ spanMs, elapsedMs }, { current, phase }) => {
+      const row = intervalRow(diffSnapshots(current, previous), current, spanMs, elapsedMs, phase);
+      Object.assign(row, generatorMeter.interval());
+      let consumed: RegionSnapshot | undefined;
+      if (e2e && previousConsumed) {
+        consumed = e2e.snapshot();
+        addConsumerColumns(row, diffSnapshots(consumed, previousConsumed), consumed, current, spanMs);
+        previousConsumed = consumed;
+      }
+      cumulative = { produced: current, consumed };
+      previous = current;
+      return row;
+    },
+    (row) => hooks.onInterval?.(row, cumulative),
+  );
+  const intervals = sampler.rows;
 
   let producersDone = false;
   // Thread failures are named at the first tick after them (within one interval); the others go on.
@@ -105,12 +109,11 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
     for (const failure of consumers.slice(consumerFailuresSeen)) hooks.onThreadFailed?.(`consumer thread ${failure.worker} failed (seen at ${at}): ${failure.message}; the others go on`);
     consumerFailuresSeen = consumers.length;
   };
-  const timer = setInterval(() => {
-    const phase: RunPhase = source.stopping || producersDone ? 'drain' : baseline === undefined ? 'warmup' : 'measure';
-    const nowMs = performance.now();
-    emit(source.snapshot(), nowMs, phase);
-    nameFailures(nowMs);
-  }, workload.intervalMs);
+  sampler.start(
+    workload.intervalMs,
+    () => ({ current: source.snapshot(), phase: source.stopping || producersDone ? 'drain' : baseline === undefined ? 'warmup' : 'measure' }),
+    (row, nowMs) => nameFailures(nowMs),
+  );
   // The measured window opens with its own snapshot when warmup ends, and a timed run's clock
   // starts from that moment, so the window is never shorter than --duration.
   let stopTimer: FullTimeout | undefined;
@@ -142,7 +145,7 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
     // Records of aborted transactions are acked but never readable under read_committed.
     if (e2e) consumerOutcomes = await e2e.drain(final.counters.acked - abortedRecordsOf(outcomes), workload.drainMs);
   } finally {
-    clearInterval(timer);
+    sampler.stop();
     stopTimer?.clear();
     clearTimeout(warmupTimer);
     clearTimeout(timeoutTimer);
@@ -150,8 +153,8 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
   }
   // The last acks since the last tick make a final drain row; a run shorter than one interval
   // still reports its consumers (after their drain).
-  if (previousAtMs < finishedAtMs - 1 && final.counters.acked + final.counters.failed > previous.counters.acked + previous.counters.failed) {
-    emit(final, finishedAtMs, 'drain');
+  if (sampler.lastTickMs < finishedAtMs - 1 && final.counters.acked + final.counters.failed > previous.counters.acked + previous.counters.failed) {
+    sampler.tick(finishedAtMs, { current: final, phase: 'drain' });
   }
   // A run that ended before its warmup did is measured from the start rather than not at all.
   // A source whose producers stamped their own warmup-end snapshot (remote agents) gives the exact one.
@@ -161,13 +164,12 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
 }
 
 function intervalRow(delta: RegionSnapshot, total: RegionSnapshot, spanMs: number, elapsedMs: number, phase: RunPhase): IntervalRow {
-  const seconds = Math.max(spanMs, 1) / 1000;
   const summary = summarize(toHdrHistogram(delta.counts));
   return {
     elapsedMs: Math.round(elapsedMs),
     phase,
-    recordsPerSec: round1(delta.counters.acked / seconds),
-    mbPerSec: round3(delta.counters.ackedBytes / 1e6 / seconds),
+    recordsPerSec: perSecond(delta.counters.acked, spanMs),
+    mbPerSec: mbPerSecond(delta.counters.ackedBytes, spanMs),
     p50Us: summary.p50,
     p99Us: summary.p99,
     maxUs: summary.max,
@@ -179,10 +181,7 @@ function intervalRow(delta: RegionSnapshot, total: RegionSnapshot, spanMs: numbe
 }
 
 function addConsumerColumns(row: IntervalRow, delta: RegionSnapshot, consumed: RegionSnapshot, produced: RegionSnapshot, spanMs: number): void {
-  row.consumedPerSec = round1(delta.counters.acked / (Math.max(spanMs, 1) / 1000));
+  row.consumedPerSec = perSecond(delta.counters.acked, spanMs);
   row.lagRecords = Math.max(0, produced.counters.acked - consumed.counters.acked);
   row.e2eP99Us = summarize(toHdrHistogram(delta.counts)).p99;
 }
-
-export const round1 = (value: number): number => Math.round(value * 10) / 10;
-export const round3 = (value: number): number => Math.round(value * 1000) / 1000;

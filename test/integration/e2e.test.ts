@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CompareResult } from '../../src/experiments/compare.js';
-import type { ConsumeResult } from '../../src/run/consume.js';
+import type { ConsumeResult } from '../../src/contracts/consume-result.js';
 import type { RunResult } from '../../src/contracts/result.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { runCli } from '../helpers/cli.js';

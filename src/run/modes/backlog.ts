@@ -1,6 +1,6 @@
 import type { SnapshotSource } from '../../sources/types.js';
 import type { EndToEndConsumers } from '../../consume/e2e-group.js';
-import { round1, round3 } from '../sample.js';
+import { round1, round3 } from '../interval-sampler.js';
 import { readAckedTotals } from '../../histogram/snapshots.js';
 import type { BacklogReport } from '../../contracts/consumer-modes.js';
 
