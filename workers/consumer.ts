@@ -1,7 +1,7 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { NativeConsumerClient } from '../src/clients/native-consumer.js';
 import { StampedeError } from '../src/errors.js';
-import type { ConsumerTask, ConsumerTaskResult } from '../src/contracts/consumer-task.js';
+import type { E2eConsumerTask, E2eConsumerTaskResult } from '../src/contracts/e2e-consumer-task.js';
 import { kConsumerAssignedBase, kConsumerReadyBase, kConsumerStopSlot } from '../src/shared/layout.js';
 import { RegionWriter } from '../src/shared/region.js';
 import { ConsumedRecordSink } from '../src/verify/sink.js';
@@ -15,7 +15,7 @@ const kPollRecords = 10_000;
 const kPollTimeoutMs = 50;
 
 /** Piscina task: one member of the run's consumer group, until the coordinator says stop. */
-export default async function consumeForRun(task: ConsumerTask): Promise<ConsumerTaskResult> {
+export default async function consumeForRun(task: E2eConsumerTask): Promise<E2eConsumerTaskResult> {
   const control = new Int32Array(task.control);
   const region = new RegionWriter(task.regions, task.index);
   let client: NativeConsumerClient | undefined;

@@ -122,7 +122,7 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
     }
   }
   // After close: records purged unsent at close are among the failures by code.
-  const faults = client?.faults?.();
+  const deliveryErrors = client?.deliveryErrors?.();
   const ledger = transactions?.report();
-  return { ...outcome, ...(faults ? { faults } : {}), ...(ledger ? { transactions: ledger } : {}) };
+  return { ...outcome, ...(deliveryErrors ? { deliveryErrors } : {}), ...(ledger ? { transactions: ledger } : {}) };
 }

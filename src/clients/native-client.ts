@@ -3,7 +3,7 @@ import { StampedeError } from '../errors.js';
 import { loadNative, type NativeProducer } from '../native/load.js';
 import type { RecordBatch } from '../records/batch.js';
 import { kAckedSlot, kFailedSlot } from '../shared/layout.js';
-import type { ClientContext, ClientFaults, ProducerClient } from './types.js';
+import type { ClientContext, DeliveryErrors, ProducerClient } from './types.js';
 import type { TransactionalClient } from './types.js';
 
 const kConnectTimeoutMs = 15_000;
@@ -129,7 +129,7 @@ export class NativeClient implements ProducerClient {
     this.producer.close();
   }
 
-  faults(): ClientFaults {
+  deliveryErrors(): DeliveryErrors {
     return { errorsByCode: this.producer.errorsByCode(), retries: this.producer.retries };
   }
 

@@ -21,12 +21,12 @@ export interface ProducerClient {
   flush(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
   /** After close: failed records by librdkafka error name, and produce retries; absent on clients that cannot tell. */
-  faults?(): ClientFaults;
+  deliveryErrors?(): DeliveryErrors;
   /** Present on clients that can write Kafka transactions (native); --transactional is refused for the others. */
   readonly transactions?: TransactionalClient;
 }
 
-export interface ClientFaults {
+export interface DeliveryErrors {
   errorsByCode: Record<string, number>;
   retries: number;
 }

@@ -14,7 +14,7 @@ import type { RegionSnapshot } from '../shared/region.js';
 import { SequenceTracker, type IntegritySummary } from '../verify/sequence-tracker.js';
 import { partitionBalance } from '../verify/sink.js';
 import { excuseAborted, type AbortedCheck } from '../verify/aborted.js';
-import type { ConsumerTask, ConsumerTaskResult } from '../contracts/consumer-task.js';
+import type { E2eConsumerTask, E2eConsumerTaskResult } from '../contracts/e2e-consumer-task.js';
 import { readAllRegions } from '../histogram/snapshots.js';
 import type { TestCrash } from '../contracts/test-crash.js';
 
@@ -37,12 +37,12 @@ export class EndToEndConsumers {
   private readonly live = new Set<number>();
   private finished = 0;
   private readonly failed: { worker: number; message: string }[] = [];
-  private readonly results: Promise<ConsumerTaskResult>[] = [];
+  private readonly results: Promise<E2eConsumerTaskResult>[] = [];
   private readonly control: Int32Array;
 
   private constructor(
     private readonly pool: Piscina,
-    private readonly template: Omit<ConsumerTask, 'index'>,
+    private readonly template: Omit<E2eConsumerTask, 'index'>,
     /** region slots: the starting members, plus spares for members added during the run */
     readonly slots: number,
     readonly consumers: number,
@@ -70,7 +70,7 @@ export class EndToEndConsumers {
     const controlBuffer = new SharedArrayBuffer(kConsumerControlSlots * Int32Array.BYTES_PER_ELEMENT);
     if (options.paused) Atomics.store(new Int32Array(controlBuffer), kConsumerPauseSlot, 1);
     const pool = new Piscina({ filename: consumerWorkerFile, minThreads: consumers, maxThreads: slots, concurrentTasksPerWorker: 1, idleTimeout: 60_000 });
-    const template: Omit<ConsumerTask, 'index'> = {
+    const template: Omit<E2eConsumerTask, 'index'> = {
       topic: options.topic,
       groupId,
       // A short heartbeat: with the default 3 s a member learns of a rebalance 3 s late.
@@ -107,11 +107,11 @@ export class EndToEndConsumers {
   /** One member in slot `index`: a thread of the pool, polling until stopped or retired. */
   private launch(index: number, crash?: TestCrash, joinsLate = false): void {
     for (const base of [kConsumerReadyBase, kConsumerAssignedBase, kConsumerRetireBase]) Atomics.store(this.control, base + index, 0);
-    const task: ConsumerTask = { ...this.template, index, ...(joinsLate ? { joinsLate } : {}), ...(crash ? { crash } : {}) };
+    const task: E2eConsumerTask = { ...this.template, index, ...(joinsLate ? { joinsLate } : {}), ...(crash ? { crash } : {}) };
     this.live.add(index);
     // A thread that exits without answering rejects here: a failure like any other.
-    const result = (this.pool.run(task) as Promise<ConsumerTaskResult>).catch(
-      (err: unknown): ConsumerTaskResult => ({ ok: false, code: 'E_WORKER', message: `consumer ${index}: its thread ended without a result (${(err as Error)?.message ?? String(err)})`, exitCode: 1 }),
+    const result = (this.pool.run(task) as Promise<E2eConsumerTaskResult>).catch(
+      (err: unknown): E2eConsumerTaskResult => ({ ok: false, code: 'E_WORKER', message: `consumer ${index}: its thread ended without a result (${(err as Error)?.message ?? String(err)})`, exitCode: 1 }),
     );
     void result.then((outcome) => {
       this.finished++;
@@ -171,13 +171,13 @@ export class EndToEndConsumers {
   }
 
   /** Waits until `expected` records are consumed or the drain time passes, then stops the consumers. */
-  async drain(expected: number, drainMs: number): Promise<ConsumerTaskResult[]> {
+  async drain(expected: number, drainMs: number): Promise<E2eConsumerTaskResult[]> {
     const deadline = Date.now() + drainMs;
     while (this.snapshot().counters.acked < expected && Date.now() < deadline) await sleep(20);
     return this.stop();
   }
 
-  private async stop(): Promise<ConsumerTaskResult[]> {
+  private async stop(): Promise<E2eConsumerTaskResult[]> {
     Atomics.store(this.control, kConsumerStopSlot, 1);
     try {
       // Members added during the run may still be joining: every result, theirs included.
@@ -193,7 +193,7 @@ export class EndToEndConsumers {
   }
 
   /** Merges what every consumer saw and checks it against what the producers sent. */
-  report(outcomes: ConsumerTaskResult[], partitions: number, plan: Shard[], sentPerShard: number[], abortedRangesPerShard?: (number[] | undefined)[]): EndToEndReport {
+  report(outcomes: E2eConsumerTaskResult[], partitions: number, plan: Shard[], sentPerShard: number[], abortedRangesPerShard?: (number[] | undefined)[]): EndToEndReport {
     const tracker = new SequenceTracker();
     const partitionCounts = new Map<number, number>();
     let decodeErrors = 0;

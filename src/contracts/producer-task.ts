@@ -1,9 +1,9 @@
 import type { ClientName } from '../clients/create.js';
 import type { Shard } from '../plan/shard.js';
 import type { RecordFormat } from '../records/codec.js';
-import type { Stall } from '../options/parse.js';
+import type { ProducerPause } from '../options/parse.js';
 import type { ArrivalLaw } from '../records/arrival.js';
-import type { ClientFaults } from '../clients/types.js';
+import type { DeliveryErrors } from '../clients/types.js';
 import type { TestCrash } from './test-crash.js';
 import type { TransactionLedger, TransactionSettings } from './transactions.js';
 
@@ -24,7 +24,7 @@ export interface ProducerTask {
   /** at a fixed rate: when records are due */
   arrival: ArrivalLaw;
   trackLatency: boolean;
-  stall: Stall | undefined;
+  stall: ProducerPause | undefined;
   /** test hook only ($STAMPEDE_TEST_FAULT, src/run/test-fault.ts): this thread crashes on purpose */
   crash?: TestCrash;
   /** Time to wait for the last acks after the worker stops sending */
@@ -46,7 +46,7 @@ export type ProducerTaskResult = ({ ok: true; sent: number } | { ok: false; sent
   /** fixed rate: the rate the worker's arrival schedule made due (realised, for Poisson) */
   scheduledRecordsPerSec?: number;
   /** failed records by librdkafka error name, and produce retries (clients that can tell: native) */
-  faults?: ClientFaults;
+  deliveryErrors?: DeliveryErrors;
   /** --transactional: what this thread committed and aborted (shard record-index ranges), and its commit latency */
   transactions?: TransactionLedger;
 };

@@ -15,7 +15,8 @@ export interface Validity {
   blockedMs: number;
 }
 
-export interface Stall {
+/** An observed outage: intervals with no ack while records were outstanding (the result names them `stalls`; an injected pause is options/parse.ts ProducerPause). */
+export interface AckOutage {
   /** ms since go: the start of the first interval with no ack while records were outstanding */
   startMs: number;
   /** ms since go: the end of the last such interval in a row */
@@ -28,7 +29,7 @@ export interface Stall {
 export interface Availability {
   /** stall edges are known to one interval (--interval) */
   resolutionMs: number;
-  stalls: Stall[];
+  stalls: AckOutage[];
   longestStallMs: number;
   /** the longest stall's recovery time; null without a stall, or when it never recovered */
   recoveryMs: number | null;

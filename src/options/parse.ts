@@ -65,13 +65,14 @@ export function parseString(field: string, raw: unknown): string {
   return text;
 }
 
-export interface Stall {
+/** --stall: each producer pauses once, on purpose (the fault the user injects; an outage the run observed is contracts/verdicts.ts AckOutage). */
+export interface ProducerPause {
   stallMs: number;
   afterMs: number;
 }
 
 /** "500ms@2s": pause 500 ms, once, 2 s after producers start. */
-export function parseStall(field: string, raw: unknown): Stall {
+export function parseStall(field: string, raw: unknown): ProducerPause {
   const [pause, at, ...rest] = String(raw).split('@');
   if (pause === undefined || at === undefined || rest.length > 0) throw optionError(field, 'a pause and when, such as 500ms@2s', raw);
   return { stallMs: parseDurationMs(field, pause, 1), afterMs: parseDurationMs(field, at, 0) };

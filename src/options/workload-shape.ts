@@ -1,4 +1,4 @@
-import type { BrokerFault, Stall } from './parse.js';
+import type { BrokerFault, ProducerPause } from './parse.js';
 import type { PROFILES } from './schema.js';
 import type { Threshold } from './thresholds.js';
 
@@ -38,7 +38,7 @@ export interface Workload {
   trackLatency: boolean;
   /** publish-delay p99 (µs) above which a fixed-rate run is flagged not valid */
   maxPublishDelayUs: number;
-  stall: Stall | undefined;
+  stall: ProducerPause | undefined;
   /** --fault: a crash stampede injects into the local broker it started */
   fault: BrokerFault | undefined;
   e2e: boolean;

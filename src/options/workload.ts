@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { StampedeError } from '../errors.js';
-import { parseByKind, type BrokerFault, type Stall } from './parse.js';
+import { parseByKind, type BrokerFault, type ProducerPause } from './parse.js';
 import type { Threshold } from './thresholds.js';
 import { checkTransactionalWorkload } from './transactions.js';
 import { OPTION_NAMES, OPTION_SPECS, PROFILES, type OptionName } from './schema.js';

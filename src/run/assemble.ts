@@ -100,7 +100,7 @@ export function assembleResult(args: {
     integrity: endToEnd ? { ...endToEnd.integrity, consumers: endToEnd.consumers, groupId: endToEnd.groupId } : null,
     partitions: endToEnd?.partitions ?? null,
     validity,
-    availability: judgeAvailability(sampled.intervals, workload.intervalMs, sampled.outcomes.map((outcome) => outcome.faults)),
+    availability: judgeAvailability(sampled.intervals, workload.intervalMs, sampled.outcomes.map((outcome) => outcome.deliveryErrors)),
     intervals: sampled.intervals,
     generator: {
       ...sampled.generator,

@@ -1,7 +1,7 @@
 import { diffSnapshots, summarize, toHdrHistogram, zeroSnapshot } from '../histogram/merge.js';
 import type { RegionSnapshot } from '../shared/region.js';
 import type { SnapshotSource } from '../sources/types.js';
-import type { ConsumerTaskResult } from '../contracts/consumer-task.js';
+import type { E2eConsumerTaskResult } from '../contracts/e2e-consumer-task.js';
 import type { EndToEndConsumers } from '../consume/e2e-group.js';
 import type { IntervalRow, RunPhase, RunResult } from '../contracts/result.js';
 import type { ProducerTaskResult } from '../contracts/producer-task.js';
@@ -43,7 +43,7 @@ export interface Sampled {
   final: RegionSnapshot;
   intervals: IntervalRow[];
   outcomes: ProducerTaskResult[];
-  consumerOutcomes: ConsumerTaskResult[];
+  consumerOutcomes: E2eConsumerTaskResult[];
   /** what generating cost over the measured window: producer threads' and the process's CPU, memory, event-loop lag */
   generator: GeneratorWindow;
 }
@@ -130,7 +130,7 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
   const timeoutTimer = workload.records === undefined ? undefined : setTimeout(() => stop('timed-out'), workload.timeoutMs);
 
   let outcomes: ProducerTaskResult[];
-  let consumerOutcomes: ConsumerTaskResult[] = [];
+  let consumerOutcomes: E2eConsumerTaskResult[] = [];
   let finishedAtMs: number;
   let final: RegionSnapshot;
   let generator: GeneratorWindow | undefined;

@@ -1,6 +1,6 @@
-import type { ClientFaults } from '../clients/types.js';
+import type { DeliveryErrors } from '../clients/types.js';
 import type { IntervalRow } from '../contracts/result.js';
-import type { Availability, Stall } from '../contracts/verdicts.js';
+import type { Availability, AckOutage } from '../contracts/verdicts.js';
 
 /** A stall has recovered once an interval acks at least this share of the rate before it. */
 export const kRecoveredShare = 0.9;
@@ -12,8 +12,8 @@ const kRateBeforeIntervals = 3;
  * although records sent before it began were still neither acknowledged nor failed. Consecutive
  * stalled intervals are one stall. Pure, so a result file can be re-judged the same way.
  */
-export function findStalls(rows: readonly IntervalRow[]): Stall[] {
-  const stalls: Stall[] = [];
+export function findStalls(rows: readonly IntervalRow[]): AckOutage[] {
+  const stalls: AckOutage[] = [];
   let failedBefore = 0;
   let open: { startMs: number; endMs: number; firstRow: number; lastRow: number } | undefined;
   const close = (): void => {
@@ -48,13 +48,13 @@ function recoveryMs(rows: readonly IntervalRow[], firstRow: number, lastRow: num
 }
 
 /** Stalls, the longest and its recovery, and the producers' failures by code and retries. */
-export function judgeAvailability(rows: readonly IntervalRow[], intervalMs: number, faults: readonly (ClientFaults | undefined)[]): Availability {
+export function judgeAvailability(rows: readonly IntervalRow[], intervalMs: number, deliveryErrors: readonly (DeliveryErrors | undefined)[]): Availability {
   const stalls = findStalls(rows);
-  let longest: Stall | undefined;
+  let longest: AckOutage | undefined;
   for (const stall of stalls) if (!longest || stall.endMs - stall.startMs > longest.endMs - longest.startMs) longest = stall;
   const errorsByCode: Record<string, number> = {};
   let retries: number | null = null;
-  for (const fault of faults) {
+  for (const fault of deliveryErrors) {
     if (!fault) continue;
     for (const [code, count] of Object.entries(fault.errorsByCode)) errorsByCode[code] = (errorsByCode[code] ?? 0) + count;
     retries = (retries ?? 0) + fault.retries;

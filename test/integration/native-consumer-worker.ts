@@ -7,7 +7,7 @@ import { NativeConsumerClient } from '../../src/clients/native-consumer.js';
 import { SequenceTracker } from '../../src/verify/sequence-tracker.js';
 import { ConsumedChecker, type CheckSummary } from './native-consumer-check.js';
 
-export interface ConsumerTask {
+export interface E2eConsumerTask {
   config: Record<string, string>;
   topic: string;
   /** give up this long after start */
@@ -18,7 +18,7 @@ export type ConsumerReport =
   | { type: 'assignment'; partitions: number[]; atMs: number }
   | { type: 'result'; check: CheckSummary; tracker: ReturnType<SequenceTracker['export']>; finalAssignment: number[]; reachedEnd: boolean };
 
-const task = workerData as ConsumerTask;
+const task = workerData as E2eConsumerTask;
 const port = parentPort!;
 const deadline = Date.now() + task.timeoutMs;
 let finishing = false;

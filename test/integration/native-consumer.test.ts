@@ -12,7 +12,7 @@ import { SequenceTracker } from '../../src/verify/sequence-tracker.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { runCli, type CliOutcome } from '../helpers/cli.js';
 import { ConsumedChecker, type CheckSummary } from './native-consumer-check.js';
-import type { ConsumerReport, ConsumerTask } from './native-consumer-worker.js';
+import type { ConsumerReport, E2eConsumerTask } from './native-consumer-worker.js';
 
 const workerFile = fileURLToPath(new URL('./native-consumer-worker.js', import.meta.url));
 const kDevices = 300;
@@ -152,7 +152,7 @@ broker('records already on the topic when a consumer joins are kept through wait
   }
 });
 
-function startMember(task: ConsumerTask, onAssignment: (partitions: number[], atMs: number) => void): { worker: Worker; result: Promise<Extract<ConsumerReport, { type: 'result' }>> } {
+function startMember(task: E2eConsumerTask, onAssignment: (partitions: number[], atMs: number) => void): { worker: Worker; result: Promise<Extract<ConsumerReport, { type: 'result' }>> } {
   const worker = new Worker(workerFile, { workerData: task });
   const result = new Promise<Extract<ConsumerReport, { type: 'result' }>>((resolve, reject) => {
     let report: Extract<ConsumerReport, { type: 'result' }> | undefined;

@@ -3,7 +3,7 @@ import type { FormatChoice } from '../verify/sink.js';
 import type { TestCrash } from './test-crash.js';
 
 /** One end-to-end consumer thread's job (structured-clone friendly). */
-export interface ConsumerTask {
+export interface E2eConsumerTask {
   index: number;
   topic: string;
   groupId: string;
@@ -24,7 +24,7 @@ export interface ConsumerTask {
   crash?: TestCrash;
 }
 
-export type ConsumerTaskResult =
+export type E2eConsumerTaskResult =
   | {
       ok: true;
       trackerDeviceIds: Float64Array;
