@@ -1,4 +1,4 @@
-import { diffSnapshots, summarize, toHdrHistogram, zeroSnapshot } from '../histogram/merge.js';
+import { diffSnapshots, summarize, toHdrHistogram } from '../histogram/merge.js';
 import type { RegionSnapshot } from '../shared/region.js';
 import type { SnapshotSource } from '../sources/types.js';
 import type { E2eConsumerTaskResult } from '../contracts/e2e-consumer-task.js';
@@ -9,7 +9,8 @@ import { windowEndMs } from './window.js';
 import { abortedRecordsOf } from './transactions-report.js';
 import { wallClockUs } from '../runtime.js';
 import { GeneratorMeter } from './generator-meter.js';
-import { FullTimeout } from './full-timeout.js';
+import { MeasuredWindow } from './measured-window.js';
+import { threadFailureNotices } from './thread-failures.js';
 import { IntervalSampler, mbPerSecond, perSecond } from './interval-sampler.js';
 import type { GeneratorWindow } from '../contracts/generator.js';
 import type { Workload } from '../options/workload-shape.js';
@@ -72,8 +73,49 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
   hooks.signal?.addEventListener('abort', onAbort);
   if (hooks.signal?.aborted) onAbort();
 
-  let baseline: RegionSnapshot | undefined;
-  let measuredFromMs = startedAtMs;
+  let producersDone = false;
+  const rows = intervalRows(source, e2e, generatorMeter, startedAtMs, hooks);
+  const nameFailures = threadFailureNotices(source, e2e, startedAtMs, (text) => hooks.onThreadFailed?.(text));
+  const window = new MeasuredWindow(source, workload, startedAtMs, {
+    opened: (atGo) => {
+      if (!atGo) generatorMeter.openWindow();
+    },
+    stop,
+  });
+  rows.sampler.start(workload.intervalMs, () => ({ current: source.snapshot(), phase: source.stopping || producersDone ? 'drain' : window.warmingUp ? 'warmup' : 'measure' }), (_row, nowMs) => nameFailures(nowMs));
+
+  let outcomes: ProducerTaskResult[];
+  let consumerOutcomes: E2eConsumerTaskResult[] = [];
+  let finishedAtMs: number;
+  let final: RegionSnapshot;
+  let generator: GeneratorWindow | undefined;
+  try {
+    outcomes = await source.finished;
+    producersDone = true;
+    finishedAtMs = windowEndMs(outcomes, performance.now(), wallClockUs());
+    final = source.snapshot();
+    generator = generatorMeter.close();
+    await source.close();
+    // Consumers catch up on the last acked records (ticks go on, as drain rows), then stop.
+    // Records of aborted transactions are acked but never readable under read_committed.
+    if (e2e) consumerOutcomes = await e2e.drain(final.counters.acked - abortedRecordsOf(outcomes), workload.drainMs);
+  } finally {
+    rows.sampler.stop();
+    window.clear();
+    hooks.signal?.removeEventListener('abort', onAbort);
+  }
+  // The last acks since the last tick make a final drain row; a run shorter than one interval
+  // still reports its consumers (after their drain).
+  const previous = rows.previous();
+  if (rows.sampler.lastTickMs < finishedAtMs - 1 && final.counters.acked + final.counters.failed > previous.counters.acked + previous.counters.failed) {
+    rows.sampler.tick(finishedAtMs, { current: final, phase: 'drain' });
+  }
+  const { baseline, durationMs } = window.close(finishedAtMs);
+  return { startedAt, status, baseline, durationMs, final, intervals: rows.sampler.rows, outcomes, consumerOutcomes, generator: generator! };
+}
+
+/** The run's interval rows: producers' rates and latency, the generator's costs, and with --e2e the consumers' columns. */
+function intervalRows(source: SnapshotSource, e2e: EndToEndConsumers | undefined, generatorMeter: GeneratorMeter, startedAtMs: number, hooks: SampleHooks): { sampler: IntervalSampler<IntervalRow, { current: RegionSnapshot; phase: RunPhase }>; previous(): RegionSnapshot } {
   let previous = source.snapshot();
   let previousConsumed = e2e?.snapshot();
   let cumulative: CumulativeSnapshots = { produced: previous, consumed: previousConsumed };
@@ -94,73 +136,7 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
     },
     (row) => hooks.onInterval?.(row, cumulative),
   );
-  const intervals = sampler.rows;
-
-  let producersDone = false;
-  // Thread failures are named at the first tick after them (within one interval); the others go on.
-  let producerFailuresSeen = 0;
-  let consumerFailuresSeen = 0;
-  const nameFailures = (nowMs: number): void => {
-    const at = `${((nowMs - startedAtMs) / 1000).toFixed(1)} s`;
-    const producers = source.failedSoFar?.() ?? [];
-    for (const failure of producers.slice(producerFailuresSeen)) hooks.onThreadFailed?.(`producer thread ${failure.worker} failed (seen at ${at}): ${failure.message}; the others go on`);
-    producerFailuresSeen = producers.length;
-    const consumers = e2e?.failedSoFar() ?? [];
-    for (const failure of consumers.slice(consumerFailuresSeen)) hooks.onThreadFailed?.(`consumer thread ${failure.worker} failed (seen at ${at}): ${failure.message}; the others go on`);
-    consumerFailuresSeen = consumers.length;
-  };
-  sampler.start(
-    workload.intervalMs,
-    () => ({ current: source.snapshot(), phase: source.stopping || producersDone ? 'drain' : baseline === undefined ? 'warmup' : 'measure' }),
-    (row, nowMs) => nameFailures(nowMs),
-  );
-  // The measured window opens with its own snapshot when warmup ends, and a timed run's clock
-  // starts from that moment, so the window is never shorter than --duration.
-  let stopTimer: FullTimeout | undefined;
-  const startMeasuring = (atGo: boolean): void => {
-    // Without warmup everything since go counts: nothing was sent before it.
-    baseline = atGo ? zeroSnapshot() : source.snapshot();
-    measuredFromMs = atGo ? startedAtMs : performance.now();
-    if (!atGo) generatorMeter.openWindow();
-    if (workload.records === undefined) stopTimer = new FullTimeout(workload.durationMs - (performance.now() - measuredFromMs), () => stop('ok'));
-  };
-  const warmupTimer = workload.warmupMs > 0 ? setTimeout(() => startMeasuring(false), workload.warmupMs) : undefined;
-  if (warmupTimer === undefined) startMeasuring(true);
-  // A counted run is bounded by --timeout, warmup included.
-  const timeoutTimer = workload.records === undefined ? undefined : setTimeout(() => stop('timed-out'), workload.timeoutMs);
-
-  let outcomes: ProducerTaskResult[];
-  let consumerOutcomes: E2eConsumerTaskResult[] = [];
-  let finishedAtMs: number;
-  let final: RegionSnapshot;
-  let generator: GeneratorWindow | undefined;
-  try {
-    outcomes = await source.finished;
-    producersDone = true;
-    finishedAtMs = windowEndMs(outcomes, performance.now(), wallClockUs());
-    final = source.snapshot();
-    generator = generatorMeter.close();
-    await source.close();
-    // Consumers catch up on the last acked records (ticks go on, as drain rows), then stop.
-    // Records of aborted transactions are acked but never readable under read_committed.
-    if (e2e) consumerOutcomes = await e2e.drain(final.counters.acked - abortedRecordsOf(outcomes), workload.drainMs);
-  } finally {
-    sampler.stop();
-    stopTimer?.clear();
-    clearTimeout(warmupTimer);
-    clearTimeout(timeoutTimer);
-    hooks.signal?.removeEventListener('abort', onAbort);
-  }
-  // The last acks since the last tick make a final drain row; a run shorter than one interval
-  // still reports its consumers (after their drain).
-  if (sampler.lastTickMs < finishedAtMs - 1 && final.counters.acked + final.counters.failed > previous.counters.acked + previous.counters.failed) {
-    sampler.tick(finishedAtMs, { current: final, phase: 'drain' });
-  }
-  // A run that ended before its warmup did is measured from the start rather than not at all.
-  // A source whose producers stamped their own warmup-end snapshot (remote agents) gives the exact one.
-  if (baseline !== undefined && workload.warmupMs > 0) baseline = source.warmupBaseline?.() ?? baseline;
-  const durationMs = Math.max(1, finishedAtMs - (baseline === undefined ? startedAtMs : measuredFromMs));
-  return { startedAt, status, baseline, durationMs, final, intervals, outcomes, consumerOutcomes, generator: generator! };
+  return { sampler, previous: () => previous };
 }
 
 function intervalRow(delta: RegionSnapshot, total: RegionSnapshot, spanMs: number, elapsedMs: number, phase: RunPhase): IntervalRow {
