@@ -89,28 +89,10 @@ function stepWorkload(workload: Workload, settings: MaxSettings, rateRecordsPerS
 /** 1 % of the measured max, rounded, never below one record/s per worker. */
 export const defaultFloor = (maxRecordsPerSec: number, workers: number): number => Math.max(workers, roundedRate(maxRecordsPerSec / 100));
 
-/**
- * `stampede max`: measure the max throughput of the workload (as fast as possible), then bisect with
- * open-loop fixed-rate steps between the floor and that max (src/experiments/max-search.ts). Every run
- * is a whole run (threads here, or agents on --hosts) on the same broker and topic.
- */
-export async function findMaxRate(workload: Workload, settings: MaxSettings, hooks: MaxHooks = {}): Promise<MaxResult> {
+/** The result before anything ran: settings, workload and host; steps and answer filled in as the search goes. */
+function emptyMaxResult(workload: Workload, settings: MaxSettings, notices: string[]): MaxResult {
   const startedAt = new Date().toISOString();
-  const notices: string[] = [];
-  const seen = new Set<string>();
-  // Every run says the same things (topic exists, …): pass each on once.
-  const onNotice = (text: string): void => {
-    if (seen.has(text)) return;
-    seen.add(text);
-    notices.push(text);
-    hooks.onNotice?.(text);
-  };
-  const runHooks: RunHooks = {
-    ...(hooks.signal ? { signal: hooks.signal } : {}),
-    onNotice,
-    onHostsConnected: (hosts) => onNotice(`every run of the search produces from ${hosts.length} hosts: ${hosts.map((host) => host.name).join(', ')}`),
-  };
-  const result: MaxResult = {
+  return {
     schemaVersion: 1,
     kind: 'max',
     tool: { name: 'stampede', version: toolVersion },
@@ -130,6 +112,29 @@ export async function findMaxRate(workload: Workload, settings: MaxSettings, hoo
     failures: [],
     notices,
   };
+}
+
+/**
+ * `stampede max`: measure the max throughput of the workload (as fast as possible), then bisect with
+ * open-loop fixed-rate steps between the floor and that max (src/experiments/max-search.ts). Every run
+ * is a whole run (threads here, or agents on --hosts) on the same broker and topic.
+ */
+export async function findMaxRate(workload: Workload, settings: MaxSettings, hooks: MaxHooks = {}): Promise<MaxResult> {
+  const notices: string[] = [];
+  const seen = new Set<string>();
+  // Every run says the same things (topic exists, …): pass each on once.
+  const onNotice = (text: string): void => {
+    if (seen.has(text)) return;
+    seen.add(text);
+    notices.push(text);
+    hooks.onNotice?.(text);
+  };
+  const runHooks: RunHooks = {
+    ...(hooks.signal ? { signal: hooks.signal } : {}),
+    onNotice,
+    onHostsConnected: (hosts) => onNotice(`every run of the search produces from ${hosts.length} hosts: ${hosts.map((host) => host.name).join(', ')}`),
+  };
+  const result = emptyMaxResult(workload, settings, notices);
   const finish = (status: MaxResult['status']): MaxResult => ({ ...result, status, finishedAt: new Date().toISOString() });
   // A run that failed (a thread died, the broker refused) ends the search: its numbers mean nothing.
   const failedRun = (run: RunResult): boolean => {
