@@ -151,6 +151,17 @@ test('a connection settings file that cannot be read is named, exit 2', async ()
   assert.match(outcome.stderr, /^stampede: --command-config \/nonexistent\/client\.properties cannot be read \(ENOENT\)\n$/);
 });
 
+test('a malformed sasl.jaas.config with an unquoted password: one line naming the file and the key, the password nowhere', async () => {
+  const password = 'Hunter2Secret';
+  const config = file('malformed-jaas.properties', `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=alice password=${password} extra;\n`);
+  const outcome = await runCli(['verify', '--topic', 't', '--command-config', config], { timeoutMs: 30_000 });
+  assert.not.ok(outcome.stdout.includes(password), 'the password is not on stdout');
+  assert.not.ok(outcome.stderr.includes(password), 'the password is not on stderr');
+  assert.is(outcome.code, 2, outcome.stderr);
+  assert.is(outcome.stderr.trimEnd().split('\n').length, 1, outcome.stderr);
+  assert.match(outcome.stderr, /^stampede: --command-config \S+malformed-jaas\.properties: sasl\.jaas\.config: cannot read its options after username=… password=…/);
+});
+
 test('--version names librdkafka\'s builtin features (TLS, SASL, codecs)', async () => {
   const outcome = await runCli(['--version'], { timeoutMs: 30_000 });
   assert.is(outcome.code, 0);
