@@ -1,3 +1,5 @@
+import { isSensitiveKey, registerSecret } from './redact.js';
+
 /**
  * Users bring their Java client.properties. Most keys mean the same to librdkafka; these do not:
  * `sasl.jaas.config` is translated, and Java-only keys get one line saying what to use instead.
@@ -110,6 +112,10 @@ function unsecuredOption(name: string, where: string, fail: (message: string) =>
   return fail(`${where}: sasl.jaas.config option ${name} has no librdkafka equivalent (sasl.oauthbearer.config takes principal, scope, lifeSeconds, extension_*)`);
 }
 
+/**
+ * A malformed line is named by the option names read before the fault, never by its text: any
+ * part of it (an unquoted value, an unterminated quote, the tail) may be the password.
+ */
 function parseJaasOptions(text: string, where: string, fail: (message: string) => never): Record<string, string> {
   const options: Record<string, string> = {};
   const pattern = /\s*([\w.$-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s";]+))/y;
@@ -118,8 +124,15 @@ function parseJaasOptions(text: string, where: string, fail: (message: string) =
   while (at < trimmed.length) {
     pattern.lastIndex = at;
     const match = pattern.exec(trimmed);
-    if (!match) fail(`${where}: sasl.jaas.config: cannot read its options after "${trimmed.slice(0, at).replace(/"[^"]*"/g, '"…"')}"`);
-    options[match[1]!] = match[2] !== undefined ? match[2].replace(/\\(.)/g, '$1') : match[3]!;
+    if (!match) {
+      const read = Object.keys(options);
+      const position = read.length === 0 ? 'before its first option' : `after ${read.map((name) => `${name}=…`).join(' ')}`;
+      fail(`${where}: sasl.jaas.config: cannot read its options ${position} (each is key="value"; values are not shown)`);
+    }
+    const value = match[2] !== undefined ? match[2].replace(/\\(.)/g, '$1') : match[3]!;
+    // Registered as read, so a message about a later fault (here or in librdkafka) is redacted too.
+    if (isSensitiveKey(match[1]!)) registerSecret(value);
+    options[match[1]!] = value;
     at = pattern.lastIndex;
   }
   return options;

@@ -41,7 +41,8 @@ export function registerSecret(value: string): void {
 /** `text` with every registered secret value replaced by `[redacted]`. */
 export function redactText(text: string): string {
   let out = text;
-  for (const secret of secrets) {
+  // Longest first: a secret that contains another (a password and its prefix) goes whole.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
     if (out.includes(secret)) out = out.split(secret).join(kRedacted);
   }
   return out;

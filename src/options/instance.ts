@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isSensitiveKey, kRedacted } from '../connection/redact.js';
 import type { RawOptions } from './workload.js';
 import type { Workload } from './workload-shape.js';
 
@@ -19,11 +20,16 @@ export function instanceDefaults(env: NodeJS.ProcessEnv, given: RawOptions): Raw
 /** Options that may differ between the instances of one run (where each writes, how it prints). */
 const kPerInstanceKeys = new Set(['instanceId', 'out', 'verbose', 'workloadFile', 'runId', 'hosts', 'sshConfig', 'remoteCommand', 'remoteDir']);
 
-/** The workload minus per-instance options, canonical JSON: equal for every instance of one run. */
+/**
+ * The workload minus per-instance options, canonical JSON: equal for every instance of one run.
+ * Sensitive settings (--command-property sasl.password=…, a secret in --producer-props) are
+ * redacted by key: the run id below is a hash of this text, written into every result, and a hash
+ * over a password would let anyone holding a result guess the password offline.
+ */
 export function comparableWorkload(workload: Partial<Workload>): string {
   const entries = Object.entries(workload).filter(([key, value]) => !kPerInstanceKeys.has(key) && key !== 'effectiveWorkers' && value !== undefined);
   entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify(entries);
+  return JSON.stringify(entries, (key, value: unknown) => (typeof value === 'string' && isSensitiveKey(key) ? kRedacted : value));
 }
 
 export const workloadFingerprint = (workload: Partial<Workload>): string => createHash('sha256').update(comparableWorkload(workload)).digest('hex').slice(0, 12);

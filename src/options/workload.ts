@@ -89,6 +89,7 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     csv: get('csv'),
     thresholds: get('threshold'),
     metricsPort: get('metrics-port'),
+    metricsHost: get('metrics-host'),
     workloadFile,
     verbose: get('verbose'),
     hosts: get('hosts'),

@@ -1,22 +1,5 @@
 import { clampUs, countsIndexOf } from './buckets.js';
-import {
-  kAckedBytesSlot,
-  kAckedSlot,
-  kBackpressureSlot,
-  kBlockedMicrosSlot,
-  kClampedSlot,
-  kCountsLength,
-  kCountsSlot,
-  kDoneSlot,
-  kFailedSlot,
-  kHighestTrackableUs,
-  kNegativeCountSlot,
-  kNegativeSumUsSlot,
-  kRegionBytes,
-  kRegionSlots,
-  kSendMicrosSlot,
-  kSentSlot,
-} from './layout.js';
+import { kAckedBytesSlot, kAckedSlot, kBackpressureSlot, kBlockedMicrosSlot, kClampedSlot, kCountsLength, kCountsSlot, kDoneSlot, kFailedSlot, kHighestTrackableUs, kNegativeCountSlot, kNegativeSumUsSlot, kRegionBytes, kRegionSlots, kSendMicrosSlot, kSentSlot } from './layout.js';
 
 /** The one writer of a worker's region: only that worker's thread (or its native client) calls these. */
 export class RegionWriter {

@@ -68,6 +68,7 @@ const cases: [string, string[], RegExp][] = [
   ['a negative seed', ['run', '--seed', '-1'], /--seed must be an integer from 0 to 4294967295/],
   ['zero partitions', ['run', '--partitions', '0'], /--partitions must be an integer from 1/],
   ['a metrics port past 65535', ['run', '--metrics-port', '70000'], /--metrics-port must be an integer from 0 to 65535/],
+  ['a metrics host that is not this host\'s', ['run', '--client', 'null', '--metrics-port', '0', '--metrics-host', '198.51.100.7'], /--metrics-host 198\.51\.100\.7 cannot serve \/metrics \(EADDRNOTAVAIL\)/],
   // broker strings
   ['a broker port past 65535', ['run', '--brokers', 'kafka-1:99999'], /--brokers must be host:port\[,host:port…\] \(got "kafka-1:99999"\)/],
   ['an empty entry in a broker list', ['run', '--brokers', 'a:9092,,b:9092'], /--brokers must be host:port/],
@@ -150,6 +151,17 @@ test('a connection settings file that cannot be read is named, exit 2', async ()
   assert.match(outcome.stderr, /^stampede: --command-config \/nonexistent\/client\.properties cannot be read \(ENOENT\)\n$/);
 });
 
+test('a malformed sasl.jaas.config with an unquoted password: one line naming the file and the key, the password nowhere', async () => {
+  const password = 'Hunter2Secret';
+  const config = file('malformed-jaas.properties', `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=alice password=${password} extra;\n`);
+  const outcome = await runCli(['verify', '--topic', 't', '--command-config', config], { timeoutMs: 30_000 });
+  assert.not.ok(outcome.stdout.includes(password), 'the password is not on stdout');
+  assert.not.ok(outcome.stderr.includes(password), 'the password is not on stderr');
+  assert.is(outcome.code, 2, outcome.stderr);
+  assert.is(outcome.stderr.trimEnd().split('\n').length, 1, outcome.stderr);
+  assert.match(outcome.stderr, /^stampede: --command-config \S+malformed-jaas\.properties: sasl\.jaas\.config: cannot read its options after username=… password=…/);
+});
+
 test('--version names librdkafka\'s builtin features (TLS, SASL, codecs)', async () => {
   const outcome = await runCli(['--version'], { timeoutMs: 30_000 });
   assert.is(outcome.code, 0);
@@ -163,6 +175,14 @@ test('--help lists every workload option with its default', async () => {
     assert.match(outcome.stdout, flag);
   }
   assert.match(outcome.stdout, /\[default:\s+100000\]/);
+});
+
+test('--metrics-port serves on 127.0.0.1 and says so; --help says how to serve a Prometheus elsewhere', async () => {
+  const outcome = await runCli(['run', '--client', 'null', '--devices', '10', '--records', '1000', '--metrics-port', '0', '--out', join(dir, 'metrics.json')], { timeoutMs: 60_000 });
+  assert.is(outcome.code, 0, outcome.stderr);
+  assert.match(outcome.stdout, /^metrics: http:\/\/127\.0\.0\.1:\d+\/metrics /m);
+  const help = await runCli(['run', '--help'], { timeoutMs: 30_000 });
+  assert.match(help.stdout, /--metrics-host[^]*0\.0\.0\.0[^]*\[default:\s+127\.0\.0\.1\]/);
 });
 
 test.run();

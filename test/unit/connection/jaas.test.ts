@@ -36,6 +36,27 @@ test('a login module librdkafka cannot use, or a missing password, is named and 
   }
 });
 
+test('a malformed line names the options read before the fault, never a value: unquoted, unterminated or in the tail', () => {
+  const module = 'org.apache.kafka.common.security.plain.PlainLoginModule required';
+  const cases = [
+    [`${module} username=alice password=Hunter2Secret extra;`, /cannot read its options after username=… password=… \(each is key="value"; values are not shown\)$/],
+    [`${module} username=alice password="Hunter2Secret;`, /cannot read its options after username=… \(/],
+    [`${module} Hunter2Secret;`, /cannot read its options before its first option \(/],
+  ] as const;
+  for (const [jaas, names] of cases) {
+    try {
+      translateJaas(jaas, 'client.properties', fail);
+      assert.unreachable(`should have thrown: ${jaas}`);
+    } catch (err) {
+      const message = (err as Error).message;
+      assert.not.ok(message.includes('Hunter2Secret'), message);
+      assert.not.ok(message.includes('alice'), message);
+      assert.match(message, /^client\.properties: sasl\.jaas\.config: /);
+      assert.match(message, names);
+    }
+  }
+});
+
 test('Java client settings: jaas translated, the OIDC handler becomes sasl.oauthbearer.method, an empty endpoint algorithm becomes none', () => {
   const translated = translateJavaSettings(
     {

@@ -27,4 +27,10 @@ test('redactDeep: nested objects and arrays, by key and by value', () => {
   assert.equal(result, { librdkafka: { 'sasl.password': kRedacted, acks: 'all' }, notices: [`used ${kRedacted} here`], count: 3, nested: [{ token: kRedacted }] });
 });
 
+test('a secret that contains another registered secret is redacted whole, not around the shorter one', () => {
+  registerSecrets({ 'sasl.password': 'overlap-pw' });
+  registerSecrets({ 'sasl.password': 'overlap-pw-longer' });
+  assert.is(redactText('bad value "overlap-pw-longer"'), 'bad value "[redacted]"');
+});
+
 test.run();

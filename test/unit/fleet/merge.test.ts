@@ -1,10 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { comparableWorkload, instanceDefaults } from '../../../src/options/instance.js';
+import { comparableWorkload, instanceDefaults, workloadFingerprint } from '../../../src/options/instance.js';
 import { mergeInstanceResults } from '../../../src/sources/instance-files.js';
 import { decodeCounts } from '../../../src/fleet/protocol.js';
 import { countsIndexOf } from '../../../src/shared/buckets.js';
 import { encodeHdr, toHdrHistogram, zeroSnapshot } from '../../../src/histogram/merge.js';
+import { resolveWorkload } from '../../../src/options/workload.js';
 import type { RunResult } from '../../../src/contracts/result.js';
 
 const workload = { devices: 900, workers: 2, records: 30_000, warmupMs: 0, topic: 't', instanceId: 0, out: 'a.json' };
@@ -64,6 +65,18 @@ test('merge refuses files of two runs, another workload, a repeated or a missing
 test('instances differ only in per-instance options', () => {
   assert.is(comparableWorkload({ devices: 5, instanceId: 0, out: 'a' } as never), comparableWorkload({ devices: 5, instanceId: 1, out: 'b' } as never));
   assert.is.not(comparableWorkload({ devices: 5 } as never), comparableWorkload({ devices: 6 } as never));
+});
+
+test('the default run id is no hash over a secret: it does not change with the password, and the text it hashes holds none', () => {
+  const withSecrets = (password: string) =>
+    resolveWorkload({}, { 'command-property': ['sasl.username=alice', `sasl.password=${password}`], 'producer-props': [`ssl.key.password=${password}-key`, 'linger.ms=5'] });
+  const one = withSecrets('Hunter2Secret');
+  const other = withSecrets('correct-horse-battery');
+  assert.not.ok(comparableWorkload(one).includes('Hunter2Secret'), 'no password in the fingerprinted text');
+  assert.is(workloadFingerprint(one), workloadFingerprint(other));
+  // Not a hash over nothing: what is not secret still tells runs apart.
+  assert.is.not(workloadFingerprint(one), workloadFingerprint(resolveWorkload({}, { 'command-property': ['sasl.username=bob', 'sasl.password=Hunter2Secret'], 'producer-props': ['ssl.key.password=Hunter2Secret-key', 'linger.ms=5'] })));
+  assert.is.not(workloadFingerprint(one), workloadFingerprint({ ...one, devices: one.devices + 1 }));
 });
 
 test('an Indexed Job needs no wrapper: JOB_COMPLETION_INDEX and STAMPEDE_INSTANCES are the defaults, flags win', () => {
