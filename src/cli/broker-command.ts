@@ -1,11 +1,11 @@
 import { localBrokerStatus, startLocalBroker, stopLocalBroker } from '../broker/local.js';
-import { parseInteger } from '../options/parse.js';
+import { optionValue } from '../options/values.js';
 
 export async function brokerCommand(action: string, argv: Record<string, unknown>): Promise<number> {
-  const port = parseInteger('--port', argv['port'] ?? 9092, 1, 65535);
+  const port = optionValue('broker', 'port', argv) as number;
   switch (action) {
     case 'up': {
-      const heapMb = parseInteger('--heap-mb', argv['heap-mb'] ?? 1024, 256, 65536);
+      const heapMb = optionValue('broker', 'heap-mb', argv) as number;
       const broker = await startLocalBroker({ port, heapMb, log: (line) => console.log(line) });
       console.log(
         broker.alreadyRunning

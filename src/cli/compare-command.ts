@@ -4,13 +4,13 @@ import { writeJson } from '../report/json.js';
 import { readWorkloadFile, resolveWorkload } from '../options/workload.js';
 import { renderCompare } from '../report/compare.js';
 import { runCompare } from '../experiments/compare.js';
-import { workloadFlagValues } from './run-command.js';
+import { flagValues } from './flags.js';
 import { writeReportFiles } from '../report/files.js';
 
 /** `stampede compare`: the micro-vs-end-to-end mode; takes the same workload flags as `run`. */
 export async function compareCommand(argv: Record<string, unknown>): Promise<number> {
   const workloadFile = typeof argv['workload'] === 'string' ? argv['workload'] : undefined;
-  const workload = resolveWorkload(workloadFile === undefined ? {} : readWorkloadFile(workloadFile), workloadFlagValues(argv), workloadFile);
+  const workload = resolveWorkload(workloadFile === undefined ? {} : readWorkloadFile(workloadFile), flagValues(argv, 'compare'), workloadFile);
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);

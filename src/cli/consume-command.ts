@@ -1,20 +1,9 @@
-import type { Argv } from 'yargs';
 import { redactText } from '../connection/redact.js';
-import { CONSUME_OPTION_SPECS, resolveConsumeWorkload } from '../options/consume-schema.js';
-import type { OptionSpec } from '../options/schema.js';
+import { resolveConsumeWorkload } from '../options/consume-workload.js';
 import { formatCount, formatDurationMs } from '../fmt.js';
 import { consumeConsoleOutput, consumeFilesOutput } from '../report/outputs/consume.js';
 import { Outputs } from '../report/outputs/output.js';
 import { runConsume } from '../run/consume.js';
-
-export function addConsumeFlags<T>(yargs: Argv<T>): Argv<T> {
-  let built = yargs;
-  for (const spec of CONSUME_OPTION_SPECS as readonly OptionSpec[]) {
-    const shown = spec.default === undefined || (Array.isArray(spec.default) && spec.default.length === 0) ? '' : ` [default: ${String(spec.default)}]`;
-    built = built.option(spec.name, { type: 'string', array: spec.kind.type === 'props', requiresArg: true, describe: `${spec.describe}${shown}` });
-  }
-  return built;
-}
 
 /** `stampede consume`: consumer throughput, lag and poll intervals on an existing topic. Exit codes as `run`'s. */
 export async function consumeCommand(argv: Record<string, unknown>): Promise<number> {

@@ -1,31 +1,16 @@
-import type { Argv } from 'yargs';
 import { buildId } from '../build-id.js';
 import { redactText } from '../connection/redact.js';
 import { StampedeError } from '../errors.js';
 import { checkHosts } from '../fleet/check.js';
 import { installOnHosts } from '../fleet/install.js';
 import { readWorkloadFile, resolveWorkload } from '../options/workload.js';
-import { OPTION_SPECS, type OptionSpec } from '../options/schema.js';
 import { formatBytes, renderTable } from '../fmt.js';
-import { workloadFlagValues } from './run-command.js';
-
-/** The workload options hosts check/install use: where the hosts are, how to start stampede there, how to reach Kafka. */
-const kHostsOptions = new Set(['hosts', 'ssh-config', 'remote-command', 'remote-dir', 'brokers', 'command-config', 'command-property']);
-
-export function addHostsFlags<T>(yargs: Argv<T>): Argv<T> {
-  let built = yargs.option('workload', { type: 'string', requiresArg: true, describe: 'YAML workload file (its hosts, brokers and connection keys)' });
-  for (const spec of OPTION_SPECS as readonly OptionSpec[]) {
-    if (!kHostsOptions.has(spec.name)) continue;
-    const shown = spec.default === undefined || (Array.isArray(spec.default) && spec.default.length === 0) ? '' : ` [default: ${String(spec.default)}]`;
-    built = built.option(spec.name, { type: 'string', array: spec.kind.type === 'props', requiresArg: true, describe: `${spec.describe}${shown}` });
-  }
-  return built;
-}
+import { flagValues } from './flags.js';
 
 /** `stampede hosts check|install`: one table, exit 2 naming every host that fails. */
 export async function hostsCommand(action: string, argv: Record<string, unknown>): Promise<number> {
   const workloadFile = typeof argv['workload'] === 'string' ? argv['workload'] : undefined;
-  const workload = resolveWorkload(workloadFile === undefined ? {} : readWorkloadFile(workloadFile), workloadFlagValues(argv), workloadFile);
+  const workload = resolveWorkload(workloadFile === undefined ? {} : readWorkloadFile(workloadFile), flagValues(argv, 'hosts'), workloadFile);
   if (workload.hosts === undefined) throw new StampedeError('E_OPTION', `hosts ${action} needs --hosts a,b,c (Host names of the ssh config)`);
   if (action === 'install') {
     const outcomes = await installOnHosts(workload.hosts, { configFile: workload.sshConfig, remoteCommand: workload.remoteCommand, remoteDir: workload.remoteDir ?? process.cwd() });

@@ -1,15 +1,14 @@
-import type { Argv } from 'yargs';
 import { join } from 'node:path';
 import { redactText } from '../connection/redact.js';
 import { StampedeError } from '../errors.js';
-import { kDefaultStepWarmupMs, MAX_OPTION_SPECS, resolveMaxOptions } from '../options/max-schema.js';
+import { kDefaultStepWarmupMs, resolveMaxOptions } from '../options/max-settings.js';
 import { readWorkloadFile, resolveWorkload, type RawOptions } from '../options/workload.js';
 import { writeJson } from '../report/json.js';
 import { renderMaxAnswer, renderMaxPlan, renderMeasured, renderMeasuring, renderStep } from '../report/max.js';
 import { Progress } from '../report/progress.js';
 import { findMaxRate, type MaxResult, type MaxSettings } from '../experiments/max-rate.js';
 import { ExitCode } from './exit-codes.js';
-import { addWorkloadFlags, workloadFlagValues } from './run-command.js';
+import { flagValues } from './flags.js';
 import type { Workload } from '../options/workload-shape.js';
 
 /**
@@ -33,21 +32,11 @@ const kNotTaken: Readonly<Record<string, string>> = {
   csv: 'max writes its JSON result only',
 };
 
-/** `run`'s workload flags, then the search's own. */
-export function addMaxFlags<T>(yargs: Argv<T>): Argv<T> {
-  let built = addWorkloadFlags(yargs);
-  for (const spec of MAX_OPTION_SPECS) {
-    const shown = !('default' in spec) || (Array.isArray(spec.default) && spec.default.length === 0) ? '' : ` [default: ${String(spec.default)}]`;
-    built = built.option(spec.name, { type: 'string', array: spec.kind.type === 'thresholds', requiresArg: true, describe: `${spec.describe}${shown}`, group: 'Search:' });
-  }
-  return built;
-}
-
 /** The workload and search settings from flags and the workload file; bad input throws (exit 2). */
 export function resolveMaxInput(argv: Record<string, unknown>): { workload: Workload; settings: MaxSettings; ignored: string[] } {
   const workloadFile = typeof argv['workload'] === 'string' ? argv['workload'] : undefined;
   const fromFile = workloadFile === undefined ? {} : readWorkloadFile(workloadFile);
-  const fromFlags = workloadFlagValues(argv);
+  const fromFlags = flagValues(argv, 'max');
   for (const [name, why] of Object.entries(kNotTaken)) {
     if (fromFlags[name as keyof RawOptions] !== undefined) throw new StampedeError('E_OPTION', `--${name} is not taken by max: ${why}`);
   }

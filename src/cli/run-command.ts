@@ -1,6 +1,5 @@
-import type { Argv } from 'yargs';
-import { readWorkloadFile, resolveWorkload, type RawOptions } from '../options/workload.js';
-import { OPTION_SPECS, type OptionSpec } from '../options/schema.js';
+import { readWorkloadFile, resolveWorkload } from '../options/workload.js';
+import { flagValues } from './flags.js';
 import { runWorkload } from '../run/runner.js';
 import { redactText } from '../connection/redact.js';
 import { consoleOutput } from '../report/outputs/console.js';
@@ -12,42 +11,10 @@ import { instanceDefaults } from '../options/instance.js';
 import type { RunResult } from '../contracts/result.js';
 import { ExitCode } from './exit-codes.js';
 
-/** Kinds a flag may repeat: every value is kept, in order. */
-const isRepeatable = (spec: OptionSpec): boolean => spec.kind.type === 'props' || spec.kind.type === 'thresholds';
-
-/** Every workload option becomes a flag; values stay strings so the schema alone validates them. */
-export function addWorkloadFlags<T>(yargs: Argv<T>): Argv<T> {
-  let built = yargs.option('workload', { type: 'string', requiresArg: true, describe: 'YAML workload file (flags override its values)' });
-  for (const spec of OPTION_SPECS as readonly OptionSpec[]) {
-    const shown = spec.default === undefined || (Array.isArray(spec.default) && spec.default.length === 0) ? '' : ` [default: ${String(spec.default)}]`;
-    built = built.option(spec.name, {
-      // A bool is a plain switch (--e2e); everything else stays a string for the schema to check.
-      type: spec.kind.type === 'bool' ? 'boolean' : 'string',
-      array: isRepeatable(spec),
-      // A bare --html means "beside the JSON result".
-      requiresArg: spec.kind.type !== 'bool' && spec.kind.type !== 'optional-path',
-      describe: `${spec.describe}${shown}`,
-      group: 'Workload:',
-    });
-  }
-  return built;
-}
-
-export function workloadFlagValues(argv: Record<string, unknown>): RawOptions {
-  const values: Record<string, unknown> = {};
-  for (const spec of OPTION_SPECS as readonly OptionSpec[]) {
-    const value = argv[spec.name];
-    if (value === undefined) continue;
-    // A flag given twice keeps its last value, as most CLIs do; props collect every value.
-    values[spec.name] = Array.isArray(value) && !isRepeatable(spec) ? value[value.length - 1] : value;
-  }
-  return values as RawOptions;
-}
-
 export async function runCommand(argv: Record<string, unknown>): Promise<number> {
   const workloadFile = typeof argv['workload'] === 'string' ? argv['workload'] : undefined;
   const fromFile = workloadFile === undefined ? {} : readWorkloadFile(workloadFile);
-  const fromFlags = workloadFlagValues(argv);
+  const fromFlags = flagValues(argv, 'run');
   // $JOB_COMPLETION_INDEX / $STAMPEDE_INSTANCES / $STAMPEDE_RUN_ID: a Kubernetes Indexed Job needs no wrapper.
   const workload = resolveWorkload(fromFile, { ...instanceDefaults(process.env, { ...fromFile, ...fromFlags }), ...fromFlags }, workloadFile);
   const controller = new AbortController();

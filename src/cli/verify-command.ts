@@ -4,8 +4,7 @@ import { NativeConsumerClient } from '../clients/native-consumer.js';
 import { StampedeError } from '../errors.js';
 import { withClusterAdmin } from '../clients/admin.js';
 import { resolveConnection } from '../connection/config.js';
-import { parseDurationMs, parseEnum, parseProps, parseString } from '../options/parse.js';
-import { RECORD_FORMATS } from '../options/schema.js';
+import { optionValue } from '../options/values.js';
 import { formatCount, formatDurationMs } from '../fmt.js';
 import { renderIntegrityLines } from '../report/integrity.js';
 import { writeJson } from '../report/json.js';
@@ -25,18 +24,17 @@ const kAdminTimeoutMs = 10_000;
  * Exit 0 when clean, 1 when anything is lost or duplicated.
  */
 export async function verifyCommand(argv: Record<string, unknown>): Promise<number> {
-  const brokersText = parseString('--brokers', argv['brokers'] ?? '127.0.0.1:9092');
-  const expectation = argv['expect'] === undefined ? undefined : readExpectation(parseString('--expect', argv['expect']));
-  if (argv['topic'] === undefined && expectation === undefined) throw new StampedeError('E_OPTION', '--topic is required (or --expect RESULT.json, whose run names it)');
-  const topic = argv['topic'] === undefined ? expectation!.topic : parseString('--topic', argv['topic']);
+  const value = (name: string): unknown => optionValue('verify', name, argv);
+  const brokersText = value('brokers') as string;
+  const expectPath = value('expect') as string | undefined;
+  const expectation = expectPath === undefined ? undefined : readExpectation(expectPath);
+  const topicGiven = value('topic') as string | undefined;
+  if (topicGiven === undefined && expectation === undefined) throw new StampedeError('E_OPTION', '--topic is required (or --expect RESULT.json, whose run names it)');
+  const topic = topicGiven ?? expectation!.topic;
   if (expectation && topic !== expectation.topic) throw new StampedeError('E_OPTION', `--topic ${topic} is not the topic of --expect ${expectation.file} (${expectation.topic})`);
-  const format = parseEnum('--format', argv['format'] ?? 'auto', ['auto', ...RECORD_FORMATS]) as FormatChoice;
-  const timeoutMs = parseDurationMs('--timeout', argv['timeout'] ?? '120s', 1000);
-  const connection = resolveConnection({
-    brokers: brokersText,
-    commandConfig: argv['command-config'] === undefined ? undefined : parseString('--command-config', argv['command-config']),
-    commandProperties: parseProps('--command-property', argv['command-property'] ?? []),
-  });
+  const format = value('format') as FormatChoice;
+  const timeoutMs = value('timeout') as number;
+  const connection = resolveConnection({ brokers: brokersText, commandConfig: value('command-config') as string | undefined, commandProperties: value('command-property') as Record<string, string> });
   for (const line of connection.notices) console.log(`note: ${line}`);
 
   const partitions = await withClusterAdmin(connection, (admin) => admin.topicPartitions(topic, kAdminTimeoutMs));
@@ -89,7 +87,7 @@ export async function verifyCommand(argv: Record<string, unknown>): Promise<numb
   const expected = expectation ? expectedVerdict(expectation, integrity.lost) : undefined;
   if (expected) console.log(expected.line);
   if (!complete) console.log(`✗ incomplete: the end of the topic was not reached within ${formatDurationMs(timeoutMs)} (--timeout)`);
-  const out = typeof argv['out'] === 'string' ? argv['out'] : undefined;
+  const out = value('out') as string | undefined;
   if (out) {
     writeJson(out, { schemaVersion: 1, kind: 'verify', topic, brokers: brokersText, complete, integrity, orderChecked: !unkeyed, partitions: balance, ...(expected ? { expected: expected.json } : {}) });
     console.log(`result: ${out}`);

@@ -1,5 +1,5 @@
 import type { LatencySummary } from '../histogram/merge.js';
-import type { ConsumeWorkload } from '../options/consume-schema.js';
+import type { ConsumeWorkload } from '../options/consume-workload.js';
 import type { HostFacts } from '../runtime.js';
 import type { IntegritySummary } from '../verify/sequence-tracker.js';
 import type { WorkerFailure } from './result.js';

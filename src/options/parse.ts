@@ -137,6 +137,14 @@ export function parseFraction(field: string, raw: unknown): number {
   return value;
 }
 
+/** A share written as a percentage, "5%" or "5", within (minPct, maxPct] %; returned as a fraction (0.05). */
+export function parsePercent(field: string, raw: unknown, minPct: number, maxPct: number): number {
+  const match = /^(\d+(?:\.\d+)?)\s*%?$/.exec(String(raw).trim());
+  const pct = match ? Number(match[1]) : NaN;
+  if (!(pct > minPct && pct <= maxPct)) throw optionError(field, `a percentage above ${minPct} % and at most ${maxPct} %, such as 5%`, raw);
+  return pct / 100;
+}
+
 /** Checks one raw value against its kind; returns the value in its resolved form. */
 export function parseByKind(field: string, kind: OptionKind, raw: unknown): unknown {
   switch (kind.type) {
@@ -169,5 +177,7 @@ export function parseByKind(field: string, kind: OptionKind, raw: unknown): unkn
       return parseBytes(field, raw, kind.min);
     case 'fraction':
       return parseFraction(field, raw);
+    case 'percent':
+      return parsePercent(field, raw, kind.minPct, kind.maxPct);
   }
 }

@@ -4,7 +4,7 @@ import { StampedeError } from '../errors.js';
 import { parseByKind, type BrokerFault, type ProducerPause } from './parse.js';
 import type { Threshold } from './thresholds.js';
 import { checkTransactionalWorkload } from './transactions.js';
-import { OPTION_NAMES, OPTION_SPECS, PROFILES, type OptionName } from './schema.js';
+import { OPTION_NAMES, PROFILES, specsFor, type OptionName } from './schema.js';
 import { checkConsumerModes } from './consumer-modes.js';
 import type { Workload } from './workload-shape.js';
 
@@ -43,10 +43,12 @@ export function readWorkloadFile(path: string): RawOptions {
  */
 export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, workloadFile?: string): Workload {
   const resolved = new Map<string, unknown>();
-  for (const spec of OPTION_SPECS) {
-    const raw = fromFlags[spec.name] ?? fromFile[spec.name] ?? ('default' in spec ? spec.default : undefined);
-    const field = fromFlags[spec.name] !== undefined || fromFile[spec.name] === undefined ? `--${spec.name}` : `${workloadFile}: ${spec.name}`;
-    resolved.set(spec.name, raw === undefined ? undefined : parseByKind(field, spec.kind, raw));
+  for (const spec of specsFor('run')) {
+    if (spec.inFile === false) continue; // the workload file's own path, read before this
+    const name = spec.name as OptionName;
+    const raw = fromFlags[name] ?? fromFile[name] ?? spec.default;
+    const field = fromFlags[name] !== undefined || fromFile[name] === undefined ? `--${name}` : `${workloadFile}: ${name}`;
+    resolved.set(name, raw === undefined ? undefined : parseByKind(field, spec.kind, raw));
   }
   const get = <T>(name: OptionName): T => resolved.get(name) as T;
   const workload: Workload = {

@@ -10,7 +10,7 @@ import type { WorkerFailure } from '../contracts/result.js';
 import { StampedeError } from '../errors.js';
 import { diffSnapshots, encodeHdr, summarize, toHdrHistogram, zeroSnapshot } from '../histogram/merge.js';
 import { loadNative } from '../native/load.js';
-import type { ConsumeWorkload } from '../options/consume-schema.js';
+import type { ConsumeWorkload } from '../options/consume-workload.js';
 import { hostFacts, runtimeName, runtimeVersion } from '../runtime.js';
 import type { RegionSnapshot } from '../shared/region.js';
 import { toolVersion } from '../version.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { redactText } from '../../connection/redact.js';
 import type { ConsumeIntervalRow, ConsumeResult } from '../../contracts/consume-result.js';
-import type { ConsumeWorkload } from '../../options/consume-schema.js';
+import type { ConsumeWorkload } from '../../options/consume-workload.js';
 import { consumeLiveLine, renderConsumeSummary } from '../consume.js';
 import { writeConsumeReports } from '../consume-files.js';
 import { writeJson } from '../json.js';
