@@ -10,6 +10,8 @@ import { Outputs } from '../report/outputs/output.js';
 import { instanceDefaults } from '../options/instance.js';
 import type { RunResult } from '../contracts/result.js';
 import { ExitCode } from './exit-codes.js';
+import { onStopSignals } from './signals.js';
+import { restoreArmedFaults } from '../faults/broker-restart.js';
 
 export async function runCommand(argv: Record<string, unknown>): Promise<number> {
   const workloadFile = typeof argv['workload'] === 'string' ? argv['workload'] : undefined;
@@ -18,12 +20,15 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
   // $JOB_COMPLETION_INDEX / $STAMPEDE_INSTANCES / $STAMPEDE_RUN_ID: a Kubernetes Indexed Job needs no wrapper.
   const workload = resolveWorkload(fromFile, { ...instanceDefaults(process.env, { ...fromFile, ...fromFlags }), ...fromFlags }, workloadFile);
   const controller = new AbortController();
-  const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(130); // a second Ctrl-C does not wait for the drain
-    console.log('interrupted: stopping producers and waiting for outstanding acks (Ctrl-C again to quit at once)…');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  // A second signal exits at once, past every finally: the broker a --fault killed is started first.
+  const offStopSignals = onStopSignals({
+    stop: (signal) => {
+      const [what, again] = signal === 'SIGINT' ? ['interrupted', 'Ctrl-C again'] : [`stopped (${signal})`, 'a second signal'];
+      console.log(`${what}: stopping producers and waiting for outstanding acks (${again} to quit at once)…`);
+      controller.abort();
+    },
+    restore: restoreArmedFaults,
+  });
   const metrics = await metricsOutput(workload);
   const outputs = new Outputs([liveOutput(workload), ...(metrics ? [metrics] : []), consoleOutput(workload), resultFilesOutput(workload)]);
   try {
@@ -39,7 +44,7 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
     for (const line of failureLines) console.error(`stampede: ${line}`);
     return runExitCode(result);
   } finally {
-    process.off('SIGINT', onSigint);
+    offStopSignals();
     await outputs.close();
   }
 }

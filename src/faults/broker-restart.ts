@@ -12,10 +12,20 @@ const kLoopbackHosts = new Set(['127.0.0.1', 'localhost', '::1']);
  * later. Nothing else is ever killed: any other cluster is refused before the run starts, and gets
  * its faults from its operators' own tools while stampede measures the same way.
  */
+/** Faults armed in this process: what a forced exit (a second Ctrl-C) must still undo. */
+const armed = new Set<BrokerRestart>();
+
+/** Ends every armed fault now: a broker still down is started again. For a signal handler about to exit. */
+export function restoreArmedFaults(): void {
+  for (const fault of [...armed]) fault.disarm();
+}
+
 export class BrokerRestart {
   readonly events: FaultEvent[] = [];
   private timers: NodeJS.Timeout[] = [];
   private pendingRestart: (() => void) | undefined;
+  /** disarm() is final: a run stopped before its start must not arm the kill afterwards */
+  private ended = false;
 
   private constructor(
     private readonly broker: { pid: number; dataDir: string },
@@ -40,6 +50,8 @@ export class BrokerRestart {
 
   /** Arms the timers, counted from go; `notice` tells the user what was done when it is done. */
   arm(notice: (text: string) => void): void {
+    if (this.ended) return;
+    armed.add(this);
     const goMs = performance.now();
     const sinceGo = (): number => Math.round(performance.now() - goMs);
     this.timers.push(
@@ -72,6 +84,8 @@ export class BrokerRestart {
 
   /** Ends the fault: a kill still due is not done, and a broker still down is started again now. */
   disarm(): void {
+    this.ended = true;
+    armed.delete(this);
     for (const timer of this.timers) clearTimeout(timer);
     this.timers = [];
     this.pendingRestart?.();

@@ -46,6 +46,9 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   };
   // Checked before anything starts: a fault that cannot be injected here is bad input.
   const faults = BrokerRestart.resolve(workload);
+  // A stopped run brings the broker back now, not after the drain: SIGTERM is often followed by SIGKILL.
+  const endFaults = (): void => faults?.disarm();
+  hooks.signal?.addEventListener('abort', endFaults);
   const crash = testCrashFrom(process.env);
   if (crash) notice(`test hook $${kTestFaultVariable} is set: ${crash.role} thread ${crash.index} will ${crash.how === 'exit' ? 'exit' : 'throw'} ${crash.afterMs} ms in`);
   const deployment = await deploymentFor(workload, hooks, notice);
@@ -84,6 +87,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   } finally {
     // A broker still down when the run ends early is started again before anything else.
     faults?.disarm();
+    hooks.signal?.removeEventListener('abort', endFaults);
     if (producers) await producers.close();
     else await deployment.abandon();
   }

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveMaxInput } from '../../../src/cli/max-command.js';
-import { resolveMaxOptions } from '../../../src/options/max-schema.js';
+import { resolveMaxOptions } from '../../../src/options/max-settings.js';
 
 test('defaults: 10 s steps after a 2 s warmup, 10 steps at most, 5 % precision, the floor from the measured max', () => {
   const { workload, settings, ignored } = resolveMaxInput({ slo: ['p99<50ms'] });
