@@ -1,6 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { NativeConsumerClient } from '../clients/native-consumer.js';
 import { StampedeError } from '../errors.js';
 import { withClusterAdmin } from '../clients/admin.js';
 import { resolveConnection } from '../connection/config.js';
@@ -8,7 +5,8 @@ import { optionValue } from '../options/values.js';
 import { formatCount, formatDurationMs } from '../fmt.js';
 import { renderIntegrityLines } from '../report/integrity.js';
 import { writeJson } from '../report/json.js';
-import { ConsumedRecordSink, partitionBalance, type FormatChoice } from '../verify/sink.js';
+import { partitionBalance, type FormatChoice } from '../verify/sink.js';
+import { readTopicToEnd } from '../verify/read-to-end.js';
 import { readExpectation, type Expectation } from '../verify/expectation.js';
 import { excuseAborted } from '../verify/aborted.js';
 import { renderAbortedCheck } from '../report/integrity.js';
@@ -41,38 +39,7 @@ export async function verifyCommand(argv: Record<string, unknown>): Promise<numb
   if (partitions === null) throw new StampedeError('E_OPTION', `--topic ${topic}: no such topic on ${brokersText}`);
 
   const startedAt = Date.now();
-  const client = new NativeConsumerClient(
-    { ...connection.settings, 'group.id': `stampede-verify-${randomBytes(6).toString('hex')}`, 'auto.offset.reset': 'earliest', 'enable.auto.commit': 'false' },
-    topic,
-  );
-  const sink = new ConsumedRecordSink(format, null);
-  let complete = false;
-  try {
-    await client.waitForAssignment(30_000);
-    // The end is what the topic holds now; records written while we read are left for the next check.
-    const ends = client.endOffsets(kAdminTimeoutMs);
-    const deadline = startedAt + timeoutMs;
-    // The consumer's own positions too: a transactional topic ends in markers no record shows.
-    const done = (): boolean => {
-      const consumerAt = client.positions();
-      return [...ends].every(([partition, { low, high }]) => high <= low || Math.max(sink.positions.get(partition) ?? low, consumerAt.get(partition) ?? low) >= high);
-    };
-    let lastProgressAt = Date.now();
-    let read = 0;
-    while (!(complete = done()) && Date.now() < deadline) {
-      const batch = client.poll(10_000, 100);
-      if (batch) {
-        sink.absorb(batch);
-        read += batch.count;
-      } else await yieldToLoop();
-      if (Date.now() - lastProgressAt >= 5000) {
-        console.log(`verify: ${formatCount(read)} records read…`);
-        lastProgressAt = Date.now();
-      }
-    }
-  } finally {
-    client.close();
-  }
+  const { sink, complete } = await readTopicToEnd(connection.settings, topic, format, startedAt + timeoutMs, (read) => console.log(`verify: ${formatCount(read)} records read…`));
 
   // A --transactional run's aborted records are not lost; any of them read is an aborted read.
   const aborted = expectation?.abortedRangesPerShard ? excuseAborted(sink.tracker, expectation.plan, expectation.abortedRangesPerShard) : undefined;

@@ -90,36 +90,7 @@ async function sampleReaders(readers: ReaderGroup, workload: ConsumeWorkload, gr
   let measuredFromMs: number | undefined;
   let stopTimer: FullTimeout | undefined;
   let groupCoveredMs = -1;
-  let previous = zeroSnapshot();
-  let previousGaps = zeroSnapshot();
-  let previousPerPartition = new Array<number>(readers.partitions).fill(0);
-  const sampler = new IntervalSampler<ConsumeIntervalRow, RegionSnapshot>(
-    startedAtMs,
-    ({ spanMs, elapsedMs }, current) => {
-      const gaps = readers.pollGaps();
-      const delta = diffSnapshots(current, previous);
-      const gapSummary = summarize(toHdrHistogram(diffSnapshots(gaps, previousGaps).counts));
-      const perPartition = readers.perPartition();
-      const row: ConsumeIntervalRow = {
-        elapsedMs: Math.round(elapsedMs),
-        phase: groupCoveredMs < 0 ? 'join' : 'measure',
-        recordsPerSec: perSecond(delta.counters.acked, spanMs),
-        mbPerSec: mbPerSecond(delta.counters.ackedBytes, spanMs),
-        lagRecords: readers.lag(),
-        membersReading: readers.membersReading(),
-        pollIntervalP50Us: gapSummary.p50,
-        pollIntervalP99Us: gapSummary.p99,
-        pollIntervalMaxUs: gapSummary.max,
-        perPartition: perPartition.map((count, partition) => count - previousPerPartition[partition]!),
-        totalConsumed: current.counters.acked,
-      };
-      previousPerPartition = perPartition;
-      previous = current;
-      previousGaps = gaps;
-      return row;
-    },
-    (row) => hooks.onInterval?.(row),
-  );
+  const sampler = consumeRows(readers, startedAtMs, () => groupCoveredMs >= 0, hooks);
   sampler.start(workload.intervalMs, () => readers.snapshot());
   const timeoutTimer = workload.records === undefined ? undefined : setTimeout(() => stop('timed-out'), workload.timeoutMs);
   let outcomes: ReaderTaskResult[];
@@ -162,6 +133,40 @@ async function sampleReaders(readers: ReaderGroup, workload: ConsumeWorkload, gr
     measured: stoppedAtMs === undefined ? final.counters : atStop,
     groupCoveredMs: groupCoveredMs < 0 ? null : round1(groupCoveredMs),
   };
+}
+
+/** consume's interval rows: records/s and MB/s read, lag, members reading, poll gaps, per-partition counts. */
+function consumeRows(readers: ReaderGroup, startedAtMs: number, covered: () => boolean, hooks: ConsumeHooks): IntervalSampler<ConsumeIntervalRow, RegionSnapshot> {
+  let previous = zeroSnapshot();
+  let previousGaps = zeroSnapshot();
+  let previousPerPartition = new Array<number>(readers.partitions).fill(0);
+  return new IntervalSampler<ConsumeIntervalRow, RegionSnapshot>(
+    startedAtMs,
+    ({ spanMs, elapsedMs }, current) => {
+      const gaps = readers.pollGaps();
+      const delta = diffSnapshots(current, previous);
+      const gapSummary = summarize(toHdrHistogram(diffSnapshots(gaps, previousGaps).counts));
+      const perPartition = readers.perPartition();
+      const row: ConsumeIntervalRow = {
+        elapsedMs: Math.round(elapsedMs),
+        phase: covered() ? 'measure' : 'join',
+        recordsPerSec: perSecond(delta.counters.acked, spanMs),
+        mbPerSec: mbPerSecond(delta.counters.ackedBytes, spanMs),
+        lagRecords: readers.lag(),
+        membersReading: readers.membersReading(),
+        pollIntervalP50Us: gapSummary.p50,
+        pollIntervalP99Us: gapSummary.p99,
+        pollIntervalMaxUs: gapSummary.max,
+        perPartition: perPartition.map((count, partition) => count - previousPerPartition[partition]!),
+        totalConsumed: current.counters.acked,
+      };
+      previousPerPartition = perPartition;
+      previous = current;
+      previousGaps = gaps;
+      return row;
+    },
+    (row) => hooks.onInterval?.(row),
+  );
 }
 
 /** The result every consume reporter reads. */
