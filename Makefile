@@ -13,7 +13,8 @@ install: ## Install npm packages (node-rdkafka, Bun, Deno), kcat, Kafka from Mav
 build: install ## Build the native client (Rust, librdkafka) and compile TypeScript into dist/
 	npm run build
 
-test: build ## Unit, CLI, integration (real brokers it starts itself) and Bun/Deno suites
+test: build ## Unit, CLI, integration (real brokers it starts itself) and Bun/Deno suites; builds the addon's testing variant too
+	npm run build:native:testing
 	npm run test:only
 
 bench: build broker-up ## Start the local broker and run the default workload (configs/workloads/default.yaml)

@@ -13,6 +13,7 @@ mod pacer;
 mod producer;
 mod region;
 mod reporter;
+#[cfg(feature = "testing")]
 pub mod testing;
 mod thread_cpu;
 mod topic;

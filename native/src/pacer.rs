@@ -292,18 +292,21 @@ fn run(receiver: &Receiver<Vec<u8>>, shared: &Shared, sink: &mut impl PaceSink) 
 
 /// A sink that notes when each record would have gone in (wall clock µs), for the tests of the
 /// arrival law (testing.rs).
+#[cfg(any(test, feature = "testing"))]
 pub struct TimingSink {
     pub enqueued_at_us: Vec<f64>,
     pub late_us: Vec<f64>,
     origin: Instant,
 }
 
+#[cfg(any(test, feature = "testing"))]
 impl Default for TimingSink {
     fn default() -> Self {
         TimingSink { enqueued_at_us: Vec::new(), late_us: Vec::new(), origin: Instant::now() }
     }
 }
 
+#[cfg(any(test, feature = "testing"))]
 impl PaceSink for TimingSink {
     fn produce(&mut self, _key: Option<&[u8]>, _value: &[u8], _stamp: usize) -> std::result::Result<(), RDKafkaErrorCode> {
         self.enqueued_at_us.push(wall_clock_us());

@@ -137,22 +137,7 @@ export interface ConsumedRecordForTest {
   receivedAtUs: number;
 }
 
-export interface NativeLayout {
-  highestTrackableUs: number;
-  countsLength: number;
-  headerSlots: number;
-  regionSlots: number;
-  ackedSlot: number;
-  failedSlot: number;
-  ackedBytesSlot: number;
-  clampedSlot: number;
-  backpressureSlot: number;
-  negativeCountSlot: number;
-  negativeSumUsSlot: number;
-  blockedMicrosSlot: number;
-}
-
-/** The addon's exports (native/src/lib.rs, producer.rs, consumer.rs, consumed.rs, testing.rs). */
+/** The addon's exports (native/src/lib.rs, producer.rs, consumer.rs, consumed.rs); the tests' own are test/helpers/native-testing.ts. */
 export interface NativeAddon {
   NativeProducer: new (config: Record<string, string>, topic: string, region: Float64Array, options?: { trackLatency?: boolean }) => NativeProducer;
   /**
@@ -166,18 +151,10 @@ export interface NativeAddon {
   librdkafkaVersion(): string;
   /** librdkafka's builtin.features, comma and space separated: codecs and security mechanisms built in. */
   librdkafkaFeatures(): string;
-  /** Test-only: the parser produceBatch uses. */
-  unpackBatchForTest(packed: Buffer): { keys: (string | null)[]; values: Buffer[]; intendedSendUs: number[] };
   /** CPU µs (user + system) the calling thread has used so far (clock_gettime CLOCK_THREAD_CPUTIME_ID); -1 where unavailable. */
   threadCpuMicros(): number;
-  /** Test-only: records latencies into a region as the delivery reports do. */
-  recordLatenciesForTest(region: Float64Array, latenciesUs: Float64Array): void;
-  /** Test-only: runs the pacer's loop over a batch on this thread, noting each enqueue (wall µs) and its lateness. */
-  paceForTest(packed: Buffer): { enqueuedAtUs: number[]; lateUs: number[] };
-  /** Test-only: packs records with the writer NativeConsumer.poll uses. */
+  /** Packs records with the writer NativeConsumer.poll uses (the tests and the micro suite's consumer benchmarks feed it). */
   packConsumedForTest(records: ConsumedRecordForTest[]): Buffer;
-  /** Test-only: the region layout as the native side has it. */
-  layoutForTest(): NativeLayout;
 }
 
 let addon: NativeAddon | undefined;

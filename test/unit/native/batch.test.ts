@@ -1,11 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadNative } from '../../../src/native/load.js';
+import { loadTestingNative } from '../../helpers/native-testing.js';
 import { BatchBuilder, kNullKeyLength, kRecordHeaderBytes, unpackBatch } from '../../../src/records/batch.js';
 import { encoderFor, type RecordFormat } from '../../../src/records/codec.js';
 import { DeviceSimulator, newReading } from '../../../src/records/device.js';
 
-const native = loadNative();
+const native = loadTestingNative();
 
 function buildBatch(format: RecordFormat, records: number): Buffer {
   const builder = new BatchBuilder(256); // small, so the builder grows and copies on the way

@@ -1,11 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadNative } from '../../../src/native/load.js';
+import { loadTestingNative } from '../../helpers/native-testing.js';
 import { ArrivalSchedule, type ArrivalLaw } from '../../../src/records/arrival.js';
 import { BatchBuilder } from '../../../src/records/batch.js';
 import { wallClockUs } from '../../../src/runtime.js';
 
-const native = loadNative();
+const native = loadTestingNative();
 
 /** A packed batch whose records are due per `law`, starting 30 ms from now. */
 function scheduled(law: ArrivalLaw, recordsPerSec: number, records: number): { packed: Buffer; intendedUs: number[] } {

@@ -2,11 +2,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { prng } from '../../helpers/random.js';
 import { toHdrHistogram, summarize } from '../../../src/histogram/merge.js';
-import { loadNative } from '../../../src/native/load.js';
+import { loadTestingNative } from '../../helpers/native-testing.js';
 import * as layout from '../../../src/shared/layout.js';
 import { readRegion, RegionWriter } from '../../../src/shared/region.js';
 
-const native = loadNative();
+const native = loadTestingNative();
 const { kCountsLength, kHighestTrackableUs, kRegionBytes, kRegionSlots, regionBytesFor } = layout;
 
 
