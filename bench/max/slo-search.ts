@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { runMaxSearch } from '../../src/cli/max-command.js';
-import { kDefaultStepWarmupMs, resolveMaxOptions } from '../../src/options/max-schema.js';
+import { kDefaultStepWarmupMs, resolveMaxOptions } from '../../src/options/max-settings.js';
 import { resolveWorkload, type RawOptions } from '../../src/options/workload.js';
 import { writeJson } from '../../src/report/json.js';
 import type { Threshold } from '../../src/options/thresholds.js';
