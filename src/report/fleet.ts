@@ -1,3 +1,4 @@
+import { redactText } from '../connection/redact.js';
 import type { HostIntervalLine } from '../fleet/host-lines.js';
 import type { RunResult } from '../run/result.js';
 import { formatCount, formatLatencyUs, formatRate, renderTable, usToMs } from './fmt.js';
@@ -33,7 +34,8 @@ export function renderFleetSummary(result: RunResult): string[] {
     const bound = `clock skew bound ±${(fleet.clockSkewBoundUs / 1000).toFixed(3)} ms (measured over ssh, best of the round trips)`;
     lines.push(fleet.clockSkewExceeded ? `⚠ ${bound} exceeds --max-clock-skew ${(fleet.maxClockSkewUs / 1000).toFixed(3)} ms: cross-host end-to-end latency is uncertain by that much` : `✓ ${bound}, within --max-clock-skew ${(fleet.maxClockSkewUs / 1000).toFixed(3)} ms`);
     if (fleet.goSpreadUs !== null) lines.push(`go barrier: hosts started within ${(fleet.goSpreadUs / 1000).toFixed(2)} ms of each other (their own clocks, offset corrected)`);
-    for (const host of result.hosts) if (host.failure) lines.push(`✗ ${host.failure}`);
+    // An agent's failure is its own error text (librdkafka echoes rejected values): redacted like every message.
+    for (const host of result.hosts) if (host.failure) lines.push(`✗ ${redactText(host.failure)}`);
   }
   const instances = result.instance?.instances;
   if (instances) {
