@@ -12,6 +12,7 @@ import { redactDeep, redactSettings, redactText } from '../../src/connection/red
 import { parseProps } from '../../src/options/parse.js';
 import { parseInteger } from '../../src/options/parse.js';
 import { hostFacts, runtimeName, runtimeVersion } from '../../src/runtime.js';
+import { peerConnection } from './peer-connection.js';
 import { runProducerPerformance } from './producer-performance.js';
 import { runRdkafkaPerformance } from './rdkafka-performance.js';
 import { renderComparison, renderSweep } from './report.js';
@@ -76,13 +77,9 @@ async function main(): Promise<void> {
     await admin.deleteTopics(topics.splice(0), 30_000).catch((err: Error) => console.log(`note: could not delete benchmark topics: ${err.message}`));
   };
 
-  // The stampede runs get the connection as the user gave it; rdkafka_performance as -X settings.
-  const connectionArgs = [
-    ...(argv['command-config'] === undefined ? [] : ['--command-config', argv['command-config']]),
-    ...(argv['command-property'] ?? []).flatMap((pair) => ['--command-property', pair]),
-  ];
+  const childConnection = peerConnection({ commandConfig: argv['command-config'], commandProperties: argv['command-property'] ?? [] }, connection.settings);
   const { 'bootstrap.servers': _bootstrap, ...connectionSettings } = connection.settings;
-  const settings: BenchMaxSettings = { bootstrap, brokerPid, recordSizeBytes: 100, partitions, librdkafka: {}, connection: connectionSettings, connectionArgs, peerSeconds };
+  const settings: BenchMaxSettings = { bootstrap, brokerPid, recordSizeBytes: 100, partitions, librdkafka: {}, connection: connectionSettings, connectionArgs: childConnection.stampedeArgs, rdkafkaConnectionArgs: childConnection.rdkafkaArgs, peerSeconds };
   const fixed = { acks: '1', 'compression.type': 'none', 'enable.idempotence': 'false', 'queue.buffering.max.messages': '1000000', 'queue.buffering.max.kbytes': '1048576' };
   const batching = argv.quick
     ? [{ 'linger.ms': '50', 'batch.num.messages': '100000', 'batch.size': '1048576' }]

@@ -32,6 +32,17 @@ function percentileMs(sortedUs: Float64Array, percentile: number): number | null
   return Math.round(sortedUs[Math.max(index, 0)]!) / 1000;
 }
 
+/** rdkafka_performance's command line: the connection first, the producer settings after it (a later -X wins). */
+export function rdkafkaPerformanceArgs(settings: BenchMaxSettings, topic: string, records: number, latencyFile: string | undefined, extraArgs: readonly string[]): string[] {
+  const args = ['-P', '-t', topic, '-b', settings.bootstrap, '-s', String(settings.recordSizeBytes), '-c', String(records), ...(latencyFile === undefined ? [] : ['-l', '-A', latencyFile]), ...extraArgs, ...settings.rdkafkaConnectionArgs];
+  for (const [key, value] of Object.entries(settings.librdkafka)) {
+    if (key === 'bootstrap.servers' || key === 'client.id') continue;
+    if (key === 'acks') args.push('-a', value === 'all' ? '-1' : value);
+    else args.push('-X', `${key}=${value}`);
+  }
+  return args;
+}
+
 /**
  * `withLatency` adds `-l -A file`: per-message produce→ack latency written to a file, which costs
  * rdkafka_performance throughput, so bench-max runs it both ways and compares with the faster.
@@ -39,12 +50,7 @@ function percentileMs(sortedUs: Float64Array, percentile: number): number | null
  */
 export async function runRdkafkaPerformance(settings: BenchMaxSettings, topic: string, records: number, workDir: string, withLatency: boolean, extraArgs: string[] = []): Promise<ToolResult> {
   const latencyFile = join(workDir, 'rdkafka_performance.latency');
-  const args = ['-P', '-t', topic, '-b', settings.bootstrap, '-s', String(settings.recordSizeBytes), '-c', String(records), ...(withLatency ? ['-l', '-A', latencyFile] : []), ...extraArgs];
-  for (const [key, value] of Object.entries({ ...settings.connection, ...settings.librdkafka })) {
-    if (key === 'bootstrap.servers' || key === 'client.id') continue;
-    if (key === 'acks') args.push('-a', value === 'all' ? '-1' : value);
-    else args.push('-X', `${key}=${value}`);
-  }
+  const args = rdkafkaPerformanceArgs(settings, topic, records, withLatency ? latencyFile : undefined, extraArgs);
   const command = `rdkafka_performance ${args.join(' ')}`;
   const outcome = await runTool(buildRdkafkaPerformance(), args, { brokerPid: settings.brokerPid, timeoutMs: 10 * 60_000 });
   // "% N messages produced (B bytes), D delivered (offset O, F failed) in T ms: R msgs/s and …",

@@ -19,11 +19,9 @@ export interface StampedeRun {
 const outDir = mkdtempSync(join(tmpdir(), 'stampede-bench-max-'));
 let runNumber = 0;
 
-/** Runs the stampede CLI as a user would and reads its JSON result. */
-export async function runStampede(settings: BenchMaxSettings, run: StampedeRun): Promise<ToolResult & { result?: RunResult }> {
-  const out = join(outDir, `run-${++runNumber}.json`);
-  const args = [
-    join(projectRoot, 'bin', 'stampede.js'),
+/** A child run's arguments after bin/stampede.js: `run …`, ending with `--out FILE`. */
+export function stampedeRunArgs(settings: BenchMaxSettings, run: StampedeRun, out: string): string[] {
+  return [
     'run',
     '--brokers',
     settings.bootstrap,
@@ -53,7 +51,14 @@ export async function runStampede(settings: BenchMaxSettings, run: StampedeRun):
     '--out',
     out,
   ];
-  const command = `stampede ${args.slice(2, -2).join(' ')}`;
+}
+
+/** Runs the stampede CLI as a user would and reads its JSON result. */
+export async function runStampede(settings: BenchMaxSettings, run: StampedeRun): Promise<ToolResult & { result?: RunResult }> {
+  const out = join(outDir, `run-${++runNumber}.json`);
+  const cliArgs = stampedeRunArgs(settings, run, out);
+  const args = [join(projectRoot, 'bin', 'stampede.js'), ...cliArgs];
+  const command = `stampede ${cliArgs.slice(1, -2).join(' ')}`;
   const tool = `stampede ${run.client}${run.client === 'node-rdkafka' ? '' : ` ×${run.workers}`}`;
   const outcome = await runTool(process.execPath, args, { brokerPid: settings.brokerPid, timeoutMs: (run.durationSec + 120) * 1000 });
   let result: RunResult | undefined;

@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     console.log(`  round ${round} stampede: ${describe(run)}`);
     // The peer gets exactly the librdkafka settings stampede ran with.
     const librdkafka = run.result?.librdkafka ?? { acks: '1', 'linger.ms': '5' };
-    const peer = await runRdkafkaPerformance({ bootstrap, brokerPid, recordSizeBytes: 100, partitions, librdkafka, connection: {}, connectionArgs: [], peerSeconds: seconds }, await newTopic(`r${round}`, partitions), 50_000 * seconds, workDir, true, ['-r', '50000']);
+    const peer = await runRdkafkaPerformance({ bootstrap, brokerPid, recordSizeBytes: 100, partitions, librdkafka, connection: {}, connectionArgs: [], rdkafkaConnectionArgs: [], peerSeconds: seconds }, await newTopic(`r${round}`, partitions), 50_000 * seconds, workDir, true, ['-r', '50000']);
     peerRuns.push(peer);
     console.log(`  round ${round} rdkafka_performance -r 50000 -l: ${Math.round(peer.recordsPerSec).toLocaleString('en-US')} rec/s, p50 ${peer.p50Ms} ms, p99 ${peer.p99Ms} ms${peer.error ? ` (failed: ${peer.error})` : ''}`);
     await dropTopics();
