@@ -63,6 +63,8 @@ async function main(): Promise<void> {
   }
   const connection = resolveConnection({ brokers: bootstrap, commandConfig: argv['command-config'], commandProperties: parseProps('--command-property', argv['command-property'] ?? []) });
   for (const line of connection.notices) console.log(`note: ${line}`);
+  // Private files for the child processes, written before anything starts (a setting they cannot take is bad input).
+  const childConnection = peerConnection({ commandConfig: argv['command-config'], commandProperties: argv['command-property'] ?? [] }, connection.settings);
   const admin = new ClusterAdmin(connection);
   const runId = Date.now().toString(36);
   const topics: string[] = [];
@@ -77,7 +79,6 @@ async function main(): Promise<void> {
     await admin.deleteTopics(topics.splice(0), 30_000).catch((err: Error) => console.log(`note: could not delete benchmark topics: ${err.message}`));
   };
 
-  const childConnection = peerConnection({ commandConfig: argv['command-config'], commandProperties: argv['command-property'] ?? [] }, connection.settings);
   const { 'bootstrap.servers': _bootstrap, ...connectionSettings } = connection.settings;
   const settings: BenchMaxSettings = { bootstrap, brokerPid, recordSizeBytes: 100, partitions, librdkafka: {}, connection: connectionSettings, connectionArgs: childConnection.stampedeArgs, rdkafkaConnectionArgs: childConnection.rdkafkaArgs, peerSeconds };
   const fixed = { acks: '1', 'compression.type': 'none', 'enable.idempotence': 'false', 'queue.buffering.max.messages': '1000000', 'queue.buffering.max.kbytes': '1048576' };

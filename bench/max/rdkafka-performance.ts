@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { redactText } from '../../src/connection/redact.js';
 import { cacheDir, projectRoot } from '../../src/paths.js';
 import { runTool } from './spawn.js';
 import type { BenchMaxSettings, ToolResult } from './types.js';
@@ -58,7 +59,8 @@ export async function runRdkafkaPerformance(settings: BenchMaxSettings, topic: s
   const summary = [...outcome.stdout.matchAll(/% (\d+) messages produced \(\d+ bytes\), (\d+) delivered \(offset -?\d+, (\d+) failed\) in (\d+)ms: (\d+) msgs\/s/g)].at(-1);
   const base = { tool: `rdkafka_performance${withLatency ? ' -l' : ''} (C)`, command, wallMs: outcome.wallMs, cpu: outcome.cpu };
   if (outcome.code !== 0 || !summary) {
-    return { ...base, recordsPerSec: 0, mbPerSec: 0, p50Ms: null, p99Ms: null, records: 0, error: `exit ${outcome.code}: ${(outcome.stderr || outcome.stdout).trim().split('\n').slice(-2).join(' | ')}` };
+    // It echoes a config line it rejects, value and all: redacted like any message.
+    return { ...base, recordsPerSec: 0, mbPerSec: 0, p50Ms: null, p99Ms: null, records: 0, error: `exit ${outcome.code}: ${redactText((outcome.stderr || outcome.stdout).trim().split('\n').slice(-2).join(' | '))}` };
   }
   const delivered = Number(summary[2]);
   const elapsedMs = Number(summary[4]);

@@ -28,9 +28,9 @@ export interface BenchMaxSettings {
   librdkafka: Record<string, string>;
   /** the connection's librdkafka settings (security, client.id), for every librdkafka-based tool */
   connection: Record<string, string>;
-  /** the connection's arguments for the stampede runs (peer-connection.ts) */
+  /** the connection's arguments for the stampede runs: a private file, never the values (peer-connection.ts) */
   connectionArgs: string[];
-  /** the connection's arguments for rdkafka_performance (peer-connection.ts) */
+  /** the connection's arguments for rdkafka_performance: a private file, never the values (peer-connection.ts) */
   rdkafkaConnectionArgs: string[];
   /** seconds each peer should run for; record counts are sized from the best rate */
   peerSeconds: number;

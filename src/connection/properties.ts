@@ -71,3 +71,29 @@ function unescape(text: string, line: number, onError: (error: PropertiesError) 
   }
   return out;
 }
+
+/**
+ * The inverse of parseProperties: one `key=value` line per setting, escaped so that it reads back
+ * exactly (line breaks, backslashes, a value's leading blank, a key's separators and comment marks).
+ */
+export function formatProperties(settings: Readonly<Record<string, string>>): string {
+  return Object.entries(settings)
+    .map(([key, value]) => `${escapeText(key, 'key')}=${escapeText(value, 'value')}\n`)
+    .join('');
+}
+
+const kControlEscapes: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\f': '\\f' };
+
+function escapeText(text: string, part: 'key' | 'value'): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (kControlEscapes[char] !== undefined) out += kControlEscapes[char];
+    // A key ends at its first unescaped separator; a line starting with # or ! is a comment.
+    else if (part === 'key' && (char === '=' || char === ':' || char === ' ' || (i === 0 && (char === '#' || char === '!')))) out += `\\${char}`;
+    // The reader drops blanks before a value.
+    else if (part === 'value' && i === 0 && char === ' ') out += '\\ ';
+    else out += char;
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseProperties, type PropertiesError } from '../../../src/connection/properties.js';
+import { formatProperties, parseProperties, type PropertiesError } from '../../../src/connection/properties.js';
 
 const fail = (error: PropertiesError): never => {
   throw new Error(`line ${error.line}: ${error.reason}`);
@@ -30,6 +30,21 @@ test('escapes: \\t \\n \\\\ \\uXXXX and an escaped separator in a key', () => {
 
 test('a malformed \\u escape names its line', () => {
   assert.throws(() => parseProperties('ok=1\nbad=\\u12', fail), /line 2: malformed \\u escape/);
+});
+
+test('formatProperties writes what parseProperties reads back exactly: line breaks, backslashes, blanks, separators, comment marks', () => {
+  const settings = {
+    'ssl.key.pem': '-----BEGIN PRIVATE KEY-----\r\nMIIB\tx\n-----END PRIVATE KEY-----\n',
+    'sasl.password': ' pa=ss:wo\\rd # not a comment ',
+    'a key=with:separators': 'v',
+    '#not-a-comment': '!',
+    'empty': '',
+    'ends.in.backslash': 'c:\\dir\\',
+    'unicode': 'pässwörd ✓',
+  };
+  const text = formatProperties(settings);
+  assert.is(text.split('\n').length, Object.keys(settings).length + 1, 'one line per setting');
+  assert.equal(parseProperties(text, fail), settings);
 });
 
 test.run();
