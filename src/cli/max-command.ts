@@ -27,6 +27,7 @@ const kNotTaken: Readonly<Record<string, string>> = {
   fault: 'faults would fail every step',
   stall: 'faults would fail every step',
   'metrics-port': 'max serves no /metrics',
+  'metrics-host': 'max serves no /metrics',
   html: 'max writes its JSON result only',
   hgrm: 'max writes its JSON result only',
   csv: 'max writes its JSON result only',

@@ -13,7 +13,7 @@ import { hostLiveLine, renderFleetSummary } from '../report/fleet.js';
 import { renderConsumerModes } from '../report/consumer-modes.js';
 import { basename } from 'node:path';
 import { evaluateThresholds, renderThresholds } from '../report/thresholds.js';
-import { MetricsServer } from '../report/metrics-server.js';
+import { MetricsServer, metricsUrl } from '../report/metrics-server.js';
 import { Progress } from '../report/progress.js';
 import type { Workload } from '../options/workload.js';
 import type { RunResult } from '../run/result.js';
@@ -69,8 +69,8 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
     controller.abort();
   };
   process.on('SIGINT', onSigint);
-  const metrics = workload.metricsPort === undefined ? undefined : await MetricsServer.start(workload.metricsPort);
-  if (metrics) console.log(`metrics: http://0.0.0.0:${metrics.port}/metrics (Prometheus text format)`);
+  const metrics = workload.metricsPort === undefined ? undefined : await MetricsServer.start(workload.metricsPort, workload.metricsHost);
+  if (metrics) console.log(`metrics: ${metricsUrl(workload.metricsHost, metrics.port)} (Prometheus text format)`);
   const progress = workload.records === undefined ? undefined : new Progress({ total: workload.records, unit: 'records acked' });
   try {
     const run = workload.hosts !== undefined ? runFleet : workload.instances !== undefined || workload.instanceId !== undefined ? runInstance : runWorkload;

@@ -83,7 +83,8 @@ export const OPTION_SPECS = [
   { name: 'transaction-records', kind: { type: 'int', min: 1, max: 100_000_000 }, default: 100_000, describe: 'With --transactional, commit after this many records of a thread, or after --transaction-ms, whichever comes first' },
   { name: 'transaction-ms', kind: { type: 'duration', minMs: 1 }, default: '100ms', describe: 'With --transactional, commit a thread\'s transaction once it is this old (checked between batches), or after --transaction-records' },
   { name: 'abort-rate', kind: { type: 'fraction' }, describe: 'With --transactional, abort this share of transactions instead of committing them, e.g. 0.1 (seeded by --seed: the same run aborts the same ones) [default: 0]' },
-  { name: 'metrics-port', kind: { type: 'int', min: 0, max: 65_535 }, describe: 'Serve Prometheus metrics on http://0.0.0.0:PORT/metrics during the run (0: any free port)' },
+  { name: 'metrics-port', kind: { type: 'int', min: 0, max: 65_535 }, describe: 'Serve Prometheus metrics on http://HOST:PORT/metrics during the run, HOST from --metrics-host (0: any free port)' },
+  { name: 'metrics-host', kind: { type: 'string' }, default: '127.0.0.1', describe: 'Address --metrics-port listens on: 127.0.0.1 is this host only; 0.0.0.0 (every interface) lets a Prometheus on another host scrape it, and anyone who reaches this host read it' },
 ] as const satisfies readonly OptionSpec[];
 
 export type OptionName = (typeof OPTION_SPECS)[number]['name'];

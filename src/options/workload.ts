@@ -65,6 +65,8 @@ export interface Workload {
   thresholds: Threshold[];
   /** --metrics-port: Prometheus /metrics during the run (0 = any free port) */
   metricsPort: number | undefined;
+  /** --metrics-host: the address /metrics listens on (loopback unless asked) */
+  metricsHost: string;
   /** The workload file the values came from, if any. */
   workloadFile: string | undefined;
   /** --verbose: per-host live lines */
@@ -171,6 +173,7 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     csv: get('csv'),
     thresholds: get('threshold'),
     metricsPort: get('metrics-port'),
+    metricsHost: get('metrics-host'),
     workloadFile,
     verbose: get('verbose'),
     hosts: get('hosts'),

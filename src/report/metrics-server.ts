@@ -1,5 +1,5 @@
 /**
- * `--metrics-port`: Prometheus' text exposition format (version 0.0.4) written by hand — a few
+ * `--metrics-port` (on `--metrics-host`): Prometheus' text exposition format (version 0.0.4) written by hand — a few
  * lines of `# HELP`/`# TYPE` and samples, so no client library is needed and nothing registers
  * process-global state. Latency is exported as real Prometheus histograms (cumulative `le`
  * buckets in seconds) folded from the run's own cumulative HDR counts, so `histogram_quantile`
@@ -92,12 +92,16 @@ export function renderMetrics(state: State): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The URL a scraper uses for a server on `host` (an IPv6 address in brackets). */
+export const metricsUrl = (host: string, port: number): string => `http://${host.includes(':') ? `[${host}]` : host}:${port}/metrics`;
+
 /** An HTTP server for GET /metrics, fed from RunHooks.onInterval. */
 export class MetricsServer {
   private readonly state: State = { row: undefined, cumulative: undefined, done: false };
   private constructor(private readonly server: Server, readonly port: number) {}
 
-  static async start(port: number, host = '0.0.0.0'): Promise<MetricsServer> {
+  /** Loopback unless asked (--metrics-host): the counters name topics and brokers, and anyone who reaches the port reads them. */
+  static async start(port: number, host = '127.0.0.1'): Promise<MetricsServer> {
     let self: MetricsServer | undefined;
     const server = createServer((req, res) => {
       if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
@@ -107,7 +111,7 @@ export class MetricsServer {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(renderMetrics(self!.state));
     });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) => reject(new StampedeError('E_OPTION', `--metrics-port ${port} cannot be served on ${host} (${err.code ?? err.message})`)));
+      server.once('error', (err: NodeJS.ErrnoException) => reject(new StampedeError('E_OPTION', `--metrics-host ${host} cannot serve /metrics (${err.code ?? err.message}) on --metrics-port ${port}`)));
       server.listen(port, host, () => resolve());
     });
     self = new MetricsServer(server, (server.address() as AddressInfo).port);

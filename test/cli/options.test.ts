@@ -68,6 +68,7 @@ const cases: [string, string[], RegExp][] = [
   ['a negative seed', ['run', '--seed', '-1'], /--seed must be an integer from 0 to 4294967295/],
   ['zero partitions', ['run', '--partitions', '0'], /--partitions must be an integer from 1/],
   ['a metrics port past 65535', ['run', '--metrics-port', '70000'], /--metrics-port must be an integer from 0 to 65535/],
+  ['a metrics host that is not this host\'s', ['run', '--client', 'null', '--metrics-port', '0', '--metrics-host', '198.51.100.7'], /--metrics-host 198\.51\.100\.7 cannot serve \/metrics \(EADDRNOTAVAIL\)/],
   // broker strings
   ['a broker port past 65535', ['run', '--brokers', 'kafka-1:99999'], /--brokers must be host:port\[,host:port…\] \(got "kafka-1:99999"\)/],
   ['an empty entry in a broker list', ['run', '--brokers', 'a:9092,,b:9092'], /--brokers must be host:port/],
@@ -175,6 +176,14 @@ test('--help lists every workload option with its default', async () => {
     assert.match(outcome.stdout, flag);
   }
   assert.match(outcome.stdout, /\[default:\s+100000\]/);
+});
+
+test('--metrics-port serves on 127.0.0.1 and says so; --help says how to serve a Prometheus elsewhere', async () => {
+  const outcome = await runCli(['run', '--client', 'null', '--devices', '10', '--records', '1000', '--metrics-port', '0', '--out', join(dir, 'metrics.json')], { timeoutMs: 60_000 });
+  assert.is(outcome.code, 0, outcome.stderr);
+  assert.match(outcome.stdout, /^metrics: http:\/\/127\.0\.0\.1:\d+\/metrics /m);
+  const help = await runCli(['run', '--help'], { timeoutMs: 30_000 });
+  assert.match(help.stdout, /--metrics-host[^]*0\.0\.0\.0[^]*\[default:\s+127\.0\.0\.1\]/);
 });
 
 test.run();

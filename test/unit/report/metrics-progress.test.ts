@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Writable } from 'node:stream';
 import { histogramFromCounts, kBucketBoundsSec, MetricsServer, parseMetricsText, renderMetrics } from '../../../src/report/metrics-server.js';
+import { resolveWorkload } from '../../../src/options/workload.js';
 import { Progress } from '../../../src/report/progress.js';
 import { kCountsLength } from '../../../src/shared/layout.js';
 import { countsIndexOf } from '../../../src/histogram/buckets.js';
@@ -49,6 +50,34 @@ test('exposition text parses and carries the counters', async () => {
   } finally {
     await server.close();
   }
+});
+
+/** Whether GET /metrics answers at this address (a refused connection: false). */
+async function answersAt(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(5_000) })).status === 200;
+  } catch {
+    return false;
+  }
+}
+
+test('/metrics listens on loopback unless asked: --metrics-host defaults to 127.0.0.1, 0.0.0.0 is every interface', async () => {
+  // 127.0.0.2 is this host too, but not the address 127.0.0.1: only a wildcard bind answers there.
+  const local = await MetricsServer.start(0);
+  try {
+    assert.ok(await answersAt(`http://127.0.0.1:${local.port}/metrics`), 'answers on 127.0.0.1');
+    assert.not.ok(await answersAt(`http://127.0.0.2:${local.port}/metrics`), 'by default, not on another address');
+  } finally {
+    await local.close();
+  }
+  const everywhere = await MetricsServer.start(0, '0.0.0.0');
+  try {
+    assert.ok(await answersAt(`http://127.0.0.2:${everywhere.port}/metrics`), '0.0.0.0 answers on any address');
+  } finally {
+    await everywhere.close();
+  }
+  assert.is(resolveWorkload({}, { 'metrics-port': 0 }).metricsHost, '127.0.0.1');
+  assert.is(resolveWorkload({}, { 'metrics-port': 0, 'metrics-host': '0.0.0.0' }).metricsHost, '0.0.0.0');
 });
 
 function sink(tty: boolean): { stream: NodeJS.WriteStream; text: () => string } {
