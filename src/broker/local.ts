@@ -127,6 +127,9 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
   const log = options.log ?? (() => {});
   const port = options.port;
   const controllerPort = options.controllerPort ?? port + 1;
+  if (controllerPort > 65_535) {
+    throw new StampedeError('E_OPTION', `--port ${port}: the local broker's controller listens on the next port, and ${controllerPort} is past 65535; pick a port up to 65534`);
+  }
   const dataDir = options.dataDir ?? defaultDataDir(port);
   const existing = readPid(dataDir);
   if (existing !== undefined && isAlive(existing) && (await answersMetadata(port, 3000))) {

