@@ -1,4 +1,4 @@
-import type { DeviceSequences } from '../verify/sequence-tracker.js';
+import type { ReadOutcome, ThreadFailure } from './read-outcome.js';
 import type { FormatChoice } from '../verify/sink.js';
 import type { TestCrash } from './test-crash.js';
 
@@ -25,15 +25,9 @@ export interface E2eConsumerTask {
 }
 
 export type E2eConsumerTaskResult =
-  | {
-      ok: true;
-      trackerDeviceIds: Float64Array;
-      trackerStates: DeviceSequences[];
-      partitionCounts: [number, number][];
-      decodeErrors: number;
-      firstDecodeError: string | null;
+  | (ReadOutcome & {
       skippedOlder: number;
       /** records delivered again at offsets already read (after a rebalance) */
       reread: number;
-    }
-  | { ok: false; code: string; message: string; exitCode: number };
+    })
+  | ThreadFailure;

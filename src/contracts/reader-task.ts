@@ -1,4 +1,4 @@
-import type { DeviceSequences } from '../verify/sequence-tracker.js';
+import type { ReadOutcome, ThreadFailure } from './read-outcome.js';
 import type { RecordFormat } from '../records/codec.js';
 import type { FormatChoice } from '../verify/sink.js';
 
@@ -26,14 +26,8 @@ export interface ReaderTask {
 }
 
 export type ReaderTaskResult =
-  | {
-      ok: true;
-      trackerDeviceIds: Float64Array;
-      trackerStates: DeviceSequences[];
-      partitionCounts: [number, number][];
-      decodeErrors: number;
-      firstDecodeError: string | null;
+  | (ReadOutcome & {
       /** the format its records were decoded as; null when they were only counted (--format none, or auto found records that are not stampede's); undefined when it read none */
       decodedAs: RecordFormat | null | undefined;
-    }
-  | { ok: false; code: string; message: string; exitCode: number };
+    })
+  | ThreadFailure;
