@@ -13,7 +13,7 @@ export function benchSlo(raw: string[] | undefined): Threshold[] | undefined {
 }
 
 /**
- * After the sweep: `stampede max`'s search (src/run/max-rate.ts) with the sweep's best point — the
+ * After the sweep: `stampede max`'s search (src/experiments/max-rate.ts) with the sweep's best point — the
  * same client, workers and librdkafka settings, 100-byte fixed records — on the same broker. Writes
  * its own JSON beside bench-max's and returns the path.
  */

@@ -20,7 +20,7 @@ export interface E2eConsumerTask {
   startOffsets: SharedArrayBuffer;
   /** true for a member added during the run: the topic's ends have moved, so it takes the noted start offsets */
   joinsLate?: boolean;
-  /** test hook only ($STAMPEDE_TEST_FAULT, src/run/test-fault.ts): this consumer crashes on purpose */
+  /** test hook only ($STAMPEDE_TEST_FAULT, src/contracts/test-crash.ts): this consumer crashes on purpose */
   crash?: TestCrash;
 }
 

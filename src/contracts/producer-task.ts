@@ -25,7 +25,7 @@ export interface ProducerTask {
   arrival: ArrivalLaw;
   trackLatency: boolean;
   stall: ProducerPause | undefined;
-  /** test hook only ($STAMPEDE_TEST_FAULT, src/run/test-fault.ts): this thread crashes on purpose */
+  /** test hook only ($STAMPEDE_TEST_FAULT, src/contracts/test-crash.ts): this thread crashes on purpose */
   crash?: TestCrash;
   /** Time to wait for the last acks after the worker stops sending */
   flushTimeoutMs: number;
@@ -35,7 +35,7 @@ export interface ProducerTask {
   control: SharedArrayBuffer;
   /** wall clock (µs) the go offset in the control block counts from */
   controlBaseWallUs: number;
-  /** --transactional: write in transactions (src/run/transaction-driver.ts) */
+  /** --transactional: write in transactions (src/load/transaction-driver.ts) */
   transactions?: TransactionSettings;
 }
 

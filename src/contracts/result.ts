@@ -113,9 +113,9 @@ export interface RunResult {
    * event-loop lag, and the warning when a thread, not the broker, limited the rate. Absent in older results.
    */
   generator?: GeneratorWindow & { cpuSecPerMillionAcked: number | null; warning: string | null };
-  /** --backlog: building the backlog with the consumers paused, and draining it (src/run/backlog.ts) */
+  /** --backlog: building the backlog with the consumers paused, and draining it (src/run/modes/backlog.ts) */
   backlog?: BacklogReport;
-  /** --consumer-churn: each rebalance's pause and the e2e latency around them (src/run/churn.ts) */
+  /** --consumer-churn: each rebalance's pause and the e2e latency around them (src/run/modes/churn.ts) */
   churn?: ChurnReport;
   /** --threshold: each one's verdict with the observed value (absent when none were given) */
   thresholds?: ThresholdOutcome[];

@@ -18,7 +18,7 @@ export interface MaxStep {
   publishDelayP99Us: number | null;
   /** each SLO with what the step observed */
   slo: ThresholdOutcome[];
-  /** the fixed-rate verdict of src/run/validity.ts */
+  /** the fixed-rate verdict of src/verdicts/validity.ts */
   validity: Validity;
   /** the run's own status ('ok', 'not-valid', 'integrity-failed', …) */
   status: RunResult['status'];

@@ -77,7 +77,7 @@ export interface Workload {
   instanceId: number | undefined;
   instances: number | undefined;
   runId: string | undefined;
-  /** --transactional: producers write in transactions (src/run/transaction-driver.ts) */
+  /** --transactional: producers write in transactions (src/load/transaction-driver.ts) */
   transactional: boolean;
   /** a transaction ends after this many records of its thread… */
   transactionRecords: number;
