@@ -46,13 +46,13 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   };
   // Checked before anything starts: a fault that cannot be injected here is bad input.
   const faults = BrokerRestart.resolve(workload);
-  // A stopped run brings the broker back now, not after the drain: SIGTERM is often followed by SIGKILL.
-  const endFaults = (): void => faults?.disarm();
-  hooks.signal?.addEventListener('abort', endFaults);
   const crash = testCrashFrom(process.env);
   if (crash) notice(`test hook $${kTestFaultVariable} is set: ${crash.role} thread ${crash.index} will ${crash.how === 'exit' ? 'exit' : 'throw'} ${crash.afterMs} ms in`);
   const deployment = await deploymentFor(workload, hooks, notice);
   let producers: SnapshotSource | undefined;
+  // A stopped run brings the broker back now, not after the drain: SIGTERM is often followed by SIGKILL.
+  const endFaults = (): void => faults?.disarm();
+  hooks.signal?.addEventListener('abort', endFaults);
   try {
     const whole = await prepareRun(workload, notice);
     const plan = deployment.plan(whole);
