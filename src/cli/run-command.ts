@@ -32,7 +32,7 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
   const metrics = await metricsOutput(workload);
   const outputs = new Outputs([liveOutput(workload), ...(metrics ? [metrics] : []), consoleOutput(workload), resultFilesOutput(workload)]);
   try {
-    const result = await runWorkload(workload, { signal: controller.signal, onFault: (text) => console.log(text), ...outputs.runHooks() });
+    const result = await runWorkload(workload, { signal: controller.signal, ...outputs.runHooks() });
     const failureLines = [...new Set(result.failures.map((failure) => redactText(failure.message.replace(/^worker \d+: /, ''))))];
     const badInputOnly = result.failures.length > 0 && result.failures.every((failure) => failure.exitCode === 2) && result.totals.sent === 0;
     if (badInputOnly) {

@@ -12,6 +12,7 @@ import type { Output } from './output.js';
 export function consoleOutput(workload: Workload, print: (line: string) => void = (line) => console.log(line)): Output {
   return {
     notice: (text) => print(`note: ${redactText(text)}`),
+    fault: (text) => print(redactText(text)),
     start: ({ workers, topic }) => {
       const length = workload.records === undefined ? `${formatDurationMs(workload.durationMs)} measured` : `${formatCount(workload.records)} records`;
       const warmup = workload.warmupMs > 0 ? ` after ${formatDurationMs(workload.warmupMs)} warmup` : '';

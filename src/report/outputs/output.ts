@@ -15,6 +15,8 @@ export interface RunStart {
  */
 export interface Output<Row = IntervalRow, Result = RunResult> {
   notice?(text: string): void;
+  /** --fault: what was done to the broker, as it is done */
+  fault?(text: string): void;
   start?(info: RunStart): void;
   interval?(row: Row, cumulative: CumulativeSnapshots | undefined): void;
   /** --hosts only */
@@ -51,6 +53,7 @@ export class Outputs<Row = IntervalRow, Result = RunResult> {
     const takes = (event: keyof Output<IntervalRow, Result>): boolean => this.outputs.some((output) => output[event] !== undefined);
     return {
       onNotice: (text) => this.notice(text),
+      onFault: (text) => this.outputs.forEach((output) => output.fault?.(text)),
       onStart: (info) => this.outputs.forEach((output) => output.start?.(info)),
       onInterval: (row, cumulative) => this.interval(row, cumulative),
       ...(takes('hostsConnected') ? { onHostsConnected: (hosts) => this.outputs.forEach((output) => output.hostsConnected?.(hosts)) } : {}),
