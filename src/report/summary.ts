@@ -1,4 +1,5 @@
 import type { RunResult } from '../contracts/result.js';
+import type { LatencySummary } from '../histogram/merge.js';
 import { renderIntegrity } from './integrity.js';
 import { renderAvailability } from './availability.js';
 import { renderGenerator } from './generator.js';
@@ -7,65 +8,66 @@ import { formatBytes, formatCount, formatDurationMs, formatMbPerSec, formatRate,
 
 /** The final human summary; reads the same result object the JSON reporter writes. */
 export function renderSummary(result: RunResult): string {
-  const { totals, workload } = result;
-  const latency = result.latency.produceAck;
-  const lines: string[] = [];
-  lines.push('');
-  lines.push(
-    `stampede ${result.tool.version} · ${workload.client} client · ${workload.effectiveWorkers} worker(s) · ${formatCount(workload.devices)} devices · ${workload.format}` +
-      (workload.format === 'fixed' ? ` ${workload.recordSizeBytes} B` : '') +
-      ` · profile ${workload.profile} · ${result.runtime.name} ${result.runtime.version}`,
-  );
-  if (result.librdkafkaVersion) lines.push(`librdkafka ${result.librdkafkaVersion}`);
-  if (result.topic) lines.push(`topic ${result.topic.name} (${result.topic.partitions} partitions${result.topic.created ? ', created' : ''}) on ${workload.brokers}`);
-  lines.push(`host ${result.host.hostname}: ${result.host.cpus} × ${result.host.cpuModel}, ${formatBytes(result.host.memoryBytes)}`);
-  lines.push('');
-  lines.push(
-    renderTable(
-      ['throughput', 'value'],
-      [
-        ['records/s (acked, measured)', formatRate(totals.recordsPerSec)],
-        ['MB/s (key+value, 10^6 B)', formatMbPerSec(totals.mbPerSec)],
-        ['measured window', formatDurationMs(totals.durationMs)],
-        ['sent (whole run)', formatCount(totals.sent)],
-        ['acked (whole run)', formatCount(totals.acked)],
-        ['errors (whole run)', formatCount(totals.errors)],
-        ['queue-full waits', formatCount(totals.backpressureWaits)],
-        ['blocked on a full queue', formatDurationMs(totals.blockedMicros / 1000)],
-        ...(result.validity.askedRecordsPerSec === null
-          ? []
-          : [['records/s asked', askedText(result)]]),
-      ],
-    ),
-  );
-  lines.push('');
-  lines.push(
-    renderTable(
-      ['latency (ms)', 'count', 'p50', 'p95', 'p99', 'p99.9', 'max', 'mean'],
-      [
-        ['produce→ack', formatCount(latency.count), ...[latency.p50, latency.p95, latency.p99, latency.p999, latency.max, latency.mean].map(usToMs)],
-        ...(result.latency.endToEnd
-          ? [['end-to-end', formatCount(result.latency.endToEnd.count), ...[result.latency.endToEnd.p50, result.latency.endToEnd.p95, result.latency.endToEnd.p99, result.latency.endToEnd.p999, result.latency.endToEnd.max, result.latency.endToEnd.mean].map(usToMs)]]
-          : []),
-        ...(result.latency.commit ? [['transaction commit', formatCount(result.latency.commit.count), ...[result.latency.commit.p50, result.latency.commit.p95, result.latency.commit.p99, result.latency.commit.p999, result.latency.commit.max, result.latency.commit.mean].map(usToMs)]] : []),
-      ],
-    ),
-  );
+  const lines = ['', ...renderHeader(result), '', renderThroughput(result), '', renderLatencies(result)];
   lines.push(...renderTransactions(result));
   if (result.integrity) lines.push('', ...renderIntegrity(result));
   const availability = renderAvailability(result);
   if (availability.length > 0) lines.push('', ...availability);
   const generator = renderGenerator(result);
   if (generator.length > 0) lines.push('', ...generator);
+  lines.push(...renderFixedRate(result), ...renderNotes(result));
+  return lines.join('\n');
+}
+
+/** What ran where: tool, client, threads, devices, format, profile, runtime, librdkafka, topic, host. */
+function renderHeader(result: RunResult): string[] {
+  const { workload } = result;
+  const lines = [
+    `stampede ${result.tool.version} · ${workload.client} client · ${workload.effectiveWorkers} worker(s) · ${formatCount(workload.devices)} devices · ${workload.format}` +
+      (workload.format === 'fixed' ? ` ${workload.recordSizeBytes} B` : '') +
+      ` · profile ${workload.profile} · ${result.runtime.name} ${result.runtime.version}`,
+  ];
+  if (result.librdkafkaVersion) lines.push(`librdkafka ${result.librdkafkaVersion}`);
+  if (result.topic) lines.push(`topic ${result.topic.name} (${result.topic.partitions} partitions${result.topic.created ? ', created' : ''}) on ${workload.brokers}`);
+  lines.push(`host ${result.host.hostname}: ${result.host.cpus} × ${result.host.cpuModel}, ${formatBytes(result.host.memoryBytes)}`);
+  return lines;
+}
+
+function renderThroughput(result: RunResult): string {
+  const { totals } = result;
+  return renderTable(
+    ['throughput', 'value'],
+    [
+      ['records/s (acked, measured)', formatRate(totals.recordsPerSec)],
+      ['MB/s (key+value, 10^6 B)', formatMbPerSec(totals.mbPerSec)],
+      ['measured window', formatDurationMs(totals.durationMs)],
+      ['sent (whole run)', formatCount(totals.sent)],
+      ['acked (whole run)', formatCount(totals.acked)],
+      ['errors (whole run)', formatCount(totals.errors)],
+      ['queue-full waits', formatCount(totals.backpressureWaits)],
+      ['blocked on a full queue', formatDurationMs(totals.blockedMicros / 1000)],
+      ...(result.validity.askedRecordsPerSec === null ? [] : [['records/s asked', askedText(result)]]),
+    ],
+  );
+}
+
+/** One row per latency kind the run measured: count and percentiles in ms. */
+function renderLatencies(result: RunResult): string {
+  const row = (name: string, latency: LatencySummary): string[] => [name, formatCount(latency.count), ...[latency.p50, latency.p95, latency.p99, latency.p999, latency.max, latency.mean].map(usToMs)];
+  const { produceAck, endToEnd, commit } = result.latency;
+  return renderTable(
+    ['latency (ms)', 'count', 'p50', 'p95', 'p99', 'p99.9', 'max', 'mean'],
+    [row('produce→ack', produceAck), ...(endToEnd ? [row('end-to-end', endToEnd)] : []), ...(commit ? [row('transaction commit', commit)] : [])],
+  );
+}
+
+/** At a fixed rate: the publish delay, values below zero, and whether the run did what it was asked. */
+function renderFixedRate(result: RunResult): string[] {
+  const lines: string[] = [];
   const delay = result.latency.publishDelay;
   if (delay) {
     lines.push('');
-    lines.push(
-      renderTable(
-        ['publish delay (ms)', 'count', 'p50', 'p99', 'max'],
-        [['intended→sent', formatCount(delay.count), ...[delay.p50, delay.p99, delay.max].map(usToMs)]],
-      ),
-    );
+    lines.push(renderTable(['publish delay (ms)', 'count', 'p50', 'p99', 'max'], [['intended→sent', formatCount(delay.count), ...[delay.p50, delay.p99, delay.max].map(usToMs)]]));
     lines.push('produce→ack is measured from each record\'s intended send time (coordinated-omission corrected)');
   }
   // Values below zero never enter a histogram; they are shown here so none is hidden.
@@ -74,13 +76,20 @@ export function renderSummary(result: RunResult): string {
   else if (result.validity.askedRecordsPerSec !== null) {
     lines.push('', `✓ valid at ${formatRate(result.validity.askedRecordsPerSec)}: delivered ${result.validity.achievedPct!.toFixed(1)} %, never blocked, publish-delay p99 ${usToMs(delay?.p99 ?? 0)} ms`);
   }
-  if (latency.clamped > 0) lines.push(`note: ${formatCount(latency.clamped)} latencies above 1 h were recorded as 1 h`);
+  return lines;
+}
+
+/** Clamped values, notices, records unaccounted for, a status other than ok, failures. */
+function renderNotes(result: RunResult): string[] {
+  const lines: string[] = [];
+  const { totals } = result;
+  if (result.latency.produceAck.clamped > 0) lines.push(`note: ${formatCount(result.latency.produceAck.clamped)} latencies above 1 h were recorded as 1 h`);
   for (const notice of result.notices) lines.push(`note: ${notice}`);
   const unaccounted = totals.sent - totals.acked - totals.errors;
   if (unaccounted !== 0) lines.push(`warning: ${formatCount(unaccounted)} sent records were neither acknowledged nor failed`);
   if (result.status !== 'ok') lines.push(`status: ${result.status}`);
   for (const failure of result.failures) lines.push(`error: ${failure.message}`);
-  return lines.join('\n');
+  return lines;
 }
 
 function renderBelowZero(result: RunResult): string {
