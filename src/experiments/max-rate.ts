@@ -89,6 +89,22 @@ function stepWorkload(workload: Workload, settings: MaxSettings, rateRecordsPerS
 /** 1 % of the measured max, rounded, never below one record/s per worker. */
 export const defaultFloor = (maxRecordsPerSec: number, workers: number): number => Math.max(workers, roundedRate(maxRecordsPerSec / 100));
 
+/** The hooks of every run of a search: each notice passed on once (every run says the same things: topic exists, …), the hosts named once. */
+function searchRunHooks(hooks: MaxHooks, notices: string[]): RunHooks {
+  const seen = new Set<string>();
+  const onNotice = (text: string): void => {
+    if (seen.has(text)) return;
+    seen.add(text);
+    notices.push(text);
+    hooks.onNotice?.(text);
+  };
+  return {
+    ...(hooks.signal ? { signal: hooks.signal } : {}),
+    onNotice,
+    onHostsConnected: (hosts) => onNotice(`every run of the search produces from ${hosts.length} hosts: ${hosts.map((host) => host.name).join(', ')}`),
+  };
+}
+
 /** The result before anything ran: settings, workload and host; steps and answer filled in as the search goes. */
 function emptyMaxResult(workload: Workload, settings: MaxSettings, notices: string[]): MaxResult {
   const startedAt = new Date().toISOString();
@@ -121,19 +137,7 @@ function emptyMaxResult(workload: Workload, settings: MaxSettings, notices: stri
  */
 export async function findMaxRate(workload: Workload, settings: MaxSettings, hooks: MaxHooks = {}): Promise<MaxResult> {
   const notices: string[] = [];
-  const seen = new Set<string>();
-  // Every run says the same things (topic exists, …): pass each on once.
-  const onNotice = (text: string): void => {
-    if (seen.has(text)) return;
-    seen.add(text);
-    notices.push(text);
-    hooks.onNotice?.(text);
-  };
-  const runHooks: RunHooks = {
-    ...(hooks.signal ? { signal: hooks.signal } : {}),
-    onNotice,
-    onHostsConnected: (hosts) => onNotice(`every run of the search produces from ${hosts.length} hosts: ${hosts.map((host) => host.name).join(', ')}`),
-  };
+  const runHooks = searchRunHooks(hooks, notices);
   const result = emptyMaxResult(workload, settings, notices);
   const finish = (status: MaxResult['status']): MaxResult => ({ ...result, status, finishedAt: new Date().toISOString() });
   // A run that failed (a thread died, the broker refused) ends the search: its numbers mean nothing.
