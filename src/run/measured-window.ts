@@ -1,5 +1,8 @@
 import { zeroSnapshot } from '../histogram/merge.js';
 import type { Workload } from '../options/workload-shape.js';
+
+/** The part of the workload that says when a run is measured and when it ends. */
+export type RunSchedule = Pick<Workload, 'intervalMs' | 'warmupMs' | 'durationMs' | 'records' | 'timeoutMs' | 'drainMs'>;
 import type { RegionSnapshot } from '../shared/region.js';
 import type { SnapshotSource } from '../sources/types.js';
 import { FullTimeout } from './full-timeout.js';
@@ -19,14 +22,14 @@ export class MeasuredWindow {
 
   constructor(
     private readonly source: SnapshotSource,
-    private readonly workload: Workload,
+    private readonly schedule: RunSchedule,
     private readonly startedAtMs: number,
     private readonly on: { opened(atGo: boolean): void; stop(why: 'ok' | 'timed-out'): void },
   ) {
     this.measuredFromMs = startedAtMs;
-    this.warmupTimer = workload.warmupMs > 0 ? setTimeout(() => this.open(false), workload.warmupMs) : undefined;
+    this.warmupTimer = schedule.warmupMs > 0 ? setTimeout(() => this.open(false), schedule.warmupMs) : undefined;
     if (this.warmupTimer === undefined) this.open(true);
-    this.timeoutTimer = workload.records === undefined ? undefined : setTimeout(() => on.stop('timed-out'), workload.timeoutMs);
+    this.timeoutTimer = schedule.records === undefined ? undefined : setTimeout(() => on.stop('timed-out'), schedule.timeoutMs);
   }
 
   get warmingUp(): boolean {
@@ -38,7 +41,7 @@ export class MeasuredWindow {
     this.baseline = atGo ? zeroSnapshot() : this.source.snapshot();
     this.measuredFromMs = atGo ? this.startedAtMs : performance.now();
     this.on.opened(atGo);
-    if (this.workload.records === undefined) this.stopTimer = new FullTimeout(this.workload.durationMs - (performance.now() - this.measuredFromMs), () => this.on.stop('ok'));
+    if (this.schedule.records === undefined) this.stopTimer = new FullTimeout(this.schedule.durationMs - (performance.now() - this.measuredFromMs), () => this.on.stop('ok'));
   }
 
   /**
@@ -48,7 +51,7 @@ export class MeasuredWindow {
    */
   close(finishedAtMs: number): { baseline: RegionSnapshot | undefined; durationMs: number } {
     this.clear();
-    const baseline = this.baseline !== undefined && this.workload.warmupMs > 0 ? (this.source.warmupBaseline?.() ?? this.baseline) : this.baseline;
+    const baseline = this.baseline !== undefined && this.schedule.warmupMs > 0 ? (this.source.warmupBaseline?.() ?? this.baseline) : this.baseline;
     return { baseline, durationMs: Math.max(1, finishedAtMs - (this.baseline === undefined ? this.startedAtMs : this.measuredFromMs)) };
   }
 

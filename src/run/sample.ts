@@ -9,11 +9,10 @@ import { windowEndMs } from './window.js';
 import { abortedRecordsOf } from './transactions-report.js';
 import { wallClockUs } from '../runtime.js';
 import { GeneratorMeter } from './generator-meter.js';
-import { MeasuredWindow } from './measured-window.js';
+import { MeasuredWindow, type RunSchedule } from './measured-window.js';
 import { threadFailureNotices } from './thread-failures.js';
 import { IntervalSampler, mbPerSecond, perSecond } from './interval-sampler.js';
 import type { GeneratorWindow } from '../contracts/generator.js';
-import type { Workload } from '../options/workload-shape.js';
 
 const kReadyTimeoutMs = 30_000; // thread start-up plus client connection
 
@@ -54,7 +53,7 @@ export interface Sampled {
  * cumulative snapshots until every producer has ended (by --duration, --records, --timeout or the
  * signal), then the consumers' drain. The producers' window ends at their last ack.
  */
-export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers | undefined, workload: Workload, hooks: SampleHooks): Promise<Sampled> {
+export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers | undefined, schedule: RunSchedule, hooks: SampleHooks): Promise<Sampled> {
   // Every producer connects first; the clock starts when all are ready (or one has already ended).
   await source.ready(kReadyTimeoutMs, hooks.signal);
   const startedAt = new Date();
@@ -76,13 +75,13 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
   let producersDone = false;
   const rows = intervalRows(source, e2e, generatorMeter, startedAtMs, hooks);
   const nameFailures = threadFailureNotices(source, e2e, startedAtMs, (text) => hooks.onThreadFailed?.(text));
-  const window = new MeasuredWindow(source, workload, startedAtMs, {
+  const window = new MeasuredWindow(source, schedule, startedAtMs, {
     opened: (atGo) => {
       if (!atGo) generatorMeter.openWindow();
     },
     stop,
   });
-  rows.sampler.start(workload.intervalMs, () => ({ current: source.snapshot(), phase: source.stopping || producersDone ? 'drain' : window.warmingUp ? 'warmup' : 'measure' }), (_row, nowMs) => nameFailures(nowMs));
+  rows.sampler.start(schedule.intervalMs, () => ({ current: source.snapshot(), phase: source.stopping || producersDone ? 'drain' : window.warmingUp ? 'warmup' : 'measure' }), (_row, nowMs) => nameFailures(nowMs));
 
   let outcomes: ProducerTaskResult[];
   let consumerOutcomes: E2eConsumerTaskResult[] = [];
@@ -98,7 +97,7 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
     await source.close();
     // Consumers catch up on the last acked records (ticks go on, as drain rows), then stop.
     // Records of aborted transactions are acked but never readable under read_committed.
-    if (e2e) consumerOutcomes = await e2e.drain(final.counters.acked - abortedRecordsOf(outcomes), workload.drainMs);
+    if (e2e) consumerOutcomes = await e2e.drain(final.counters.acked - abortedRecordsOf(outcomes), schedule.drainMs);
   } finally {
     rows.sampler.stop();
     window.clear();
