@@ -6,14 +6,14 @@ import { renderCompare } from '../report/compare.js';
 import { runCompare } from '../experiments/compare.js';
 import { flagValues } from './flags.js';
 import { writeReportFiles } from '../report/files.js';
+import { onStopSignals } from './signals.js';
 
 /** `stampede compare`: the micro-vs-end-to-end mode; takes the same workload flags as `run`. */
 export async function compareCommand(argv: Record<string, unknown>): Promise<number> {
   const workloadFile = typeof argv['workload'] === 'string' ? argv['workload'] : undefined;
   const workload = resolveWorkload(workloadFile === undefined ? {} : readWorkloadFile(workloadFile), flagValues(argv, 'compare'), workloadFile);
   const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
+  const offStopSignals = onStopSignals({ stop: () => controller.abort(), restore: () => undefined });
   try {
     const result = await runCompare(workload, {
       signal: controller.signal,
@@ -32,6 +32,6 @@ export async function compareCommand(argv: Record<string, unknown>): Promise<num
     const statuses = Object.values(result.modes).map((mode) => mode.status);
     return statuses.every((status) => status === 'ok') ? 0 : 1;
   } finally {
-    process.off('SIGINT', onSigint);
+    offStopSignals();
   }
 }

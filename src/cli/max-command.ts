@@ -8,6 +8,7 @@ import { renderMaxAnswer, renderMaxPlan, renderMeasured, renderMeasuring, render
 import { Progress } from '../report/progress.js';
 import { findMaxRate, type MaxResult, type MaxSettings } from '../experiments/max-rate.js';
 import { ExitCode } from './exit-codes.js';
+import { onStopSignals } from './signals.js';
 import { flagValues } from './flags.js';
 import type { Workload } from '../options/workload-shape.js';
 
@@ -75,12 +76,14 @@ export async function runMaxSearch(workload: Workload, settings: MaxSettings, op
 export async function maxCommand(argv: Record<string, unknown>): Promise<number> {
   const { workload, settings, ignored } = resolveMaxInput(argv);
   const controller = new AbortController();
-  const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(130);
-    console.log('interrupted: ending the current step (Ctrl-C again to quit at once)…');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const offStopSignals = onStopSignals({
+    stop: (signal) => {
+      console.log(`${signal === 'SIGINT' ? 'interrupted' : `stopped (${signal})`}: ending the current step (${signal === 'SIGINT' ? 'Ctrl-C again' : 'a second signal'} to quit at once)…`);
+      controller.abort();
+    },
+    // A step's run ends its own faults; max takes no --fault.
+    restore: () => undefined,
+  });
   try {
     if (ignored.length > 0) console.log(`note: max ignores ${ignored.join(', ')} of ${workload.workloadFile} (${ignored.map((name) => kNotTaken[name]).join('; ')})`);
     const result = await runMaxSearch(workload, settings, { signal: controller.signal });
@@ -96,7 +99,7 @@ export async function maxCommand(argv: Record<string, unknown>): Promise<number>
     for (const line of failureLines) console.error(`stampede: ${line}`);
     return maxExitCode(result);
   } finally {
-    process.off('SIGINT', onSigint);
+    offStopSignals();
   }
 }
 
