@@ -19,7 +19,7 @@ export const CONSUME_OPTION_SPECS = [
   { name: 'timeout', kind: { type: 'duration', minMs: 1000 }, default: '10m', describe: 'Upper bound on a --records run' },
   { name: 'consumer-props', kind: { type: 'props' }, default: [], describe: 'librdkafka consumer settings k=v, e.g. fetch.min.bytes=1048576 (repeatable)' },
   { name: 'format', kind: { type: 'enum', values: ['auto', 'none', ...RECORD_FORMATS] }, default: 'auto', describe: 'Record format for the integrity check (auto: detected on each consumer\'s first batch; records that are not stampede\'s are counted, not decoded); none: count records and bytes without decoding them' },
-  { name: 'interval', kind: { type: 'duration', minMs: 100 }, default: '1s', describe: 'Live line and interval-row period' },
+  { name: 'interval', kind: { type: 'duration', minMs: 100, maxMs: 3_600_000 }, default: '1s', describe: 'Live line and interval-row period' },
   { name: 'out', kind: { type: 'string' }, describe: 'JSON result path (default results/consume-<time>.json)' },
   { name: 'csv', kind: { type: 'string' }, describe: 'Also write the interval rows as CSV here (per-partition counts as p0, p1, …)' },
   { name: 'hgrm', kind: { type: 'string' }, describe: 'Also write HdrHistogram .hgrm files (poll interval, record age; values in ms) into this folder' },

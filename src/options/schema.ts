@@ -7,7 +7,7 @@ export type OptionKind =
   | { type: 'string' }
   | { type: 'int'; min: number; max?: number }
   | { type: 'rate' } // a positive integer of records/s, or "max"
-  | { type: 'duration'; minMs: number } // "30s", "500ms", "2m", or a number of seconds
+  | { type: 'duration'; minMs: number; maxMs?: number } // "30s", "500ms", "2m", or a number of seconds; at most maxMs (default: a week, parse.ts)
   | { type: 'enum'; values: readonly string[] }
   | { type: 'props' } // repeated k=v pairs
   | { type: 'stall' }
@@ -64,7 +64,7 @@ export const OPTION_SPECS = [
   { name: 'stall', kind: { type: 'stall' }, describe: 'Fault injection: each producer pauses once, e.g. 500ms@2s = 500 ms, 2 s after the start' },
   { name: 'fault', kind: { type: 'fault' }, describe: 'Fault injection on the local broker stampede started (stampede broker up): broker-restart@10s:5s = kill -9 10 s after the start, restart 5 s later [default down time: 5s]' },
   { name: 'seed', kind: { type: 'int', min: 0, max: 2 ** 32 - 1 }, default: 1, describe: 'Seed of the device simulator' },
-  { name: 'interval', kind: { type: 'duration', minMs: 100 }, default: '1s', describe: 'Live line and interval-row period' },
+  { name: 'interval', kind: { type: 'duration', minMs: 100, maxMs: 3_600_000 }, default: '1s', describe: 'Live line and interval-row period' },
   { name: 'out', kind: { type: 'string' }, describe: 'JSON result path (default results/run-<time>.json)' },
   { name: 'verbose', kind: { type: 'bool' }, default: 'false', describe: 'With --hosts, also one live line per host each interval' },
   { name: 'hosts', kind: { type: 'list' }, describe: 'Run on these hosts: Host names of the ssh config, a,b,c (one agent each, --workers threads each)' },
