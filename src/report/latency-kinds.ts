@@ -1,5 +1,7 @@
 import * as hdr from 'hdr-histogram-js';
 import type { RunResult } from '../run/result.js';
+import { decodeHdrCounts } from '../histogram/hdr-decode.js';
+import { toHdrHistogram } from '../histogram/merge.js';
 
 /** The latency histograms a run result may hold, with the names reports use for them. */
 export const LATENCY_KINDS = [
@@ -17,5 +19,5 @@ export function hdrOf(run: RunResult, key: LatencyKey): string | null {
   return latency && typeof latency.hdr === 'string' && latency.count > 0 ? latency.hdr : null;
 }
 
-/** Decoded with 64-bit buckets: a whole run's counts overflow 32 bits at high volume. */
-export const decodeHdr = (base64: string): hdr.Histogram => hdr.decodeFromCompressedBase64(base64, 64);
+/** Decoded within our layout's bounds (src/histogram/hdr-decode.ts), into 64-bit buckets: a whole run's counts overflow 32 bits at high volume. */
+export const decodeHdr = (base64: string): hdr.Histogram => toHdrHistogram(decodeHdrCounts(base64));
