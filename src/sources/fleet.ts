@@ -133,13 +133,14 @@ export class FleetSource implements SnapshotSource {
         break;
       case 'interval':
       case 'final':
+        // A line that does not fit this host's slice throws: the link fails the host (agent-link.ts).
+        checkFitsPlan(state, message);
         if (message.type === 'interval') {
           state.intervalLines++;
           state.intervalBytes += lineBytes;
-        } else {
-          state.final = message;
         }
         if (message.seq > state.seq) this.take(state, message);
+        if (message.type === 'final') state.final = message;
         break;
       case 'error':
         state.failure ??= `host ${state.plan.name}: ${message.message}`;
@@ -150,10 +151,20 @@ export class FleetSource implements SnapshotSource {
   }
 
   private take(state: HostState, line: IntervalLine | FinalLine): void {
+    // Decoded before anything is replaced: a broken line leaves the host's last good snapshot.
+    const produced = decodeSnapshot(line.produced);
+    const publishDelay = line.publishDelay ? decodeSnapshot(line.publishDelay) : state.publishDelay;
     state.seq = line.seq;
     state.lastEndUs = line.endUs;
-    state.produced = decodeSnapshot(line.produced);
-    if (line.publishDelay) state.publishDelay = decodeSnapshot(line.publishDelay);
+    state.produced = produced;
+    state.publishDelay = publishDelay;
     state.sentPerShard = line.sentPerShard;
   }
+}
+
+/** A count per worker of the host's slice, and (final) an outcome per worker: anything else would misplace counts in the merged plan. */
+function checkFitsPlan(state: HostState, line: IntervalLine | FinalLine): void {
+  const workers = state.plan.workers.length;
+  if (line.sentPerShard.length !== workers) throw new Error(`${line.sentPerShard.length} sent counts for the host's ${workers} workers`);
+  if (line.type === 'final' && line.outcomes.length !== workers) throw new Error(`${line.outcomes.length} outcomes for the host's ${workers} workers`);
 }
