@@ -44,7 +44,7 @@ export const OPTION_SPECS = [
   { name: 'arrival', kind: { type: 'enum', values: ['uniform', 'poisson'] }, default: 'uniform', describe: 'At a fixed --rate, when records are due: uniform (gaps of exactly 1/rate) or poisson (seeded exponential gaps of mean 1/rate, as independent devices send)' },
   { name: 'duration', kind: { type: 'duration', minMs: 1 }, default: '30s', describe: 'Measured time after warmup (ignored when --records is set)' },
   { name: 'records', kind: { type: 'int', min: 1, max: Number.MAX_SAFE_INTEGER }, describe: 'Exact total records to send; overrides --duration' },
-  { name: 'timeout', kind: { type: 'duration', minMs: 1000 }, default: '10m', describe: 'Upper bound on a --records run, warmup and drain included' },
+  { name: 'timeout', kind: { type: 'duration', minMs: 1000 }, default: '10m', describe: 'Upper bound on a --records run, warmup and drain included; with --hosts, also how long each host has to send its final line after stop' },
   { name: 'warmup', kind: { type: 'duration', minMs: 0 }, default: '0s', describe: 'Time sent but left out of rates and latency' },
   { name: 'workers', kind: { type: 'int', min: 1, max: 1024 }, default: 1, describe: 'Producer worker threads' },
   { name: 'client', kind: { type: 'enum', values: CLIENTS }, default: 'native', describe: 'Producer client: native (librdkafka, any number of threads), node-rdkafka (main thread only), null (in-process sink, no broker)' },

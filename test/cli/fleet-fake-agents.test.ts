@@ -48,4 +48,15 @@ test('an agent writing megabytes without a newline fails at the line bound; the 
   assert.match(hostNamed(result, 'flood-1').failure ?? '', /^host flood-1: agent ended mid-run \(sent \d+ characters without a newline \(a protocol line is at most 4194304\)\)$/);
 });
 
+test('an agent that never sends its final line is ended by --timeout: host failed, partial result written', async () => {
+  const { code, output, elapsedMs, result } = await fleetRun('silent', ['good-1', 'silent-1'], ['--timeout', '2s']);
+  assert.is(code, 1, output);
+  assert.is(hostNamed(result, 'good-1').status, 'ok');
+  const silent = hostNamed(result, 'silent-1');
+  assert.is(silent.status, 'failed');
+  assert.match(silent.failure ?? '', /^host silent-1: agent ended mid-run \(no final line within --timeout 2s after stop\)$/);
+  assert.ok(silent.totals.sent > 0, `its interval lines count: ${silent.totals.sent} sent`);
+  assert.ok(elapsedMs < 3_000 + 2_000 + 10_000, `ended ${elapsedMs} ms after it started (3 s run, 2 s timeout)`);
+});
+
 test.run();
