@@ -5,6 +5,7 @@ import { DeviceSimulator, newReading } from '../records/device.js';
 import { runWorkload, type RunHooks } from '../run/runner.js';
 import type { RunResult } from '../contracts/result.js';
 import type { Workload } from '../options/workload-shape.js';
+import { fitBatch } from '../options/batch-budget.js';
 
 /** One line of where a record's time goes. */
 export interface BreakdownRow {
@@ -28,6 +29,8 @@ function measureGeneration(workload: Workload): { generationUs: number; generati
   const simulator = new DeviceSimulator(0, workload.devices, workload.seed);
   const encoder = encoderFor(workload.format, workload.recordSizeBytes);
   const builder = new BatchBuilder();
+  // A batch of the run's own size, never past the memory budget (10 MB records × 1000 were 10 GB).
+  const batchRecords = Math.min(1000, fitBatch(workload).batchRecords);
   const reading = newReading();
   const timeLoop = (body: (i: number) => void): number => {
     for (let i = 0; i < 20_000; i++) body(i); // warm the JIT
@@ -41,7 +44,7 @@ function measureGeneration(workload: Workload): { generationUs: number; generati
   };
   const generationUs = timeLoop(() => simulator.next(reading, 1));
   const generationAndEncodingUs = timeLoop((i) => {
-    if (i % 1000 === 0) builder.reset();
+    if (i % batchRecords === 0) builder.reset();
     simulator.next(reading, 1);
     encoder.append(builder, reading);
   });

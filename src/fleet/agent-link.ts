@@ -1,9 +1,16 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { redactText } from '../connection/redact.js';
-import { parseLine, toLine, type FromAgent, type ToAgent } from './protocol.js';
+import { quoteLine, readAgentLine } from './agent-messages.js';
+import { LineBuffer } from './line-buffer.js';
+import { toLine, type FromAgent, type ToAgent } from './protocol.js';
 import { lastErrorLine, remoteInvocation, sshArgs, type SshOptions } from './ssh.js';
 
 const kStderrKeepChars = 8_000;
+/**
+ * The longest line an agent may send: its largest, an interval line, holds two histograms (at most
+ * ~280 KB each) and a count per worker, well under this. Past it without a newline the host fails.
+ */
+export const kMaxAgentLineChars = 4 * 2 ** 20;
 
 /**
  * One agent on one host, seen from the coordinator: an ssh child whose stdin/stdout carry the
@@ -17,7 +24,9 @@ export class AgentLink {
   onMessage: (message: FromAgent, lineBytes: number) => void = () => {};
   private readonly child: ChildProcessWithoutNullStreams;
   private stderrText = '';
-  private buffered = '';
+  private readonly lines = new LineBuffer(kMaxAgentLineChars);
+  /** set when the agent broke the protocol: the link is ended and nothing more it sends is read */
+  protocolError: string | undefined;
   private waiters: { type: FromAgent['type']; resolve: (message: FromAgent) => void; reject: (err: Error) => void }[] = [];
   /** the agent's own error line, if it sent one: the best reason there is */
   agentError: string | undefined;
@@ -62,6 +71,7 @@ export class AgentLink {
 
   /** Why the link ended, in one line: ssh's or the agent's last stderr line, or the exit status. */
   get failureReason(): string {
+    if (this.protocolError !== undefined) return this.protocolError;
     if (this.agentError !== undefined) return this.agentError;
     const line = redactText(lastErrorLine(this.stderrText));
     if (line) return line.replace(/^stampede: /, '');
@@ -124,29 +134,55 @@ export class AgentLink {
     }
   }
 
+  /**
+   * Ends the link because the agent broke the protocol: `reason` becomes the host's failure, every
+   * waiter is rejected with it, and the ssh process is ended; the run goes on with the other hosts.
+   */
+  fail(reason: string): void {
+    if (this.protocolError !== undefined) return;
+    this.protocolError = reason;
+    const pending = this.waiters;
+    this.waiters = [];
+    for (const waiter of pending) waiter.reject(new Error(reason));
+    this.kill();
+  }
+
   private receive(chunk: string): void {
-    this.buffered += chunk;
-    for (;;) {
-      const newline = this.buffered.indexOf('\n');
-      if (newline < 0) return;
-      const line = this.buffered.slice(0, newline);
-      this.buffered = this.buffered.slice(newline + 1);
-      this.bytesReceived += line.length + 1;
-      const message = parseLine<FromAgent>(line);
-      if (message === null) continue;
-      this.linesReceived++;
-      if (message.type === 'error') {
-        this.agentError = redactText(message.message);
-        const pending = this.waiters;
-        this.waiters = [];
-        for (const waiter of pending) if (waiter.type !== 'error') waiter.reject(new Error(this.agentError));
-      }
-      const waiter = this.waiters.find((entry) => entry.type === message.type);
-      if (waiter) {
-        this.waiters = this.waiters.filter((entry) => entry !== waiter);
-        waiter.resolve(message);
-      }
+    if (this.protocolError !== undefined) return;
+    const { lines, overflowChars } = this.lines.push(chunk);
+    for (const line of lines) {
+      if (this.protocolError !== undefined) return;
+      this.receiveLine(line);
+    }
+    if (overflowChars !== undefined) this.fail(`sent ${overflowChars} characters without a newline (a protocol line is at most ${kMaxAgentLineChars})`);
+  }
+
+  private receiveLine(line: string): void {
+    this.bytesReceived += line.length + 1;
+    const read = readAgentLine(line);
+    if ('ignored' in read) return;
+    if ('problem' in read) {
+      this.fail(`sent ${read.problem}`);
+      return;
+    }
+    const { message } = read;
+    this.linesReceived++;
+    if (message.type === 'error') {
+      this.agentError = redactText(message.message);
+      const pending = this.waiters;
+      this.waiters = [];
+      for (const waiter of pending) if (waiter.type !== 'error') waiter.reject(new Error(this.agentError));
+    }
+    const waiter = this.waiters.find((entry) => entry.type === message.type);
+    if (waiter) {
+      this.waiters = this.waiters.filter((entry) => entry !== waiter);
+      waiter.resolve(message);
+    }
+    try {
       this.onMessage(message, line.length + 1);
+    } catch (err) {
+      // A line of the right shape whose content cannot be used (a broken histogram): this host fails, not the coordinator.
+      this.fail(`sent a ${message.type} message that cannot be used (${(err as Error).message}): ${quoteLine(line)}`);
     }
   }
 }

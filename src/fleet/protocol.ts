@@ -1,11 +1,10 @@
-import * as hdr from 'hdr-histogram-js';
-import { emptyCounters, encodeHdr, toHdrHistogram, zeroSnapshot } from '../histogram/merge.js';
+import { decodeHdrCounts } from '../histogram/hdr-decode.js';
+import { emptyCounters, encodeHdr, toHdrHistogram } from '../histogram/merge.js';
+import type { Workload } from '../options/workload-shape.js';
 import type { Shard } from '../plan/shard.js';
 import type { ProducerTaskResult } from '../contracts/producer-task.js';
 import type { HostFacts } from '../runtime.js';
 import type { RegionCounters, RegionSnapshot } from '../shared/region.js';
-import { kCountsLength } from '../shared/layout.js';
-import type { Workload } from '../options/workload-shape.js';
 
 /**
  * The agent protocol: one JSON object per line, both ways, over the ssh channel's stdin/stdout.
@@ -114,14 +113,8 @@ export function decodeSnapshot(wire: WireSnapshot): RegionSnapshot {
   return { counters: { ...emptyCounters(), ...wire.counters }, counts: decodeCounts(wire.hdr) };
 }
 
-export function decodeCounts(base64: string): Float64Array {
-  if (base64 === '') return zeroSnapshot().counts;
-  const histogram = hdr.decodeFromCompressedBase64(base64, 64, false) as unknown as hdr.JsHistogram;
-  const counts = new Float64Array(kCountsLength);
-  const length = Math.min(histogram.countsArrayLength, kCountsLength);
-  for (let i = 0; i < length; i++) counts[i] = histogram.getCountAtIndex(i);
-  return counts;
-}
+/** Bounded by our layout whatever the encoding claims (src/histogram/hdr-decode.ts); throws HdrDecodeError on a broken one. */
+export const decodeCounts = (base64: string): Float64Array => decodeHdrCounts(base64);
 
 /** Parses one line; null for a line that is not one of ours (a stray print on the remote side). */
 export function parseLine<T extends { type: string }>(line: string): T | null {

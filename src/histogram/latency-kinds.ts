@@ -1,4 +1,6 @@
 import * as hdr from 'hdr-histogram-js';
+import { decodeHdrCounts } from './hdr-decode.js';
+import { toHdrHistogram } from './merge.js';
 
 /** The latency histograms a run result may hold, with the names reports use for them. */
 export const LATENCY_KINDS = [
@@ -10,6 +12,5 @@ export const LATENCY_KINDS = [
 
 export type LatencyKey = (typeof LATENCY_KINDS)[number]['key'];
 
-
-/** Decoded with 64-bit buckets: a whole run's counts overflow 32 bits at high volume. */
-export const decodeHdr = (base64: string): hdr.Histogram => hdr.decodeFromCompressedBase64(base64, 64);
+/** Decoded within our layout's bounds (src/histogram/hdr-decode.ts), into 64-bit buckets: a whole run's counts overflow 32 bits at high volume. */
+export const decodeHdr = (base64: string): hdr.Histogram => toHdrHistogram(decodeHdrCounts(base64));

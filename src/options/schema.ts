@@ -1,3 +1,5 @@
+import { kMaxDevices } from '../plan/shard.js';
+
 /**
  * The one declaration of every option of every command: its type, default, help text and the
  * commands that take it. The CLI flags (one loop, src/cli/flags.ts), the workload-file keys and
@@ -9,7 +11,7 @@ export type OptionKind =
   | { type: 'string' }
   | { type: 'int'; min: number; max?: number }
   | { type: 'rate' } // a positive integer of records/s, or "max"
-  | { type: 'duration'; minMs: number } // "30s", "500ms", "2m", or a number of seconds
+  | { type: 'duration'; minMs: number; maxMs?: number } // "30s", "500ms", "2m", or a number of seconds; at most maxMs (default: a week, parse.ts)
   | { type: 'enum'; values: readonly string[] }
   | { type: 'props' } // repeated k=v pairs
   | { type: 'stall' } // "<duration>@<duration>": pause that long, once, that long after the start
@@ -59,12 +61,12 @@ export const OPTION_SPECS = [
   { name: 'partitions', kind: { type: 'int', min: 1, max: 100_000 }, default: 6, describe: 'Partitions when the topic is created', commands: WORKLOAD },
   { name: 'replication-factor', kind: { type: 'int', min: 1, max: 32_767 }, describe: 'Replication factor when the topic is created [default: the broker\'s]', commands: WORKLOAD },
   { name: 'topic-config', kind: { type: 'props' }, default: [], describe: 'Topic setting k=v when the topic is created, e.g. retention.ms=3600000, min.insync.replicas=2 (repeatable)', commands: WORKLOAD },
-  { name: 'devices', kind: { type: 'int', min: 1, max: 100_000_000 }, default: 100_000, describe: 'Simulated IoT devices (ids 0..devices-1)', commands: WORKLOAD },
+  { name: 'devices', kind: { type: 'int', min: 1, max: kMaxDevices }, default: 100_000, describe: 'Simulated IoT devices (ids 0..devices-1)', commands: WORKLOAD },
   { name: 'rate', kind: { type: 'rate' }, default: 'max', describe: 'Records/s in total across workers, or "max"', commands: WORKLOAD },
   { name: 'arrival', kind: { type: 'enum', values: ['uniform', 'poisson'] }, default: 'uniform', describe: 'At a fixed --rate, when records are due: uniform (gaps of exactly 1/rate) or poisson (seeded exponential gaps of mean 1/rate, as independent devices send)', commands: WORKLOAD },
   { name: 'duration', kind: { type: 'duration', minMs: 1 }, default: '30s', describe: 'Measured time after warmup (ignored when --records is set)', commands: WORKLOAD },
   { name: 'records', kind: { type: 'int', min: 1, max: Number.MAX_SAFE_INTEGER }, describe: 'Exact total records to send; overrides --duration', commands: WORKLOAD },
-  { name: 'timeout', kind: { type: 'duration', minMs: 1000 }, default: '10m', describe: 'Upper bound on a --records run, warmup and drain included', commands: WORKLOAD },
+  { name: 'timeout', kind: { type: 'duration', minMs: 1000 }, default: '10m', describe: 'Upper bound on a --records run, warmup and drain included; with --hosts, also how long each host has to send its final line after stop', commands: WORKLOAD },
   { name: 'warmup', kind: { type: 'duration', minMs: 0 }, default: '0s', describe: 'Time sent but left out of rates and latency', commands: WORKLOAD },
   { name: 'workers', kind: { type: 'int', min: 1, max: 1024 }, default: 1, describe: 'Producer worker threads', commands: WORKLOAD },
   { name: 'client', kind: { type: 'enum', values: CLIENTS }, default: 'native', describe: 'Producer client: native (librdkafka, any number of threads), node-rdkafka (main thread only), null (in-process sink, no broker)', commands: WORKLOAD },
@@ -84,7 +86,7 @@ export const OPTION_SPECS = [
   { name: 'stall', kind: { type: 'stall' }, describe: 'Fault injection: each producer pauses once, e.g. 500ms@2s = 500 ms, 2 s after the start', commands: WORKLOAD },
   { name: 'fault', kind: { type: 'fault' }, describe: 'Fault injection on the local broker stampede started (stampede broker up): broker-restart@10s:5s = kill -9 10 s after the start, restart 5 s later [default down time: 5s]', commands: WORKLOAD },
   { name: 'seed', kind: { type: 'int', min: 0, max: 2 ** 32 - 1 }, default: 1, describe: 'Seed of the device simulator', commands: WORKLOAD },
-  { name: 'interval', kind: { type: 'duration', minMs: 100 }, default: '1s', describe: 'Live line and interval-row period', commands: WORKLOAD },
+  { name: 'interval', kind: { type: 'duration', minMs: 100, maxMs: 3_600_000 }, default: '1s', describe: 'Live line and interval-row period', commands: WORKLOAD },
   { name: 'out', kind: { type: 'string' }, describe: 'JSON result path (default results/run-<time>.json)', commands: WORKLOAD },
   { name: 'verbose', kind: { type: 'bool' }, default: 'false', describe: 'With --hosts, also one live line per host each interval', commands: WORKLOAD },
   { name: 'hosts', kind: { type: 'list' }, describe: 'Run on these hosts: Host names of the ssh config, a,b,c (one agent each, --workers threads each)', commands: WORKLOAD_AND_HOSTS },
@@ -114,7 +116,7 @@ export const OPTION_SPECS = [
   { name: 'timeout', kind: { type: 'duration', minMs: 1000 }, default: '10m', describe: 'Upper bound on a --records run', commands: CONSUME },
   { name: 'consumer-props', kind: { type: 'props' }, default: [], describe: 'librdkafka consumer settings k=v, e.g. fetch.min.bytes=1048576 (repeatable)', commands: CONSUME },
   { name: 'format', kind: { type: 'enum', values: ['auto', 'none', ...RECORD_FORMATS] }, default: 'auto', describe: 'Record format for the integrity check (auto: detected on each consumer\'s first batch; records that are not stampede\'s are counted, not decoded); none: count records and bytes without decoding them', commands: CONSUME },
-  { name: 'interval', kind: { type: 'duration', minMs: 100 }, default: '1s', describe: 'Live line and interval-row period', commands: CONSUME },
+  { name: 'interval', kind: { type: 'duration', minMs: 100, maxMs: 3_600_000 }, default: '1s', describe: 'Live line and interval-row period', commands: CONSUME },
   { name: 'out', kind: { type: 'string' }, describe: 'JSON result path (default results/consume-<time>.json)', commands: CONSUME },
   { name: 'csv', kind: { type: 'string' }, describe: 'Also write the interval rows as CSV here (per-partition counts as p0, p1, …)', commands: CONSUME },
   { name: 'hgrm', kind: { type: 'string' }, describe: 'Also write HdrHistogram .hgrm files (poll interval, record age; values in ms) into this folder', commands: CONSUME },

@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { StampedeError } from '../errors.js';
 import type { CompareResult } from '../experiments/compare.js';
 import type { HostFacts } from '../runtime.js';
 import type { RunResult } from '../contracts/result.js';
+import { formatBytes } from '../fmt.js';
+import { benchMaxResultShape, claimedKind, compareResultShape, runResultShape } from './result-schema.js';
 
 /** One tool's row of a bench-max result (bench/max/types.ts ToolResult, as read back from JSON). */
 export interface BenchMaxRow {
@@ -46,33 +48,49 @@ export interface RunSeries {
   run: RunResult;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
-
-const looksLikeRun = (value: unknown): value is RunResult =>
-  isObject(value) && isObject(value['totals']) && isObject(value['latency']) && Array.isArray(value['intervals']);
-
-/** Tells the kinds apart by their shape; anything else is bad input (exit 2) naming the file. */
+/**
+ * Tells the kinds apart by what they claim to be, then checks the claim against that kind's shape
+ * (src/report/result-schema.ts); anything else is bad input (exit 2) in one line naming the file,
+ * and the field when it is one.
+ */
 export function classifyResult(file: string, doc: unknown, label = basename(file).replace(/\.json$/i, '')): ReportInput {
-  if (isObject(doc) && doc['kind'] === 'compare' && isObject(doc['modes'])) return { kind: 'compare', file, label, result: doc as unknown as CompareResult };
-  if (isObject(doc) && doc['kind'] === 'bench-max' && Array.isArray(doc['peers'])) return { kind: 'bench-max', file, label, result: doc as unknown as BenchMaxResult };
-  if (looksLikeRun(doc)) return { kind: 'run', file, label, result: doc };
-  throw new StampedeError('E_OPTION', `${file} is not a stampede result (run, merge, compare or bench-max JSON)`);
+  const kind = claimedKind(doc);
+  if (kind === null) throw new StampedeError('E_OPTION', `${file} is not a stampede result (run, merge, compare or bench-max JSON)`);
+  const shape = kind === 'compare' ? compareResultShape : kind === 'bench-max' ? benchMaxResultShape : runResultShape;
+  const problem = shape(doc, '');
+  if (problem !== null) throw new StampedeError('E_OPTION', `result file ${file} is not a valid ${kind} result: ${problem}`);
+  if (kind === 'compare') return { kind, file, label, result: doc as CompareResult };
+  if (kind === 'bench-max') return { kind, file, label, result: doc as BenchMaxResult };
+  return { kind, file, label, result: doc as RunResult };
+}
+
+/** Larger than any result a week-long run writes (a few hundred bytes per interval row); a larger file is not read at all. */
+export const kMaxResultFileBytes = 512 * 2 ** 20;
+
+/** A result file's JSON, read only when its size is within bounds; unreadable or not JSON is bad input naming the file. */
+export function readResultJson(file: string): unknown {
+  let text: string;
+  try {
+    const bytes = statSync(file).size;
+    if (bytes > kMaxResultFileBytes) throw new StampedeError('E_OPTION', `result file ${file} is ${formatBytes(bytes)}, larger than any stampede result (${formatBytes(kMaxResultFileBytes)})`);
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err instanceof StampedeError) throw err;
+    throw new StampedeError('E_OPTION', `result file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  return parseResultText(file, text);
+}
+
+export function parseResultText(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new StampedeError('E_OPTION', `result file ${file} is not JSON: ${(err as Error).message.slice(0, 200)}`);
+  }
 }
 
 export function readResultFile(file: string): ReportInput {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new StampedeError('E_OPTION', `result file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new StampedeError('E_OPTION', `result file ${file} is not JSON: ${(err as Error).message}`);
-  }
-  return classifyResult(file, doc);
+  return classifyResult(file, readResultJson(file));
 }
 
 /** Labels must tell inputs apart in a legend: two files named run.json in different folders get their folder too. */

@@ -2,6 +2,7 @@ import { withClusterAdmin } from '../clients/admin.js';
 import { MAIN_THREAD_CLIENTS } from '../clients/create.js';
 import { librdkafkaSettings } from '../clients/librdkafka-settings.js';
 import { resolveConnection, type Connection } from '../connection/config.js';
+import { fitBatch } from '../options/batch-budget.js';
 import { planShards, type Shard } from '../plan/shard.js';
 import { transactionalSettings } from '../options/transactions.js';
 import type { RunResult } from '../contracts/result.js';
@@ -33,6 +34,8 @@ export async function prepareRun(workload: Workload, notice: (text: string) => v
   const inline = MAIN_THREAD_CLIENTS.has(workload.client);
   const workers = inline ? 1 : workload.workers;
   const plan = planShards({ firstDevice: 0, devices: workload.devices, parts: workers, records: workload.records, rateRecordsPerSec: workload.rateRecordsPerSec });
+  const batchNotice = fitBatch(workload).notice;
+  if (batchNotice !== null) notice(batchNotice);
   if (workload.client === 'null') return { workers, inline, plan, connection: null, librdkafka: {}, topic: null };
 
   const connection = resolveConnection({ brokers: workload.brokers, commandConfig: workload.commandConfig, commandProperties: workload.commandProperties });

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeSnapshot, type FinalLine, type FromAgent, type IntervalLine } from '../fleet/protocol.js';
 import type { ConnectedHost } from '../fleet/connect.js';
 import { mergeSnapshots, zeroSnapshot } from '../histogram/merge.js';
+import { describeDurationMs } from '../options/parse.js';
 import type { HostPlan } from '../plan/fleet.js';
 import type { ProducerTaskResult } from '../contracts/producer-task.js';
 import type { RegionSnapshot } from '../shared/region.js';
@@ -42,9 +43,13 @@ export class FleetSource implements SnapshotSource {
   readonly finished: Promise<ProducerTaskResult[]>;
   readonly states: HostState[];
   private stopped = false;
+  /** --timeout: how long after stop each host has to send its final line */
+  private readonly timeoutMs: number;
+  private finalDeadline: ReturnType<typeof setTimeout> | undefined;
 
   constructor(hosts: readonly ConnectedHost[], plans: readonly HostPlan[], run: { workload: Workload; librdkafka: Record<string, string>; inline: boolean }) {
     this.workers = plans.reduce((sum, plan) => sum + plan.workers.length, 0);
+    this.timeoutMs = run.workload.timeoutMs;
     this.states = hosts.map((host, i) => ({
       host,
       plan: plans[i]!,
@@ -78,6 +83,15 @@ export class FleetSource implements SnapshotSource {
     if (this.stopped) return;
     this.stopped = true;
     for (const state of this.states) state.host.link.send({ type: 'stop' });
+    // An agent that never answers stop with its final line would keep the run waiting forever:
+    // --timeout after stop it is ended and failed, and the result is written with what it sent.
+    this.finalDeadline = setTimeout(() => this.endSilentHosts(), this.timeoutMs);
+  }
+
+  private endSilentHosts(): void {
+    for (const state of this.states) {
+      if (state.final === undefined && !state.host.link.hasExited) state.host.link.fail(`no final line within --timeout ${describeDurationMs(this.timeoutMs)} after stop`);
+    }
   }
 
   get stopping(): boolean {
@@ -104,6 +118,7 @@ export class FleetSource implements SnapshotSource {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.finalDeadline);
     await Promise.all(this.states.map((state) => state.host.link.close()));
   }
 
@@ -133,13 +148,14 @@ export class FleetSource implements SnapshotSource {
         break;
       case 'interval':
       case 'final':
+        // A line that does not fit this host's slice throws: the link fails the host (agent-link.ts).
+        checkFitsPlan(state, message);
         if (message.type === 'interval') {
           state.intervalLines++;
           state.intervalBytes += lineBytes;
-        } else {
-          state.final = message;
         }
         if (message.seq > state.seq) this.take(state, message);
+        if (message.type === 'final') state.final = message;
         break;
       case 'error':
         state.failure ??= `host ${state.plan.name}: ${message.message}`;
@@ -150,10 +166,20 @@ export class FleetSource implements SnapshotSource {
   }
 
   private take(state: HostState, line: IntervalLine | FinalLine): void {
+    // Decoded before anything is replaced: a broken line leaves the host's last good snapshot.
+    const produced = decodeSnapshot(line.produced);
+    const publishDelay = line.publishDelay ? decodeSnapshot(line.publishDelay) : state.publishDelay;
     state.seq = line.seq;
     state.lastEndUs = line.endUs;
-    state.produced = decodeSnapshot(line.produced);
-    if (line.publishDelay) state.publishDelay = decodeSnapshot(line.publishDelay);
+    state.produced = produced;
+    state.publishDelay = publishDelay;
     state.sentPerShard = line.sentPerShard;
   }
+}
+
+/** A count per worker of the host's slice, and (final) an outcome per worker: anything else would misplace counts in the merged plan. */
+function checkFitsPlan(state: HostState, line: IntervalLine | FinalLine): void {
+  const workers = state.plan.workers.length;
+  if (line.sentPerShard.length !== workers) throw new Error(`${line.sentPerShard.length} sent counts for the host's ${workers} workers`);
+  if (line.type === 'final' && line.outcomes.length !== workers) throw new Error(`${line.outcomes.length} outcomes for the host's ${workers} workers`);
 }

@@ -1,4 +1,6 @@
 import { StampedeError } from '../errors.js';
+import { OPTION_SPECS } from '../options/schema.js';
+import { shown } from '../shape.js';
 import { encodeHdr, summarize, toHdrHistogram } from '../histogram/merge.js';
 import { kCountsLength } from '../shared/layout.js';
 import type { Shard } from '../plan/shard.js';
@@ -6,6 +8,11 @@ import type { RunResult } from '../contracts/result.js';
 import { comparableWorkload } from '../options/instance.js';
 import { decodeCounts } from '../fleet/protocol.js';
 import type { InstanceReport } from '../contracts/result.js';
+
+/** --instances' own upper bound (src/options/schema.ts) */
+const kMaxInstances = (OPTION_SPECS.find((spec) => spec.name === 'instances')!.kind as { max: number }).max;
+/** missing instances named in the error; the rest counted */
+const kNamedMissing = 20;
 
 const kStatusRank: RunResult['status'][] = ['ok', 'not-valid', 'integrity-failed', 'timed-out', 'interrupted', 'failed'];
 
@@ -109,6 +116,9 @@ function checkOneRun(results: readonly RunResult[], names: readonly string[]): v
   const first = results[0]!.instance!;
   results.forEach((result, i) => {
     const instance = result.instance!;
+    // The count sizes the check for missing instances: never more than --instances allows.
+    if (!Number.isSafeInteger(instance.count) || instance.count < 1 || instance.count > kMaxInstances) fail(`${names[i]}: instance.count must be an integer from 1 to ${kMaxInstances} (got ${shown(instance.count)})`);
+    if (!Number.isSafeInteger(instance.id) || instance.id! < 0 || instance.id! >= instance.count) fail(`${names[i]}: instance.id must be an integer from 0 to ${instance.count - 1} (got ${shown(instance.id)})`);
     if (instance.runId !== first.runId) fail(`${names[i]} is from run ${instance.runId}, ${names[0]} from run ${first.runId}: these files are not one run`);
     if (instance.count !== first.count) fail(`${names[i]} is one of ${instance.count} instances, ${names[0]} one of ${first.count}`);
     if (comparableWorkload(result.workload) !== comparableWorkload(results[0]!.workload)) fail(`${names[i]} ran another workload than ${names[0]} (same run id ${first.runId})`);
@@ -121,5 +131,8 @@ function checkOneRun(results: readonly RunResult[], names: readonly string[]): v
     seen.set(id, names[i]!);
   });
   const missing = Array.from({ length: first.count }, (_, id) => id).filter((id) => !seen.has(id));
-  if (missing.length > 0) fail(`instance${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${first.count} missing (run ${first.runId})`);
+  if (missing.length > 0) {
+    const named = missing.length > kNamedMissing ? `${missing.slice(0, kNamedMissing).join(', ')} … (${missing.length} in all)` : missing.join(', ');
+    fail(`instance${missing.length > 1 ? 's' : ''} ${named} of ${first.count} missing (run ${first.runId})`);
+  }
 }

@@ -8,6 +8,7 @@ import { readAllRegions } from '../histogram/snapshots.js';
 import type { ProducerTask, ProducerTaskResult } from '../contracts/producer-task.js';
 import { kBackpressureSlot, kControlSlots, kGoFlagSlot, kGoOffsetUsSlot, kReadyCountSlot, kRegionSlots, kStopFlagSlot, kThreadCpuUsSlot, kThreadRunQueueUsSlot, kThreadStatSlots, regionBytesFor } from '../shared/layout.js';
 import { wallClockUs } from '../runtime.js';
+import { fitBatch } from '../options/batch-budget.js';
 import { readRegion, type RegionSnapshot } from '../shared/region.js';
 import type { SnapshotSource, ThreadStats } from './types.js';
 import type { TestCrash } from '../contracts/test-crash.js';
@@ -28,7 +29,8 @@ export function producerTaskTemplate(workload: Workload, librdkafka: Record<stri
     format: workload.format,
     recordSizeBytes: workload.recordSizeBytes,
     keys: workload.keys,
-    batchRecords: workload.batchRecords,
+    // Within the per-worker memory budget (prepareRun says so when it lowers --batch).
+    batchRecords: fitBatch(workload).batchRecords,
     seed: workload.seed,
     arrival: workload.arrival,
     trackLatency: workload.trackLatency,

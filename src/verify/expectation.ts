@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { StampedeError } from '../errors.js';
-import type { Shard } from '../plan/shard.js';
+import { kMaxDevices, type Shard } from '../plan/shard.js';
+import { int, object } from '../shape.js';
 
 /** What a run's result says was sent: enough to know every device's last sequence number. */
 export interface Expectation {
@@ -31,6 +32,22 @@ function abortedRangesOf(file: string, transactions: { abortedRangesPerShard?: u
   return { abortedRangesPerShard: ranges as number[][] };
 }
 
+
+const shardShape = object({ index: int(0, kMaxDevices), firstDevice: int(0, kMaxDevices - 1), deviceCount: int(1, kMaxDevices) });
+
+/** The plan's shards, as a run writes them: device ranges within --devices' bound, no more than it allows in all. */
+function planProblem(plan: unknown[]): string | null {
+  let devices = 0;
+  for (let i = 0; i < plan.length; i++) {
+    const problem = shardShape(plan[i], `plan[${i}]`);
+    if (problem !== null) return problem;
+    const shard = plan[i] as Shard;
+    devices += shard.deviceCount;
+    if (shard.firstDevice + shard.deviceCount > kMaxDevices || devices > kMaxDevices) return `the plan has more than ${kMaxDevices} devices (--devices' bound) at plan[${i}]`;
+  }
+  return null;
+}
+
 /**
  * Reads `verify --expect RESULT.json`: a `stampede run` result with its plan and the records each
  * shard sent. Devices are fed round-robin within a shard, so shard sent counts give every device's
@@ -50,6 +67,8 @@ export function readExpectation(file: string): Expectation {
   if (!Array.isArray(result.sentPerShard) || result.sentPerShard.length !== result.plan.length || !result.sentPerShard.every((n) => Number.isSafeInteger(n) && n >= 0)) {
     throw bad(file, 'has no per-shard sent counts (sentPerShard): written by an older stampede');
   }
+  const problem = planProblem(result.plan);
+  if (problem !== null) throw bad(file, problem);
   const plan = result.plan as Shard[];
   const sentPerShard = result.sentPerShard as number[];
   return {

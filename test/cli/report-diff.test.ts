@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { fakeBenchMaxResult, fakeCompareResult, fakeRunResult } from '../helpers/fake-result.js';
+import { wideRangeHdr } from '../helpers/hostile-hdr.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stampede-report-cli-'));
 const write = (name: string, doc: unknown): string => {
@@ -59,6 +60,10 @@ const rejects: [string, string[], RegExp][] = [
   ['a report without an output', ['report', baseline], /name at least one output/],
   ['a diff of different kinds', ['diff', baseline, write('c.json', fakeCompareResult())], /cannot diff a run result/],
   ['a bad --fail-above', ['diff', baseline, baseline, '--fail-above', 'lots'], /--fail-above must be a percentage/],
+  ['a diff of a result file of the wrong shape', ['diff', write('shape.json', { totals: {}, latency: {}, intervals: [] }), baseline], /^stampede: result file \S*shape\.json is not a valid run result: tool must be an object \(got nothing\)\n$/],
+  ['a report of a result file of the wrong shape', ['report', write('shape2.json', { totals: {}, latency: {}, intervals: [] }), '--csv', join(dir, 'y.csv')], /shape2\.json is not a valid run result: tool must be an object/],
+  ['a report of a histogram claiming a huge range', ['report', write('wide.json', { ...run, latency: { ...run.latency, produceAck: { ...run.latency.produceAck, hdr: wideRangeHdr() } } }), '--hgrm', join(dir, 'wide')], /wide\.json is not a valid run result: latency\.produceAck\.hdr is not a usable HdrHistogram/],
+  ['a merge of an instance claiming 10^15 instances', ['merge', write('many.json', { ...run, instance: { id: 0, count: 1e15, runId: 'r', runIdFrom: 'option', slice: null } })], /many\.json: instance\.count must be an integer from 1 to 100000 \(got 1000000000000000\)/],
   ['a metrics port out of range', ['run', '--client', 'null', '--metrics-port', '70000'], /--metrics-port must be an integer from 0 to 65535/],
 ];
 for (const [name, args, mentions] of rejects) {
@@ -80,6 +85,11 @@ test('a null-client run checks its thresholds: ✓/✗ lines, in the JSON, exit 
   assert.match(outcome.stdout, /✗ e2e\.p99<1s\s+end to end p99 = no data/);
   const result = JSON.parse(readFileSync(out, 'utf8'));
   assert.equal(result.thresholds.map((t: { pass: boolean }) => t.pass), [true, false, false]);
+  // What a run writes passes the result-file checks of report and diff.
+  const diff = await runCli(['diff', out, out], { timeoutMs: 30_000 });
+  assert.is(diff.code, 0, diff.stdout + diff.stderr);
+  const report = await runCli(['report', out, '--html', join(dir, 'null-run.html'), '--hgrm', join(dir, 'null-hgrm')], { timeoutMs: 30_000 });
+  assert.is(report.code, 0, report.stdout + report.stderr);
 });
 
 test.run();

@@ -4,7 +4,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readWorkloadFile, resolveWorkload } from '../../../src/options/workload.js';
-import { OPTION_SPECS } from '../../../src/options/schema.js';
+import { OPTION_SPECS, type OptionKind } from '../../../src/options/schema.js';
 import { parseDurationMs, parseList } from '../../../src/options/parse.js';
 
 test('defaults come from the one schema', () => {
@@ -35,6 +35,26 @@ test('durations accept ms, s, m, h and bare seconds', () => {
   assert.is(parseDurationMs('d', '1h'), 3_600_000);
   assert.is(parseDurationMs('d', 3), 3_000);
   assert.is(parseDurationMs('d', '1.5s'), 1_500);
+});
+
+/** Node's timers take at most this many ms; a longer delay fires after 1 ms instead. */
+const kLongestTimerMs = 2 ** 31 - 1;
+
+test('durations are bounded below what a Node timer holds: 600h is refused by name, not run', () => {
+  for (const flag of ['timeout', 'warmup', 'duration', 'interval', 'drain']) {
+    assert.throws(() => resolveWorkload({}, { [flag]: '600h' }), new RegExp(`--${flag} must be a duration of at most \\d+h \\(got "600h"\\)`), flag);
+  }
+  assert.throws(() => resolveWorkload({}, { stall: '1s@600h' }), /--stall must be a duration of at most 168h/);
+  assert.throws(() => resolveWorkload({}, { fault: 'broker-restart@1s:600h' }), /--fault must be a duration of at most 168h/);
+  assert.is(resolveWorkload({}, { duration: '168h', timeout: '168h', warmup: '168h', interval: '1h' }).durationMs, 168 * 3_600_000);
+  // Every duration option of every command: its largest accepted value fits a timer, one more ms does not parse.
+  for (const spec of OPTION_SPECS) {
+    const kind = spec.kind as OptionKind;
+    if (kind.type !== 'duration') continue;
+    const largestMs = kind.maxMs ?? parseDurationMs('probe', '168h');
+    assert.ok(largestMs <= kLongestTimerMs / 3, `--${spec.name}: ${largestMs} ms, three of them fit a timer`);
+    assert.throws(() => parseDurationMs(`--${spec.name}`, `${largestMs + 1}ms`, kind.minMs, kind.maxMs), /at most/);
+  }
 });
 
 test('producer props accept k=v lists and YAML mappings', () => {
