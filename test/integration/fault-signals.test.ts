@@ -44,8 +44,10 @@ async function signalledRun(kafka: TestBroker, topic: string, sent: NodeJS.Signa
   child.stderr!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   try {
-    const killed = await waitUntil(() => /fault: broker pid \d+ killed/.test(stdout), 120_000, 50);
-    assert.ok(killed, `the fault never killed the broker:\n${stdout}`);
+    let exited = false;
+    void closed.then(() => (exited = true));
+    const killed = await waitUntil(() => exited || /fault: broker pid \d+ killed/.test(stdout), 120_000, 50);
+    assert.ok(killed && /fault: broker pid \d+ killed/.test(stdout), `the fault never killed the broker:\n${stdout}`);
     const killedPid = Number(/fault: broker pid (\d+) killed/.exec(stdout)![1]);
     for (const [i, signal] of sent.entries()) {
       if (i > 0) await sleep(gapMs);
