@@ -1,12 +1,9 @@
-import { join } from 'node:path';
-import { redactText } from '../connection/redact.js';
-import { writeJson } from '../report/json.js';
 import { readWorkloadFile, resolveWorkload } from '../options/workload.js';
-import { renderCompare } from '../report/compare.js';
 import { runCompare } from '../experiments/compare.js';
 import { flagValues } from './flags.js';
-import { writeReportFiles } from '../report/files.js';
 import { onStopSignals } from './signals.js';
+import { compareConsoleOutput, compareFilesOutput } from '../report/outputs/compare.js';
+import { Outputs } from '../report/outputs/output.js';
 
 /** `stampede compare`: the micro-vs-end-to-end mode; takes the same workload flags as `run`. */
 export async function compareCommand(argv: Record<string, unknown>): Promise<number> {
@@ -15,20 +12,9 @@ export async function compareCommand(argv: Record<string, unknown>): Promise<num
   const controller = new AbortController();
   const offStopSignals = onStopSignals({ stop: () => controller.abort(), restore: () => undefined });
   try {
-    const result = await runCompare(workload, {
-      signal: controller.signal,
-      onMode: (mode) => console.log(`── ${mode}`),
-      onNotice: (text) => console.log(`note: ${redactText(text)}`),
-    });
-    console.log(`\n${renderCompare(result)}`);
-    const out = workload.out ?? join('results', `compare-${result.startedAt.replace(/[:.]/g, '-')}.json`);
-    writeJson(out, result);
-    console.log(`\nresult: ${out}`);
-    const html = workload.html === '' ? out.replace(/\.json$/i, '') + '.html' : workload.html;
-    if (html !== undefined || workload.hgrm !== undefined || workload.csv !== undefined) {
-      for (const line of writeReportFiles([{ kind: 'compare', file: out, label: 'compare', result }], { html, hgrm: workload.hgrm, csv: workload.csv })) console.log(line);
-    }
-    if (workload.thresholds.length > 0 || workload.metricsPort !== undefined || workload.fault !== undefined) console.log('note: compare does not check --threshold, inject --fault or serve --metrics-port; use run');
+    const outputs = new Outputs([compareConsoleOutput(workload), compareFilesOutput(workload)]);
+    const result = await runCompare(workload, { signal: controller.signal, onMode: (mode) => outputs.interval(mode), onNotice: (text) => outputs.notice(text) });
+    await outputs.stop(result);
     const statuses = Object.values(result.modes).map((mode) => mode.status);
     return statuses.every((status) => status === 'ok') ? 0 : 1;
   } finally {

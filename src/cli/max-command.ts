@@ -1,13 +1,11 @@
-import { join } from 'node:path';
 import { redactText } from '../connection/redact.js';
 import { StampedeError } from '../errors.js';
 import { kDefaultStepWarmupMs, resolveMaxOptions } from '../options/max-settings.js';
 import { readWorkloadFile, resolveWorkload, type RawOptions } from '../options/workload.js';
-import { writeJson } from '../report/json.js';
-import { renderMaxAnswer, renderMaxPlan, renderMeasured, renderMeasuring, renderStep } from '../report/max.js';
-import { Progress } from '../report/progress.js';
 import { findMaxRate, type MaxResult, type MaxSettings } from '../experiments/max-rate.js';
 import { ExitCode } from './exit-codes.js';
+import { maxConsoleOutput, maxFilesOutput, type MaxEvent } from '../report/outputs/max.js';
+import { Outputs } from '../report/outputs/output.js';
 import { onStopSignals } from './signals.js';
 import { flagValues } from './flags.js';
 import type { Workload } from '../options/workload-shape.js';
@@ -55,21 +53,24 @@ export function resolveMaxInput(argv: Record<string, unknown>): { workload: Work
 
 /**
  * Runs the search and prints as it goes: the plan, the max throughput, every step as it finishes,
- * then the answer. bench-max calls it too, after its sweep.
+ * then the answer. bench-max calls it too, after its sweep, with a log of its own.
  */
 export async function runMaxSearch(workload: Workload, settings: MaxSettings, options: { signal?: AbortSignal; log?: (line: string) => void } = {}): Promise<MaxResult> {
-  const log = options.log ?? ((line: string) => console.log(line));
-  log(renderMaxPlan(workload, settings, settings.slo));
-  const progress = new Progress({ total: settings.maxSteps, unit: 'steps', plain: options.log !== undefined });
-  const result = await findMaxRate(workload, settings, {
-    ...(options.signal ? { signal: options.signal } : {}),
-    onNotice: (text) => log(`note: ${redactText(text)}`),
-    onMeasuring: () => log(renderMeasuring(settings)),
-    onMeasured: (throughput) => log(renderMeasured(throughput)),
-    onStep: (step) => (options.log ? log(`[${step.index}/${settings.maxSteps}] ${renderStep(step)}`) : progress.step(step.index, renderStep(step))),
-  });
-  for (const line of renderMaxAnswer(result, settings.slo)) log(line);
+  const outputs = new Outputs([maxConsoleOutput(workload, settings, options.log)]);
+  const result = await searchWith(outputs, workload, settings, options.signal);
+  await outputs.stop(result);
   return result;
+}
+
+/** The search with every event handed to the outputs. */
+function searchWith(outputs: Outputs<MaxEvent, MaxResult>, workload: Workload, settings: MaxSettings, signal: AbortSignal | undefined): Promise<MaxResult> {
+  return findMaxRate(workload, settings, {
+    ...(signal ? { signal } : {}),
+    onNotice: (text) => outputs.notice(text),
+    onMeasuring: () => outputs.interval({ kind: 'measuring' }),
+    onMeasured: (throughput) => outputs.interval({ kind: 'measured', throughput }),
+    onStep: (step) => outputs.interval({ kind: 'step', step }),
+  });
 }
 
 /** `stampede max --slo 'p99<50ms'`: exit 0 with an answer, 3 when even the floor fails the SLO. */
@@ -86,16 +87,15 @@ export async function maxCommand(argv: Record<string, unknown>): Promise<number>
   });
   try {
     if (ignored.length > 0) console.log(`note: max ignores ${ignored.join(', ')} of ${workload.workloadFile} (${ignored.map((name) => kNotTaken[name]).join('; ')})`);
-    const result = await runMaxSearch(workload, settings, { signal: controller.signal });
+    const outputs = new Outputs([maxConsoleOutput(workload, settings), maxFilesOutput(workload)]);
+    const result = await searchWith(outputs, workload, settings, controller.signal);
     const failureLines = [...new Set(result.failures.map((failure) => redactText(failure.message.replace(/^worker \d+: /, ''))))];
     if (result.failures.length > 0 && result.failures.every((failure) => failure.exitCode === ExitCode.usage) && result.maxThroughput === null) {
       // Rejected before anything was measured (a bad producer property): one line, like any bad input.
       console.error(`stampede: ${failureLines.join('; ')}`);
       return ExitCode.usage;
     }
-    const out = workload.out ?? join('results', `max-${result.startedAt.replace(/[:.]/g, '-')}.json`);
-    writeJson(out, result);
-    console.log(`\nresult: ${out}`);
+    await outputs.stop(result);
     for (const line of failureLines) console.error(`stampede: ${line}`);
     return maxExitCode(result);
   } finally {

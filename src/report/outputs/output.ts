@@ -12,6 +12,8 @@ export interface RunStart {
  * Where a run's measurements go, as k6's output.Output: told when the run starts, given every
  * interval as it closes, and handed the finished result. The runner arms faults and judges
  * thresholds itself, so the result an output gets is complete; an output only shows or stores it.
+ * Row is what arrives as the command goes: a run's interval rows (run, consume), a search's events
+ * (max), a compare's modes; Result is the command's result.
  */
 export interface Output<Row = IntervalRow, Result = RunResult> {
   notice?(text: string): void;
