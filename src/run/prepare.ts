@@ -27,7 +27,10 @@ export interface Prepared {
  * missing. This is also the reachability, TLS and login check: a cluster stampede cannot use fails
  * here with one line naming the cause, before any thread starts.
  */
-export async function prepareRun(workload: Workload, notice: (text: string) => void): Promise<Prepared> {
+/** What the prepare phase reads of the workload: how to connect, the topic, the producers' settings and the plan's inputs. */
+export type PrepareInput = Pick<Workload, 'brokers' | 'commandConfig' | 'commandProperties' | 'topic' | 'partitions' | 'replicationFactor' | 'topicConfig' | 'client' | 'workers' | 'profile' | 'producerProps' | 'transactional' | 'devices' | 'records' | 'rateRecordsPerSec' | 'format' | 'recordSizeBytes' | 'batchRecords'>;
+
+export async function prepareRun(workload: PrepareInput, notice: (text: string) => void): Promise<Prepared> {
   // node-rdkafka is not context-aware and dispatches delivery reports on the process's main loop:
   // in a worker thread it aborts V8 ("Entering the V8 API without proper locking"), so it produces
   // from the main thread, and only from one.

@@ -21,7 +21,10 @@ export type ProducerTaskTemplate = Omit<ProducerTask, 'shard' | 'regions' | 'pub
 const kFlushTimeoutMs = 30_000;
 
 /** What every producer thread of a run is given, from its workload and librdkafka settings (local runs and fleet agents alike). */
-export function producerTaskTemplate(workload: Workload, librdkafka: Record<string, string>): ProducerTaskTemplate {
+/** What a producer thread's task takes of the workload: the client, the records, the schedule's law, the faults it injects, transactions. */
+export type ProducerTaskInput = Pick<Workload, 'client' | 'topic' | 'format' | 'recordSizeBytes' | 'keys' | 'batchRecords' | 'seed' | 'arrival' | 'trackLatency' | 'stall' | 'transactional' | 'transactionRecords' | 'transactionMs' | 'abortRate'>;
+
+export function producerTaskTemplate(workload: ProducerTaskInput, librdkafka: Record<string, string>): ProducerTaskTemplate {
   return {
     client: workload.client,
     topic: workload.topic,
