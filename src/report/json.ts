@@ -3,8 +3,9 @@ import { dirname, join } from 'node:path';
 import { redactDeep } from '../connection/redact.js';
 import type { RunResult } from '../contracts/result.js';
 
-export function defaultResultPath(startedAt: string): string {
-  return join('results', `run-${startedAt.replace(/[:.]/g, '-')}.json`);
+/** results/<kind>-<start time>.json: where a result goes without --out. */
+export function defaultResultPath(startedAt: string, kind: 'run' | 'consume' | 'compare' | 'max' = 'run'): string {
+  return join('results', `${kind}-${startedAt.replace(/[:.]/g, '-')}.json`);
 }
 
 /** Writes the result, secrets redacted (by key, and every known secret value in any string); returns the path written. */

@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import { redactText } from '../../connection/redact.js';
 import type { CompareResult } from '../../experiments/compare.js';
 import type { Workload } from '../../options/workload-shape.js';
 import { renderCompare } from '../compare.js';
 import { writeReportFiles } from '../files.js';
-import { writeJson } from '../json.js';
+import { defaultResultPath, writeJson } from '../json.js';
 import type { Output } from './output.js';
 
 /** A compare's events are its three modes, each announced as it starts. */
@@ -26,7 +25,7 @@ export function compareConsoleOutput(workload: Workload): CompareOutput {
 export function compareFilesOutput(workload: Workload): CompareOutput {
   return {
     stop: (result) => {
-      const out = workload.out ?? join('results', `compare-${result.startedAt.replace(/[:.]/g, '-')}.json`);
+      const out = workload.out ?? defaultResultPath(result.startedAt, 'compare');
       writeJson(out, result);
       console.log(`\nresult: ${out}`);
       const html = workload.html === '' ? out.replace(/\.json$/i, '') + '.html' : workload.html;

@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import { redactText } from '../../connection/redact.js';
 import type { ConsumeIntervalRow, ConsumeResult } from '../../contracts/consume-result.js';
 import type { ConsumeWorkload } from '../../options/consume-workload.js';
 import { consumeLiveLine, renderConsumeSummary } from '../consume.js';
 import { writeConsumeReports } from '../consume-files.js';
-import { writeJson } from '../json.js';
+import { defaultResultPath, writeJson } from '../json.js';
 import type { Output } from './output.js';
 
 type ConsumeOutput = Output<ConsumeIntervalRow, ConsumeResult>;
@@ -22,7 +21,7 @@ export function consumeConsoleOutput(workload: ConsumeWorkload, print: (line: st
 export function consumeFilesOutput(workload: ConsumeWorkload, print: (line: string) => void = (line) => console.log(line)): ConsumeOutput {
   return {
     stop: (result) => {
-      const out = workload.out ?? join('results', `consume-${result.startedAt.replace(/[:.]/g, '-')}.json`);
+      const out = workload.out ?? defaultResultPath(result.startedAt, 'consume');
       writeJson(out, result);
       print(`\nresult: ${out}`);
       for (const line of writeConsumeReports(result, { csv: workload.csv, hgrm: workload.hgrm })) print(line);

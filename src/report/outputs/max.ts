@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import { redactText } from '../../connection/redact.js';
 import type { MaxResult, MaxSettings, MaxThroughput } from '../../experiments/max-rate.js';
 import type { MaxStep } from '../../experiments/max-step.js';
 import type { SearchStep } from '../../experiments/max-search.js';
 import type { Workload } from '../../options/workload-shape.js';
-import { writeJson } from '../json.js';
+import { defaultResultPath, writeJson } from '../json.js';
 import { renderMaxAnswer, renderMaxPlan, renderMeasured, renderMeasuring, renderStep } from '../max.js';
 import { Progress } from '../progress.js';
 import type { Output } from './output.js';
@@ -37,7 +36,7 @@ export function maxConsoleOutput(workload: Workload, settings: MaxSettings, log?
 export function maxFilesOutput(workload: Workload): MaxOutput {
   return {
     stop: (result) => {
-      const out = workload.out ?? join('results', `max-${result.startedAt.replace(/[:.]/g, '-')}.json`);
+      const out = workload.out ?? defaultResultPath(result.startedAt, 'max');
       writeJson(out, result);
       console.log(`\nresult: ${out}`);
     },
