@@ -1,5 +1,5 @@
 import { wallClockUs } from '../../src/runtime.js';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
