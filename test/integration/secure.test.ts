@@ -14,7 +14,8 @@ import { startSecureTestBroker, type SecureTestBroker } from '../helpers/secure-
  * stampede against a secured broker, driven as a user drives it: the CLI with --command-config or
  * --command-property, every client (admin, producers, consumers, verify) through the same settings.
  * Debian's kcat (librdkafka 2.0.2) cannot log in with SCRAM to Kafka 4.x (librdkafka issue 4895),
- * so the independent read-back goes through PLAIN on the same SASL_SSL listener, or mutual TLS.
+ * so the independent read-back goes through PLAIN on the same SASL_SSL listener (as carol, a PLAIN
+ * user), or mutual TLS. Every user has one mechanism only, so a run that logs in proves which one.
  */
 const records = 20_000;
 const devices = 1_000;
@@ -81,12 +82,18 @@ function assertOneLineFailure(outcome: CliOutcome, withinMs: number): string {
   return line;
 }
 
-secure('SASL_SSL + SCRAM-SHA-512 from --command-config, native client, 2 threads: exact acks, and kcat reads every record back over PLAIN', async ({ kafka, scramFile }) => {
+secure('SASL_SSL + SCRAM-SHA-512 from --command-config, native client, 2 threads: exact acks, SCRAM the only way alice logs in, and kcat reads every record back over PLAIN', async ({ kafka, scramFile }) => {
   const topic = 'secure-scram';
+  // The listener also takes PLAIN: alice must have no PLAIN login, or this run could pass over it.
+  const plainFile = kafka!.writeProperties(join(configDir, 'alice-plain.properties'), kafka!.plainProperties(kafka!.users.alice));
+  const overPlain = await stampede('alice-plain', ['run', '--brokers', kafka!.bootstrap.saslSsl, '--command-config', plainFile, '--topic', topic, '--records', '1000', '--warmup', '0s', '--out', join(resultsDir, 'alice-plain', 'r.json')], 30_000);
+  assert.match(assertOneLineFailure(overPlain, 15_000), /^stampede: authentication failed at 127\.0\.0\.1:\d+: .*PLAIN.*alice/);
+
   const { outcome, result } = await produce('scram', kafka!, topic, ['--command-config', scramFile!]);
   assert.is(outcome.code, 0, show(outcome));
   assert.is(result!.totals.acked, records);
   assert.is(result!.totals.errors, 0);
+  assert.is(result!.librdkafka['sasl.mechanism'], 'SCRAM-SHA-512', 'the mechanism in force');
 
   const read = await readTopicWithKcat(kafka!.bootstrap.saslSsl, topic, { timeoutMs: 60_000, properties: kafka!.plainProperties() });
   const integrity = checkIntegrity(read, 'iot-msgpack');
@@ -202,6 +209,7 @@ secure('no secret (passwords, ssl.key.password) in anything a run printed or wro
   const secrets: Record<string, string> = {
     "alice's password": kafka!.users.alice.password,
     "bob's password": kafka!.users.bob.password,
+    "carol's password": kafka!.users.carol.password,
     'the wrong password': wrongPassword!,
     'ssl.key.password': kafka!.certs.clientKeyPassword,
   };
