@@ -1,6 +1,10 @@
 import { wallClockUs } from '../../src/runtime.js';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { NativeClient } from '../../src/clients/native-client.js';
@@ -15,6 +19,8 @@ import { regionBytesFor } from '../../src/shared/layout.js';
 import { readRegion, RegionWriter } from '../../src/shared/region.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { checkIntegrity } from '../helpers/integrity.js';
+import { partitionFor } from '../../src/kafka/murmur2.js';
+import { runCli } from '../helpers/cli.js';
 import { readTopicWithKcat } from '../helpers/kcat.js';
 import type { NativeShardResult, NativeShardTask } from './native-worker.js';
 
@@ -163,6 +169,23 @@ broker('records that cannot be delivered are counted as failed, never lost', asy
     await client.close();
     await client.close(); // idempotent
   }
+});
+
+broker('keyed records land on the partition Java\'s producer picks: kcat\'s %p for every record = toPositive(murmur2(key)) % partitions', async ({ kafka }) => {
+  const topic = 'key-placement';
+  // 7 partitions: an odd count, so a hash that differs from Java's cannot agree by parity alone.
+  const partitions = 7;
+  const records = 20_000;
+  const run = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', topic, '--partitions', String(partitions), '--workers', '2', '--devices', '3000', '--records', String(records), '--out', join(mkdtempSync(join(tmpdir(), 'stampede-placement-')), 'r.json')], { timeoutMs: 120_000 });
+  assert.is(run.code, 0, `${run.stdout}\n${run.stderr}`);
+  // Keys are device ids in decimal: plain text, one record a line.
+  const kcat = spawnSync('kcat', ['-C', '-b', kafka!.bootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%p\t%k\n'], { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 2 ** 20 });
+  assert.is(kcat.status, 0, kcat.stderr);
+  const placed = kcat.stdout.trimEnd().split('\n').map((line) => line.split('\t') as [string, string]);
+  assert.is(placed.length, records, 'kcat read every record');
+  const misplaced = placed.filter(([partition, key]) => Number(partition) !== partitionFor(Buffer.from(key, 'utf8'), partitions));
+  assert.is(misplaced.length, 0, `misplaced (partition, key): ${misplaced.slice(0, 5).map((pair) => pair.join(' ')).join(', ')}`);
+  assert.is(new Set(placed.map(([partition]) => partition)).size, partitions, 'every partition got records');
 });
 
 broker.run();
