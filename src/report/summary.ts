@@ -1,3 +1,4 @@
+import type { LatencySummary } from '../histogram/merge.js';
 import type { RunResult } from '../run/result.js';
 import { renderIntegrity } from './integrity.js';
 import { renderAvailability } from './availability.js';
@@ -43,11 +44,9 @@ export function renderSummary(result: RunResult): string {
     renderTable(
       ['latency (ms)', 'count', 'p50', 'p95', 'p99', 'p99.9', 'max', 'mean'],
       [
-        ['produce→ack', formatCount(latency.count), ...[latency.p50, latency.p95, latency.p99, latency.p999, latency.max, latency.mean].map(usToMs)],
-        ...(result.latency.endToEnd
-          ? [['end-to-end', formatCount(result.latency.endToEnd.count), ...[result.latency.endToEnd.p50, result.latency.endToEnd.p95, result.latency.endToEnd.p99, result.latency.endToEnd.p999, result.latency.endToEnd.max, result.latency.endToEnd.mean].map(usToMs)]]
-          : []),
-        ...(result.latency.commit ? [['transaction commit', formatCount(result.latency.commit.count), ...[result.latency.commit.p50, result.latency.commit.p95, result.latency.commit.p99, result.latency.commit.p999, result.latency.commit.max, result.latency.commit.mean].map(usToMs)]] : []),
+        latencyRow(result.workload.trackLatency === false ? 'produce→ack (--latency off)' : 'produce→ack', latency),
+        ...(result.latency.endToEnd ? [latencyRow('end-to-end', result.latency.endToEnd)] : []),
+        ...(result.latency.commit ? [latencyRow('transaction commit', result.latency.commit)] : []),
       ],
     ),
   );
@@ -81,6 +80,15 @@ export function renderSummary(result: RunResult): string {
   if (result.status !== 'ok') lines.push(`status: ${result.status}`);
   for (const failure of result.failures) lines.push(`error: ${failure.message}`);
   return lines.join('\n');
+}
+
+/**
+ * A latency kind's row: nothing recorded (--latency off, no record consumed) shows dashes, not
+ * "<0.001", which would claim values under 1 µs.
+ */
+function latencyRow(label: string, summary: LatencySummary): string[] {
+  const values = [summary.p50, summary.p95, summary.p99, summary.p999, summary.max, summary.mean];
+  return [label, formatCount(summary.count), ...values.map((valueUs) => (summary.count === 0 ? '–' : usToMs(valueUs)))];
 }
 
 function renderBelowZero(result: RunResult): string {
