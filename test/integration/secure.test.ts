@@ -132,6 +132,49 @@ secure('--e2e with 2 consumers and then verify, both through the same file: noth
   assert.match(verify.stdout, /lost 0, duplicates 0/);
 });
 
+secure('SASL_SSL + PLAIN as carol, a user with no SCRAM credential: exact acks (so PLAIN it was), and carol over SCRAM is refused', async ({ kafka }) => {
+  const plainFile = kafka!.writeProperties(join(configDir, 'carol-plain.properties'), kafka!.plainProperties());
+  const { outcome, result } = await produce('plain', kafka!, 'secure-plain', ['--command-config', plainFile]);
+  assert.is(outcome.code, 0, show(outcome));
+  assert.is(result!.totals.acked, records);
+  assert.is(result!.totals.errors, 0);
+  assert.is(result!.librdkafka['sasl.mechanism'], 'PLAIN');
+  const scramFile = kafka!.writeProperties(join(configDir, 'carol-scram.properties'), kafka!.scramProperties(kafka!.users.carol));
+  const overScram = await stampede('carol-scram', ['run', '--brokers', kafka!.bootstrap.saslSsl, '--command-config', scramFile, '--topic', 'secure-plain', '--records', '1000', '--warmup', '0s', '--out', join(resultsDir, 'carol-scram', 'r.json')], 30_000);
+  assert.match(assertOneLineFailure(overScram, 15_000), /^stampede: authentication failed at 127\.0\.0\.1:\d+: .*SCRAM-SHA-512.*carol/);
+});
+
+for (const style of ['librdkafka', 'Java'] as const) {
+  secure(`SASL_SSL + OAUTHBEARER (unsecured JWT) from ${style === 'Java' ? 'a Java-style file (OAuthBearerLoginModule, unsecuredLoginStringClaim_sub)' : 'librdkafka properties'}: exact acks as the token's principal`, async ({ kafka }) => {
+    const principal = kafka!.oauthSuperUser;
+    const properties =
+      style === 'Java'
+        ? {
+            'security.protocol': 'SASL_SSL',
+            'sasl.mechanism': 'OAUTHBEARER',
+            'sasl.jaas.config': `org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="${principal}";`,
+            'ssl.ca.location': kafka!.certs.caCert,
+          }
+        : kafka!.oauthProperties(principal);
+    const file = kafka!.writeProperties(join(configDir, `oauth-${style}.properties`), properties);
+    const { outcome, result } = await produce(`oauth-${style}`, kafka!, `secure-oauth-${style.toLowerCase()}`, ['--command-config', file]);
+    assert.is(outcome.code, 0, show(outcome));
+    assert.is(result!.totals.acked, records);
+    assert.is(result!.totals.errors, 0);
+    assert.is(result!.librdkafka['sasl.mechanism'], 'OAUTHBEARER');
+  });
+}
+
+secure('OAUTHBEARER as a principal with no ACLs: authenticated, then refused by the authorizer under the token\'s principal', async ({ kafka }) => {
+  // eve has no password anywhere: only the OAUTHBEARER token names her.
+  const file = kafka!.writeProperties(join(configDir, 'oauth-eve.properties'), kafka!.oauthProperties('eve'));
+  const topic = 'secure-eve-may-not';
+  const outcome = await stampede('oauth-eve', ['run', '--brokers', kafka!.bootstrap.saslSsl, '--command-config', file, '--topic', topic, '--records', '1000', '--warmup', '0s', '--out', join(resultsDir, 'oauth-eve', 'r.json')], 30_000);
+  const line = assertOneLineFailure(outcome, 30_000);
+  assert.ok(line.includes(topic), line);
+  assert.match(line, /^stampede: not authorized: SASL_SSL, OAUTHBEARER may not (describe|create) topic /);
+});
+
 secure('mutual TLS from repeated --command-property: exact acks, and kcat reads them back over mutual TLS', async ({ kafka }) => {
   const topic = 'secure-mtls';
   const properties = kafka!.mtlsProperties();
