@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunResult } from '../../src/run/result.js';
-import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { defaultDataDir, stopLocalBroker } from '../../src/broker/local.js';
+import { freePort, startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { runCli, type CliOutcome } from '../helpers/cli.js';
 import { checkIntegrity } from '../helpers/integrity.js';
 import { readTopicWithKcat } from '../helpers/kcat.js';
@@ -150,6 +151,44 @@ faults('an --e2e consumer thread that crashes is named within one interval; prod
   assert.ok(result.failures.some((failure) => /consumer 1: consumer thread 1 crashed on purpose/.test(failure.message)), JSON.stringify(result.failures));
   assert.ok(result.totals.acked >= 3900, `producers went on: ${result.totals.acked} acked`);
   assert.ok(result.integrity !== null, 'what the other consumer saw is reported');
+});
+
+faults('broker up, status and down on a port of its own: started, found running, already up, stopped, found gone', async () => {
+  const port = await freePort();
+  const broker = (action: string, ...more: string[]): Promise<CliOutcome> => runCli(['broker', action, '--port', String(port), ...more], { timeoutMs: 180_000 });
+  try {
+    const up = await broker('up', '--heap-mb', '512');
+    assert.is(up.code, 0, up.stdout + up.stderr);
+    const started = /Kafka is up on 127\.0\.0\.1:(\d+) \(pid (\d+), data in (.+)\)$/m.exec(up.stdout);
+    assert.ok(started, up.stdout);
+    assert.is(Number(started![1]), port);
+    assert.is(started![3], defaultDataDir(port));
+    const pid = Number(started![2]);
+    process.kill(pid, 0); // throws if no such process
+
+    const status = await broker('status');
+    assert.is(status.code, 0, status.stdout);
+    assert.is(status.stdout, `Kafka (pid ${pid}) is running on 127.0.0.1:${port} and answering\n`);
+    // A producer reaches it.
+    const run = await runCli(['run', '--brokers', `127.0.0.1:${port}`, '--topic', 'broker-up', '--records', '1000', '--out', join(dir, 'broker-up.json')], { timeoutMs: 120_000 });
+    assert.is(run.code, 0, run.stdout + run.stderr);
+    const again = await broker('up', '--heap-mb', '512');
+    assert.is(again.code, 0, again.stdout);
+    assert.match(again.stdout, new RegExp(`Kafka is already up on 127\\.0\\.0\\.1:${port} \\(pid ${pid}\\)`));
+
+    const down = await broker('down');
+    assert.is(down.code, 0, down.stdout);
+    assert.is(down.stdout, `Kafka on 127.0.0.1:${port} stopped\n`);
+    assert.throws(() => process.kill(pid, 0), /ESRCH/, 'the broker process is gone');
+    const gone = await broker('status');
+    assert.is(gone.code, 3, gone.stdout);
+    assert.is(gone.stdout, `no Kafka on 127.0.0.1:${port}\n`);
+    const downAgain = await broker('down');
+    assert.is(downAgain.code, 0);
+    assert.is(downAgain.stdout, `no local Kafka started by stampede on 127.0.0.1:${port}\n`);
+  } finally {
+    await stopLocalBroker({ port, removeData: true });
+  }
 });
 
 faults.run();
