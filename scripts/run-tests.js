@@ -10,6 +10,28 @@ const only = process.argv[2]; // e.g. `npm run test:only -- unit`
 let passed = 0;
 let failed = 0;
 let total = 0;
+/** Suites that did not pass every test, named: a failed before hook leaves no ✘, only a short count. */
+const shortSuites = [];
+
+/**
+ * uvu prints each file's name on a line of its own, then per suite " name " (nothing for a file's
+ * unnamed suite), a mark per test, and "(passed / total)".
+ */
+function suitesShortOfTotal(dir, plain) {
+  const short = [];
+  let file = '';
+  // What a test prints may come between a suite's name and its count: the name is remembered.
+  let suite;
+  for (const line of plain.split('\n')) {
+    if (/^\S+\.test\.js$/.test(line.trim())) file = line.trim();
+    suite = /^ (\S.*?) {2}/.exec(line)?.[1] ?? suite;
+    const counts = /\((\d+) \/ (\d+)\)\s*$/.exec(line);
+    if (!counts) continue;
+    if (Number(counts[1]) < Number(counts[2])) short.push(`${dir}/${file} › ${suite ?? '(unnamed suite)'}: ${counts[1]} of ${counts[2]} passed`);
+    suite = undefined;
+  }
+  return short;
+}
 
 for (const dir of groups) {
   if (only && !dir.endsWith(only)) continue;
@@ -30,7 +52,10 @@ for (const dir of groups) {
   passed += groupPassed;
   failed += groupTotal - groupPassed;
   if (output.code !== 0 && groupTotal === groupPassed) failed += 1; // a suite crashed before counting
+  shortSuites.push(...suitesShortOfTotal(dir, plain));
 }
+
+if (shortSuites.length > 0) console.log(`\nsuites that did not pass every test:\n${shortSuites.map((line) => `  ✘ ${line}`).join('\n')}`);
 
 console.log(`\ntests: ${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 || total === 0 ? 1 : 0;

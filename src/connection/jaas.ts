@@ -84,9 +84,12 @@ export function translateJaas(text: string, where: string, fail: (message: strin
       if (clientId !== undefined) out['sasl.oauthbearer.client.id'] = clientId;
       if (clientSecret !== undefined) out['sasl.oauthbearer.client.secret'] = clientSecret;
       if (options['scope'] !== undefined) out['sasl.oauthbearer.scope'] = options['scope'];
-      // The unsecured-JWT login (tests, development clusters): librdkafka's built-in handler.
+      // The unsecured-JWT login (tests, development clusters): librdkafka's built-in handler, which
+      // it installs only when enable.sasl.oauthbearer.unsecure.jwt is set; without it no token is
+      // ever made and the login waits until the connection times out.
       const unsecured = Object.entries(options).filter(([name]) => name.startsWith('unsecuredLogin'));
       if (unsecured.length > 0) {
+        out['enable.sasl.oauthbearer.unsecure.jwt'] = 'true';
         out['sasl.oauthbearer.config'] = unsecured.map(([name, value]) => `${unsecuredOption(name, where, fail)}=${value}`).join(' ');
       }
       return out;

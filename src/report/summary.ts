@@ -53,12 +53,24 @@ function renderThroughput(result: RunResult): string {
 
 /** One row per latency kind the run measured: count and percentiles in ms. */
 function renderLatencies(result: RunResult): string {
-  const row = (name: string, latency: LatencySummary): string[] => [name, formatCount(latency.count), ...[latency.p50, latency.p95, latency.p99, latency.p999, latency.max, latency.mean].map(usToMs)];
   const { produceAck, endToEnd, commit } = result.latency;
   return renderTable(
     ['latency (ms)', 'count', 'p50', 'p95', 'p99', 'p99.9', 'max', 'mean'],
-    [row('produce→ack', produceAck), ...(endToEnd ? [row('end-to-end', endToEnd)] : []), ...(commit ? [row('transaction commit', commit)] : [])],
+    [
+      latencyRow(result.workload.trackLatency === false ? 'produce→ack (--latency off)' : 'produce→ack', produceAck),
+      ...(endToEnd ? [latencyRow('end-to-end', endToEnd)] : []),
+      ...(commit ? [latencyRow('transaction commit', commit)] : []),
+    ],
   );
+}
+
+/**
+ * A latency kind's row: nothing recorded (--latency off, no record consumed) shows dashes, not
+ * "<0.001", which would claim values under 1 µs.
+ */
+function latencyRow(label: string, summary: LatencySummary): string[] {
+  const values = [summary.p50, summary.p95, summary.p99, summary.p999, summary.max, summary.mean];
+  return [label, formatCount(summary.count), ...values.map((valueUs) => (summary.count === 0 ? '–' : usToMs(valueUs)))];
 }
 
 /** At a fixed rate: the publish delay, values below zero, and whether the run did what it was asked. */

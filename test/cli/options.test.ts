@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { specsFor } from '../../src/options/schema.js';
 import { runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stampede-cli-'));
@@ -169,13 +170,35 @@ test('--version names librdkafka\'s builtin features (TLS, SASL, codecs)', async
   assert.match(outcome.stdout, /^stampede \d+\.\d+\.\d+\nlibrdkafka \d+\.\d+\.\d+ \(native client\), builtin\.features: .*\bssl\b.*\bsasl_scram\b.*\bzstd\b/);
 });
 
-test('--help lists every workload option with its default', async () => {
+test('--help lists every workload option of the schema with its description and default', async () => {
   const outcome = await runCli(['run', '--help'], { timeoutMs: 30_000 });
   assert.is(outcome.code, 0);
-  for (const flag of ['--brokers', '--devices', '--rate', '--arrival', '--records', '--warmup', '--workers', '--client', '--profile', '--producer-props', '--format', '--record-size', '--out']) {
-    assert.match(outcome.stdout, flag);
+  // One entry per flag: its first line "  --name  text", then lines indented under the text. yargs
+  // wraps at a fixed column, mid-word too, so an entry is compared with its whitespace removed.
+  const entries = new Map<string, string>();
+  let current: string | undefined;
+  for (const line of outcome.stdout.split('\n')) {
+    const start = /^ {2}--([a-z0-9-]+)\s(.*)$/.exec(line);
+    if (start) {
+      current = start[1]!;
+      entries.set(current, start[2]!);
+    } else if (current !== undefined && /^ {3,}\S/.test(line)) {
+      entries.set(current, entries.get(current)! + line);
+    } else {
+      current = undefined;
+    }
   }
-  assert.match(outcome.stdout, /\[default:\s+100000\]/);
+  const squeeze = (text: string): string => text.replace(/\s+/g, '').replace(/\[(string|array|boolean|number)\]/g, '');
+  const runSpecs = specsFor('run');
+  assert.ok(runSpecs.length >= 50, `${runSpecs.length} options of run in the schema`);
+  for (const spec of runSpecs) {
+    const entry = entries.get(spec.name);
+    assert.ok(entry !== undefined, `--${spec.name} is listed`);
+    assert.ok(squeeze(entry).includes(squeeze(spec.describe)), `--${spec.name} carries its description:\n${entry}`);
+    const shown = Array.isArray(spec.default) ? spec.default.join(',') : spec.default;
+    if (shown !== undefined && shown !== '') assert.ok(squeeze(entry).includes(squeeze(`[default: ${shown}]`)), `--${spec.name} shows [default: ${shown}]:\n${entry}`);
+  }
+  assert.ok(entries.has('workload'), '--workload is listed');
 });
 
 test('--metrics-port serves on 127.0.0.1 and says so; --help says how to serve a Prometheus elsewhere', async () => {

@@ -9,11 +9,16 @@ import { makeTestCertificates, type TestCertificates } from './certs.js';
 /**
  * A real single-node Kafka broker that only a correctly configured client reaches:
  *   PLAINTEXT  readiness, controller and inter-broker traffic (principal User:ANONYMOUS)
- *   SASL_SSL   SCRAM-SHA-512 (users made when the storage is formatted) and PLAIN (users in the
- *              listener's JAAS config), server-authenticated TLS
+ *   SASL_SSL   SCRAM-SHA-512 (users made when the storage is formatted), PLAIN (users in the
+ *              listener's JAAS config) and OAUTHBEARER (Kafka's unsecured JWT validator: any
+ *              principal a client names), server-authenticated TLS
  *   SSL        mutual TLS: ssl.client.auth=required, principal User:CN=<client certificate CN>
- * with StandardAuthorizer: alice, the mTLS client and ANONYMOUS are super users; bob has no ACLs,
- * so everything he asks for beyond authenticating is denied. Passwords are random per broker.
+ * with StandardAuthorizer: alice, carol, the OAUTHBEARER principal dave, the mTLS client and
+ * ANONYMOUS are super users; bob (and any other OAUTHBEARER principal) has no ACLs, so everything he
+ * asks for beyond authenticating is denied. Passwords are random per broker.
+ *
+ * Each user has one mechanism only, so a login that works proves the mechanism it used: alice and
+ * bob are SCRAM users with no PLAIN login, carol is a PLAIN user with no SCRAM credential.
  */
 export interface SecureUser {
   name: string;
@@ -26,11 +31,16 @@ export type ClientProperties = Record<string, string>;
 export interface SecureTestBroker {
   bootstrap: { plaintext: string; saslSsl: string; ssl: string };
   certs: TestCertificates;
-  users: { alice: SecureUser; bob: SecureUser };
+  /** alice, bob: SCRAM-SHA-512 only; carol: PLAIN only. */
+  users: { alice: SecureUser; bob: SecureUser; carol: SecureUser };
+  /** The OAUTHBEARER principal that is a super user. */
+  oauthSuperUser: string;
   /** SASL_SSL + SCRAM-SHA-512 as `user` (default alice), trusting the test CA. */
   scramProperties(user?: SecureUser): ClientProperties;
-  /** SASL_SSL + PLAIN as `user` (default alice): the managed-cloud style, and what Debian's kcat can do. */
+  /** SASL_SSL + PLAIN as `user` (default carol): the managed-cloud style, and what Debian's kcat can do. */
   plainProperties(user?: SecureUser): ClientProperties;
+  /** SASL_SSL + OAUTHBEARER with librdkafka's unsecured JWT for `principal` (default the super user). */
+  oauthProperties(principal?: string): ClientProperties;
   /** SSL with a client certificate (mutual TLS), encrypted key. */
   mtlsProperties(): ClientProperties;
   /** Writes properties as a `.properties` file (readable by the owner only) and returns its path. */
@@ -51,7 +61,10 @@ export async function startSecureTestBroker(): Promise<SecureTestBroker> {
   const certs = makeTestCertificates(dir);
   const alice: SecureUser = { name: 'alice', password: newPassword('alice') };
   const bob: SecureUser = { name: 'bob', password: newPassword('bob') };
-  const plainUsers = [alice, bob].map((u) => `user_${u.name}="${u.password}"`).join(' ');
+  const carol: SecureUser = { name: 'carol', password: newPassword('carol') };
+  const oauthSuperUser = 'dave';
+  const scramUsers = [alice, bob];
+  const plainUsers = [carol].map((u) => `user_${u.name}="${u.password}"`).join(' ');
 
   const properties: Record<string, string> = {
     // TLS for both secured listeners: PEM files, so no JKS or keytool is needed.
@@ -61,12 +74,14 @@ export async function startSecureTestBroker(): Promise<SecureTestBroker> {
     'ssl.truststore.location': certs.caCert,
     'listener.name.ssl.ssl.client.auth': 'required',
     // SASL on the SASL_SSL listener only.
-    'listener.name.sasl_ssl.sasl.enabled.mechanisms': 'SCRAM-SHA-512,PLAIN',
+    'listener.name.sasl_ssl.sasl.enabled.mechanisms': 'SCRAM-SHA-512,PLAIN,OAUTHBEARER',
     'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
     'listener.name.sasl_ssl.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`,
+    // No validator configured: Kafka's unsecured one, which takes the token's sub as the principal.
+    'listener.name.sasl_ssl.oauthbearer.sasl.jaas.config': 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;',
     // Authorization: ANONYMOUS is who PLAINTEXT (readiness, controller, inter-broker) is.
     'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
-    'super.users': ['User:ANONYMOUS', `User:${alice.name}`, certs.clientPrincipal].join(';'),
+    'super.users': ['User:ANONYMOUS', `User:${alice.name}`, `User:${carol.name}`, `User:${oauthSuperUser}`, certs.clientPrincipal].join(';'),
     'allow.everyone.if.no.acl.found': 'false',
   };
 
@@ -84,7 +99,7 @@ export async function startSecureTestBroker(): Promise<SecureTestBroker> {
           { name: 'SSL', port: sslPort, protocol: 'SSL' },
         ],
         properties,
-        scramUsers: [alice, bob].map((u) => ({ mechanism: 'SCRAM-SHA-512' as const, name: u.name, password: u.password })),
+        scramUsers: scramUsers.map((u) => ({ mechanism: 'SCRAM-SHA-512' as const, name: u.name, password: u.password })),
       },
     });
   } catch (err) {
@@ -121,9 +136,17 @@ export async function startSecureTestBroker(): Promise<SecureTestBroker> {
   return {
     bootstrap: { plaintext: `127.0.0.1:${port}`, saslSsl: `127.0.0.1:${saslSslPort}`, ssl: `127.0.0.1:${sslPort}` },
     certs,
-    users: { alice, bob },
+    users: { alice, bob, carol },
+    oauthSuperUser,
     scramProperties: (user = alice) => saslSsl('SCRAM-SHA-512', user),
-    plainProperties: (user = alice) => saslSsl('PLAIN', user),
+    plainProperties: (user = carol) => saslSsl('PLAIN', user),
+    oauthProperties: (principal = oauthSuperUser) => ({
+      'security.protocol': 'SASL_SSL',
+      'sasl.mechanism': 'OAUTHBEARER',
+      'enable.sasl.oauthbearer.unsecure.jwt': 'true',
+      'sasl.oauthbearer.config': `principal=${principal}`,
+      'ssl.ca.location': certs.caCert,
+    }),
     mtlsProperties: () => ({
       'security.protocol': 'SSL',
       'ssl.ca.location': certs.caCert,

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -62,7 +62,11 @@ for (const hostCount of [2, 3]) {
     assert.is(perHost.reduce((sum, host) => sum + host.produceAck.count, 0), result.latency.produceAck.count);
     for (const host of perHost) {
       assert.is(host.status, 'ok');
-      assert.ok(host.protocol.intervalLines >= 0);
+      // A line per interval tick while the run lasts (none when it ends within the first), no more;
+      // a line counted is a line measured.
+      const { intervalLines, bytesPerIntervalLine } = host.protocol;
+      assert.ok(intervalLines <= Math.ceil(result.totals.durationMs / 1000) + 1, `${host.name}: ${intervalLines} interval lines in ${result.totals.durationMs} ms`);
+      assert.ok(intervalLines === 0 ? bytesPerIntervalLine === 0 : bytesPerIntervalLine > 0, JSON.stringify(host.protocol));
       assert.ok(Math.abs(host.clock.offsetUs) < 1_000, `${host.name} offset ${host.clock.offsetUs} µs on loopback`);
       assert.ok(host.clock.uncertaintyUs < 1_000, `${host.name} bound ${host.clock.uncertaintyUs} µs < 1 ms`);
     }

@@ -75,4 +75,20 @@ test('a fixed --rate is held', async () => {
   assert.ok(ratio > 0.9 && ratio < 1.1, `held ${result.totals.recordsPerSec} rec/s for 20,000 asked`);
 });
 
+test('a --records run that --timeout stops first: stopped on time, what was sent drained and reported, status timed-out, exit 1', async () => {
+  const out = join(dir, 'timeout.json');
+  // 1,000,000 records at 1,000 rec/s would take 17 minutes; --timeout 2s ends it.
+  const outcome = await runCli(['run', '--client', 'null', '--rate', '1000', '--records', '1000000', '--timeout', '2s', '--out', out], { timeoutMs: 60_000 });
+  assert.is(outcome.code, 1, `${outcome.stdout}\n${outcome.stderr}`);
+  assert.ok(outcome.elapsedMs < 30_000, `exited after ${outcome.elapsedMs} ms`);
+  const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+  assert.is(result.status, 'timed-out');
+  assert.ok(result.totals.durationMs >= 2_000 && result.totals.durationMs < 5_000, `window ${result.totals.durationMs} ms`);
+  // About 2,000 sent by the timeout, every one of them acked: far from the million asked.
+  assert.ok(result.totals.sent >= 1_500 && result.totals.sent <= 5_000, `${result.totals.sent} sent`);
+  assert.is(result.totals.acked, result.totals.sent);
+  assert.match(outcome.stdout, /^status: timed-out$/m);
+  assert.match(outcome.stdout, /records\/s \(acked, measured\)/, 'the report is printed');
+});
+
 test.run();

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -14,7 +14,8 @@ import { startSecureTestBroker, type SecureTestBroker } from '../helpers/secure-
  * stampede against a secured broker, driven as a user drives it: the CLI with --command-config or
  * --command-property, every client (admin, producers, consumers, verify) through the same settings.
  * Debian's kcat (librdkafka 2.0.2) cannot log in with SCRAM to Kafka 4.x (librdkafka issue 4895),
- * so the independent read-back goes through PLAIN on the same SASL_SSL listener, or mutual TLS.
+ * so the independent read-back goes through PLAIN on the same SASL_SSL listener (as carol, a PLAIN
+ * user), or mutual TLS. Every user has one mechanism only, so a run that logs in proves which one.
  */
 const records = 20_000;
 const devices = 1_000;
@@ -81,12 +82,18 @@ function assertOneLineFailure(outcome: CliOutcome, withinMs: number): string {
   return line;
 }
 
-secure('SASL_SSL + SCRAM-SHA-512 from --command-config, native client, 2 threads: exact acks, and kcat reads every record back over PLAIN', async ({ kafka, scramFile }) => {
+secure('SASL_SSL + SCRAM-SHA-512 from --command-config, native client, 2 threads: exact acks, SCRAM the only way alice logs in, and kcat reads every record back over PLAIN', async ({ kafka, scramFile }) => {
   const topic = 'secure-scram';
+  // The listener also takes PLAIN: alice must have no PLAIN login, or this run could pass over it.
+  const plainFile = kafka!.writeProperties(join(configDir, 'alice-plain.properties'), kafka!.plainProperties(kafka!.users.alice));
+  const overPlain = await stampede('alice-plain', ['run', '--brokers', kafka!.bootstrap.saslSsl, '--command-config', plainFile, '--topic', topic, '--records', '1000', '--warmup', '0s', '--out', join(resultsDir, 'alice-plain', 'r.json')], 30_000);
+  assert.match(assertOneLineFailure(overPlain, 15_000), /^stampede: authentication failed at 127\.0\.0\.1:\d+: .*PLAIN.*alice/);
+
   const { outcome, result } = await produce('scram', kafka!, topic, ['--command-config', scramFile!]);
   assert.is(outcome.code, 0, show(outcome));
   assert.is(result!.totals.acked, records);
   assert.is(result!.totals.errors, 0);
+  assert.is(result!.librdkafka['sasl.mechanism'], 'SCRAM-SHA-512', 'the mechanism in force');
 
   const read = await readTopicWithKcat(kafka!.bootstrap.saslSsl, topic, { timeoutMs: 60_000, properties: kafka!.plainProperties() });
   const integrity = checkIntegrity(read, 'iot-msgpack');
@@ -123,6 +130,49 @@ secure('--e2e with 2 consumers and then verify, both through the same file: noth
   const verify = await stampede('verify', ['verify', '--brokers', kafka!.bootstrap.saslSsl, '--command-config', scramFile!, '--topic', topic, '--timeout', '60s', '--out', join(resultsDir, 'verify', 'v.json')]);
   assert.is(verify.code, 0, show(verify));
   assert.match(verify.stdout, /lost 0, duplicates 0/);
+});
+
+secure('SASL_SSL + PLAIN as carol, a user with no SCRAM credential: exact acks (so PLAIN it was), and carol over SCRAM is refused', async ({ kafka }) => {
+  const plainFile = kafka!.writeProperties(join(configDir, 'carol-plain.properties'), kafka!.plainProperties());
+  const { outcome, result } = await produce('plain', kafka!, 'secure-plain', ['--command-config', plainFile]);
+  assert.is(outcome.code, 0, show(outcome));
+  assert.is(result!.totals.acked, records);
+  assert.is(result!.totals.errors, 0);
+  assert.is(result!.librdkafka['sasl.mechanism'], 'PLAIN');
+  const scramFile = kafka!.writeProperties(join(configDir, 'carol-scram.properties'), kafka!.scramProperties(kafka!.users.carol));
+  const overScram = await stampede('carol-scram', ['run', '--brokers', kafka!.bootstrap.saslSsl, '--command-config', scramFile, '--topic', 'secure-plain', '--records', '1000', '--warmup', '0s', '--out', join(resultsDir, 'carol-scram', 'r.json')], 30_000);
+  assert.match(assertOneLineFailure(overScram, 15_000), /^stampede: authentication failed at 127\.0\.0\.1:\d+: .*SCRAM-SHA-512.*carol/);
+});
+
+for (const style of ['librdkafka', 'Java'] as const) {
+  secure(`SASL_SSL + OAUTHBEARER (unsecured JWT) from ${style === 'Java' ? 'a Java-style file (OAuthBearerLoginModule, unsecuredLoginStringClaim_sub)' : 'librdkafka properties'}: exact acks as the token's principal`, async ({ kafka }) => {
+    const principal = kafka!.oauthSuperUser;
+    const properties =
+      style === 'Java'
+        ? {
+            'security.protocol': 'SASL_SSL',
+            'sasl.mechanism': 'OAUTHBEARER',
+            'sasl.jaas.config': `org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="${principal}";`,
+            'ssl.ca.location': kafka!.certs.caCert,
+          }
+        : kafka!.oauthProperties(principal);
+    const file = kafka!.writeProperties(join(configDir, `oauth-${style}.properties`), properties);
+    const { outcome, result } = await produce(`oauth-${style}`, kafka!, `secure-oauth-${style.toLowerCase()}`, ['--command-config', file]);
+    assert.is(outcome.code, 0, show(outcome));
+    assert.is(result!.totals.acked, records);
+    assert.is(result!.totals.errors, 0);
+    assert.is(result!.librdkafka['sasl.mechanism'], 'OAUTHBEARER');
+  });
+}
+
+secure('OAUTHBEARER as a principal with no ACLs: authenticated, then refused by the authorizer under the token\'s principal', async ({ kafka }) => {
+  // eve has no password anywhere: only the OAUTHBEARER token names her.
+  const file = kafka!.writeProperties(join(configDir, 'oauth-eve.properties'), kafka!.oauthProperties('eve'));
+  const topic = 'secure-eve-may-not';
+  const outcome = await stampede('oauth-eve', ['run', '--brokers', kafka!.bootstrap.saslSsl, '--command-config', file, '--topic', topic, '--records', '1000', '--warmup', '0s', '--out', join(resultsDir, 'oauth-eve', 'r.json')], 30_000);
+  const line = assertOneLineFailure(outcome, 30_000);
+  assert.ok(line.includes(topic), line);
+  assert.match(line, /^stampede: not authorized: SASL_SSL, OAUTHBEARER may not (describe|create) topic /);
 });
 
 secure('mutual TLS from repeated --command-property: exact acks, and kcat reads them back over mutual TLS', async ({ kafka }) => {
@@ -202,6 +252,7 @@ secure('no secret (passwords, ssl.key.password) in anything a run printed or wro
   const secrets: Record<string, string> = {
     "alice's password": kafka!.users.alice.password,
     "bob's password": kafka!.users.bob.password,
+    "carol's password": kafka!.users.carol.password,
     'the wrong password': wrongPassword!,
     'ssl.key.password': kafka!.certs.clientKeyPassword,
   };

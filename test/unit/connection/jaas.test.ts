@@ -22,7 +22,7 @@ test('OAuthBearerLoginModule: client credentials for OIDC, and the unsecured JWT
   const oidc = 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId="app" clientSecret="shh" scope="kafka";';
   assert.equal(translateJaas(oidc, 'f', fail), { 'sasl.oauthbearer.client.id': 'app', 'sasl.oauthbearer.client.secret': 'shh', 'sasl.oauthbearer.scope': 'kafka' });
   const unsecured = 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="alice" unsecuredLoginExtension_traceId="123";';
-  assert.equal(translateJaas(unsecured, 'f', fail), { 'sasl.oauthbearer.config': 'principal=alice extension_traceId=123' });
+  assert.equal(translateJaas(unsecured, 'f', fail), { 'enable.sasl.oauthbearer.unsecure.jwt': 'true', 'sasl.oauthbearer.config': 'principal=alice extension_traceId=123' });
 });
 
 test('a login module librdkafka cannot use, or a missing password, is named and no value is echoed', () => {
