@@ -59,4 +59,21 @@ test('an agent that never sends its final line is ended by --timeout: host faile
   assert.ok(elapsedMs < 3_000 + 2_000 + 10_000, `ended ${elapsedMs} ms after it started (3 s run, 2 s timeout)`);
 });
 
+test('hosts check sends no connection settings to an agent of another version, and says so', async () => {
+  const log = join(dir, 'lines-to-agents.txt');
+  const password = 'nosy-agent-pw-7731';
+  const outcome = await runCli(['hosts', 'check', '--hosts', 'good-1', '--brokers', '127.0.0.1:1', '--command-property', `sasl.password=${password}`, '--command-property', 'security.protocol=SASL_PLAINTEXT', '--command-property', 'sasl.mechanism=PLAIN', '--command-property', 'sasl.username=alice'], {
+    timeoutMs: 60_000,
+    env: { ...env, FAKE_AGENT_VERSION: '0.0.1', FAKE_AGENT_LOG: log },
+  });
+  const output = outcome.stdout + outcome.stderr;
+  assert.is(outcome.code, 2, output);
+  assert.match(output, /0\.0\.1/, 'the other version is named');
+  assert.match(output, /not checked/);
+  const sent = readFileSync(log, 'utf8');
+  assert.match(sent, /"type":"ping"/, 'the clock was still measured');
+  assert.not.match(sent, /"type":"check"/);
+  assert.not.ok(sent.includes(password), 'the password never reached the agent');
+});
+
 test.run();

@@ -10,6 +10,8 @@ import { toolVersion } from '../../src/version.js';
  *   garbled-*   after two interval lines, a 700-character interval line without its snapshot (valid JSON, wrong shape)
  *   flood-*     after two interval lines, megabytes without a newline
  *   silent-*    ignores stop and the end of its stdin: never sends its final line
+ * Every line the coordinator sends is appended to $FAKE_AGENT_LOG when it is set (a `check` is
+ * answered as a failed broker check), and $FAKE_AGENT_VERSION is the version its hello claims.
  * Every fake exits on its own after 90 s, so none outlives a failed test for long.
  */
 const kScript = String.raw`
@@ -43,8 +45,11 @@ process.stdin.setEncoding('utf8');
 process.stdin.on('data', (chunk) => {
   buffered += chunk;
   for (let newline = buffered.indexOf('\n'); newline >= 0; newline = buffered.indexOf('\n')) {
-    const message = JSON.parse(buffered.slice(0, newline));
+    const raw = buffered.slice(0, newline);
+    if (process.env.FAKE_AGENT_LOG) require('node:fs').appendFileSync(process.env.FAKE_AGENT_LOG, raw + '\n');
+    const message = JSON.parse(raw);
     buffered = buffered.slice(newline + 1);
+    if (message.type === 'check') send({ type: 'checked', ok: false, detail: 'fake agent: no broker' });
     if (message.type === 'ping') send({ type: 'pong', t0Us: message.t0Us, agentUs: Date.now() * 1000 });
     if (message.type === 'run') { run = message; send({ type: 'ready', goWaitingSinceUs: Date.now() * 1000 }); }
     if (message.type === 'go') { startUs = Date.now() * 1000; send({ type: 'started', goAtUs: startUs }); ticker = setInterval(tick, 200); }
