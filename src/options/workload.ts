@@ -19,6 +19,19 @@ const kFlagOnly: Partial<Record<OptionName, string>> = {
   'ssh-config': 'an ssh_config runs commands (ProxyCommand, LocalCommand, Match exec)',
 };
 
+/** librdkafka settings that load a library or run a command: a workload file may not set them (flags may). */
+const kCodeRunningProperties: Readonly<Record<string, string>> = {
+  'plugin.library.paths': 'it loads libraries into stampede',
+  'sasl.kerberos.kinit.cmd': 'it is a command librdkafka runs',
+  'ssl.engine.location': 'it loads an OpenSSL engine library',
+};
+
+/** The setting names of a k=v list or a YAML mapping, as parseProps reads them. */
+function propertyNames(raw: unknown): string[] {
+  const entries = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  return entries.flatMap((entry) => (entry !== null && typeof entry === 'object' ? Object.keys(entry) : [String(entry).split('=')[0]!.trim()]));
+}
+
 /** Reads a YAML workload file: a mapping whose keys are option names. */
 export function readWorkloadFile(path: string): RawOptions {
   let text: string;
@@ -45,6 +58,10 @@ export function readWorkloadFile(path: string): RawOptions {
     const flagOnly = kFlagOnly[key as OptionName];
     if (flagOnly !== undefined) {
       throw new StampedeError('E_WORKLOAD_FILE', `workload file ${path}: ${key} is taken as a flag only (--${key}): ${flagOnly}, and a workload file does not run commands`);
+    }
+    if (key === 'producer-props' || key === 'command-property') {
+      const name = propertyNames((doc as Record<string, unknown>)[key]).find((property) => kCodeRunningProperties[property] !== undefined);
+      if (name !== undefined) throw new StampedeError('E_WORKLOAD_FILE', `workload file ${path}: ${key} ${name} is taken as a flag only (--${key} ${name}=…): ${kCodeRunningProperties[name]}, and a workload file does not run commands`);
     }
   }
   return doc as RawOptions;

@@ -94,6 +94,24 @@ test('a workload file may not choose a command to run: remote-command and ssh-co
   assert.is(resolveWorkload({ hosts: ['loadgen-1'] }, { 'remote-command': 'bun bin/stampede.js', 'ssh-config': 'fleet.ssh_config' }).remoteCommand, 'bun bin/stampede.js');
 });
 
+test('a workload file may not set librdkafka settings that load a library or run a command; flags may, and other settings pass', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stampede-wl-'));
+  const cases = [
+    ['producer-props', '["plugin.library.paths=/tmp/evil.so"]', 'plugin.library.paths'],
+    ['command-property', '{ sasl.kerberos.kinit.cmd: "touch /tmp/pwned" }', 'sasl.kerberos.kinit.cmd'],
+    ['producer-props', '["linger.ms=5", "ssl.engine.location=/tmp/engine.so"]', 'ssl.engine.location'],
+  ] as const;
+  for (const [key, value, property] of cases) {
+    const path = join(dir, `${property}.yaml`);
+    writeFileSync(path, `${key}: ${value}\n`);
+    assert.throws(() => readWorkloadFile(path), (err: Error) => err.message.startsWith(`workload file ${path}: ${key} ${property} is taken as a flag only`));
+  }
+  const fine = join(dir, 'fine.yaml');
+  writeFileSync(fine, 'producer-props: ["linger.ms=5", "batch.size=65536"]\ncommand-property: { client.id: loadgen }\n');
+  assert.equal(resolveWorkload(readWorkloadFile(fine), {}).producerProps, { 'linger.ms': '5', 'batch.size': '65536' });
+  assert.equal(resolveWorkload({}, { 'producer-props': ['plugin.library.paths=/opt/interceptor.so'] }).producerProps, { 'plugin.library.paths': '/opt/interceptor.so' });
+});
+
 test('hosts are ssh host names: aliases, DNS names, user@, IP addresses; nothing a shell or ssh would read as more', () => {
   assert.equal(parseList('--hosts', 'loadgen-1,load_gen.example.com,ops@loadgen-2,10.0.1.11,::1,fe80::1'), ['loadgen-1', 'load_gen.example.com', 'ops@loadgen-2', '10.0.1.11', '::1', 'fe80::1']);
   for (const bad of ['a;b', '$(id)', 'a`id`', 'a|b', 'a&b', 'a>b', "a'b", 'a"b', 'a\\b', 'a b', 'a%h', '-oProxyCommand=x', 'ops@-x', '@host', 'a@b@c', '[::1]', 'a*', 'x'.repeat(256)]) {
