@@ -19,6 +19,12 @@ import { freePort } from '../../src/broker/free-port.js';
 const kRssEveryMs = 5_000;
 /** The soak's settling time: RSS is compared with its value then (a minute, or a fifth of a short run). */
 const kSettleMs = 60_000;
+/**
+ * The soak's broker keeps 1 GiB per partition, checked every 10 s: at half of this host's max rate
+ * (655k records/s of 100 B) ten minutes write ~45 GB, more than the shared disk may have free, and
+ * the template's one-hour retention deletes nothing within a run.
+ */
+const kBrokerRetention = { 'log.retention.bytes': String(2 ** 30), 'log.segment.bytes': String(2 ** 27), 'log.retention.check.interval.ms': '10000', 'log.segment.delete.delay.ms': '1000' };
 
 /**
  * `npm run bench:soak` (issue 12, not in `make test`): a long fixed-rate run at half the max rate
@@ -42,7 +48,7 @@ async function main(): Promise<number> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'stampede-soak-broker-'));
   console.log(`bench-soak: starting a broker of its own on 127.0.0.1:${port}…`);
-  const broker = await startLocalBroker({ port, controllerPort: await freePort(), dataDir, heapMb: 1024, startTimeoutMs: 120_000 });
+  const broker = await startLocalBroker({ port, controllerPort: await freePort(), dataDir, heapMb: 1024, startTimeoutMs: 120_000, extras: { properties: kBrokerRetention } });
   const bootstrap = `127.0.0.1:${port}`;
   const workDir = mkdtempSync(join(tmpdir(), 'stampede-soak-'));
   const common = ['--brokers', bootstrap, '--format', 'fixed', '--record-size', '100', '--devices', '100000', '--partitions', '6'];
