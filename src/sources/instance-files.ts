@@ -30,16 +30,6 @@ export function mergeInstanceResults(results: readonly RunResult[], names: reado
 
   const produceAck = addHistograms(sorted.map((result) => result.latency.produceAck.hdr));
   const publishDelay = first.latency.publishDelay === null ? null : addHistograms(sorted.map((result) => result.latency.publishDelay?.hdr ?? ''));
-  // The measured windows differ by each instance's start (no shared barrier without a
-  // coordinator): the merged rate is over their union, earliest start to latest end.
-  const windows = sorted.map((result) => {
-    const start = Date.parse(result.startedAt) + result.workload.warmupMs;
-    return { start, end: start + result.totals.durationMs };
-  });
-  const durationMs = Math.max(1, Math.max(...windows.map((w) => w.end)) - Math.min(...windows.map((w) => w.start)));
-  const measuredAcked = sum((r) => r.totals.measuredAcked);
-  const ackedBytes = sorted.reduce((total, r) => total + r.totals.mbPerSec * 1e6 * (r.totals.durationMs / 1000), 0);
-
   const plan: Shard[] = [];
   for (const result of sorted) for (const shard of result.plan) plan.push({ ...shard, index: plan.length });
   const failures = sorted.flatMap((result) => result.failures.map((failure) => ({ ...failure, message: `instance ${result.instance!.id}: ${failure.message}` })));
@@ -59,18 +49,7 @@ export function mergeInstanceResults(results: readonly RunResult[], names: reado
     plan,
     // Per shard, in the merged plan's order, so `verify --expect` reads a merged result too.
     sentPerShard: sorted.every((result) => result.sentPerShard !== undefined) ? sorted.flatMap((result) => result.sentPerShard!) : undefined,
-    totals: {
-      sent: sum((r) => r.totals.sent),
-      acked: sum((r) => r.totals.acked),
-      errors: sum((r) => r.totals.errors),
-      backpressureWaits: sum((r) => r.totals.backpressureWaits),
-      blockedMicros: sum((r) => r.totals.blockedMicros ?? 0),
-      sendMicros: sum((r) => r.totals.sendMicros),
-      durationMs: Math.round(durationMs),
-      measuredAcked,
-      recordsPerSec: Math.round((measuredAcked / (durationMs / 1000)) * 10) / 10,
-      mbPerSec: Math.round((ackedBytes / 1e6 / (durationMs / 1000)) * 1000) / 1000,
-    },
+    totals: mergedTotals(sorted),
     latency: {
       produceAck: { ...first.latency.produceAck, ...produceAck, clamped: sum((r) => r.latency.produceAck.clamped), negative: mergeNegative(sorted.map((r) => r.latency.produceAck.negative)) },
       publishDelay: publishDelay === null ? null : { ...publishDelay, unit: 'us', negative: mergeNegative(sorted.map((r) => r.latency.publishDelay?.negative)) },
@@ -85,6 +64,33 @@ export function mergeInstanceResults(results: readonly RunResult[], names: reado
     availability: undefined,
     faults: undefined,
     instance: { id: null, count: first.instance!.count, runId: first.instance!.runId, runIdFrom: first.instance!.runIdFrom, slice: null, instances },
+  };
+}
+
+/**
+ * The instances' totals added up. Their measured windows differ by each one's start (no shared
+ * barrier without a coordinator): the merged rate is over their union, earliest start to latest end.
+ */
+function mergedTotals(sorted: readonly RunResult[]): RunResult['totals'] {
+  const sum = (pick: (result: RunResult) => number): number => sorted.reduce((total, result) => total + pick(result), 0);
+  const windows = sorted.map((result) => {
+    const start = Date.parse(result.startedAt) + result.workload.warmupMs;
+    return { start, end: start + result.totals.durationMs };
+  });
+  const durationMs = Math.max(1, Math.max(...windows.map((w) => w.end)) - Math.min(...windows.map((w) => w.start)));
+  const measuredAcked = sum((r) => r.totals.measuredAcked);
+  const ackedBytes = sorted.reduce((total, r) => total + r.totals.mbPerSec * 1e6 * (r.totals.durationMs / 1000), 0);
+  return {
+    sent: sum((r) => r.totals.sent),
+    acked: sum((r) => r.totals.acked),
+    errors: sum((r) => r.totals.errors),
+    backpressureWaits: sum((r) => r.totals.backpressureWaits),
+    blockedMicros: sum((r) => r.totals.blockedMicros ?? 0),
+    sendMicros: sum((r) => r.totals.sendMicros),
+    durationMs: Math.round(durationMs),
+    measuredAcked,
+    recordsPerSec: Math.round((measuredAcked / (durationMs / 1000)) * 10) / 10,
+    mbPerSec: Math.round((ackedBytes / 1e6 / (durationMs / 1000)) * 1000) / 1000,
   };
 }
 
