@@ -1,6 +1,6 @@
 import { withClusterAdmin } from '../clients/admin.js';
 import { MAIN_THREAD_CLIENTS } from '../clients/create.js';
-import { librdkafkaSettings } from '../clients/librdkafka-settings.js';
+import { librdkafkaSettings, withFixedRateHeadroom } from '../clients/librdkafka-settings.js';
 import { resolveConnection, type Connection } from '../connection/config.js';
 import { fitBatch } from '../options/batch-budget.js';
 import { planShards, type Shard } from '../plan/shard.js';
@@ -43,7 +43,8 @@ export async function prepareRun(workload: PrepareInput, notice: (text: string) 
 
   const connection = resolveConnection({ brokers: workload.brokers, commandConfig: workload.commandConfig, commandProperties: workload.commandProperties });
   for (const line of connection.notices) notice(line);
-  const settings = librdkafkaSettings(workload.profile, workload.producerProps, connection.settings);
+  const profiled = librdkafkaSettings(workload.profile, workload.producerProps, connection.settings);
+  const settings = workload.rateRecordsPerSec === undefined ? profiled : withFixedRateHeadroom(profiled, workload.producerProps, workload.rateRecordsPerSec / workers);
   const librdkafka = workload.transactional ? transactionalSettings(settings) : settings;
   const ensured = await withClusterAdmin(connection, (admin) =>
     admin.ensureTopic({ topic: workload.topic, partitions: workload.partitions, config: workload.topicConfig, ...(workload.replicationFactor === undefined ? {} : { replicationFactor: workload.replicationFactor }) }),
