@@ -18,7 +18,7 @@ export function instanceDefaults(env: NodeJS.ProcessEnv, given: RawOptions): Raw
 }
 
 /** Options that may differ between the instances of one run (where each writes, how it prints). */
-const kPerInstanceKeys = new Set(['instanceId', 'out', 'verbose', 'workloadFile', 'runId', 'hosts', 'sshConfig', 'remoteCommand', 'remoteDir']);
+const kPerInstanceKeys = new Set(['instanceId', 'out', 'verbose', 'workloadFile', 'runId', 'hosts', 'sshConfig', 'remoteCommand', 'remoteDir', 'metricsPort', 'metricsHost', 'html', 'hgrm', 'csv']);
 
 /**
  * The workload minus per-instance options, canonical JSON: equal for every instance of one run.

@@ -64,6 +64,8 @@ test('merge refuses files of two runs, another workload, a repeated or a missing
 
 test('instances differ only in per-instance options', () => {
   assert.is(comparableWorkload({ devices: 5, instanceId: 0, out: 'a' } as never), comparableWorkload({ devices: 5, instanceId: 1, out: 'b' } as never));
+  // Where each instance serves /metrics or writes its reports is its own affair, not the run's.
+  assert.is(comparableWorkload({ devices: 5, metricsPort: 9100, metricsHost: '127.0.0.1', html: 'a.html' } as never), comparableWorkload({ devices: 5, metricsPort: 9101, metricsHost: '0.0.0.0', csv: 'b.csv' } as never));
   assert.is.not(comparableWorkload({ devices: 5 } as never), comparableWorkload({ devices: 6 } as never));
 });
 
