@@ -58,7 +58,8 @@ reports('/metrics on --metrics-port 0 (a free port, printed) counts up during a 
     const deadline = Date.now() + 60_000;
     while (port === 0 && Date.now() < deadline && child.exitCode === null) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      port = Number(/^metrics: http:\/\/0\.0\.0\.0:(\d+)\/metrics /m.exec(output)?.[1] ?? 0);
+      // Loopback unless --metrics-host says otherwise: the URL printed names where it listens.
+      port = Number(/^metrics: http:\/\/127\.0\.0\.1:(\d+)\/metrics /m.exec(output)?.[1] ?? 0);
     }
     assert.ok(port > 0, `the port chosen is printed\n${output}`);
     while (Date.now() < deadline && child.exitCode === null) {
