@@ -26,8 +26,11 @@ rate.after(async (context) => {
 rate('an e2e run at 2,000 rec/s under the default 10 ms publish-delay limit: valid at its rate, latencies of real round trips within the wall time, no value below zero', async ({ kafka }) => {
   const out = join(dir, 'low-rate.json');
   // The limit users get (10 ms): the pacer's lateness does not depend on the broker at this rate,
-  // since the client queue never fills. The warmup keeps the fresh broker's first seconds out.
-  const args = ['run', '--brokers', kafka!.bootstrap, '--topic', 'low-rate', '--partitions', '1', '--rate', '2000', '--warmup', '2s', '--duration', '4s', '--e2e', '--profile', 'latency', '--format', 'fixed', '--devices', '100', '--out', out];
+  // since the client queue never fills. Publish delay counts the whole run, warmup included, so the
+  // run is long enough (28,000 records) that one start-up hiccup of this shared host (a fresh-clone
+  // CI run once saw 120 records ~60 ms late in the first second: p99 14.7 ms over 12,000) stays
+  // under 1 % of the records and out of the p99.
+  const args = ['run', '--brokers', kafka!.bootstrap, '--topic', 'low-rate', '--partitions', '1', '--rate', '2000', '--warmup', '2s', '--duration', '12s', '--e2e', '--profile', 'latency', '--format', 'fixed', '--devices', '100', '--out', out];
   const outcome = await runCli(args, { timeoutMs: 120_000 });
   assert.is(outcome.code, 0, `${outcome.stdout}\n${outcome.stderr}`);
   const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
