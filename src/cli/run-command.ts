@@ -20,6 +20,7 @@ import type { RunResult } from '../run/result.js';
 import { writeReports } from './report-command.js';
 import { ExitCode } from './exit-codes.js';
 import { BrokerRestart } from '../faults/broker-restart.js';
+import { onStopSignals } from './signals.js';
 
 /** Kinds a flag may repeat: every value is kept, in order. */
 const isRepeatable = (spec: OptionSpec): boolean => spec.kind.type === 'props' || spec.kind.type === 'thresholds';
@@ -63,12 +64,17 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
   // Checked before anything starts: a fault that cannot be injected here is bad input.
   const brokerRestart = BrokerRestart.resolve(workload);
   const controller = new AbortController();
-  const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(130); // a second Ctrl-C does not wait for the drain
-    console.log('interrupted: stopping producers and waiting for outstanding acks (Ctrl-C again to quit at once)…');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  // A second signal exits at once, past the finally below: the broker --fault killed is started first.
+  const offStopSignals = onStopSignals({
+    stop: (signal) => {
+      const [what, again] = signal === 'SIGINT' ? ['interrupted', 'Ctrl-C again'] : [`stopped (${signal})`, 'a second signal'];
+      console.log(`${what}: stopping producers and waiting for outstanding acks (${again} to quit at once)…`);
+      // The broker comes back now, not after the drain: SIGTERM is often followed by SIGKILL (docker stop waits 10 s).
+      brokerRestart?.disarm();
+      controller.abort();
+    },
+    restore: () => brokerRestart?.disarm(),
+  });
   const metrics = workload.metricsPort === undefined ? undefined : await MetricsServer.start(workload.metricsPort);
   if (metrics) console.log(`metrics: http://0.0.0.0:${metrics.port}/metrics (Prometheus text format)`);
   const progress = workload.records === undefined ? undefined : new Progress({ total: workload.records, unit: 'records acked' });
@@ -121,7 +127,7 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
     return runExitCode(result);
   } finally {
     brokerRestart?.disarm();
-    process.off('SIGINT', onSigint);
+    offStopSignals();
     await metrics?.close();
   }
 }

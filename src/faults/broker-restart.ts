@@ -26,6 +26,8 @@ export class BrokerRestart {
   readonly events: FaultEvent[] = [];
   private timers: NodeJS.Timeout[] = [];
   private pendingRestart: (() => void) | undefined;
+  /** disarm() is final: a run stopped before its start must not arm the kill afterwards */
+  private ended = false;
 
   private constructor(
     private readonly broker: { pid: number; dataDir: string },
@@ -50,6 +52,7 @@ export class BrokerRestart {
 
   /** Arms the timers, counted from go; `notice` tells the user what was done when it is done. */
   arm(notice: (text: string) => void): void {
+    if (this.ended) return;
     const goMs = performance.now();
     const sinceGo = (): number => Math.round(performance.now() - goMs);
     this.timers.push(
@@ -82,6 +85,7 @@ export class BrokerRestart {
 
   /** Ends the fault: a kill still due is not done, and a broker still down is started again now. */
   disarm(): void {
+    this.ended = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers = [];
     this.pendingRestart?.();
