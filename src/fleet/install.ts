@@ -72,9 +72,18 @@ export function installScript(remoteDir: string, id: string): string {
     `mkdir -p ${shellQuote(remoteDir)}`,
     `cd ${shellQuote(remoteDir)}`,
     `mkdir -p node_modules/.bin ${builds}`,
-    `incoming=${builds}/.incoming-$$`,
+    // Named by host and shell pid, so a copy that was killed (no trap runs on SIGKILL) can be told
+    // from one in progress: on this host its shell is gone; another host's (a shared NFS directory) is left alone.
+    'node=$(uname -n)',
+    `for stale in ${builds}/.incoming-"$node"-*; do [ -e "$stale" ] || continue; kill -0 "\${stale##*-}" 2>/dev/null || rm -rf "$stale" || true; done`,
+    `incoming=${builds}/.incoming-"$node"-$$`,
+    // A failed extraction (a full disk, a broken stream) leaves nothing behind.
+    'trap \'rm -rf "$incoming"\' EXIT',
+    "trap 'exit 1' HUP INT TERM",
     'rm -rf "$incoming" && mkdir "$incoming"',
-    'tar -xzf - -C "$incoming"',
+    // As root, tar would keep the archive's owners (uids of the build machine) and modes as packed
+    // (umask ignored): the files belong to whoever ssh logs in as, with that user's umask.
+    'tar --no-same-owner --no-same-permissions -xzf - -C "$incoming"',
     `if [ -d ${builds}/${id} ]; then rm -rf "$incoming"; else mv "$incoming" ${builds}/${id}; fi`,
     `ln -sfn ../.stampede/${id}/bin/stampede.js node_modules/.bin/stampede`,
     // node_modules/stampede: where a package is expected, for `bun|deno run … node_modules/stampede/bin/stampede.js`

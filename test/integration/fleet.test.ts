@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -178,10 +178,14 @@ fleet('hosts install: an arm64 host is refused before anything is copied; then t
     assert.match(refused.stdout, new RegExp(`loadgen-1\\s+${here}\\s+— not copied`));
     assert.ok(!existsSync(remoteDir), 'nothing was copied to loadgen-1 either');
 
+    // What an install killed mid-copy leaves (every host here is this machine, so its `uname -n`).
+    const killedCopy = `.incoming-${spawnSync('uname', ['-n']).stdout.toString().trim()}-${spawnSync('true').pid}`;
+    mkdirSync(join(remoteDir, 'node_modules', '.stampede', killedCopy), { recursive: true });
     const installed = await install('loadgen-1,loadgen-2');
     assert.is(installed.code, 0, installed.stdout + installed.stderr);
     console.log(`    hosts install on 2 hosts: ${(installed.elapsedMs / 1000).toFixed(1)} s`);
     const id = computeBuildId();
+    assert.equal(readdirSync(join(remoteDir, 'node_modules', '.stampede')), [id], 'the killed copy is removed, and no incoming directory is left');
     const root = join(remoteDir, 'node_modules', '.stampede', id);
     for (const name of ['loadgen-1', 'loadgen-2']) assert.match(installed.stdout, new RegExp(`${name}\\s+${here}\\s+✓\\s+${id}\\s+${root}`));
     // The production dependencies came in the bundle, as built here (no registry on the host); the dev ones did not.

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeBuildId, kBuildPaths } from '../../../src/build-id.js';
@@ -54,6 +54,72 @@ test('the install script puts the bundle in its own build directory and points .
     assert.is(spawnSync('readlink', [join(remote, 'node_modules', '.bin', 'stampede')]).stdout.toString().trim(), '../.stampede/bbbbbbbbbbbb/bin/stampede.js');
     assert.is(spawnSync('readlink', [join(remote, 'node_modules', 'stampede')]).stdout.toString().trim(), '.stampede/bbbbbbbbbbbb');
     assert.equal(spawnSync('ls', ['-A', join(remote, 'node_modules', '.stampede')]).stdout.toString().trim().split('\n'), ['bbbbbbbbbbbb'], 'the older build is gone, no incoming directory left');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Runs the install script here as ssh would on a host (sh, the bundle on stdin), with a user's usual umask. */
+function runInstallScript(remote: string, id: string, tarball: string): { status: number | null; stderr: string } {
+  const ran = spawnSync('sh', ['-c', `umask 022\n${installScript(remote, id)}`], { input: spawnSync('cat', [tarball]).stdout });
+  return { status: ran.status, stderr: ran.stderr.toString() };
+}
+
+test('as root, the installed files belong to the user ssh logs in as, with that user\'s umask, not the archive\'s owners and modes', () => {
+  if (process.getuid?.() !== 0) return; // tar keeps owners only as root
+  const dir = mkdtempSync(join(tmpdir(), 'stampede-install-owner-'));
+  try {
+    const bundle = join(dir, 'bundle');
+    mkdirSync(join(bundle, 'bin'), { recursive: true });
+    writeFileSync(join(bundle, 'bin', 'stampede.js'), '#!/bin/sh\necho ran\n');
+    writeFileSync(join(bundle, 'package.json'), '{}\n');
+    chmodSync(join(bundle, 'bin'), 0o777);
+    chmodSync(join(bundle, 'bin', 'stampede.js'), 0o777);
+    chmodSync(join(bundle, 'package.json'), 0o666);
+    const tarball = join(dir, 'b.tgz');
+    // Packed as another machine's user would be: uid/gid 4242.
+    const packed = spawnSync('tar', ['-czf', tarball, '--owner=4242', '--group=4242', '--numeric-owner', '-C', bundle, 'bin', 'bin/stampede.js', 'package.json']);
+    assert.is(packed.status, 0, packed.stderr.toString());
+    const remote = join(dir, 'remote');
+    const ran = runInstallScript(remote, 'cccccccccccc', tarball);
+    assert.is(ran.status, 0, ran.stderr);
+    const root = join(remote, 'node_modules', '.stampede', 'cccccccccccc');
+    const owners = (path: string): string => {
+      const stat = statSync(join(root, path));
+      return `${path} ${stat.uid}:${stat.gid} ${(stat.mode & 0o7777).toString(8)}`;
+    };
+    assert.equal(['bin', 'bin/stampede.js', 'package.json'].map(owners), ['bin 0:0 755', 'bin/stampede.js 0:0 755', 'package.json 0:0 644']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a failed install leaves no incoming directory; one a killed install left on this host is removed by the next, one in progress (or another host\'s) is not', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stampede-install-incoming-'));
+  try {
+    const remote = join(dir, 'remote');
+    const builds = join(remote, 'node_modules', '.stampede');
+    const broken = join(dir, 'broken.tgz');
+    writeFileSync(broken, 'not a gzipped tar\n');
+    const failed = runInstallScript(remote, 'dddddddddddd', broken);
+    assert.is.not(failed.status, 0, 'tar fails on a broken stream');
+    assert.equal(readdirSync(builds), [], 'nothing left behind');
+
+    const node = spawnSync('uname', ['-n']).stdout.toString().trim();
+    const deadPid = spawnSync('true').pid; // exited and reaped: no process has it now
+    const killed = `.incoming-${node}-${deadPid}`;
+    const inProgress = `.incoming-${node}-${process.pid}`;
+    const otherHost = `.incoming-some-other-host-${deadPid}`;
+    for (const name of [killed, inProgress, otherHost]) mkdirSync(join(builds, name));
+    const bundle = join(dir, 'bundle');
+    mkdirSync(join(bundle, 'bin'), { recursive: true });
+    writeFileSync(join(bundle, 'bin', 'stampede.js'), '#!/bin/sh\necho ran\n', { mode: 0o755 });
+    const tarball = join(dir, 'b.tgz');
+    assert.is(spawnSync('tar', ['-czf', tarball, '-C', bundle, 'bin/stampede.js']).status, 0);
+    const installed = runInstallScript(remote, 'eeeeeeeeeeee', tarball);
+    assert.is(installed.status, 0, installed.stderr);
+    assert.ok(existsSync(join(builds, 'eeeeeeeeeeee', 'bin', 'stampede.js')));
+    assert.equal(readdirSync(builds).sort(), [inProgress, otherHost, 'eeeeeeeeeeee'].sort());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
