@@ -102,11 +102,22 @@ export function parseBool(field: string, raw: unknown): boolean {
   throw optionError(field, 'true or false', raw);
 }
 
-/** "a,b,c" or a YAML list of names: distinct, non-empty, no spaces (ssh_config Host names). */
+/**
+ * An ssh host as ssh_config names one: an alias or DNS name, an IPv4 or IPv6 address, with an
+ * optional user@. Nothing else, because ssh puts it into %h of ProxyCommand and Match exec, which a
+ * shell runs (OpenSSH checks much the same since 9.6), and a leading '-' would be one of ssh's options.
+ */
+const kSshHostName = /^(?:[A-Za-z0-9_][A-Za-z0-9._-]*@)?(?:[A-Za-z0-9_][A-Za-z0-9._-]*|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)$/;
+
+/** "a,b,c" or a YAML list of names: distinct, non-empty, each an ssh host name (kSshHostName). */
 export function parseList(field: string, raw: unknown): string[] {
   const items = (Array.isArray(raw) ? raw.map(String) : String(raw).split(',')).map((item) => item.trim());
-  if (items.length === 0 || items.some((item) => item === '' || /\s/.test(item) || item.startsWith('-'))) {
+  if (items.length === 0 || items.some((item) => item === '')) {
     throw optionError(field, 'a comma-separated list of names such as loadgen-1,loadgen-2', raw);
+  }
+  const notHostName = items.find((item) => item.length > 255 || !kSshHostName.test(item));
+  if (notHostName !== undefined) {
+    throw optionError(field, `ssh host names such as loadgen-1,loadgen-2 (letters, digits, . _ - and user@, or an IP address): ${JSON.stringify(notHostName)} is not one`, raw);
   }
   const seen = new Set<string>();
   for (const item of items) {

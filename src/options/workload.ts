@@ -92,6 +92,15 @@ export interface Workload {
 
 export type RawOptions = Partial<Record<OptionName, unknown>>;
 
+/**
+ * Options that choose commands to run, taken as flags only: a workload file is data (shared,
+ * downloaded, generated), so it may say which hosts, not what runs on them or how ssh gets there.
+ */
+const kFlagOnly: Partial<Record<OptionName, string>> = {
+  'remote-command': 'it is the command run on every host',
+  'ssh-config': 'an ssh_config runs commands (ProxyCommand, LocalCommand, Match exec)',
+};
+
 /** Reads a YAML workload file: a mapping whose keys are option names. */
 export function readWorkloadFile(path: string): RawOptions {
   let text: string;
@@ -114,6 +123,10 @@ export function readWorkloadFile(path: string): RawOptions {
   for (const key of Object.keys(doc)) {
     if (!OPTION_NAMES.has(key)) {
       throw new StampedeError('E_WORKLOAD_FILE', `workload file ${path}: unknown field "${key}" (known: ${[...OPTION_NAMES].join(', ')})`);
+    }
+    const flagOnly = kFlagOnly[key as OptionName];
+    if (flagOnly !== undefined) {
+      throw new StampedeError('E_WORKLOAD_FILE', `workload file ${path}: ${key} is taken as a flag only (--${key}): ${flagOnly}, and a workload file does not run commands`);
     }
   }
   return doc as RawOptions;

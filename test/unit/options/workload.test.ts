@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readWorkloadFile, resolveWorkload } from '../../../src/options/workload.js';
 import { OPTION_SPECS } from '../../../src/options/schema.js';
-import { parseDurationMs } from '../../../src/options/parse.js';
+import { parseDurationMs, parseList } from '../../../src/options/parse.js';
 
 test('defaults come from the one schema', () => {
   const workload = resolveWorkload({}, {});
@@ -61,6 +61,24 @@ test('every bundled workload file is valid', async () => {
 
 test('every option has a description', () => {
   for (const spec of OPTION_SPECS) assert.ok(spec.describe.length > 10, spec.name);
+});
+
+test('a workload file may not choose a command to run: remote-command and ssh-config are flags only', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stampede-wl-'));
+  for (const [key, why] of [['remote-command', 'it is the command run on every host'], ['ssh-config', 'an ssh_config runs commands']]) {
+    const path = join(dir, `${key}.yaml`);
+    writeFileSync(path, `hosts: [loadgen-1]\n${key}: x\n`);
+    assert.throws(() => readWorkloadFile(path), (err: Error) => err.message.startsWith(`workload file ${path}: ${key} is taken as a flag only (--${key}): ${why}`));
+  }
+  // As flags they still count.
+  assert.is(resolveWorkload({ hosts: ['loadgen-1'] }, { 'remote-command': 'bun bin/stampede.js', 'ssh-config': 'fleet.ssh_config' }).remoteCommand, 'bun bin/stampede.js');
+});
+
+test('hosts are ssh host names: aliases, DNS names, user@, IP addresses; nothing a shell or ssh would read as more', () => {
+  assert.equal(parseList('--hosts', 'loadgen-1,load_gen.example.com,ops@loadgen-2,10.0.1.11,::1,fe80::1'), ['loadgen-1', 'load_gen.example.com', 'ops@loadgen-2', '10.0.1.11', '::1', 'fe80::1']);
+  for (const bad of ['a;b', '$(id)', 'a`id`', 'a|b', 'a&b', 'a>b', "a'b", 'a"b', 'a\\b', 'a b', 'a%h', '-oProxyCommand=x', 'ops@-x', '@host', 'a@b@c', '[::1]', 'a*', 'x'.repeat(256)]) {
+    assert.throws(() => parseList('--hosts', ['loadgen-1', bad]), (err: Error) => err.message.includes(`${JSON.stringify(bad)} is not one`), bad);
+  }
 });
 
 test.run();
