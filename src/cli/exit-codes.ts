@@ -18,7 +18,7 @@ export const ExitCode = {
   regression: 5,
   /** a --threshold failed */
   thresholdFailed: 6,
-  /** Ctrl-C: producing stopped, acks drained, the result still written */
+  /** Ctrl-C (or SIGTERM, in run): producing stopped, acks drained, the result still written (a second signal quits without it) */
   interrupted: 130,
 } as const;
 
