@@ -80,6 +80,19 @@ pub struct NativeConsumer {
 /// Records popped back to back that share one wall-clock read as their receive time.
 const RESTAMP_EVERY: usize = 64;
 
+/// Gives the records taken since `from` one receive time, read now: after the last of them was
+/// popped, so a thread descheduled mid-run can only make the stamp later (as late as the batch
+/// reaches JavaScript anyway), never earlier than a record's arrival. A read before the pops would
+/// under-read, and a record produced while the thread was off its core would show below zero.
+fn stamp_since(taken: &mut [(BorrowedMessage<'_>, f64)], from: usize) {
+    if from < taken.len() {
+        let now_us = wall_clock_us();
+        for entry in &mut taken[from..] {
+            entry.1 = now_us;
+        }
+    }
+}
+
 fn wall_clock_us() -> f64 {
     // A clock set before 1970 would be a broken host; 0 then, rather than a panic.
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |since| since.as_micros() as f64)
@@ -130,7 +143,8 @@ impl NativeConsumer {
 
     /// Waits up to `timeoutMs` for a first record, then takes what is immediately available, up to
     /// `maxRecords` in all. Returns them packed in one Buffer (layout of src/consumed.rs;
-    /// receivedAtUs = wall clock when the record was taken from librdkafka), or null when none
+    /// receivedAtUs = a wall-clock read taken after the record, and at most 63 others, were popped
+    /// from librdkafka), or null when none
     /// arrived. Serves rebalances meanwhile. Errors that are not fatal (partition EOF, broker down,
     /// unknown topic) are skipped and kept for `lastError`; a fatal one throws with librdkafka's
     /// message. Blocks the calling thread.
@@ -149,19 +163,19 @@ impl NativeConsumer {
         let mut taken: Vec<(BorrowedMessage<'_>, f64)> = Vec::new();
         let mut empty_polls = 0;
         let mut fatal = None;
-        let mut received_at_us = 0.0;
-        let mut since_stamp = 0usize;
+        // Index of the first record not yet stamped.
+        let mut unstamped = 0usize;
         while taken.len() < max {
             let wait = if taken.is_empty() { timeout.saturating_sub(started.elapsed()) } else { Duration::ZERO };
             match consumer.poll(wait) {
                 Some(Ok(message)) => {
                     // One wall-clock read per RESTAMP_EVERY records popped back to back (already in
                     // librdkafka's queue, so taken within microseconds), not one per record.
-                    if since_stamp == 0 {
-                        received_at_us = wall_clock_us();
+                    taken.push((message, 0.0));
+                    if taken.len() - unstamped == RESTAMP_EVERY {
+                        stamp_since(&mut taken, unstamped);
+                        unstamped = taken.len();
                     }
-                    since_stamp = (since_stamp + 1) % RESTAMP_EVERY;
-                    taken.push((message, received_at_us));
                     empty_polls = 0;
                     continue;
                 }
@@ -183,7 +197,9 @@ impl NativeConsumer {
                     }
                 }
                 None => {
-                    since_stamp = 0; // the next record arrived after a wait: stamp it afresh
+                    // The next record arrives after a wait: those before it get their stamp now.
+                    stamp_since(&mut taken, unstamped);
+                    unstamped = taken.len();
                     if !taken.is_empty() {
                         empty_polls += 1;
                         if empty_polls >= EMPTY_POLLS_TO_END_BATCH {
@@ -196,6 +212,7 @@ impl NativeConsumer {
                 break;
             }
         }
+        stamp_since(&mut taken, unstamped);
         if let Some(fatal) = fatal {
             if taken.is_empty() {
                 self.fatal = Some(fatal.clone());

@@ -6,7 +6,8 @@ import { loadNative, type NativeConsumer } from '../native/load.js';
  * Packed layout of a consumed batch (native/src/consumed.rs), per record, little-endian:
  * `u32 keyLength | u32 valueLength | i32 partition | u32 reserved (0) | f64 offset |
  * f64 receivedAtUs | key bytes | value bytes`. receivedAtUs is the wall clock (µs since the Unix
- * epoch) when the addon took the record from librdkafka; a null key or value is 0 bytes.
+ * epoch) read just after the addon took the record (and at most 63 after it) from librdkafka; a
+ * null key or value is 0 bytes.
  */
 export const kConsumedHeaderBytes = 32;
 

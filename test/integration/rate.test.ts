@@ -41,10 +41,9 @@ rate('an e2e run at 2,000 rec/s under the default 10 ms publish-delay limit: val
   assertLatencyWithin('end-to-end', endToEnd.hdr, { wallMs: outcome.elapsedMs });
   assertLatencyWithin('produce→ack', result.latency.produceAck.hdr, { wallMs: outcome.elapsedMs });
   // One host, one clock: a value below zero is an instrument fault, counted apart and never in the
-  // histogram. A fresh-clone CI run of this 28,000-record run once counted 1, most likely the
-  // consumer's one clock read per 64 records popped back to back (a record that arrived during the
-  // run of pops is stamped with the run's first read); more than 1 in 10,000 fails.
-  assert.ok(endToEnd.negative.count <= Math.ceil(endToEnd.count / 10_000), `${endToEnd.negative.count} end-to-end values below zero on one host`);
+  // histogram. (The consumer stamps each run of popped records after its last pop, so a consumer
+  // thread taken off its core can make a stamp late, never early.)
+  assert.is(endToEnd.negative.count, 0, 'end-to-end values below zero on one host');
   assert.is(endToEnd.count, result.totals.acked);
   assert.is(result.latency.produceAck.negative.count, 0);
   assert.is(result.latency.publishDelay!.negative.count, 0);
