@@ -4,8 +4,7 @@ import type { ProducerClient } from '../src/clients/types.js';
 import { StampedeError } from '../src/errors.js';
 import { ArrivalSchedule } from '../src/records/arrival.js';
 import { BatchBuilder } from '../src/records/batch.js';
-import { encoderFor } from '../src/records/codec.js';
-import { DeviceSimulator, newReading } from '../src/records/device.js';
+import { IotRecordWriter } from '../src/records/record-writer.js';
 import { sendAhead, sendInSlices, type FixedRateSender } from '../src/load/fixed-rate.js';
 import type { ProducerTask, ProducerTaskResult } from '../src/contracts/producer-task.js';
 import { wallClockUs } from '../src/runtime.js';
@@ -44,10 +43,8 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
     // Thread start-up and connection time stay out of the measurement: report ready, wait for go.
     Atomics.add(control, kReadyCountSlot, 1);
     while (Atomics.load(control, kGoFlagSlot) === 0 && Atomics.load(control, kStopFlagSlot) === 0) await sleep(1);
-    const simulator = new DeviceSimulator(task.shard.firstDevice, task.shard.deviceCount, task.seed);
-    const encoder = encoderFor(task.format, task.recordSizeBytes, task.keys);
+    const records = new IotRecordWriter(task.shard, task.seed, task.format, task.recordSizeBytes, task.keys ?? 'device');
     const builder = new BatchBuilder();
-    const reading = newReading();
     const quota = task.shard.records ?? Number.POSITIVE_INFINITY;
     const startedAtMs = performance.now();
     let stallPending = task.stall !== undefined;
@@ -71,10 +68,8 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
       const sender: FixedRateSender = {
         client,
         schedule,
-        simulator,
-        encoder,
+        records,
         builder,
-        reading,
         region,
         publishDelays,
         batchRecords: task.batchRecords,
@@ -92,10 +87,7 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
         builder.reset();
         // As fast as possible: one stamp per batch is every record's send time.
         const sentAtUs = Math.round(wallClockUs());
-        for (let i = 0; i < count; i++) {
-          simulator.next(reading, sentAtUs);
-          encoder.append(builder, reading);
-        }
+        for (let i = 0; i < count; i++) records.append(builder, sentAtUs);
         region.addSent(count);
         sent += count;
         const sendStartedMs = performance.now();

@@ -2,8 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProducerClient } from '../clients/types.js';
 import type { ArrivalSchedule } from '../records/arrival.js';
 import type { BatchBuilder } from '../records/batch.js';
-import type { RecordEncoder } from '../records/codec.js';
-import type { DeviceSimulator, SensorReading } from '../records/device.js';
+import type { RecordWriter } from '../records/record-writer.js';
 import { wallClockUs } from '../runtime.js';
 import type { RegionWriter } from '../shared/region.js';
 
@@ -17,10 +16,8 @@ export const kPacerLookaheadUs = 20_000;
 export interface FixedRateSender {
   client: ProducerClient;
   schedule: ArrivalSchedule;
-  simulator: DeviceSimulator;
-  encoder: RecordEncoder;
+  records: RecordWriter;
   builder: BatchBuilder;
-  reading: SensorReading;
   region: RegionWriter;
   publishDelays: RegionWriter;
   /** records a batch holds at most */
@@ -37,12 +34,11 @@ export interface FixedRateSender {
 
 /** Takes records of the schedule due by `horizonUs` (at least one, at most `limit`) into the builder. */
 function buildDueBy(sender: FixedRateSender, horizonUs: number, limit: number): number {
-  const { builder, simulator, encoder, reading, schedule } = sender;
+  const { builder, records, schedule } = sender;
   builder.reset();
   let taken = 0;
   while (taken < limit && (taken === 0 || schedule.peekUs() <= horizonUs)) {
-    simulator.next(reading, schedule.next());
-    encoder.append(builder, reading);
+    records.append(builder, schedule.next());
     taken++;
   }
   return taken;
@@ -103,8 +99,7 @@ export async function sendInSlices(sender: FixedRateSender): Promise<number> {
     while (intendedUs.length < limit && schedule.peekUs() <= nowUs) {
       const dueUs = schedule.next();
       intendedUs.push(dueUs);
-      sender.simulator.next(sender.reading, dueUs);
-      sender.encoder.append(builder, sender.reading);
+      sender.records.append(builder, dueUs);
     }
     const count = intendedUs.length;
     region.addSent(count);

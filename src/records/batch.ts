@@ -43,9 +43,10 @@ export class BatchBuilder {
   /**
    * Appends a record's header and key and reserves `valueBytes` for its value, which the caller then
    * writes into `target` at the returned offset (no closure or copy per record). A null key is
-   * written as kNullKeyLength.
+   * written as kNullKeyLength. `deviceId` and `seq` are the record's identity, for a record trace
+   * carried outside the value (not written yet: every format carries it in its value today).
    */
-  add(key: string | null, valueBytes: number, intendedSendUs: number): number {
+  add(key: string | null, valueBytes: number, intendedSendUs: number, _deviceId = 0, _seq = 0): number {
     const keyBytes = key === null ? 0 : key.length; // keys are decimal device ids: ASCII, one byte a character
     this.ensure(kRecordHeaderBytes + keyBytes + valueBytes);
     const at = this.used;
@@ -66,8 +67,8 @@ export class BatchBuilder {
    * add() with key = the device id in decimal, its digits written straight into the batch: no
    * string per record. Ids are non-negative integers (those of the simulator).
    */
-  addDeviceRecord(deviceId: number, valueBytes: number, intendedSendUs: number): number {
-    if (deviceId > 0xffffffff) return this.add(String(deviceId), valueBytes, intendedSendUs);
+  addDeviceRecord(deviceId: number, valueBytes: number, intendedSendUs: number, _seq = 0): number {
+    if (deviceId > 0xffffffff) return this.add(String(deviceId), valueBytes, intendedSendUs, deviceId, _seq);
     const keyBytes = decimalDigits(deviceId);
     this.ensure(kRecordHeaderBytes + keyBytes + valueBytes);
     const at = this.used;
@@ -88,6 +89,26 @@ export class BatchBuilder {
     this.count++;
     this.payloadBytes += keyBytes + valueBytes;
     return keyEnd;
+  }
+
+  /**
+   * add() with the key as bytes (UTF-8 of a device model's key field) or null; the record's identity
+   * as add()'s.
+   */
+  addKeyBytes(key: Uint8Array | null, valueBytes: number, intendedSendUs: number, _deviceId: number, _seq: number): number {
+    const keyBytes = key === null ? 0 : key.byteLength;
+    this.ensure(kRecordHeaderBytes + keyBytes + valueBytes);
+    const at = this.used;
+    this.lastRecordAt = at;
+    const view = this.numbers;
+    view.setUint32(at, key === null ? kNullKeyLength : keyBytes, true);
+    view.setUint32(at + 4, valueBytes, true);
+    view.setFloat64(at + 8, intendedSendUs, true);
+    if (key !== null) this.buffer.set(key, at + kRecordHeaderBytes);
+    this.used = at + kRecordHeaderBytes + keyBytes + valueBytes;
+    this.count++;
+    this.payloadBytes += keyBytes + valueBytes;
+    return at + kRecordHeaderBytes + keyBytes;
   }
 
   /** Gives back `unusedBytes` of the last record's reserved value (for encoders that reserve a maximum). */

@@ -25,7 +25,7 @@ export type KeyMode = 'none' | 'device';
  * none) — reserving `valueBytes`; returns where the value goes.
  */
 const addRecord = (batch: BatchBuilder, keyed: boolean, reading: SensorReading, valueBytes: number): number =>
-  keyed ? batch.addDeviceRecord(reading.deviceId, valueBytes, reading.sentAtUs) : batch.add(null, valueBytes, reading.sentAtUs);
+  keyed ? batch.addDeviceRecord(reading.deviceId, valueBytes, reading.sentAtUs, reading.seq) : batch.add(null, valueBytes, reading.sentAtUs, reading.deviceId, reading.seq);
 
 /** Field names of the Fluss IoT schema, plus seq and sent_at_us for integrity and latency. */
 export function toDocument(reading: SensorReading): Record<string, unknown> {
