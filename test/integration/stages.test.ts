@@ -9,6 +9,7 @@ import { runCli } from '../helpers/cli.js';
 import { readTopicWithKcat } from '../helpers/kcat.js';
 import { startKcatPipe, temperatureOf } from '../helpers/kcat-pipe.js';
 import { createTestTopic } from '../helpers/topics.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const dir = mkdtempSync(join(tmpdir(), 'stampede-stages-'));
 const stages = suite<{ kafka?: TestBroker }>('observed pipeline stages on a real broker');
@@ -115,26 +116,26 @@ stages('--processor-group: the processor\'s lag on its input rises while it is s
   const pipe = startKcatPipe({ bootstrap: kafka!.bootstrap, from: raw, to: copied, group: 'lag-processor' });
   try {
     const out = join(dir, 'lag.json');
-    const running = runCli(['run', '--brokers', kafka!.bootstrap, '--topic', raw, '--format', 'iot-json', '--devices', '20', '--duration', '12s', '--rate', '2000', '--observe', copied, '--trace', 'field:sent_at_us', '--processor-group', 'lag-processor', '--interval', '500ms', '--out', out], { timeoutMs: 120_000 });
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const running = runCli(['run', '--brokers', kafka!.bootstrap, '--topic', raw, '--format', 'iot-json', '--devices', '20', '--duration', '20s', '--rate', '2000', '--observe', copied, '--trace', 'field:sent_at_us', '--processor-group', 'lag-processor', '--interval', '500ms', '--out', out], { timeoutMs: 120_000 });
+    await sleep(5_000);
     process.kill(pipe.consumerPid, 'SIGSTOP');
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    await sleep(8_000);
     process.kill(pipe.consumerPid, 'SIGCONT');
     const run = await running;
     assert.is(run.code, 0, `${run.stdout}\n${run.stderr}`);
     const result = resultOf(out);
-    const lags = result.intervals.map((row) => row.stages![0]!.processorLagRecords).filter((lag): lag is number => lag !== null);
-    const peak = Math.max(...lags);
-    const peakAt = lags.indexOf(peak);
-    // 4 s stopped at 2,000 rec/s: thousands behind at the peak; caught up again afterwards.
-    assert.ok(peak >= 4_000, `peak lag ${peak}: ${lags.join(' ')}`);
-    assert.ok(Math.min(...lags.slice(0, Math.max(peakAt - 8, 1))) < 1_500, `low before the stop: ${lags.join(' ')}`);
-    assert.ok(Math.min(...lags.slice(peakAt)) < peak / 4, `falls after SIGCONT: ${lags.join(' ')}`);
+    const lags = result.intervals.map((row) => row.stages![0]!.processorLagRecords);
+    const known = lags.filter((lag): lag is number => lag !== null);
+    const peak = Math.max(...known);
+    // Stopped 8 s at 2,000 rec/s: the group's commits stand still while the log grows. Running, it
+    // commits every 5 s (kcat), so its lag stays under ~5 s of records (10,000) and drops at each commit.
+    assert.ok(peak >= 14_000, `peak lag ${peak}: ${lags.join(' ')}`);
+    const afterPeak = known.slice(known.indexOf(peak));
+    assert.ok(Math.min(...afterPeak) < peak / 3, `falls after SIGCONT: ${lags.join(' ')}`);
     const stage = result.stages![0]!;
-    assert.equal({ group: stage.processorLag!.group, input: stage.processorLag!.input }, { group: 'lag-processor', input: raw });
-    assert.is(stage.processorLag!.maxRecords, peak);
+    assert.equal({ group: stage.processorLag!.group, input: stage.processorLag!.input, maxRecords: stage.processorLag!.maxRecords }, { group: 'lag-processor', input: raw, maxRecords: peak });
     assert.is(stage.integrity.lost, 0);
-    assert.match(run.stdout, /proc lag/);
+    assert.match(run.stdout, /proc lag [\d,]+/);
   } finally {
     await pipe.stop();
   }
