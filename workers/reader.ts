@@ -1,5 +1,5 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { kConsumedHeaderBytes, NativeConsumerClient, type ConsumedBatch } from '../src/clients/native-consumer.js';
+import { consumedPrefixBytes, NativeConsumerClient, type ConsumedBatch } from '../src/clients/native-consumer.js';
 import { StampedeError } from '../src/errors.js';
 import type { RecordFormat } from '../src/records/codec.js';
 import type { ReaderTask, ReaderTaskResult } from '../src/contracts/reader-task.js';
@@ -103,14 +103,16 @@ class CountingSink {
   absorb(batch: ConsumedBatch): void {
     const { packed } = batch;
     let at = 0;
-    while (at + kConsumedHeaderBytes <= packed.length) {
+    let payloadBytes = 0;
+    while (at < packed.length) {
       const keyLength = packed.readUInt32LE(at);
       const valueLength = packed.readUInt32LE(at + 4);
       const partition = packed.readInt32LE(at + 8);
       if (partition < this.perPartition.length) this.perPartition[partition]!++;
       else this.partitionCounts.set(partition, (this.partitionCounts.get(partition) ?? 0) + 1);
-      at += kConsumedHeaderBytes + keyLength + valueLength;
+      payloadBytes += keyLength + valueLength;
+      at += consumedPrefixBytes(packed, at) + keyLength + valueLength;
     }
-    this.region.addAcked(batch.count, packed.length - batch.count * kConsumedHeaderBytes);
+    this.region.addAcked(batch.count, payloadBytes);
   }
 }

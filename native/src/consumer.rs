@@ -14,7 +14,8 @@ use rdkafka::message::{BorrowedMessage, Message};
 use rdkafka::ClientConfig;
 use rdkafka::ClientContext;
 
-use crate::consumed::{pack_record, packed_len};
+use crate::consumed::{pack_record, packed_len, RecordMeta, TraceRead, TIMESTAMP_CREATE, TIMESTAMP_LOG_APPEND, TIMESTAMP_NONE};
+use crate::trace::{Trace, TRACE_HEADER_CNAME};
 
 /// Consecutive empty polls (zero timeout) that end a batch once it holds a record: an empty poll
 /// may also be one that served a rebalance or log event with records still queued behind it.
@@ -142,7 +143,8 @@ impl NativeConsumer {
     }
 
     /// Waits up to `timeoutMs` for a first record, then takes what is immediately available, up to
-    /// `maxRecords` in all. Returns them packed in one Buffer (layout of src/consumed.rs;
+    /// `maxRecords` in all. Returns them packed in one Buffer (layout of src/consumed.rs: with each
+    /// record's Kafka timestamp and its `stampede.trace` header, decoded, when it has one;
     /// receivedAtUs = a wall-clock read taken after the record, and at most 63 others, were popped
     /// from librdkafka), or null when none
     /// arrived. Serves rebalances meanwhile. Errors that are not fatal (partition EOF, broker down,
@@ -224,17 +226,19 @@ impl NativeConsumer {
             return Ok(None);
         }
         // Sized exactly first, so the Buffer is one allocation of the batch's bytes.
+        let metas: Vec<RecordMeta> = taken.iter().map(|(message, received_at_us)| meta_of(message, *received_at_us)).collect();
         let total = taken
             .iter()
-            .map(|(message, _)| {
+            .zip(&metas)
+            .map(|((message, _), meta)| {
                 let (key, value) = key_and_value(message);
-                packed_len(key, value)
+                packed_len(key, value, &meta.trace)
             })
             .sum();
         let mut packed = Vec::with_capacity(total);
-        for (message, received_at_us) in &taken {
+        for ((message, _), meta) in taken.iter().zip(&metas) {
             let (key, value) = key_and_value(message);
-            pack_record(&mut packed, key, value, message.partition(), message.offset(), *received_at_us);
+            pack_record(&mut packed, key, value, meta);
         }
         Ok(Some(packed.into()))
     }
@@ -381,6 +385,39 @@ impl NativeConsumer {
         // BaseConsumer's Drop closes the consumer queue and polls it until librdkafka says the
         // consumer is closed (LeaveGroup sent), then rd_kafka_destroy joins librdkafka's threads.
         drop(self.consumer.take());
+    }
+}
+
+/// Partition, offset, the Kafka timestamp and the record trace of a consumed record.
+fn meta_of(message: &BorrowedMessage<'_>, received_at_us: f64) -> RecordMeta {
+    let (timestamp_type, timestamp_ms) = match message.timestamp() {
+        rdkafka::Timestamp::CreateTime(ms) => (TIMESTAMP_CREATE, ms),
+        rdkafka::Timestamp::LogAppendTime(ms) => (TIMESTAMP_LOG_APPEND, ms),
+        rdkafka::Timestamp::NotAvailable => (TIMESTAMP_NONE, -1),
+    };
+    RecordMeta { partition: message.partition(), offset: message.offset(), received_at_us, timestamp_type, timestamp_ms, trace: trace_of(message) }
+}
+
+/// The record's last `stampede.trace` header, decoded. librdkafka parses a record's headers only
+/// when asked (here), and a record without any answers at once.
+fn trace_of(message: &BorrowedMessage<'_>) -> TraceRead {
+    let mut headers: *mut rdkafka::bindings::rd_kafka_headers_t = std::ptr::null_mut();
+    let mut value: *const std::ffi::c_void = std::ptr::null();
+    let mut size: usize = 0;
+    // SAFETY: the message is alive for this call; the header list and the value it points at
+    // belong to the message (not freed here) and are only read before returning.
+    unsafe {
+        if rdkafka::bindings::rd_kafka_message_headers(message.ptr(), &mut headers) != rdkafka::types::RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR {
+            return TraceRead::Absent;
+        }
+        if rdkafka::bindings::rd_kafka_header_get_last(headers, TRACE_HEADER_CNAME.as_ptr(), &mut value, &mut size) != rdkafka::types::RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR {
+            return TraceRead::Absent;
+        }
+        if value.is_null() {
+            return TraceRead::Unreadable;
+        }
+        let bytes = std::slice::from_raw_parts(value.cast::<u8>(), size);
+        Trace::decode(bytes).map_or(TraceRead::Unreadable, TraceRead::Present)
     }
 }
 

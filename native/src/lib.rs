@@ -18,6 +18,7 @@ mod reporter;
 pub mod testing;
 mod thread_cpu;
 mod topic;
+pub mod trace;
 mod transactions;
 
 pub use admin::{BrokerInfo, ClusterInfo, NativeAdmin, TopicState};

@@ -1,15 +1,35 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { StampedeError } from '../errors.js';
 import { loadNative, type NativeConsumer } from '../native/load.js';
+import type { RecordTrace } from '../records/trace.js';
 
 /**
  * Packed layout of a consumed batch (native/src/consumed.rs), per record, little-endian:
- * `u32 keyLength | u32 valueLength | i32 partition | u32 reserved (0) | f64 offset |
- * f64 receivedAtUs | key bytes | value bytes`. receivedAtUs is the wall clock (µs since the Unix
- * epoch) read just after the addon took the record (and at most 63 after it) from librdkafka; a
- * null key or value is 0 bytes.
+ * `u32 keyLength | u32 valueLength | i32 partition | u8 timestampType | u8 traceState | u16 0 |
+ * f64 offset | f64 receivedAtUs | f64 timestampMs | [trace block] | key bytes | value bytes`.
+ * receivedAtUs is the wall clock (µs since the Unix epoch) read just after the addon took the
+ * record (and at most 63 after it) from librdkafka. timestampType: kTimestampNone (timestampMs -1),
+ * kTimestampCreate or kTimestampLogAppend. traceState: kTraceAbsent (no `stampede.trace` header),
+ * kTracePresent (a 32-byte block follows: `8 bytes run id | u32 deviceId | u32 0 | f64 seq |
+ * f64 intendedSendUs`) or kTraceUnreadable (such a header, but not a trace this version reads; no
+ * block). A null key or value is 0 bytes.
  */
-export const kConsumedHeaderBytes = 32;
+export const kConsumedHeaderBytes = 40;
+export const kTraceBlockBytes = 32;
+export const kTimestampNone = 0;
+export const kTimestampCreate = 1;
+export const kTimestampLogAppend = 2;
+export const kTraceAbsent = 0;
+export const kTracePresent = 1;
+export const kTraceUnreadable = 2;
+
+/** Byte offsets inside a record's packed header. */
+export const kConsumedAt = { partition: 8, timestampType: 12, traceState: 13, offset: 16, receivedAtUs: 24, timestampMs: 32 } as const;
+/** Byte offsets inside a trace block, from its start (the record's start + kConsumedHeaderBytes). */
+export const kTraceBlockAt = { runId: 0, deviceId: 8, seq: 16, intendedSendUs: 24 } as const;
+
+export type KafkaTimestampType = 'none' | 'create' | 'logAppend';
+const kTimestampTypes: readonly KafkaTimestampType[] = ['none', 'create', 'logAppend'];
 
 /** Records taken by one poll, packed. */
 export interface ConsumedBatch {
@@ -24,6 +44,11 @@ export interface ConsumedRecord {
   partition: number;
   offset: number;
   receivedAtUs: number;
+  /** the record's Kafka timestamp, ms since the Unix epoch; -1 when it has none */
+  timestampMs: number;
+  timestampType: KafkaTimestampType;
+  /** its trace header; null when it has none, 'unreadable' when it has one this version cannot read */
+  trace: RecordTrace | null | 'unreadable';
 }
 
 /**
@@ -194,22 +219,40 @@ export function* unpackConsumed(packed: Buffer): Generator<ConsumedRecord> {
   let at = 0;
   while (at < packed.length) {
     const end = recordEnd(packed, at);
-    const keyStart = at + kConsumedHeaderBytes;
+    const traceState = packed[at + kConsumedAt.traceState];
+    const keyStart = at + kConsumedHeaderBytes + (traceState === kTracePresent ? kTraceBlockBytes : 0);
     const valueStart = keyStart + packed.readUInt32LE(at);
     yield {
       key: packed.subarray(keyStart, valueStart),
       value: packed.subarray(valueStart, end),
-      partition: packed.readInt32LE(at + 8),
-      offset: packed.readDoubleLE(at + 16),
-      receivedAtUs: packed.readDoubleLE(at + 24),
+      partition: packed.readInt32LE(at + kConsumedAt.partition),
+      offset: packed.readDoubleLE(at + kConsumedAt.offset),
+      receivedAtUs: packed.readDoubleLE(at + kConsumedAt.receivedAtUs),
+      timestampMs: packed.readDoubleLE(at + kConsumedAt.timestampMs),
+      timestampType: kTimestampTypes[packed[at + kConsumedAt.timestampType]!] ?? 'none',
+      trace: traceState === kTracePresent ? readTraceBlock(packed, at + kConsumedHeaderBytes) : traceState === kTraceUnreadable ? 'unreadable' : null,
     };
     at = end;
   }
 }
 
+function readTraceBlock(packed: Buffer, at: number): RecordTrace {
+  return {
+    runId: packed.toString('hex', at + kTraceBlockAt.runId, at + kTraceBlockAt.runId + 8),
+    deviceId: packed.readUInt32LE(at + kTraceBlockAt.deviceId),
+    seq: packed.readDoubleLE(at + kTraceBlockAt.seq),
+    intendedSendUs: packed.readDoubleLE(at + kTraceBlockAt.intendedSendUs),
+  };
+}
+
+/** Header and trace-block bytes of the record at `at`: where its key starts, from `at`. */
+export function consumedPrefixBytes(packed: Buffer, at: number): number {
+  return kConsumedHeaderBytes + (packed[at + kConsumedAt.traceState] === kTracePresent ? kTraceBlockBytes : 0);
+}
+
 function recordEnd(packed: Buffer, at: number): number {
   if (packed.length - at < kConsumedHeaderBytes) throw new Error(`packed consumed batch is truncated: ${packed.length - at} bytes left at byte ${at}, less than a header`);
-  const end = at + kConsumedHeaderBytes + packed.readUInt32LE(at) + packed.readUInt32LE(at + 4);
+  const end = at + consumedPrefixBytes(packed, at) + packed.readUInt32LE(at) + packed.readUInt32LE(at + 4);
   if (end > packed.length) throw new Error(`packed consumed batch is truncated: the record at byte ${at} ends at ${end}, past ${packed.length}`);
   return end;
 }

@@ -135,6 +135,11 @@ export interface ConsumedRecordForTest {
   partition: number;
   offset: number;
   receivedAtUs: number;
+  /** 0 none (the default), 1 CreateTime, 2 LogAppendTime */
+  timestampType?: number;
+  timestampMs?: number;
+  /** raw bytes of a `stampede.trace` header, decoded as poll decodes one */
+  traceHeader?: Buffer;
 }
 
 /** The addon's exports (native/src/lib.rs, producer.rs, consumer.rs, consumed.rs); the tests' own are test/helpers/native-testing.ts. */

@@ -1,4 +1,4 @@
-import { kConsumedHeaderBytes, type ConsumedBatch } from '../clients/native-consumer.js';
+import { kConsumedAt, kConsumedHeaderBytes, kTraceBlockAt, kTraceBlockBytes, kTracePresent, type ConsumedBatch } from '../clients/native-consumer.js';
 import { decodeIdentity, kFixedHeaderBytes, type RecordFormat } from '../records/codec.js';
 import { readMsgpackIdentityAt, type MsgpackIdentity } from '../records/msgpack-iot.js';
 import type { RegionWriter } from '../shared/region.js';
@@ -20,7 +20,8 @@ function formatOfFirstByte(first: number | undefined): RecordFormat {
 
 /**
  * Takes consumed batches: skips records older than the run (below the watermarks noted when the
- * consumer joined), decodes device, sequence and send time, tracks every device's sequence, counts
+ * consumer joined), reads device, sequence and send time (from the record's trace header when it
+ * has one, else decoded from its value), tracks every device's sequence, counts
  * records per partition and, given a region, records end-to-end latency (receive − send, µs) and
  * consumed counts there. Used by the e2e consumer threads and by `stampede verify`.
  */
@@ -36,6 +37,8 @@ export class ConsumedRecordSink {
   /** records read with no key (or an empty one): stampede writes those only with --keys none */
   keyless = 0;
   firstDecodeError: string | undefined;
+  /** records whose identity came from their trace header (the others': from their value) */
+  traced = 0;
 
   constructor(
     private readonly format: FormatChoice,
@@ -77,8 +80,9 @@ export class ConsumedRecordSink {
       const keyBytes = view.getUint32(at, true);
       const valueBytes = view.getUint32(at + 4, true);
       const recordPartition = view.getInt32(at + 8, true);
-      const offset = view.getFloat64(at + 16, true);
-      const valueAt = at + kConsumedHeaderBytes + keyBytes;
+      const offset = view.getFloat64(at + kConsumedAt.offset, true);
+      const traced = packed[at + kConsumedAt.traceState] === kTracePresent;
+      const valueAt = at + kConsumedHeaderBytes + (traced ? kTraceBlockBytes : 0) + keyBytes;
       const valueEnd = valueAt + valueBytes;
       if (valueEnd > packed.length) throw new Error(`packed consumed batch is truncated: the record at byte ${at} ends at ${valueEnd}, past ${packed.length}`);
       const recordAt = at;
@@ -100,12 +104,19 @@ export class ConsumedRecordSink {
         this.skippedOlder++;
         continue;
       }
-      if (!this.readIdentity(packed, view, valueAt, valueEnd, partition, offset)) continue;
+      if (traced) {
+        // The record trace header, when there is one, names the record whatever its value holds.
+        const block = recordAt + kConsumedHeaderBytes;
+        identity.deviceId = view.getUint32(block + kTraceBlockAt.deviceId, true);
+        identity.seq = view.getFloat64(block + kTraceBlockAt.seq, true);
+        identity.sentAtUs = view.getFloat64(block + kTraceBlockAt.intendedSendUs, true);
+        this.traced++;
+      } else if (!this.readIdentity(packed, view, valueAt, valueEnd, partition, offset)) continue;
       this.tracker.record(identity.deviceId, identity.seq);
       if (keyBytes === 0) this.keyless++;
       counted++;
       if (region) {
-        region.recordLatencyUs(view.getFloat64(recordAt + 24, true) - identity.sentAtUs);
+        region.recordLatencyUs(view.getFloat64(recordAt + kConsumedAt.receivedAtUs, true) - identity.sentAtUs);
         acked++;
         ackedBytes += keyBytes + valueBytes;
       }

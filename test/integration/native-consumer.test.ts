@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { NativeConsumerClient } from '../../src/clients/native-consumer.js';
+import { createRequire } from 'node:module';
+import { NativeConsumerClient, unpackConsumed, type ConsumedRecord } from '../../src/clients/native-consumer.js';
 import { connectionSettings, createTestTopic } from '../helpers/topics.js';
 import { SequenceTracker } from '../../src/verify/sequence-tracker.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
@@ -221,6 +222,63 @@ broker('two consumers of one group in two worker threads split the partitions an
     assertEveryRecordOnce(tracker);
   } finally {
     await Promise.all(members.map(({ worker }) => worker.terminate()));
+  }
+});
+
+/**
+ * Writes records with node-rdkafka (a producer we did not write), each with the CreateTime given
+ * and a header: `stampede.trace` with a text value on even records (node-rdkafka writes header
+ * values as UTF-8 text, so it cannot write the binary trace), another name on odd ones.
+ */
+async function produceWithNodeRdkafka(bootstrap: string, topic: string, count: number, createTimeMs: (i: number) => number): Promise<void> {
+  const Kafka = createRequire(import.meta.url)('node-rdkafka') as { Producer: new (conf: Record<string, unknown>) => NodeRdkafkaProducer };
+  const producer = new Kafka.Producer({ 'bootstrap.servers': bootstrap, dr_cb: true });
+  await new Promise<void>((resolve, reject) => producer.connect({ timeout: 15_000 }, (err) => (err ? reject(err) : resolve())));
+  try {
+    for (let i = 0; i < count; i++) {
+      const headers = i % 2 === 0 ? [{ 'stampede.trace': Buffer.from('not a trace') }] : [{ other: Buffer.from('x') }];
+      producer.produce(topic, null, Buffer.from(`value ${i}`), Buffer.from(String(i)), createTimeMs(i), null, headers);
+    }
+    await new Promise<void>((resolve, reject) => producer.flush(15_000, (err) => (err ? reject(err) : resolve())));
+  } finally {
+    await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
+  }
+}
+
+interface NodeRdkafkaProducer {
+  connect(options: { timeout: number }, callback: (err: Error | null) => void): void;
+  produce(topic: string, partition: number | null, value: Buffer, key: Buffer, timestamp: number, opaque: null, headers: Record<string, Buffer>[]): boolean;
+  flush(timeoutMs: number, callback: (err: Error | null) => void): void;
+  disconnect(callback: () => void): void;
+}
+
+broker('each record of another producer comes back with its CreateTime; a stampede.trace header that is no trace shows as unreadable, none as null', async ({ kafka }) => {
+  const topic = 'consume-timestamps';
+  const bootstrap = kafka!.bootstrap;
+  await createTestTopic(bootstrap, topic, 2);
+  const baseMs = Date.now() - 60_000;
+  const createTimeMs = (i: number): number => baseMs + i * 7;
+  await produceWithNodeRdkafka(bootstrap, topic, 200, createTimeMs);
+  const client = new NativeConsumerClient({ ...connectionSettings(bootstrap), 'group.id': `stampede-trace-${process.pid}-${Date.now()}`, 'auto.offset.reset': 'earliest' }, topic);
+  try {
+    await client.waitForAssignment(30_000);
+    const seen = new Map<string, ConsumedRecord>();
+    const deadline = Date.now() + 30_000;
+    while (seen.size < 200 && Date.now() < deadline) {
+      const batch = client.poll(1000, 100);
+      if (batch) for (const record of unpackConsumed(batch.packed)) seen.set(record.value.toString(), { ...record, key: Buffer.from(record.key), value: Buffer.from(record.value) });
+      else await yieldToLoop();
+    }
+    assert.is(seen.size, 200);
+    for (let i = 0; i < 200; i++) {
+      const record = seen.get(`value ${i}`)!;
+      assert.is(record.timestampType, 'create', `record ${i}`);
+      assert.is(record.timestampMs, createTimeMs(i), `record ${i}: CreateTime as produced`);
+      assert.is(record.trace, i % 2 === 0 ? 'unreadable' : null, `record ${i}`);
+      assert.is(record.key.toString(), String(i));
+    }
+  } finally {
+    client.close();
   }
 });
 

@@ -3,9 +3,10 @@ import * as assert from 'uvu/assert';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { waitUntil } from '../../helpers/wait.js';
 import { Worker } from 'node:worker_threads';
-import { countConsumed, kConsumedHeaderBytes, NativeConsumerClient, splitConsumed, unpackConsumed } from '../../../src/clients/native-consumer.js';
+import { countConsumed, kConsumedHeaderBytes, kTraceBlockBytes, NativeConsumerClient, splitConsumed, unpackConsumed } from '../../../src/clients/native-consumer.js';
 import { StampedeError } from '../../../src/errors.js';
 import { loadNative, nativeAddonPath, type ConsumedRecordForTest } from '../../../src/native/load.js';
+import { encodeTraceHeader } from '../../../src/records/trace.js';
 
 // No broker here: nothing listens on port 1.
 const nowhere = { 'bootstrap.servers': '127.0.0.1:1', 'group.id': 'stampede-unit' };
@@ -156,12 +157,40 @@ test('unpackConsumed reads back what the native writer packed, as views', () => 
     assert.is(got.offset, want.offset);
     assert.is(got.receivedAtUs, want.receivedAtUs);
     assert.is(got.value.buffer, packed.buffer, 'a view into the batch, not a copy');
+    assert.is(got.timestampType, 'none');
+    assert.is(got.timestampMs, -1);
+    assert.is(got.trace, null);
   }
-  assert.is(packed.readUInt32LE(12), 0, 'reserved');
+  assert.is(packed.readUInt32LE(12), 0, 'no timestamp, no trace, reserved 0');
   assert.equal([...unpackConsumed(Buffer.alloc(0))], []);
 });
 
+test('Kafka timestamps and the record trace header come back per record, beside key and value', () => {
+  const trace = { runId: '0123456789abcdef', deviceId: 4_000_000_000, seq: 2 ** 40 + 1, intendedSendUs: 1_700_000_000_123_456 };
+  const records: ConsumedRecordForTest[] = [
+    { ...record('7', 'v1', 0, 1, 10), timestampType: 1, timestampMs: 1_700_000_000_123, traceHeader: encodeTraceHeader(trace) },
+    { ...record('8', 'v2', 1, 2, 20), timestampType: 2, timestampMs: 1_700_000_000_999 },
+    // A header under the name that is not a version-1 trace: seen as such, never misread.
+    { ...record('9', 'v3', 2, 3, 30), timestampType: 1, timestampMs: 5, traceHeader: Buffer.from('not a trace') },
+    { ...record('', '', 3, 4, 40), traceHeader: Buffer.concat([Buffer.from([2]), encodeTraceHeader(trace).subarray(1)]) },
+  ];
+  const packed = packConsumedForTest(records);
+  assert.is(packed.length, 4 * kConsumedHeaderBytes + kTraceBlockBytes + 3 + 6);
+  assert.is(countConsumed(packed), 4);
+  const got = [...unpackConsumed(packed)];
+  assert.equal(got.map((r) => [r.key.toString(), r.value.toString()]), [['7', 'v1'], ['8', 'v2'], ['9', 'v3'], ['', '']]);
+  assert.equal(got.map((r) => r.timestampType), ['create', 'logAppend', 'create', 'none']);
+  assert.equal(got.map((r) => r.timestampMs), [1_700_000_000_123, 1_700_000_000_999, 5, -1]);
+  assert.equal(got[0]!.trace, trace);
+  assert.equal(got.slice(1).map((r) => r.trace), [null, 'unreadable', 'unreadable']);
+  const { head, rest } = splitConsumed(packed, 1);
+  assert.is(head.count, 1);
+  assert.equal([...unpackConsumed(rest!)].map((r) => r.offset), [2, 3, 4]);
+});
+
 test('a truncated batch is an error, never a wrong record', () => {
+  const traced = packConsumedForTest([{ ...record('1', 'xyz', 0, 0, 0), traceHeader: encodeTraceHeader({ runId: '00'.repeat(8), deviceId: 1, seq: 2, intendedSendUs: 3 }) }]);
+  for (let cut = 1; cut < traced.length; cut++) assert.throws(() => countConsumed(traced.subarray(0, cut)), /truncated/, `traced, cut at ${cut}`);
   const packed = packConsumedForTest([record('1', 'xyz', 0, 0, 0)]);
   for (let cut = 1; cut < packed.length; cut++) {
     assert.throws(() => [...unpackConsumed(packed.subarray(0, cut))], /truncated/, `cut at ${cut}`);

@@ -7,6 +7,7 @@ import { encoderFor, type RecordFormat } from '../../../src/records/codec.js';
 import { DeviceSimulator, newReading } from '../../../src/records/device.js';
 import { regionBytesFor } from '../../../src/shared/layout.js';
 import { readRegion, RegionWriter } from '../../../src/shared/region.js';
+import { encodeTraceHeader } from '../../../src/records/trace.js';
 
 const { packConsumedForTest } = loadNative();
 
@@ -77,6 +78,22 @@ for (const format of ['iot-msgpack', 'fixed', 'auto'] as const) {
     assert.is(counts.reduce((total, count) => total + count, 0), 11, 'one latency per record read');
   });
 }
+
+test('a record trace header names the record whatever its value holds: identity and latency from it, value fields not needed', () => {
+  const regions = new SharedArrayBuffer(regionBytesFor(1));
+  const sink = new ConsumedRecordSink('iot-json', null, new RegionWriter(regions, 0));
+  const trace = (seq: number) => encodeTraceHeader({ runId: 'aa'.repeat(8), deviceId: 42, seq, intendedSendUs: 1_000_000 + seq });
+  // A processor's output: the value re-encoded without sensor_id/seq/sent_at_us, the header kept.
+  const copied = (seq: number, offset: number) => ({ key: Buffer.from('42'), value: Buffer.from('{"celsius":20}'), partition: 0, offset, receivedAtUs: 1_000_300 + seq, traceHeader: trace(seq) });
+  sink.absorb({ count: 4, packed: packConsumedForTest([copied(0, 0), copied(1, 1), copied(1, 2), record(7, 0, 3)]) });
+  assert.is(sink.decodeErrors, 0);
+  assert.is(sink.traced, 3);
+  const summary = sink.tracker.summarize();
+  assert.is(summary.uniqueRecords, 3, 'device 42 seq 0 and 1 from headers, device 7 from its value');
+  assert.is(summary.duplicates, 1);
+  const { counts } = readRegion(regions, 0);
+  assert.is(counts.reduce((total, count) => total + count, 0), 4);
+});
 
 test('a value that does not decode is counted, with where it was', () => {
   const sink = new ConsumedRecordSink('iot-msgpack', null);
