@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProcessor, processorMainClass } from './processor-build.js';
+import { createTestTopic } from './topics.js';
 
 export { buildProcessor, type ProcessorBuild } from './processor-build.js';
 
@@ -21,7 +22,10 @@ export interface ProcessorOptions {
   /** Kafka Streams application.id: also its consumer group (for --processor-group) */
   appId: string;
   input: string;
+  /** created (PLAINTEXT) when missing, as a user creates a Streams app's output topic before starting it */
   output: string;
+  /** partitions of the output topic when it is created; default 3 */
+  outputPartitions?: number;
   mode: ProcessorMode;
   /** default at_least_once */
   guarantee?: ProcessingGuarantee;
@@ -62,6 +66,7 @@ const kStopTimeoutMs = 30_000;
 /** Starts the Kafka Streams test processor (built first if needed) and resolves once it is RUNNING. */
 export async function startProcessor(options: ProcessorOptions): Promise<RunningProcessor> {
   const { classpath } = await buildProcessor();
+  await createTestTopic(options.bootstrap, options.output, options.outputPartitions ?? 3);
   const stateDir = mkdtempSync(join(tmpdir(), 'stampede-processor-'));
   const log: string[] = [];
   let child = await launch(classpath, options, stateDir, log);
