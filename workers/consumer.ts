@@ -9,6 +9,7 @@ import { crashNow } from '../src/contracts/test-crash.js';
 import { ConsumerGate } from '../src/consume/consumer-gate.js';
 import { runStartOffsets } from '../src/consume/start-offsets.js';
 import { SharedOffsets } from '../src/verify/shared-offsets.js';
+import { StageSink, traceReaderFor } from '../src/consume/stage-sink.js';
 
 const kJoinTimeoutMs = 30_000;
 const kPollRecords = 10_000;
@@ -31,7 +32,9 @@ export default async function consumeForRun(task: E2eConsumerTask): Promise<E2eC
     await client.waitForAssignment(kJoinTimeoutMs);
     // Producers start only after every consumer is ready, so these are the run's first offsets.
     const startOffsets = runStartOffsets(task, () => new Map([...client!.endOffsets(kJoinTimeoutMs)].map(([partition, { high }]) => [partition, high])));
-    const sink = new ConsumedRecordSink(task.format, startOffsets, region, new SharedOffsets(task.positions));
+    const positions = new SharedOffsets(task.positions);
+    const stage = task.stage;
+    const sink = stage ? new StageSink(stage.name, stage.trace, traceReaderFor(stage.trace), startOffsets, region, positions) : new ConsumedRecordSink(task.format, startOffsets, region, positions);
     const gate = new ConsumerGate(control, task.index);
     gate.apply(client, client.assignment());
     Atomics.store(control, kConsumerReadyBase + task.index, 1);
@@ -51,10 +54,11 @@ export default async function consumeForRun(task: E2eConsumerTask): Promise<E2eC
       trackerDeviceIds: exported.deviceIds,
       trackerStates: exported.states,
       partitionCounts: [...sink.partitionCounts],
-      decodeErrors: sink.decodeErrors,
-      firstDecodeError: sink.firstDecodeError ?? null,
+      decodeErrors: sink instanceof ConsumedRecordSink ? sink.decodeErrors : 0,
+      firstDecodeError: sink instanceof ConsumedRecordSink ? (sink.firstDecodeError ?? null) : null,
       skippedOlder: sink.skippedOlder,
       reread: sink.reread,
+      ...(sink instanceof StageSink ? { foreign: sink.foreign, traced: sink.traced } : {}),
     };
   } catch (err) {
     const error = err instanceof StampedeError ? err : new StampedeError('E_WORKER', (err as Error)?.message ?? String(err), { exitCode: 1 });

@@ -36,7 +36,7 @@ export class EndToEndConsumers {
   /** consumer slots (regions, control slots) in use; a retired slot is handed to the next member added */
   private readonly live = new Set<number>();
   private finished = 0;
-  private readonly failed: { worker: number; message: string }[] = [];
+  private readonly failed: { worker: number; message: string; code: string; exitCode: number }[] = [];
   private readonly results: Promise<E2eConsumerTaskResult>[] = [];
   private readonly control: Int32Array;
 
@@ -55,18 +55,20 @@ export class EndToEndConsumers {
     return this.template.regions;
   }
 
-  failedSoFar(): readonly { worker: number; message: string }[] {
+  failedSoFar(): readonly { worker: number; message: string; code: string; exitCode: number }[] {
     return this.failed;
   }
 
   /**
    * `paused`: the members join with their partitions paused (--backlog) until setPaused(false).
    * `spareSlots`: room for members added during the run (--consumer-churn).
+   * `stage`: an observed stage's topic (--observe), read through its trace; without it the group
+   * reads stampede's own records on the produced topic (--e2e).
    */
-  static async start(options: { topic: string; partitions: number; consumers: number; format: RecordFormat; librdkafka: Record<string, string>; crash?: TestCrash | undefined; paused?: boolean; spareSlots?: number }): Promise<EndToEndConsumers> {
+  static async start(options: { topic: string; partitions: number; consumers: number; format: RecordFormat; librdkafka: Record<string, string>; crash?: TestCrash | undefined; paused?: boolean; spareSlots?: number; stage?: E2eConsumerTask['stage'] }): Promise<EndToEndConsumers> {
     const { consumers } = options;
     const slots = consumers + (options.spareSlots ?? 0);
-    const groupId = `stampede-e2e-${randomBytes(6).toString('hex')}`;
+    const groupId = `stampede-${options.stage ? 'stage' : 'e2e'}-${randomBytes(6).toString('hex')}`;
     const controlBuffer = new SharedArrayBuffer(kConsumerControlSlots * Int32Array.BYTES_PER_ELEMENT);
     if (options.paused) Atomics.store(new Int32Array(controlBuffer), kConsumerPauseSlot, 1);
     const pool = new Piscina({ filename: consumerWorkerFile, minThreads: consumers, maxThreads: slots, concurrentTasksPerWorker: 1, idleTimeout: 60_000 });
@@ -80,6 +82,7 @@ export class EndToEndConsumers {
       control: controlBuffer,
       positions: SharedOffsets.allocate(options.partitions),
       startOffsets: SharedOffsets.allocate(options.partitions),
+      ...(options.stage ? { stage: options.stage } : {}),
     };
     const e2e = new EndToEndConsumers(pool, template, slots, consumers, groupId);
     for (let index = 0; index < consumers; index++) e2e.launch(index, options.crash?.role === 'consumer' && options.crash.index === index ? options.crash : undefined);
@@ -116,7 +119,7 @@ export class EndToEndConsumers {
     void result.then((outcome) => {
       this.finished++;
       this.live.delete(index);
-      if (!outcome.ok) this.failed.push({ worker: index, message: outcome.message });
+      if (!outcome.ok) this.failed.push({ worker: index, message: outcome.message, code: outcome.code, exitCode: outcome.exitCode });
     });
     this.results.push(result);
   }

@@ -1,6 +1,7 @@
 import type { ReadOutcome, ThreadFailure } from './read-outcome.js';
 import type { FormatChoice } from '../verify/sink.js';
 import type { TestCrash } from './test-crash.js';
+import type { StageTrace } from '../options/stages.js';
 
 /** One end-to-end consumer thread's job (structured-clone friendly). */
 export interface E2eConsumerTask {
@@ -20,6 +21,8 @@ export interface E2eConsumerTask {
   startOffsets: SharedArrayBuffer;
   /** true for a member added during the run: the topic's ends have moved, so it takes the noted start offsets */
   joinsLate?: boolean;
+  /** an observed stage (--observe): its name and where its records carry their trace; absent for --e2e, which reads stampede's own records */
+  stage?: { name: string; trace: StageTrace };
   /** test hook only ($STAMPEDE_TEST_FAULT, src/contracts/test-crash.ts): this consumer crashes on purpose */
   crash?: TestCrash;
 }
@@ -29,5 +32,8 @@ export type E2eConsumerTaskResult =
       skippedOlder: number;
       /** records delivered again at offsets already read (after a rebalance) */
       reread: number;
+      /** a stage only: records with no trace of this run, and records with one */
+      foreign?: number;
+      traced?: number;
     })
   | ThreadFailure;

@@ -1,3 +1,4 @@
+import type { StageIntervalColumns, StageResult } from './stage.js';
 import type { LatencySummary, NegativeValues } from '../histogram/merge.js';
 import type { Workload } from '../options/workload-shape.js';
 import type { Shard } from '../plan/shard.js';
@@ -32,6 +33,8 @@ export interface IntervalRow extends Partial<GeneratorColumns> {
   lagRecords?: number;
   /** --e2e only: p99 end-to-end latency of the records consumed in the interval */
   e2eP99Us?: number;
+  /** --observe only: each stage's columns, in pipeline order */
+  stages?: StageIntervalColumns[];
 }
 
 export interface WorkerFailure {
@@ -95,6 +98,8 @@ export interface RunResult {
   integrity: (IntegritySummary & { consumed: number; decodeErrors: number; skippedOlder: number; reread?: number; consumers: number; groupId: string } & Partial<AbortedCheck>) | null;
   /** --e2e only: records per partition, and 100 % when all partitions got the same */
   partitions: { perPartition: number[]; balancePct: number } | null;
+  /** --observe only: each observed stage of the user's pipeline, in order */
+  stages?: StageResult[];
   /** false when a fixed-rate run did not run the asked workload: rate short, senders blocked, or publish delay over the limit */
   validity: Validity;
   /** stalls (intervals with no ack while records were outstanding), recovery, failures by librdkafka error code, retries; absent in results from before issue 12 */

@@ -1,6 +1,7 @@
 import { optionError } from '../errors.js';
 import type { OptionKind } from './schema.js';
 import { parseThresholdList } from './thresholds.js';
+import { parseStageList, parseStringList } from './stages.js';
 
 /**
  * The longest duration any option takes: a week. Node's timers hold at most 2^31−1 ms (24.8 days);
@@ -200,6 +201,10 @@ export function parseByKind(field: string, kind: OptionKind, raw: unknown): unkn
       return raw === '' || raw === true ? '' : parseString(field, raw);
     case 'thresholds':
       return parseThresholdList(field, raw);
+    case 'stages':
+      return parseStageList(field, raw);
+    case 'strings':
+      return parseStringList(field, raw);
     case 'bytes':
       return parseBytes(field, raw, kind.min);
     case 'fraction':

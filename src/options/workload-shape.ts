@@ -1,6 +1,7 @@
 import type { BrokerFault, ProducerPause } from './parse.js';
 import type { PROFILES } from './schema.js';
 import type { Threshold } from './thresholds.js';
+import type { StageSpec } from './stages.js';
 
 /** A workload with every option checked and in its working unit. */
 export interface Workload {
@@ -43,6 +44,8 @@ export interface Workload {
   fault: BrokerFault | undefined;
   e2e: boolean;
   consumers: number;
+  /** --observe: the stream processor's output topics read as stages, in pipeline order */
+  stages: StageSpec[];
   drainMs: number;
   /** --backlog: bytes of backlog the paused e2e consumers wait for (undefined: not paused) */
   backlogBytes: number | undefined;

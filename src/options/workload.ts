@@ -7,6 +7,7 @@ import { checkTransactionalWorkload } from './transactions.js';
 import { OPTION_NAMES, PROFILES, specsFor, type OptionName } from './schema.js';
 import { checkConsumerModes } from './consumer-modes.js';
 import type { Workload } from './workload-shape.js';
+import { resolveStages, type StageEntry } from './stages.js';
 
 export type RawOptions = Partial<Record<OptionName, unknown>>;
 
@@ -111,6 +112,7 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     fault: get('fault'),
     e2e: get('e2e'),
     consumers: get('consumers'),
+    stages: resolveStages(get<StageEntry[]>('observe'), get<string[]>('trace'), get<string[]>('processor-group')),
     drainMs: get('drain'),
     backlogBytes: get('backlog'),
     consumerChurnMs: get('consumer-churn'),

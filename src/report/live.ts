@@ -1,4 +1,5 @@
 import type { IntervalRow } from '../contracts/result.js';
+import { stageColumnsText } from './stages.js';
 import { formatCount, formatLatencyUs, formatMbPerSec, formatRate } from '../fmt.js';
 
 /** One line per interval, e.g. "[  12 s] measure  612,330 rec/s  58.4 MB/s  p99 3.41 ms  acked 7,120,000  errors 0". */
@@ -12,6 +13,6 @@ export function liveLine(row: IntervalRow, totalRecords?: number): string {
   const bound = row.boundThreads && row.boundThreads.length > 0 ? `  generator-bound: thread ${row.boundThreads.join(', ')}` : '';
   return (
     `[${seconds} s] ${row.phase.padEnd(7)} ${formatRate(row.recordsPerSec).padStart(16)}  ${formatMbPerSec(row.mbPerSec).padStart(10)}` +
-    `  p99 ${formatLatencyUs(row.p99Us).padStart(9)}  acked ${formatCount(row.totalAcked)}  errors ${formatCount(row.errors)}${progress}${consumer}${backpressure}${cpu}${bound}`
+    `  p99 ${formatLatencyUs(row.p99Us).padStart(9)}  acked ${formatCount(row.totalAcked)}  errors ${formatCount(row.errors)}${progress}${consumer}${stageColumnsText(row.stages)}${backpressure}${cpu}${bound}`
   );
 }

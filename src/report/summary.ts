@@ -4,6 +4,7 @@ import { renderIntegrity } from './integrity.js';
 import { renderAvailability } from './availability.js';
 import { renderGenerator } from './generator.js';
 import { renderTransactions } from './transactions.js';
+import { renderStages } from './stages.js';
 import { formatBytes, formatCount, formatDurationMs, formatMbPerSec, formatRate, renderTable, usToMs } from '../fmt.js';
 
 /** The final human summary; reads the same result object the JSON reporter writes. */
@@ -11,6 +12,8 @@ export function renderSummary(result: RunResult): string {
   const lines = ['', ...renderHeader(result), '', renderThroughput(result), '', renderLatencies(result)];
   lines.push(...renderTransactions(result));
   if (result.integrity) lines.push('', ...renderIntegrity(result));
+  const stages = renderStages(result);
+  if (stages.length > 0) lines.push('', ...stages);
   const availability = renderAvailability(result);
   if (availability.length > 0) lines.push('', ...availability);
   const generator = renderGenerator(result);

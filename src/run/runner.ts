@@ -5,6 +5,8 @@ import { EndToEndConsumers } from '../consume/e2e-group.js';
 import type { IntervalRow, RunResult } from '../contracts/result.js';
 import { kTestFaultVariable, testCrashFrom, type TestCrash } from '../contracts/test-crash.js';
 import type { Workload } from '../options/workload-shape.js';
+import type { Shard } from '../plan/shard.js';
+import type { StageResult } from '../contracts/stage.js';
 import type { SnapshotSource } from '../sources/types.js';
 import { assembleResult } from './assemble.js';
 import { fleetDeployment, type FleetHooks } from './deployments/fleet.js';
@@ -14,6 +16,7 @@ import type { Deployment } from './deployments/types.js';
 import { consumerModeOptions, consumerModes } from './modes/consumer-modes.js';
 import { prepareRun, type Prepared } from './prepare.js';
 import { sampleRun, type CumulativeSnapshots } from './sample.js';
+import { ObservedStages } from './stages.js';
 
 export interface RunHooks extends FleetHooks {
   onNotice?(text: string): void;
@@ -50,6 +53,12 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   if (crash) notice(`test hook $${kTestFaultVariable} is set: ${crash.role} thread ${crash.index} will ${crash.how === 'exit' ? 'exit' : 'throw'} ${crash.afterMs} ms in`);
   const deployment = await deploymentFor(workload, hooks, notice);
   let producers: SnapshotSource | undefined;
+  let stages: ObservedStages | undefined;
+  // The run's own stop: the user's signal, or a stage whose records carry no trace.
+  const stopRun = new AbortController();
+  const forwardAbort = (): void => stopRun.abort();
+  hooks.signal?.addEventListener('abort', forwardAbort);
+  if (hooks.signal?.aborted) stopRun.abort();
   // A stopped run brings the broker back now, not after the drain: SIGTERM is often followed by SIGKILL.
   const endFaults = (): void => faults?.disarm();
   hooks.signal?.addEventListener('abort', endFaults);
@@ -58,11 +67,13 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
     const plan = deployment.plan(whole);
     const prepared = { ...whole, plan, workers: plan.length };
     const e2e = workload.e2e ? await startEndToEnd(workload, prepared, deployment.e2eNotices, notice, crash) : undefined;
+    stages = workload.stages.length > 0 ? await startStages(workload, prepared, notice) : undefined;
+    let lastElapsedMs = 0;
     producers = await deployment.start(prepared, plan, crash);
     const modes = e2e ? consumerModes(workload, prepared.topic!.partitions, producers, e2e, notice) : undefined;
     const cpuAtStart = process.cpuUsage();
     const sampled = await sampleRun(producers, e2e, workload, {
-      signal: hooks.signal,
+      signal: stopRun.signal,
       onStart: () => {
         faults?.arm((text) => hooks.onFault?.(text));
         hooks.onStart?.({ workers: prepared.workers, topic: prepared.topic });
@@ -70,6 +81,11 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
       },
       onThreadFailed: notice,
       onInterval: (row, cumulative) => {
+        if (stages) {
+          row.stages = stages.columns(row.elapsedMs - lastElapsedMs);
+          lastElapsedMs = row.elapsedMs;
+          if (stages.fatal()) stopRun.abort();
+        }
         hooks.onInterval?.(row, cumulative);
         deployment.afterInterval?.();
       },
@@ -78,9 +94,11 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
     faults?.disarm();
     const aborted = workload.transactional ? sampled.outcomes.map((outcome) => outcome.transactions?.abortedRanges) : undefined;
     const endToEnd = e2e ? e2e.report(sampled.consumerOutcomes, prepared.topic!.partitions, plan, producers.sentPerShard(), aborted) : null;
+    const stageResults = stages ? await finishStages(stages, producers.snapshot().counters.acked, workload.drainMs, plan, producers.sentPerShard(), sampled.durationMs) : undefined;
     const publishDelays = workload.rateRecordsPerSec === undefined ? null : producers.publishDelays();
     const result = assembleResult({ workload, prepared, sampled, publishDelays, endToEnd, notices });
     modes?.finish(result);
+    if (stageResults) result.stages = stageResults;
     if (faults) result.faults = faults.events;
     if (workload.thresholds.length > 0) result.thresholds = evaluateThresholds(result, workload.thresholds);
     return deployment.finish(result, { sampled, coordinatorCpuMicros: cpu.user + cpu.system });
@@ -88,6 +106,8 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
     // A broker still down when the run ends early is started again before anything else.
     faults?.disarm();
     hooks.signal?.removeEventListener('abort', endFaults);
+    hooks.signal?.removeEventListener('abort', forwardAbort);
+    await stages?.close();
     if (producers) await producers.close();
     else await deployment.abandon();
   }
@@ -103,4 +123,21 @@ async function startEndToEnd(workload: Workload, prepared: Prepared, where: read
   // librdkafka's default is read_committed already; said explicitly, as the aborted-read check relies on it.
   const isolation: Record<string, string> = workload.transactional ? { 'isolation.level': 'read_committed' } : {};
   return EndToEndConsumers.start({ topic: topic.name, partitions: topic.partitions, consumers, format: workload.format, librdkafka: { ...connection.settings, ...isolation }, crash, ...consumerModeOptions(workload, topic.partitions, consumers) });
+}
+
+/** The --observe stages' consumer groups, joined before any producer sends, with the run's connection settings. */
+async function startStages(workload: Workload, prepared: Prepared, notice: (text: string) => void): Promise<ObservedStages> {
+  const { topic, connection } = prepared;
+  if (topic === null || connection === null) throw new StampedeError('E_OPTION', '--observe needs records on a broker: use --client native or node-rdkafka, not null');
+  return ObservedStages.start(workload, connection, topic.name, notice);
+}
+
+/** A stage whose trace cannot be read stops the run with its one line; else every stage drains and reports. */
+async function finishStages(stages: ObservedStages, ackedRecords: number, drainMs: number, plan: Shard[], sentPerShard: number[], durationMs: number): Promise<StageResult[]> {
+  const fatal = stages.fatal();
+  if (fatal) throw fatal;
+  await stages.drain(ackedRecords, drainMs);
+  const late = stages.fatal();
+  if (late) throw late;
+  return stages.report(plan, sentPerShard, ackedRecords, durationMs);
 }

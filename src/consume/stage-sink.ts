@@ -1,0 +1,142 @@
+import { StampedeError } from '../errors.js';
+import { kConsumedHeaderBytes, type ConsumedBatch } from '../clients/native-consumer.js';
+import type { StageTrace } from '../options/stages.js';
+import type { RegionWriter } from '../shared/region.js';
+import type { OffsetStore } from '../verify/shared-offsets.js';
+import { SequenceTracker } from '../verify/sequence-tracker.js';
+
+/** Records a stage's first read must include one trace among, or the stage cannot be measured. */
+export const kTraceProbeRecords = 50;
+
+/** What a trace reader found on one record: its send time, and its identity when the trace carries one. */
+export interface TracedRecord {
+  sentAtUs: number;
+  /** -1 when the trace names no device (a timestamp, a JSON value without sensor_id/seq) */
+  deviceId: number;
+  seq: number;
+}
+
+/** Reads one record's trace into `into`; false when the record carries none (or another run's). */
+export type TraceReader = (packed: Buffer, view: DataView, recordAt: number, valueAt: number, valueEnd: number, into: TracedRecord) => boolean;
+
+/** A numeric JSON field as the send time in µs; sensor_id and seq, when the value has them, for integrity. */
+export function fieldTraceReader(field: string): TraceReader {
+  return (packed, _view, _recordAt, valueAt, valueEnd, into) => {
+    if (valueEnd <= valueAt || packed[valueAt] !== 0x7b) return false; // not a JSON object
+    let doc: Record<string, unknown>;
+    try {
+      doc = JSON.parse(packed.toString('utf8', valueAt, valueEnd)) as Record<string, unknown>;
+    } catch {
+      return false;
+    }
+    const sentAtUs = doc[field];
+    if (typeof sentAtUs !== 'number' || !Number.isFinite(sentAtUs)) return false;
+    into.sentAtUs = sentAtUs;
+    const deviceId = doc['sensor_id'];
+    const seq = doc['seq'];
+    const identified = typeof deviceId === 'number' && typeof seq === 'number';
+    into.deviceId = identified ? deviceId : -1;
+    into.seq = identified ? seq : -1;
+    return true;
+  };
+}
+
+/** What a stage's records lack, in the one line that stops the run, and what to change. */
+export function missingTraceLine(stage: string, trace: StageTrace): string {
+  switch (trace.kind) {
+    case 'header':
+      return `stage ${stage}: no stampede.trace header on its first ${kTraceProbeRecords} records (the processor dropped headers): use --trace timestamp, or --trace field:NAME when the value carries the send time`;
+    case 'timestamp':
+      return `stage ${stage}: its first ${kTraceProbeRecords} records carry no usable Kafka timestamp: use --trace field:NAME when the value carries the send time`;
+    case 'field':
+      return `stage ${stage}: its first ${kTraceProbeRecords} records have no numeric JSON field "${trace.field}" (µs since the epoch): name the field that holds the send time (--trace field:NAME), or use --trace timestamp`;
+    case 'value':
+      return `stage ${stage}: its first ${kTraceProbeRecords} records are not stampede's records: use --trace timestamp`;
+  }
+}
+
+/**
+ * Takes a stage's consumed batches: skips records older than the run and re-deliveries (as the
+ * e2e sink does), reads each record's trace, records latency (read − sent, µs) and read counts in
+ * the region, and tracks device sequences when the trace names the device. Records without a
+ * trace of this run are counted `foreign`; when none of the first records has one, the stage
+ * cannot be measured and absorb throws the one line that says what to change.
+ */
+export class StageSink {
+  readonly tracker = new SequenceTracker();
+  readonly partitionCounts = new Map<number, number>();
+  foreign = 0;
+  reread = 0;
+  skippedOlder = 0;
+  /** records that carried a trace of this run */
+  traced = 0;
+  private probed = 0;
+  private readonly into: TracedRecord = { sentAtUs: 0, deviceId: -1, seq: -1 };
+
+  constructor(
+    private readonly stage: string,
+    private readonly trace: StageTrace,
+    private readonly read: TraceReader,
+    private readonly startOffsets: ReadonlyMap<number, number>,
+    private readonly region: RegionWriter,
+    readonly positions: OffsetStore,
+  ) {}
+
+  absorb(batch: ConsumedBatch): void {
+    const packed = batch.packed;
+    const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
+    let read = 0;
+    let readBytes = 0;
+    for (let at = 0; at < packed.length; ) {
+      const keyBytes = view.getUint32(at, true);
+      const valueBytes = view.getUint32(at + 4, true);
+      const partition = view.getInt32(at + 8, true);
+      const offset = view.getFloat64(at + 16, true);
+      const recordAt = at;
+      const valueAt = at + kConsumedHeaderBytes + keyBytes;
+      at = valueAt + valueBytes;
+      const next = this.positions.get(partition) ?? -1;
+      if (next >= 0 && offset < next) {
+        this.reread++;
+        continue;
+      }
+      this.positions.set(partition, offset + 1);
+      if (offset < (this.startOffsets.get(partition) ?? 0)) {
+        this.skippedOlder++;
+        continue;
+      }
+      this.partitionCounts.set(partition, (this.partitionCounts.get(partition) ?? 0) + 1);
+      read++;
+      readBytes += keyBytes + valueBytes;
+      if (!this.read(packed, view, recordAt, valueAt, at, this.into)) {
+        this.foreign++;
+        this.probe(false);
+        continue;
+      }
+      this.probe(true);
+      this.traced++;
+      this.region.recordLatencyUs(view.getFloat64(recordAt + 24, true) - this.into.sentAtUs);
+      if (this.into.deviceId >= 0) this.tracker.record(this.into.deviceId, this.into.seq);
+    }
+    if (read > 0) this.region.addAcked(read, readBytes);
+  }
+
+  /** Stops the stage once its first kTraceProbeRecords records carried no trace at all. */
+  private probe(found: boolean): void {
+    if (this.probed >= kTraceProbeRecords) return;
+    this.probed++;
+    if (!found && this.probed === kTraceProbeRecords && this.traced === 0) {
+      throw new StampedeError('E_OPTION', missingTraceLine(this.stage, this.trace), { exitCode: 2 });
+    }
+  }
+}
+
+/** The reader of a stage's trace. */
+export function traceReaderFor(trace: StageTrace): TraceReader {
+  switch (trace.kind) {
+    case 'field':
+      return fieldTraceReader(trace.field);
+    default:
+      throw new StampedeError('E_OPTION', `--trace ${trace.kind} is not readable by this build: use --trace field:NAME`, { exitCode: 2 });
+  }
+}
