@@ -1,5 +1,5 @@
 import { StampedeError } from '../errors.js';
-import { kConsumedHeaderBytes, type ConsumedBatch } from '../clients/native-consumer.js';
+import { kConsumedAt, kConsumedHeaderBytes, kTimestampNone, kTraceBlockAt, kTraceBlockBytes, kTracePresent, type ConsumedBatch } from '../clients/native-consumer.js';
 import type { StageTrace } from '../options/stages.js';
 import type { RegionWriter } from '../shared/region.js';
 import type { OffsetStore } from '../verify/shared-offsets.js';
@@ -18,6 +18,30 @@ export interface TracedRecord {
 
 /** Reads one record's trace into `into`; false when the record carries none (or another run's). */
 export type TraceReader = (packed: Buffer, view: DataView, recordAt: number, valueAt: number, valueEnd: number, into: TracedRecord) => boolean;
+
+/** stampede's `stampede.trace` header, decoded by the addon: send time, device and sequence. */
+export const headerTraceReader: TraceReader = (packed, view, recordAt, _valueAt, _valueEnd, into) => {
+  if (packed[recordAt + kConsumedAt.traceState] !== kTracePresent) return false;
+  const block = recordAt + kConsumedHeaderBytes;
+  into.sentAtUs = view.getFloat64(block + kTraceBlockAt.intendedSendUs, true);
+  into.deviceId = view.getUint32(block + kTraceBlockAt.deviceId, true);
+  into.seq = view.getFloat64(block + kTraceBlockAt.seq, true);
+  return true;
+};
+
+/**
+ * The Kafka record timestamp (whole ms) as the send time: Kafka Streams and Flink carry it through,
+ * and a window's result carries its newest input's. No identity: no integrity from it alone.
+ */
+export const timestampTraceReader: TraceReader = (packed, view, recordAt, _valueAt, _valueEnd, into) => {
+  if (packed[recordAt + kConsumedAt.timestampType] === kTimestampNone) return false;
+  const timestampMs = view.getFloat64(recordAt + kConsumedAt.timestampMs, true);
+  if (!(timestampMs > 0)) return false;
+  into.sentAtUs = timestampMs * 1000;
+  into.deviceId = -1;
+  into.seq = -1;
+  return true;
+};
 
 /** A numeric JSON field as the send time in µs; sensor_id and seq, when the value has them, for integrity. */
 export function fieldTraceReader(field: string): TraceReader {
@@ -90,10 +114,11 @@ export class StageSink {
     for (let at = 0; at < packed.length; ) {
       const keyBytes = view.getUint32(at, true);
       const valueBytes = view.getUint32(at + 4, true);
-      const partition = view.getInt32(at + 8, true);
-      const offset = view.getFloat64(at + 16, true);
+      const partition = view.getInt32(at + kConsumedAt.partition, true);
+      const offset = view.getFloat64(at + kConsumedAt.offset, true);
       const recordAt = at;
-      const valueAt = at + kConsumedHeaderBytes + keyBytes;
+      const traceBytes = packed[at + kConsumedAt.traceState] === kTracePresent ? kTraceBlockBytes : 0;
+      const valueAt = at + kConsumedHeaderBytes + traceBytes + keyBytes;
       at = valueAt + valueBytes;
       const next = this.positions.get(partition) ?? -1;
       if (next >= 0 && offset < next) {
@@ -115,7 +140,7 @@ export class StageSink {
       }
       this.probe(true);
       this.traced++;
-      this.region.recordLatencyUs(view.getFloat64(recordAt + 24, true) - this.into.sentAtUs);
+      this.region.recordLatencyUs(view.getFloat64(recordAt + kConsumedAt.receivedAtUs, true) - this.into.sentAtUs);
       if (this.into.deviceId >= 0) this.tracker.record(this.into.deviceId, this.into.seq);
     }
     if (read > 0) this.region.addAcked(read, readBytes);
@@ -136,7 +161,11 @@ export function traceReaderFor(trace: StageTrace): TraceReader {
   switch (trace.kind) {
     case 'field':
       return fieldTraceReader(trace.field);
-    default:
-      throw new StampedeError('E_OPTION', `--trace ${trace.kind} is not readable by this build: use --trace field:NAME`, { exitCode: 2 });
+    case 'header':
+      return headerTraceReader;
+    case 'timestamp':
+      return timestampTraceReader;
+    case 'value':
+      throw new StampedeError('E_OPTION', 'a stage is read through --trace header, timestamp or field:NAME', { exitCode: 2 });
   }
 }

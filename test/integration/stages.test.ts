@@ -9,14 +9,30 @@ import { runCli } from '../helpers/cli.js';
 import { readTopicWithKcat } from '../helpers/kcat.js';
 import { startKcatPipe, temperatureOf } from '../helpers/kcat-pipe.js';
 import { createTestTopic } from '../helpers/topics.js';
+import { buildProcessor, startProcessor, type ProcessorOptions, type RunningProcessor } from '../helpers/processor.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const dir = mkdtempSync(join(tmpdir(), 'stampede-stages-'));
 const stages = suite<{ kafka?: TestBroker }>('observed pipeline stages on a real broker');
 
 stages.before(async (context) => {
+  await buildProcessor();
   context.kafka = await startTestBroker();
 });
+
+/** The Kafka Streams test processor, committing every 100 ms, around one test's body. */
+async function withProcessor(options: Omit<ProcessorOptions, 'config'>, body: (processor: RunningProcessor) => Promise<void>): Promise<void> {
+  await createTestTopic(options.bootstrap, options.input, 3);
+  const processor = await startProcessor({ ...options, config: { 'commit.interval.ms': '100' } });
+  try {
+    await body(processor);
+  } catch (err) {
+    console.error(`processor ${options.appId}'s last lines:\n${processor.logTail()}`);
+    throw err;
+  } finally {
+    await processor.stop();
+  }
+}
 
 stages.after(async (context) => {
   await context.kafka?.stop();
@@ -24,53 +40,84 @@ stages.after(async (context) => {
 
 const resultOf = (path: string): RunResult => JSON.parse(readFileSync(path, 'utf8')) as RunResult;
 
-stages('passthrough through a copying processor: every acked record comes out once (lost 0, duplicates 0), with a latency per record', async ({ kafka }) => {
-  const [raw, copied] = ['pass-raw', 'pass-copied'];
-  await createTestTopic(kafka!.bootstrap, raw, 3);
-  await createTestTopic(kafka!.bootstrap, copied, 3);
-  const pipe = startKcatPipe({ bootstrap: kafka!.bootstrap, from: raw, to: copied, group: 'pass-processor' });
-  try {
+stages('passthrough through a Kafka Streams map: all 100,000 acked records come out once (lost 0, duplicates 0), each with a latency above zero', async ({ kafka }) => {
+  const bootstrap = kafka!.bootstrap;
+  await withProcessor({ bootstrap, appId: 'stage-map', input: 'map-raw', output: 'map-enriched', mode: 'map' }, async () => {
     const out = join(dir, 'pass.json');
-    const run = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', raw, '--format', 'iot-json', '--devices', '200', '--records', '20000', '--rate', '5000', '--observe', `${copied}:passthrough`, '--trace', 'field:sent_at_us', '--out', out], { timeoutMs: 120_000 });
+    const run = await runCli(['run', '--brokers', bootstrap, '--topic', 'map-raw', '--format', 'iot-json', '--devices', '500', '--records', '100000', '--rate', '20000', '--max-publish-delay', '1s', '--observe', 'map-enriched:passthrough', '--trace', 'field:sent_at_us', '--out', out], { timeoutMs: 180_000 });
     assert.is(run.code, 0, `${run.stdout}\n${run.stderr}`);
     const stage = resultOf(out).stages![0]!;
-    assert.equal({ name: stage.name, topic: stage.topic, expect: stage.expect, trace: stage.trace }, { name: copied, topic: copied, expect: 'passthrough', trace: 'field:sent_at_us' });
-    assert.is(stage.records, 20_000);
+    assert.equal({ name: stage.name, topic: stage.topic, expect: stage.expect, trace: stage.trace }, { name: 'map-enriched', topic: 'map-enriched', expect: 'passthrough', trace: 'field:sent_at_us' });
+    assert.is(stage.records, 100_000);
     assert.equal(stage.integrity, { lost: 0, duplicates: 0, outOfOrder: 0, foreign: 0, passedShare: 1 });
-    assert.is(stage.latency!.count, 20_000);
-    assert.ok(stage.latency!.p50 > 0 && stage.latency!.p50 <= stage.latency!.p99, JSON.stringify(stage.latency));
+    assert.is(stage.latency!.count, 100_000);
+    assert.ok(stage.latency!.p50 > 0 && stage.latency!.p50 <= stage.latency!.p99, JSON.stringify({ ...stage.latency, hdr: undefined }));
     assert.is(stage.processorLag, null);
-    assert.match(run.stdout, new RegExp(`stage\\s+${copied}`));
-  } finally {
-    await pipe.stop();
-  }
+    assert.match(run.stdout, /stage map-enriched\s+passthrough\s+field:sent_at_us\s+100,000/);
+  });
 });
 
-stages('subset through a filtering processor: the passed share is the share of sent records the filter keeps (within 0.5 %), duplicates 0, nothing called lost', async ({ kafka }) => {
-  const [raw, hot] = ['subset-raw', 'subset-hot'];
-  await createTestTopic(kafka!.bootstrap, raw, 2);
-  await createTestTopic(kafka!.bootstrap, hot, 2);
-  const threshold = 22;
-  const pipe = startKcatPipe({ bootstrap: kafka!.bootstrap, from: raw, to: hot, group: 'subset-processor', keep: (value) => temperatureOf(value) > threshold });
-  try {
+stages('subset through a Kafka Streams filter: the passed share is the share of sent records above its threshold (within 0.5 %), duplicates 0, nothing called lost', async ({ kafka }) => {
+  const bootstrap = kafka!.bootstrap;
+  const threshold = 25;
+  await withProcessor({ bootstrap, appId: 'stage-filter', input: 'filter-raw', output: 'filter-hot', mode: 'filter', threshold }, async () => {
     const out = join(dir, 'subset.json');
-    const run = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', raw, '--format', 'iot-json', '--devices', '100', '--records', '20000', '--rate', '5000', '--observe', `${hot}:subset`, '--trace', 'field:sent_at_us', '--out', out], { timeoutMs: 120_000 });
+    const run = await runCli(['run', '--brokers', bootstrap, '--topic', 'filter-raw', '--format', 'iot-json', '--devices', '200', '--records', '30000', '--rate', '10000', '--observe', 'filter-hot:subset', '--trace', 'field:sent_at_us', '--out', out], { timeoutMs: 180_000 });
     assert.is(run.code, 0, `${run.stdout}\n${run.stderr}`);
-    const sent = await readTopicWithKcat(kafka!.bootstrap, raw, 60_000);
+    const sent = await readTopicWithKcat(bootstrap, 'filter-raw', 60_000);
     const expectedShare = sent.filter((record) => temperatureOf(record.value.toString('utf8')) > threshold).length / sent.length;
-    assert.ok(expectedShare > 0.05 && expectedShare < 0.95, `the filter keeps some and drops some: ${expectedShare}`);
+    assert.ok(expectedShare > 0.02 && expectedShare < 0.98, `the filter keeps some and drops some: ${expectedShare}`);
     const stage = resultOf(out).stages![0]!;
     assert.is(stage.expect, 'subset');
     assert.ok(Math.abs(stage.integrity.passedShare! - expectedShare) <= 0.005, `passed ${stage.integrity.passedShare} against ${expectedShare}`);
     assert.is(stage.integrity.duplicates, 0);
     assert.is(stage.integrity.lost, null);
     assert.is(stage.integrity.foreign, 0);
-  } finally {
-    await pipe.stop();
-  }
+  });
 });
 
-stages('a stage whose records lack the named trace stops the run with one line naming the stage, the trace and what to change (exit 2)', async ({ kafka }) => {
+stages('aggregate through a Kafka Streams 1 s window with --trace timestamp: outputs per second, latency from the newest contributing record (whole ms), no integrity claim', async ({ kafka }) => {
+  const bootstrap = kafka!.bootstrap;
+  const graceMs = 500;
+  await withProcessor({ bootstrap, appId: 'stage-window', input: 'window-raw', output: 'window-stats', mode: 'window', windowMs: 1000, graceMs }, async () => {
+    const out = join(dir, 'aggregate.json');
+    const run = await runCli(['run', '--brokers', bootstrap, '--topic', 'window-raw', '--format', 'iot-json', '--devices', '20', '--duration', '8s', '--rate', '2000', '--observe', 'window-stats:aggregate', '--trace', 'timestamp', '--out', out], { timeoutMs: 180_000 });
+    assert.is(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    const stage = resultOf(out).stages![0]!;
+    assert.equal({ expect: stage.expect, trace: stage.trace }, { expect: 'aggregate', trace: 'timestamp' });
+    // 20 devices, one result per device per closed window: about 20 a second over the run.
+    assert.ok(stage.records >= 20 * 4 && stage.records <= 20 * 10, `outputs ${stage.records}`);
+    assert.ok(stage.recordsPerSec > 5, `outputs per second ${stage.recordsPerSec}`);
+    assert.equal(stage.integrity, { lost: null, duplicates: null, outOfOrder: null, foreign: null, passedShare: null });
+    // A window's result is emitted once stream time passes its end plus the grace: at least the grace after its newest record.
+    assert.ok(stage.latency!.p50 >= graceMs * 1000 * 0.9, `p50 ${stage.latency!.p50} µs`);
+    assert.ok(resultOf(out).notices.some((notice) => /whole milliseconds/.test(notice)));
+    assert.match(run.stdout, /whole milliseconds/);
+  });
+});
+
+stages('a processor that drops headers: the default --trace header stops the run with one line naming the stage and --trace timestamp (exit 2); --trace timestamp then measures it', async ({ kafka }) => {
+  const bootstrap = kafka!.bootstrap;
+  await withProcessor({ bootstrap, appId: 'stage-drop', input: 'drop-raw', output: 'drop-out', mode: 'drop-headers' }, async () => {
+    const args = ['run', '--brokers', bootstrap, '--topic', 'drop-raw', '--format', 'iot-json', '--devices', '20', '--interval', '500ms', '--observe', 'drop-out'];
+    const refused = await runCli([...args, '--duration', '20s', '--rate', '1000'], { timeoutMs: 120_000 });
+    assert.is(refused.code, 2, `${refused.stdout}\n${refused.stderr}`);
+    const lines = refused.stderr.trim().split('\n').filter((line) => line.includes('stage drop-out'));
+    assert.is(lines.length, 1, refused.stderr);
+    assert.match(lines[0]!, /no stampede\.trace header .*\(the processor dropped headers\): use --trace timestamp/);
+    assert.not.match(refused.stderr, /\n\s+at /, 'no stack trace');
+    assert.ok(refused.elapsedMs < 18_000, `stopped early, not after the 20 s run: ${refused.elapsedMs} ms`);
+    const out = join(dir, 'dropped.json');
+    const measured = await runCli([...args, '--records', '3000', '--rate', '1000', '--trace', 'timestamp', '--out', out], { timeoutMs: 120_000 });
+    assert.is(measured.code, 0, `${measured.stdout}\n${measured.stderr}`);
+    const stage = resultOf(out).stages![0]!;
+    assert.is(stage.trace, 'timestamp');
+    assert.ok(stage.records >= 3000, `records ${stage.records}`);
+    assert.is(stage.latency!.count, stage.records);
+  });
+});
+
+stages('a stage whose records lack the named JSON field stops the run with one line naming the stage, the trace and what to change (exit 2)', async ({ kafka }) => {
   const [raw, copied] = ['untraced-raw', 'untraced-copied'];
   await createTestTopic(kafka!.bootstrap, raw, 1);
   await createTestTopic(kafka!.bootstrap, copied, 1);
@@ -109,36 +156,31 @@ stages('two chained stages (raw → enriched → alerts) give two stage entries,
   }
 });
 
-stages('--processor-group: the processor\'s lag on its input rises while it is stopped (SIGSTOP) and falls after SIGCONT', async ({ kafka }) => {
-  const [raw, copied] = ['lag-raw', 'lag-copied'];
-  await createTestTopic(kafka!.bootstrap, raw, 2);
-  await createTestTopic(kafka!.bootstrap, copied, 2);
-  const pipe = startKcatPipe({ bootstrap: kafka!.bootstrap, from: raw, to: copied, group: 'lag-processor' });
-  try {
+stages('--processor-group: the Kafka Streams processor\'s lag on its input rises while it is stopped (SIGSTOP) and falls after SIGCONT', async ({ kafka }) => {
+  const bootstrap = kafka!.bootstrap;
+  await withProcessor({ bootstrap, appId: 'stage-lag', input: 'lag-raw', output: 'lag-out', mode: 'map' }, async (processor) => {
     const out = join(dir, 'lag.json');
-    const running = runCli(['run', '--brokers', kafka!.bootstrap, '--topic', raw, '--format', 'iot-json', '--devices', '20', '--duration', '20s', '--rate', '2000', '--observe', copied, '--trace', 'field:sent_at_us', '--processor-group', 'lag-processor', '--interval', '500ms', '--out', out], { timeoutMs: 120_000 });
+    const running = runCli(['run', '--brokers', bootstrap, '--topic', 'lag-raw', '--format', 'iot-json', '--devices', '20', '--duration', '14s', '--rate', '2000', '--observe', 'lag-out', '--trace', 'field:sent_at_us', '--processor-group', 'stage-lag', '--interval', '500ms', '--out', out], { timeoutMs: 120_000 });
     await sleep(5_000);
-    process.kill(pipe.consumerPid, 'SIGSTOP');
-    await sleep(8_000);
-    process.kill(pipe.consumerPid, 'SIGCONT');
+    processor.pause();
+    await sleep(4_000);
+    processor.resume();
     const run = await running;
     assert.is(run.code, 0, `${run.stdout}\n${run.stderr}`);
     const result = resultOf(out);
     const lags = result.intervals.map((row) => row.stages![0]!.processorLagRecords);
     const known = lags.filter((lag): lag is number => lag !== null);
     const peak = Math.max(...known);
-    // Stopped 8 s at 2,000 rec/s: the group's commits stand still while the log grows. Running, it
-    // commits every 5 s (kcat), so its lag stays under ~5 s of records (10,000) and drops at each commit.
-    assert.ok(peak >= 14_000, `peak lag ${peak}: ${lags.join(' ')}`);
-    const afterPeak = known.slice(known.indexOf(peak));
-    assert.ok(Math.min(...afterPeak) < peak / 3, `falls after SIGCONT: ${lags.join(' ')}`);
+    const peakAt = known.indexOf(peak);
+    // Running, it commits every 100 ms: a few hundred records behind. Stopped 4 s at 2,000 rec/s: thousands.
+    assert.ok(peak >= 5_000, `peak lag ${peak}: ${lags.join(' ')}`);
+    assert.ok(Math.min(...known.slice(0, Math.max(peakAt - 8, 1))) < 1_000, `low before the stop: ${lags.join(' ')}`);
+    assert.ok(Math.min(...known.slice(peakAt)) < 1_000, `falls after SIGCONT: ${lags.join(' ')}`);
     const stage = result.stages![0]!;
-    assert.equal({ group: stage.processorLag!.group, input: stage.processorLag!.input, maxRecords: stage.processorLag!.maxRecords }, { group: 'lag-processor', input: raw, maxRecords: peak });
+    assert.equal({ group: stage.processorLag!.group, input: stage.processorLag!.input, maxRecords: stage.processorLag!.maxRecords }, { group: 'stage-lag', input: 'lag-raw', maxRecords: peak });
     assert.is(stage.integrity.lost, 0);
     assert.match(run.stdout, /proc lag [\d,]+/);
-  } finally {
-    await pipe.stop();
-  }
+  });
 });
 
 stages.run();
