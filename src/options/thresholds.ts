@@ -27,10 +27,29 @@ export const RUN_METRIC_UNITS = {
 } as const;
 export type RunMetric = keyof typeof RUN_METRIC_UNITS;
 
+/** What a stage threshold (stage.NAME.…) may judge beyond its latency, and the units. */
+export const STAGE_METRIC_UNITS = {
+  rate: 'records/s',
+  records: 'records',
+  lost: 'records',
+  duplicates: 'records',
+  'out-of-order': 'records',
+  foreign: 'records',
+  /** the passed share, 0–1; written as a percentage (40%) or a share (0.4) */
+  passed: 'share',
+  lag: 'records',
+} as const;
+export type StageMetric = keyof typeof STAGE_METRIC_UNITS;
+
+/** A stage threshold's stat is a latency (µs) unless it names a StageMetric. */
+export const isStageLatency = (stat: string): stat is 'percentile' | 'max' | 'mean' => !(stat in STAGE_METRIC_UNITS);
+
 export type ThresholdMetric =
   | { type: 'latency'; kind: LatencyKey; stat: 'percentile'; percentile: number }
   | { type: 'latency'; kind: LatencyKey; stat: 'max' | 'mean' }
-  | { type: 'run'; name: RunMetric };
+  | { type: 'run'; name: RunMetric }
+  /** stage.NAME.<latency stat or StageMetric>: `percentile` set for a percentile */
+  | { type: 'stage'; stage: string; stat: 'percentile' | 'max' | 'mean' | StageMetric; percentile?: number };
 
 export interface Threshold {
   /** as the user wrote it */
@@ -42,7 +61,7 @@ export interface Threshold {
 }
 
 const kUsage =
-  'expected [produce.|e2e.|delay.]<p50|p99|p999|p(99.9)|max|mean> <op> <number>[us|ms|s] or <rate|mbps|sent|acked|errors|lost|duplicates|out-of-order|balance> <op> <number>, with op one of < <= > >= == !=';
+  'expected [produce.|e2e.|delay.|stage.NAME.]<p50|p99|p999|p(99.9)|max|mean> <op> <number>[us|ms|s], <rate|mbps|sent|acked|errors|lost|duplicates|out-of-order|balance> <op> <number>, or stage.NAME.<rate|records|lost|duplicates|out-of-order|foreign|passed|lag> <op> <number>, with op one of < <= > >= == !=';
 
 /** "p99" → 99, "p999" → 99.9, "p9999" → 99.99, "p99.9" and "p(99.9)" → 99.9; null when not a percentile. */
 export function parsePercentile(text: string): number | null {
@@ -54,7 +73,24 @@ export function parsePercentile(text: string): number | null {
   return value > 0 && value <= 100 ? value : null;
 }
 
+/**
+ * "stage.enriched.p99", "stage.raw.v2.lost": the stage's name is everything between "stage." and
+ * the last part that names a metric (a stage named after a topic may hold dots; p99.9 does too).
+ */
+function parseStageMetric(text: string): ThresholdMetric | null {
+  const rest = text.slice('stage.'.length);
+  for (let dot = rest.indexOf('.'); dot > 0; dot = rest.indexOf('.', dot + 1)) {
+    const stage = rest.slice(0, dot);
+    const stat = rest.slice(dot + 1).toLowerCase();
+    if (stat in STAGE_METRIC_UNITS || stat === 'max' || stat === 'mean') return { type: 'stage', stage, stat: stat as StageMetric | 'max' | 'mean' };
+    const percentile = parsePercentile(stat);
+    if (percentile !== null) return { type: 'stage', stage, stat: 'percentile', percentile };
+  }
+  return null;
+}
+
 function parseMetric(text: string): ThresholdMetric | null {
+  if (text.toLowerCase().startsWith('stage.')) return parseStageMetric(text);
   if (text in RUN_METRIC_UNITS) return { type: 'run', name: text as RunMetric };
   const prefix = Object.keys(kLatencyPrefixes).filter((p) => p !== '' && text.startsWith(p))[0] ?? '';
   const kind = kLatencyPrefixes[prefix]!;
@@ -74,17 +110,21 @@ export function parseThreshold(field: string, raw: unknown): Threshold {
   const compact = source.replace(/\s+/g, '');
   const op = kOperators.map((candidate) => ({ candidate, at: compact.indexOf(candidate) })).filter((hit) => hit.at > 0).sort((a, b) => a.at - b.at || b.candidate.length - a.candidate.length)[0];
   if (!op) return fail(kUsage);
-  const metric = parseMetric(compact.slice(0, op.at).toLowerCase());
+  const metric = parseMetric(compact.slice(0, op.at).toLowerCase().startsWith('stage.') ? compact.slice(0, op.at) : compact.slice(0, op.at).toLowerCase());
   if (!metric) return fail(`unknown metric "${compact.slice(0, op.at)}"; ${kUsage}`);
   const value = compact.slice(op.at + op.candidate.length);
   const number = /^(\d+(?:\.\d+)?)(us|µs|ms|s|%)?$/.exec(value.replace(/_/g, ''));
-  if (!number) return fail(`"${value}" is not a number${metric.type === 'latency' ? ' with an optional unit (us, ms, s; ms when none)' : ''}`);
+  if (!number) return fail(`"${value}" is not a number${metric.type !== 'run' ? ' with an optional unit (us, ms, s; ms when none)' : ''}`);
   const unit = number[2];
   let limit = Number(number[1]);
-  if (metric.type === 'latency') {
+  const isLatency = metric.type === 'latency' || (metric.type === 'stage' && isStageLatency(metric.stat));
+  if (isLatency) {
     if (unit === '%') return fail('a latency takes us, ms or s');
     limit *= unit === 'us' || unit === 'µs' ? 1 : unit === 's' ? 1_000_000 : 1000; // k6: a bare number is ms
-  } else if (unit !== undefined && !(unit === '%' && metric.name === 'balance')) {
+  } else if (metric.type === 'stage') {
+    if (metric.stat === 'passed') limit = unit === '%' ? limit / 100 : limit;
+    else if (unit !== undefined) fail(`stage ${metric.stat} takes a plain number (${STAGE_METRIC_UNITS[metric.stat as StageMetric]})`);
+  } else if (metric.type === 'run' && unit !== undefined && !(unit === '%' && metric.name === 'balance')) {
     fail(`${metric.name} takes a plain number (${RUN_METRIC_UNITS[metric.name]})`);
   }
   return { source, metric, op: op.candidate, limit };

@@ -14,6 +14,7 @@ const kOpWords: Record<Threshold['op'], string> = { '<': '<', '<=': '≤', '>': 
 export function describeSlo(threshold: Threshold): string {
   const { metric, op, limit } = threshold;
   if (metric.type === 'run') return `${metric.name} ${kOpWords[op]} ${formatCount(limit)}`;
+  if (metric.type === 'stage') return `${threshold.source}`;
   const title = LATENCY_KINDS.find((kind) => kind.key === metric.kind)?.title ?? metric.kind;
   const stat = metric.stat === 'percentile' ? `p${metric.percentile}` : metric.stat;
   return `${title} ${stat} ${kOpWords[op]} ${formatLatencyUs(limit)}`;

@@ -6,6 +6,7 @@ import type { RunResult } from '../contracts/result.js';
 import type { ThresholdOutcome } from '../contracts/verdicts.js';
 import { formatCount, formatLatencyUs } from '../fmt.js';
 import { decodeHdr } from '../histogram/latency-kinds.js';
+import { observeStage, stageMetricName, stageMetricUnit } from './stage-thresholds.js';
 import { RUN_METRIC_UNITS, type RunMetric, type Threshold, type ThresholdMetric, type ThresholdOperator } from '../options/thresholds.js';
 
 /** Where each run-level metric is read from a result. */
@@ -23,12 +24,14 @@ const kRunMetricReaders = {
 
 function metricName(metric: ThresholdMetric): string {
   if (metric.type === 'run') return metric.name;
+  if (metric.type === 'stage') return stageMetricName(metric);
   if (metric.stat === 'percentile') return `${metric.kind}.p${metric.percentile}`;
   return `${metric.kind}.${metric.stat}`;
 }
 
 function observe(run: RunResult, metric: ThresholdMetric): number | null {
   if (metric.type === 'run') return kRunMetricReaders[metric.name](run);
+  if (metric.type === 'stage') return observeStage(run, metric);
   const latency = run.latency[metric.kind];
   if (!latency || latency.count === 0) return null;
   if (metric.stat === 'percentile') return decodeHdr(latency.hdr).getValueAtPercentile(metric.percentile);
@@ -47,7 +50,7 @@ export function evaluateThresholds(run: RunResult, thresholds: readonly Threshol
       op: threshold.op,
       limit: threshold.limit,
       observed,
-      unit: threshold.metric.type === 'latency' ? 'us' : RUN_METRIC_UNITS[threshold.metric.name],
+      unit: threshold.metric.type === 'latency' ? 'us' : threshold.metric.type === 'stage' ? stageMetricUnit(threshold.metric) : RUN_METRIC_UNITS[threshold.metric.name],
       pass: observed !== null && compare(observed, threshold.op, threshold.limit),
     };
   });
@@ -58,5 +61,6 @@ export function formatObserved(outcome: ThresholdOutcome): string {
   if (outcome.observed === null) return 'no data';
   if (outcome.unit === 'us') return formatLatencyUs(outcome.observed);
   if (outcome.unit === '%') return `${outcome.observed} %`;
+  if (outcome.unit === 'share') return `${(outcome.observed * 100).toFixed(2)} %`;
   return `${formatCount(outcome.observed)} ${outcome.unit}`;
 }

@@ -62,7 +62,7 @@ stages('subset through a Kafka Streams filter: the passed share is the share of 
   const threshold = 25;
   await withProcessor({ bootstrap, appId: 'stage-filter', input: 'filter-raw', output: 'filter-hot', mode: 'filter', threshold }, async () => {
     const out = join(dir, 'subset.json');
-    const run = await runCli(['run', '--brokers', bootstrap, '--topic', 'filter-raw', '--format', 'iot-json', '--devices', '200', '--records', '30000', '--rate', '10000', '--observe', 'filter-hot:subset', '--trace', 'field:sent_at_us', '--out', out], { timeoutMs: 180_000 });
+    const run = await runCli(['run', '--brokers', bootstrap, '--topic', 'filter-raw', '--format', 'iot-json', '--devices', '200', '--records', '30000', '--rate', '10000', '--max-publish-delay', '1s', '--observe', 'filter-hot:subset', '--trace', 'field:sent_at_us', '--out', out], { timeoutMs: 180_000 });
     assert.is(run.code, 0, `${run.stdout}\n${run.stderr}`);
     const sent = await readTopicWithKcat(bootstrap, 'filter-raw', 60_000);
     const expectedShare = sent.filter((record) => temperatureOf(record.value.toString('utf8')) > threshold).length / sent.length;
@@ -81,7 +81,7 @@ stages('aggregate through a Kafka Streams 1 s window with --trace timestamp: out
   const graceMs = 500;
   await withProcessor({ bootstrap, appId: 'stage-window', input: 'window-raw', output: 'window-stats', mode: 'window', windowMs: 1000, graceMs }, async () => {
     const out = join(dir, 'aggregate.json');
-    const run = await runCli(['run', '--brokers', bootstrap, '--topic', 'window-raw', '--format', 'iot-json', '--devices', '20', '--duration', '8s', '--rate', '2000', '--observe', 'window-stats:aggregate', '--trace', 'timestamp', '--out', out], { timeoutMs: 180_000 });
+    const run = await runCli(['run', '--brokers', bootstrap, '--topic', 'window-raw', '--format', 'iot-json', '--devices', '20', '--duration', '8s', '--rate', '2000', '--max-publish-delay', '1s', '--observe', 'window-stats:aggregate', '--trace', 'timestamp', '--out', out], { timeoutMs: 180_000 });
     assert.is(run.code, 0, `${run.stdout}\n${run.stderr}`);
     const stage = resultOf(out).stages![0]!;
     assert.equal({ expect: stage.expect, trace: stage.trace }, { expect: 'aggregate', trace: 'timestamp' });
@@ -100,7 +100,7 @@ stages('a processor that drops headers: the default --trace header stops the run
   const bootstrap = kafka!.bootstrap;
   await withProcessor({ bootstrap, appId: 'stage-drop', input: 'drop-raw', output: 'drop-out', mode: 'drop-headers' }, async () => {
     const args = ['run', '--brokers', bootstrap, '--topic', 'drop-raw', '--format', 'iot-json', '--devices', '20', '--interval', '500ms', '--observe', 'drop-out'];
-    const refused = await runCli([...args, '--duration', '20s', '--rate', '1000'], { timeoutMs: 120_000 });
+    const refused = await runCli([...args, '--duration', '20s', '--rate', '1000', '--max-publish-delay', '1s'], { timeoutMs: 120_000 });
     assert.is(refused.code, 2, `${refused.stdout}\n${refused.stderr}`);
     const lines = refused.stderr.trim().split('\n').filter((line) => line.includes('stage drop-out'));
     assert.is(lines.length, 1, refused.stderr);
@@ -108,7 +108,7 @@ stages('a processor that drops headers: the default --trace header stops the run
     assert.not.match(refused.stderr, /\n\s+at /, 'no stack trace');
     assert.ok(refused.elapsedMs < 18_000, `stopped early, not after the 20 s run: ${refused.elapsedMs} ms`);
     const out = join(dir, 'dropped.json');
-    const measured = await runCli([...args, '--records', '3000', '--rate', '1000', '--trace', 'timestamp', '--out', out], { timeoutMs: 120_000 });
+    const measured = await runCli([...args, '--records', '3000', '--rate', '1000', '--max-publish-delay', '1s', '--trace', 'timestamp', '--out', out], { timeoutMs: 120_000 });
     assert.is(measured.code, 0, `${measured.stdout}\n${measured.stderr}`);
     const stage = resultOf(out).stages![0]!;
     assert.is(stage.trace, 'timestamp');
@@ -123,7 +123,7 @@ stages('a stage whose records lack the named JSON field stops the run with one l
   await createTestTopic(kafka!.bootstrap, copied, 1);
   const pipe = startKcatPipe({ bootstrap: kafka!.bootstrap, from: raw, to: copied, group: 'untraced-processor' });
   try {
-    const run = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', raw, '--format', 'iot-json', '--devices', '10', '--duration', '20s', '--rate', '1000', '--observe', copied, '--trace', 'field:emitted_at', '--interval', '500ms'], { timeoutMs: 120_000 });
+    const run = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', raw, '--format', 'iot-json', '--devices', '10', '--duration', '20s', '--rate', '1000', '--max-publish-delay', '1s', '--observe', copied, '--trace', 'field:emitted_at', '--interval', '500ms'], { timeoutMs: 120_000 });
     assert.is(run.code, 2, `${run.stdout}\n${run.stderr}`);
     const lines = run.stderr.trim().split('\n').filter((line) => line.includes(`stage ${copied}`));
     assert.is(lines.length, 1, run.stderr);
@@ -142,7 +142,7 @@ stages('two chained stages (raw → enriched → alerts) give two stage entries,
   const second = startKcatPipe({ bootstrap: kafka!.bootstrap, from: enriched, to: alerts, group: 'chain-alert', keep: (value) => temperatureOf(value) > 22 });
   try {
     const out = join(dir, 'chain.json');
-    const run = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', raw, '--format', 'iot-json', '--devices', '50', '--records', '5000', '--rate', '2500', '--observe', `${enriched}:passthrough`, '--observe', `${alerts}:subset`, '--trace', 'field:sent_at_us', '--processor-group', 'chain-enrich', '--processor-group', 'chain-alert', '--out', out], { timeoutMs: 120_000 });
+    const run = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', raw, '--format', 'iot-json', '--devices', '50', '--records', '5000', '--rate', '2500', '--max-publish-delay', '1s', '--observe', `${enriched}:passthrough`, '--observe', `${alerts}:subset`, '--trace', 'field:sent_at_us', '--processor-group', 'chain-enrich', '--processor-group', 'chain-alert', '--out', out], { timeoutMs: 120_000 });
     assert.is(run.code, 0, `${run.stdout}\n${run.stderr}`);
     const result = resultOf(out);
     assert.equal(result.stages!.map((stage) => [stage.name, stage.expect]), [[enriched, 'passthrough'], [alerts, 'subset']]);
@@ -160,7 +160,7 @@ stages('--processor-group: the Kafka Streams processor\'s lag on its input rises
   const bootstrap = kafka!.bootstrap;
   await withProcessor({ bootstrap, appId: 'stage-lag', input: 'lag-raw', output: 'lag-out', mode: 'map' }, async (processor) => {
     const out = join(dir, 'lag.json');
-    const running = runCli(['run', '--brokers', bootstrap, '--topic', 'lag-raw', '--format', 'iot-json', '--devices', '20', '--duration', '14s', '--rate', '2000', '--observe', 'lag-out', '--trace', 'field:sent_at_us', '--processor-group', 'stage-lag', '--interval', '500ms', '--out', out], { timeoutMs: 120_000 });
+    const running = runCli(['run', '--brokers', bootstrap, '--topic', 'lag-raw', '--format', 'iot-json', '--devices', '20', '--duration', '14s', '--rate', '2000', '--max-publish-delay', '1s', '--observe', 'lag-out', '--trace', 'field:sent_at_us', '--processor-group', 'stage-lag', '--interval', '500ms', '--out', out], { timeoutMs: 120_000 });
     await sleep(5_000);
     processor.pause();
     await sleep(4_000);
