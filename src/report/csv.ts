@@ -10,6 +10,8 @@ const kColumns: readonly (keyof IntervalRow)[] = [
   'processCpuCores', 'rssBytes', 'loopLagP99Ms', 'loopLagMaxMs', 'threadBusyPct', 'threadWaitingPct', 'boundThreads',
 ];
 
+const kStageColumns = ['recordsPerSec', 'p99Us', 'processorLagRecords'] as const;
+
 /**
  * A cell that starts with = + - @ (or a tab or carriage return before one) is a formula to a
  * spreadsheet, which may fetch URLs or run commands: a label comes from a file name anyone could
@@ -29,9 +31,18 @@ const field = (value: unknown): string => {
 
 /** One line per interval row of every run, with the run's label first so several runs share one file. */
 export function intervalsCsv(series: readonly RunSeries[]): string {
-  const lines = [['run', ...kColumns].join(',')];
+  // --observe: three columns per stage seen in any run, "stage <name> recordsPerSec" and so on.
+  const stages = [...new Set(series.flatMap(({ run }) => run.intervals.flatMap((row) => (row.stages ?? []).map((stage) => stage.name))))];
+  const stageColumns = stages.flatMap((name) => kStageColumns.map((column) => `stage ${name} ${column}`));
+  const lines = [['run', ...kColumns, ...stageColumns].map(field).join(',')];
   for (const { label, run } of series) {
-    for (const row of run.intervals) lines.push([label, ...kColumns.map((column) => row[column])].map(field).join(','));
+    for (const row of run.intervals) {
+      const stageCells = stages.flatMap((name) => {
+        const stage = row.stages?.find((candidate) => candidate.name === name);
+        return kStageColumns.map((column) => stage?.[column]);
+      });
+      lines.push([label, ...kColumns.map((column) => row[column]), ...stageCells].map(field).join(','));
+    }
   }
   return `${lines.join('\r\n')}\r\n`;
 }

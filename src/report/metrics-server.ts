@@ -89,7 +89,25 @@ export function renderMetrics(state: State): string {
       ...metricBlock('stampede_e2e_latency_seconds', 'histogram', 'Send → consumer receive latency (wall clock).', histogramLines('stampede_e2e_latency_seconds', consumed.counts)),
     );
   }
+  if (row?.stages && row.stages.length > 0) lines.push(...stageMetricLines(row.stages));
   return `${lines.join('\n')}\n`;
+}
+
+/** Prometheus label value escaping: backslash, double quote, line feed. */
+const labelValue = (text: string): string => text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
+/** --observe: each stage's latest interval, labelled by stage (a gauge each: the stage's rate, p99, and its processor's lag). */
+function stageMetricLines(stages: NonNullable<IntervalRow['stages']>): string[] {
+  const labelled = (name: string, value: (stage: (typeof stages)[number]) => number | null): string[] =>
+    stages.flatMap((stage) => {
+      const observed = value(stage);
+      return observed === null ? [] : [sample(name, observed, `stage="${labelValue(stage.name)}"`)];
+    });
+  return [
+    ...metricBlock('stampede_stage_records_per_second', 'gauge', 'Records read from an observed stage\'s topic per second in the latest interval.', labelled('stampede_stage_records_per_second', (stage) => stage.recordsPerSec)),
+    ...metricBlock('stampede_stage_latency_p99_seconds', 'gauge', 'p99 send → stage read latency of the records read in the latest interval.', labelled('stampede_stage_latency_p99_seconds', (stage) => (stage.p99Us === null ? null : stage.p99Us / 1e6))),
+    ...metricBlock('stampede_stage_processor_lag_records', 'gauge', 'The processor group\'s lag on the stage\'s input: log-end − committed offsets (--processor-group).', labelled('stampede_stage_processor_lag_records', (stage) => stage.processorLagRecords)),
+  ];
 }
 
 /** The URL a scraper uses for a server on `host` (an IPv6 address in brackets). */

@@ -129,6 +129,7 @@ async function startEndToEnd(workload: Workload, prepared: Prepared, where: read
 async function startStages(workload: Workload, prepared: Prepared, notice: (text: string) => void): Promise<ObservedStages> {
   const { topic, connection } = prepared;
   if (topic === null || connection === null) throw new StampedeError('E_OPTION', '--observe needs records on a broker: use --client native or node-rdkafka, not null');
+  if (workload.hosts !== undefined) notice('with --hosts, observed stages are read on this (the coordinator\'s) host: their latency compares each agent\'s clock (the trace\'s send time) with this one, within the measured clock-offset bound');
   return ObservedStages.start(workload, connection, topic.name, notice);
 }
 

@@ -39,7 +39,7 @@ export async function fleetDeployment(workload: Workload, hooks: FleetHooks, not
   let hostLines: (() => HostIntervalLine[]) | undefined;
   return {
     plan: () => flattenFleet(plans),
-    e2eNotices: ['with --hosts, the --e2e consumers run on this (the coordinator\'s) host: one consumer group sees every device, so integrity is exact; end-to-end latency compares each agent\'s clock with this one, within the measured clock-offset bound'],
+    e2eNotices: ['with --hosts, the --e2e consumers (and any --observe stage\'s) run on this (the coordinator\'s) host: one consumer group sees every device, so integrity is exact; end-to-end latency compares each agent\'s clock with this one, within the measured clock-offset bound'],
     start: async (prepared) => {
       source = new FleetSource(connected, plans, { workload, librdkafka: prepared.librdkafka, inline });
       if (hooks.onHostIntervals) hostLines = hostIntervalLines(source.states);
@@ -52,8 +52,8 @@ export async function fleetDeployment(workload: Workload, hooks: FleetHooks, not
       const states = source!.states;
       const hosts = hostReports(states);
       const fleet = fleetReport({ states, hosts, workersPerHost, maxClockSkewUs: workload.maxClockSkewUs, e2e: workload.e2e, coordinatorCpuMicros, intervals: sampled.intervals.length });
-      if (workload.e2e && fleet.clockSkewExceeded) {
-        result.notices.push(`end-to-end latency crosses hosts: clocks agree to within ±${(fleet.clockSkewBoundUs / 1000).toFixed(3)} ms (measured), above --max-clock-skew ${(workload.maxClockSkewUs / 1000).toFixed(3)} ms`);
+      if ((workload.e2e || workload.stages.length > 0) && fleet.clockSkewExceeded) {
+        result.notices.push(`${workload.e2e ? 'end-to-end' : 'stage'} latency crosses hosts: clocks agree to within ±${(fleet.clockSkewBoundUs / 1000).toFixed(3)} ms (measured), above --max-clock-skew ${(workload.maxClockSkewUs / 1000).toFixed(3)} ms`);
       }
       return { ...result, hosts, fleet };
     },

@@ -18,6 +18,9 @@ export function instanceDeployment(workload: Workload, notice: (text: string) =>
   if (workload.e2e && count > 1) {
     throw new StampedeError('E_OPTION', '--e2e with --instances: every instance\'s consumers would read every instance\'s records; run the instances without --e2e, then stampede verify --topic …');
   }
+  if (workload.stages.length > 0 && count > 1) {
+    throw new StampedeError('E_OPTION', '--observe with --instances: every instance would read every instance\'s stage records; observe the pipeline from a single run (or --hosts, whose stages are read on the coordinator)');
+  }
   const workersPerHost = MAIN_THREAD_CLIENTS.has(workload.client) ? 1 : workload.workers;
   const plan = planInstance({ id, count, devices: workload.devices, workersPerHost, records: workload.records, rateRecordsPerSec: workload.rateRecordsPerSec });
   const runId = workload.runId ?? `wl-${workloadFingerprint(workload)}`;
