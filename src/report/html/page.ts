@@ -3,6 +3,7 @@ import { basename, dirname } from 'node:path';
 import { redactDeep } from '../../connection/redact.js';
 import { toolVersion } from '../../version.js';
 import { runSeriesOf, type ReportInput } from '../inputs.js';
+import { stageCharts } from './stage-charts.js';
 import { benchMaxChart, colorOf, latencyOverTimeChart, partitionsChart, spectrumChart, throughputChart, type RenderedChart } from './charts.js';
 import { escapeHtml } from './escape.js';
 import { benchMaxTables, hostsTable, integrityTable, latencyTable, runDetails, summaryTable, thresholdsTable } from './tables.js';
@@ -67,6 +68,8 @@ export function renderReportHtml(rawInputs: readonly ReportInput[], generatedAt 
     body.push('<h2>Over time</h2>');
     body.push(figure(throughputChart(series), runLegend));
     body.push(figure(latencyOverTimeChart(series), runLegend));
+    const stages = stageCharts(series);
+    if (stages.length > 0) body.push('<h2>Pipeline stages</h2>', ...stages.map((chart) => figure(chart, runLegend)));
     body.push('<h2>Latency percentile spectrum</h2>');
     for (const key of ['produceAck', 'endToEnd', 'publishDelay', 'commit'] as const) body.push(figure(spectrumChart(series, key), runLegend));
     body.push(latencyTable(series));
