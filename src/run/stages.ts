@@ -106,19 +106,27 @@ export class ObservedStages {
   private constructor(readonly stages: ObservedStage[]) {}
 
   static async start(workload: Workload, connection: Connection, produced: string, notice: (text: string) => void): Promise<ObservedStages> {
-    const stages: ObservedStage[] = [];
-    try {
-      for (const [index, spec] of workload.stages.entries()) {
+    // Every group joins at once: a join takes the broker's initial rebalance delay (3 s by default) each.
+    const started = await Promise.allSettled(
+      workload.stages.map(async (spec, index) => {
         const input = index === 0 ? produced : workload.stages[index - 1]!.topic;
         const partitions = await stagePartitions(connection, spec);
         const consumers = Math.min(workload.consumers, partitions);
         const group = await EndToEndConsumers.start({ topic: spec.topic, partitions, consumers, format: workload.format, librdkafka: connection.settings, stage: { name: spec.name, trace: spec.trace } });
-        const lag = spec.processorGroup === undefined ? undefined : new GroupLagReader(connection.settings, spec.processorGroup, input);
-        stages.push(new ObservedStage(spec, input, group, lag));
-      }
-    } catch (err) {
+        try {
+          const lag = spec.processorGroup === undefined ? undefined : new GroupLagReader(connection.settings, spec.processorGroup, input);
+          return new ObservedStage(spec, input, group, lag);
+        } catch (err) {
+          await group.drain(0, 0);
+          throw err;
+        }
+      }),
+    );
+    const stages = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+    const failed = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failed) {
       await Promise.all(stages.map((stage) => stage.drain(null, 0)));
-      throw err;
+      throw failed.reason;
     }
     if (stages.some((stage) => stage.spec.trace.kind === 'timestamp')) notice('stages traced by the Kafka record timestamp measure latency in whole milliseconds (the timestamp\'s unit)');
     return new ObservedStages(stages);
