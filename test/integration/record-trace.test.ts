@@ -105,6 +105,22 @@ trace('--record-trace header --e2e: exact integrity from the headers; kcat shows
   assert.equal([verdict.copyOf, verdict.integrity.traced, verdict.integrity.foreign, verdict.integrity.decodeErrors], ['traced', 60_000, 0, 0]);
 });
 
+trace('at a fixed rate (the native pacer) with header: exact integrity, every record traced, CreateTime its intended send time', async ({ kafka, dir }) => {
+  const out = join(dir!, 'paced.json');
+  const run = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', 'paced', '--partitions', '2', '--devices', '50', '--records', '10000', '--rate', '5000', '--max-publish-delay', '1s', '--record-trace', 'header', '--e2e', '--out', out], { timeoutMs: 120_000 });
+  assert.is(run.code, 0, `${run.stdout}\n${run.stderr}`);
+  const result = readResult(out);
+  assert.equal([result.integrity!.lost, result.integrity!.duplicates, result.integrity!.uniqueRecords], [0, 0, 10_000]);
+  const onTopic = await readTracesWithKcat(kafka!.bootstrap, 'paced');
+  assert.is(onTopic.length, 10_000);
+  const intended = onTopic.map((record) => record.trace?.intendedSendUs ?? Number.NaN);
+  assert.ok(onTopic.every((record) => record.trace?.runId === result.workload.traceRunId), 'every record traced with the run id');
+  assert.ok(onTopic.every((record, i) => record.timestampMs === Math.floor(intended[i]! / 1000)), 'CreateTime = intended send time, ms');
+  // 5,000 rec/s for 2 s: the intended times span the schedule, not one batch stamp.
+  const spanUs = Math.max(...intended) - Math.min(...intended);
+  assert.ok(spanUs > 1_800_000 && spanUs < 2_200_000, `intended times span ${spanUs} µs`);
+});
+
 trace('a copy with records of another run: those are foreign, not duplicates', async ({ kafka, dir }) => {
   const out = join(dir!, 'foreign.json');
   const run = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', 'foreign', '--partitions', '2', '--devices', '20', '--records', '2000', '--record-trace', 'header', '--out', out]);
