@@ -32,6 +32,7 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
       librdkafka: task.transactions ? { ...task.librdkafka, 'transactional.id': transactionalIdOf(task.transactions.runNonce, task.shard.index) } : task.librdkafka,
       region,
       trackLatency: task.trackLatency,
+      ...(task.traceRunId === undefined ? {} : { traceRunId: task.traceRunId }),
       // At a fixed rate a client that can pace natively does (and writes publish delay itself).
       ...(rate === undefined ? {} : { publishDelays }),
     });
@@ -44,7 +45,7 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
     Atomics.add(control, kReadyCountSlot, 1);
     while (Atomics.load(control, kGoFlagSlot) === 0 && Atomics.load(control, kStopFlagSlot) === 0) await sleep(1);
     const records = new IotRecordWriter(task.shard, task.seed, task.format, task.recordSizeBytes, task.keys ?? 'device');
-    const builder = new BatchBuilder();
+    const builder = new BatchBuilder(undefined, task.traceRunId !== undefined);
     const quota = task.shard.records ?? Number.POSITIVE_INFINITY;
     const startedAtMs = performance.now();
     let stallPending = task.stall !== undefined;

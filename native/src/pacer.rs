@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 use napi::{Error, Result, Status};
 use rdkafka::error::RDKafkaErrorCode;
 
-use crate::batch::PackedRecords;
+use crate::batch::{PackedRecord, PackedRecords};
+use crate::producer::{timestamp_ms_of, trace_of};
 use crate::region::Region;
 use crate::reporter::Reporter;
 use crate::topic::TopicHandle;
@@ -38,7 +39,7 @@ pub fn wall_clock_us() -> f64 {
 /// writes the regions, the test sink notes the enqueue times.
 pub trait PaceSink {
     /// Enqueues one record stamped with its intended time (reporter stamp, ns).
-    fn produce(&mut self, key: Option<&[u8]>, value: &[u8], intended_stamp_ns: usize) -> std::result::Result<(), RDKafkaErrorCode>;
+    fn produce(&mut self, record: &PackedRecord<'_>, intended_stamp_ns: usize) -> std::result::Result<(), RDKafkaErrorCode>;
     /// The delivery-report stamp of an instant.
     fn stamp_of(&self, at: Instant) -> usize;
     /// A record went in `late_us` after its intended time (≥ 0: never before it).
@@ -74,12 +75,13 @@ fn wait_until(due: Instant, abort: &AtomicBool) -> Option<Instant> {
 /// Enqueues every record of one packed batch at its intended time. The wall clock is read once per
 /// batch to anchor intended wall-clock µs to the monotonic clock the waits use, so a wall-clock
 /// step mid-batch cannot make a record early. Returns false when aborted (the rest is dropped).
-pub fn pace_packed_batch(packed: &[u8], abort: &AtomicBool, sink: &mut impl PaceSink) -> Result<bool> {
+/// `traced`: the batch has the traced layout (src/records/batch.ts).
+pub fn pace_packed_batch(packed: &[u8], traced: bool, abort: &AtomicBool, sink: &mut impl PaceSink) -> Result<bool> {
     // Wall clock first, then the monotonic anchor: any gap between the two reads makes records a
     // few ns late, never early.
     let anchor_wall_us = wall_clock_us();
     let anchor = Instant::now();
-    let records: Vec<_> = PackedRecords::new(packed, 0)?.collect::<Result<_>>()?;
+    let records: Vec<_> = PackedRecords::new(packed, 0, traced)?.collect::<Result<_>>()?;
     for (index, record) in records.iter().enumerate() {
         let offset_us = record.intended_send_us - anchor_wall_us;
         let offset = Duration::from_nanos((offset_us.abs() * 1_000.0) as u64);
@@ -91,7 +93,7 @@ pub fn pace_packed_batch(packed: &[u8], abort: &AtomicBool, sink: &mut impl Pace
         let stamp = sink.stamp_of(due);
         let mut blocked_since: Option<Instant> = None;
         loop {
-            match sink.produce(record.key, record.value, stamp) {
+            match sink.produce(record, stamp) {
                 Ok(()) => break,
                 Err(RDKafkaErrorCode::QueueFull) => {
                     // Backpressure: the delivery-report thread frees room as acks come in.
@@ -135,14 +137,19 @@ pub fn tighten_timer_slack() {
 /// region, backpressure, blocked µs and failures into the worker's region.
 struct ProducerSink {
     topic: Arc<TopicHandle>,
+    /// `--record-trace header`: the run id of every record's trace header
+    trace_run_id: Option<[u8; 8]>,
     reporter: Arc<Reporter>,
     publish_delays: Region,
     shared: Arc<Shared>,
 }
 
 impl PaceSink for ProducerSink {
-    fn produce(&mut self, key: Option<&[u8]>, value: &[u8], intended_stamp_ns: usize) -> std::result::Result<(), RDKafkaErrorCode> {
-        self.topic.produce(key, value, intended_stamp_ns)
+    /// CreateTime = the intended send time (ms), whatever the trace mode: one librdkafka call per
+    /// record either way at a fixed rate.
+    fn produce(&mut self, record: &PackedRecord<'_>, intended_stamp_ns: usize) -> std::result::Result<(), RDKafkaErrorCode> {
+        let trace = self.trace_run_id.map(|run_id| trace_of(record, run_id).encode());
+        self.topic.produce_stamped(record.key, record.value, intended_stamp_ns, timestamp_ms_of(record), trace.as_ref())
     }
 
     fn stamp_of(&self, at: Instant) -> usize {
@@ -197,7 +204,8 @@ pub struct Pacer {
 
 impl Pacer {
     /// Starts the pacing thread. `queue_batches` bounds how many batches may wait for it.
-    pub fn start(topic: Arc<TopicHandle>, reporter: Arc<Reporter>, publish_delays: Region, queue_batches: usize) -> Result<Pacer> {
+    /// `trace_run_id`: `--record-trace header` (batches have the traced layout).
+    pub fn start(topic: Arc<TopicHandle>, reporter: Arc<Reporter>, publish_delays: Region, queue_batches: usize, trace_run_id: Option<[u8; 8]>) -> Result<Pacer> {
         let (sender, receiver) = sync_channel::<Vec<u8>>(queue_batches.max(1));
         let shared = Arc::new(Shared {
             abort: AtomicBool::new(false),
@@ -205,13 +213,14 @@ impl Pacer {
             refused: AtomicU64::new(0),
             first_refusal: Mutex::new(None),
         });
-        let mut sink = ProducerSink { topic, reporter, publish_delays, shared: Arc::clone(&shared) };
+        let mut sink = ProducerSink { topic, trace_run_id, reporter, publish_delays, shared: Arc::clone(&shared) };
+        let traced = trace_run_id.is_some();
         let thread_shared = Arc::clone(&shared);
         let thread = std::thread::Builder::new()
             .name("stampede-pacer".to_owned())
             .spawn(move || {
                 tighten_timer_slack();
-                run(&receiver, &thread_shared, &mut sink);
+                run(&receiver, traced, &thread_shared, &mut sink);
                 thread_shared.finished.store(true, Ordering::Release);
             })
             .map_err(|error| Error::new(Status::GenericFailure, format!("could not start the pacer thread: {error}")))?;
@@ -271,22 +280,22 @@ impl Drop for Pacer {
     }
 }
 
-fn run(receiver: &Receiver<Vec<u8>>, shared: &Shared, sink: &mut impl PaceSink) {
+fn run(receiver: &Receiver<Vec<u8>>, traced: bool, shared: &Shared, sink: &mut impl PaceSink) {
     loop {
         let batch = match receiver.recv_timeout(MAX_SLEEP) {
             Ok(batch) => batch,
             Err(RecvTimeoutError::Timeout) if !shared.abort.load(Ordering::Relaxed) => continue,
             Err(_) => break,
         };
-        match pace_packed_batch(&batch, &shared.abort, sink) {
+        match pace_packed_batch(&batch, traced, &shared.abort, sink) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(_) => sink.dropped(PackedRecords::new(&batch, 0).map_or(0, |records| records.count())),
+            Err(_) => sink.dropped(PackedRecords::new(&batch, 0, traced).map_or(0, |records| records.count())),
         }
     }
     // Aborted: whatever still waits in the queue is dropped, and counted.
     while let Ok(batch) = receiver.try_recv() {
-        sink.dropped(PackedRecords::new(&batch, 0).map_or(0, |records| records.count()));
+        sink.dropped(PackedRecords::new(&batch, 0, traced).map_or(0, |records| records.count()));
     }
 }
 
@@ -308,7 +317,7 @@ impl Default for TimingSink {
 
 #[cfg(any(test, feature = "testing"))]
 impl PaceSink for TimingSink {
-    fn produce(&mut self, _key: Option<&[u8]>, _value: &[u8], _stamp: usize) -> std::result::Result<(), RDKafkaErrorCode> {
+    fn produce(&mut self, _record: &PackedRecord<'_>, _stamp: usize) -> std::result::Result<(), RDKafkaErrorCode> {
         self.enqueued_at_us.push(wall_clock_us());
         Ok(())
     }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use napi::bindgen_prelude::Float64Array;
+use napi::bindgen_prelude::{Buffer, Float64Array};
 use napi::{Error, Result, Status};
 use napi_derive::napi;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
@@ -14,7 +14,8 @@ use rdkafka::producer::{BaseProducer, Producer};
 use rdkafka::types::RDKafkaRespErr;
 use rdkafka::ClientConfig;
 
-use crate::batch::PackedRecords;
+use crate::batch::{PackedRecord, PackedRecords};
+use crate::trace::Trace;
 use crate::pacer::{wall_clock_us, Pacer};
 use crate::region::Region;
 use crate::reporter::Reporter;
@@ -46,6 +47,11 @@ pub struct NativeProducerOptions {
     /// Record produce→ack latency into the region's histogram. Default: true. False leaves the
     /// histogram empty and skips a clock read per delivery report (to measure what tracking costs).
     pub track_latency: Option<bool>,
+    /// `--record-trace header`: the run's 8-byte id. Batches then have the traced layout (identity
+    /// in each record's header, src/records/batch.ts) and every record is produced with a
+    /// `stampede.trace` header and CreateTime = its intended send time (ms), one librdkafka call
+    /// per record. Absent: the batch-enqueue path, no header, CreateTime = enqueue time.
+    pub trace_run_id: Option<Buffer>,
 }
 
 struct Running {
@@ -70,6 +76,8 @@ pub struct NativeProducer {
     _publish_delays: Option<Float64Array>,
     topic: String,
     reporter: Arc<Reporter>,
+    /// `--record-trace header`: the run id every record's trace header carries.
+    trace_run_id: Option<[u8; 8]>,
     /// Holds a reference to the region's Float64Array, so its SharedArrayBuffer outlives the poll
     /// thread that writes into it. Dropped after close() has joined that thread (see Drop).
     _region: Float64Array,
@@ -92,7 +100,13 @@ impl NativeProducer {
         mut region: Float64Array,
         options: Option<NativeProducerOptions>,
     ) -> Result<Self> {
-        let track_latency = options.and_then(|options| options.track_latency).unwrap_or(true);
+        let track_latency = options.as_ref().and_then(|options| options.track_latency).unwrap_or(true);
+        let trace_run_id = match options.as_ref().and_then(|options| options.trace_run_id.as_ref()) {
+            None => None,
+            Some(id) => Some(<[u8; 8]>::try_from(&id[..]).map_err(|_| {
+                Error::new(Status::InvalidArg, format!("traceRunId must be 8 bytes (got {})", id.len()))
+            })?),
+        };
         if topic.is_empty() || topic.contains('\0') {
             return Err(Error::new(Status::InvalidArg, format!("topic must be a non-empty name (got {topic:?})")));
         }
@@ -155,6 +169,7 @@ impl NativeProducer {
             _publish_delays: None,
             topic,
             reporter,
+            trace_run_id,
             _region: region,
         })
     }
@@ -171,7 +186,10 @@ impl NativeProducer {
         let topic = &self.running()?.topic;
         let stamp = self.reporter.stamp_ns();
         let now_wall_us = if from_intended.unwrap_or(false) { Some(wall_clock_us()) } else { None };
-        let mut records = PackedRecords::new(packed, from_byte as usize)?;
+        if let Some(run_id) = self.trace_run_id {
+            return self.produce_traced(topic, packed, from_byte, stamp, now_wall_us, run_id);
+        }
+        let mut records = PackedRecords::new(packed, from_byte as usize, false)?;
         let mut outcome = ProduceOutcome { records: 0, rejected: 0, next_byte: 0, queue_full: false, error: None };
         // Records go to librdkafka a chunk at a time (rd_kafka_produce_batch); `starts` remembers
         // where each record of the chunk begins, to resume from the first one refused as QUEUE_FULL.
@@ -184,13 +202,7 @@ impl NativeProducer {
                 None => None,
             };
             if let Some(record) = &record {
-                // Shift the monotonic stamp back by how late the record is against its schedule.
-                let opaque = match now_wall_us {
-                    // Signed: a record handed before its intended time is measured from that time too,
-                    // so an early hand-over shows (as a negative latency) instead of being clamped.
-                    Some(now_us) => (stamp as f64 - (now_us - record.intended_send_us) * 1_000.0).max(0.0) as usize,
-                    None => stamp,
-                };
+                let opaque = opaque_for(stamp, now_wall_us, record);
                 starts[chunk.len()] = at;
                 // into(): the key is `&[u8]` here and `Option<&[u8]>` once null keys (--keys none) land; both fit.
                 chunk.push(record.key.into(), record.value, opaque);
@@ -227,6 +239,39 @@ impl NativeProducer {
         Ok(outcome)
     }
 
+    /// produceBatch of a traced batch: one rd_kafka_produceva per record, with its trace header and
+    /// CreateTime = its intended send time (ms).
+    fn produce_traced(&self, topic: &TopicHandle, packed: &[u8], from_byte: u32, stamp: usize, now_wall_us: Option<f64>, run_id: [u8; 8]) -> Result<ProduceOutcome> {
+        let mut records = PackedRecords::new(packed, from_byte as usize, true)?;
+        let mut outcome = ProduceOutcome { records: 0, rejected: 0, next_byte: 0, queue_full: false, error: None };
+        loop {
+            let at = records.position();
+            let Some(record) = records.next() else { break };
+            let record = record?;
+            let trace = trace_of(&record, run_id);
+            match topic.produce_stamped(record.key, record.value, opaque_for(stamp, now_wall_us, &record), timestamp_ms_of(&record), Some(&trace.encode())) {
+                Ok(()) => outcome.records += 1,
+                Err(RDKafkaErrorCode::QueueFull) => {
+                    outcome.queue_full = true;
+                    outcome.next_byte = at as u32;
+                    return Ok(outcome);
+                }
+                Err(error) => {
+                    self.reporter.region().add_failed(1.0);
+                    self.reporter.count_errors(error as i32, 1.0);
+                    outcome.rejected += 1;
+                    if outcome.error.is_none() {
+                        let message = format!("librdkafka refused a record: {error}");
+                        self.reporter.remember_error(message.clone());
+                        outcome.error = Some(message);
+                    }
+                }
+            }
+        }
+        outcome.next_byte = records.position() as u32;
+        Ok(outcome)
+    }
+
     /// Starts fixed-rate pacing: from now on `paceBatch` hands batches to a native thread that
     /// enqueues each record at its packed `intendedSendUs` (wall clock, µs), never before; latency
     /// is measured from that intended time, and each record's publish delay (enqueue − intended,
@@ -242,7 +287,7 @@ impl NativeProducer {
         let topic = Arc::clone(&self.running()?.topic);
         // SAFETY: `_publish_delays` keeps the typed array alive until after the pacer is joined.
         let slots = unsafe { Region::new(publish_delays.as_mut().as_mut_ptr(), publish_delays.len())? };
-        self.pacer = Some(Pacer::start(topic, Arc::clone(&self.reporter), slots, queue_batches.unwrap_or(64) as usize)?);
+        self.pacer = Some(Pacer::start(topic, Arc::clone(&self.reporter), slots, queue_batches.unwrap_or(64) as usize, self.trace_run_id)?);
         self._publish_delays = Some(publish_delays);
         Ok(())
     }
@@ -368,6 +413,31 @@ impl Drop for NativeProducer {
         // that writes into it has been joined.
         self.close();
     }
+}
+
+/// The delivery-report stamp of a record: the call's monotonic stamp, shifted back by how late the
+/// record is against its schedule when measuring from intended times. Signed: a record handed before
+/// its intended time is measured from that time too, so an early hand-over shows (as a negative
+/// latency) instead of being clamped.
+#[inline]
+fn opaque_for(stamp: usize, now_wall_us: Option<f64>, record: &PackedRecord<'_>) -> usize {
+    match now_wall_us {
+        Some(now_us) => (stamp as f64 - (now_us - record.intended_send_us) * 1_000.0).max(0.0) as usize,
+        None => stamp,
+    }
+}
+
+/// A record's Kafka timestamp: its intended send time, whole ms.
+#[inline]
+pub(crate) fn timestamp_ms_of(record: &PackedRecord<'_>) -> i64 {
+    (record.intended_send_us / 1_000.0).floor() as i64
+}
+
+/// The trace header of a record of a traced batch.
+#[inline]
+pub(crate) fn trace_of(record: &PackedRecord<'_>, run_id: [u8; 8]) -> Trace {
+    let (device_id, seq) = record.identity.unwrap_or((0, 0.0));
+    Trace { run_id, device_id, seq: seq as u64, intended_send_us: record.intended_send_us.round() as i64 }
 }
 
 /// Hooks for transactions.rs (`run --transactional`), which adds its napi methods in its own file.

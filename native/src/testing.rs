@@ -19,14 +19,21 @@ pub struct UnpackedBatch {
     pub keys: Vec<Option<String>>,
     pub values: Vec<Buffer>,
     pub intended_send_us: Vec<f64>,
+    /// a traced batch: each record's device id and sequence (empty otherwise)
+    pub device_ids: Vec<u32>,
+    pub seqs: Vec<f64>,
 }
 
-/// Parses a packed batch with the parser produceBatch uses. Test-only.
+/// Parses a packed batch with the parser produceBatch uses (`traced`: the traced layout). Test-only.
 #[napi]
-pub fn unpack_batch_for_test(packed: &[u8]) -> Result<UnpackedBatch> {
-    let mut batch = UnpackedBatch { keys: Vec::new(), values: Vec::new(), intended_send_us: Vec::new() };
-    for record in PackedRecords::new(packed, 0)? {
+pub fn unpack_batch_for_test(packed: &[u8], traced: Option<bool>) -> Result<UnpackedBatch> {
+    let mut batch = UnpackedBatch { keys: Vec::new(), values: Vec::new(), intended_send_us: Vec::new(), device_ids: Vec::new(), seqs: Vec::new() };
+    for record in PackedRecords::new(packed, 0, traced.unwrap_or(false))? {
         let record = record?;
+        if let Some((device_id, seq)) = record.identity {
+            batch.device_ids.push(device_id);
+            batch.seqs.push(seq);
+        }
         batch.keys.push(record.key.map(|key| String::from_utf8_lossy(key).into_owned()));
         batch.values.push(record.value.to_vec().into());
         batch.intended_send_us.push(record.intended_send_us);
@@ -98,7 +105,7 @@ pub fn pace_for_test(packed: &[u8]) -> Result<PacedForTest> {
     let paced = std::thread::spawn(move || {
         tighten_timer_slack();
         let mut sink = TimingSink::default();
-        pace_packed_batch(&packed, &AtomicBool::new(false), &mut sink).map(|_| sink)
+        pace_packed_batch(&packed, false, &AtomicBool::new(false), &mut sink).map(|_| sink)
     })
     .join()
     .map_err(|_| napi::Error::new(napi::Status::GenericFailure, "the pacing thread panicked".to_owned()))?;

@@ -7,9 +7,12 @@ use std::ptr::NonNull;
 
 use napi::{Error, Result, Status};
 use rdkafka::bindings::{
-    rd_kafka_last_error, rd_kafka_message_t, rd_kafka_produce, rd_kafka_produce_batch, rd_kafka_t,
-    rd_kafka_topic_destroy, rd_kafka_topic_new, rd_kafka_topic_t, RD_KAFKA_MSG_F_COPY,
+    rd_kafka_error_code, rd_kafka_error_destroy, rd_kafka_last_error, rd_kafka_message_t,
+    rd_kafka_produce_batch, rd_kafka_produceva, rd_kafka_t, rd_kafka_topic_destroy, rd_kafka_topic_new,
+    rd_kafka_topic_t, rd_kafka_vtype_t, rd_kafka_vu_t, RD_KAFKA_MSG_F_COPY,
 };
+
+use crate::trace::{TRACE_BYTES, TRACE_HEADER_CNAME};
 use rdkafka::types::RDKafkaRespErr;
 use rdkafka::types::RDKafkaErrorCode;
 
@@ -18,9 +21,11 @@ const UNASSIGNED_PARTITION: i32 = -1;
 
 pub struct TopicHandle {
     rkt: NonNull<rd_kafka_topic_t>,
+    /// The producer the handle belongs to (rd_kafka_produceva takes it beside the topic handle).
+    rk: NonNull<rd_kafka_t>,
 }
 
-// SAFETY: librdkafka topic handles are thread-safe; rd_kafka_produce may be called from any thread.
+// SAFETY: librdkafka topic and producer handles are thread-safe; produce calls may come from any thread.
 unsafe impl Send for TopicHandle {}
 unsafe impl Sync for TopicHandle {}
 
@@ -31,35 +36,68 @@ impl TopicHandle {
     pub unsafe fn new(rk: *mut rd_kafka_t, topic: &str) -> Result<TopicHandle> {
         let name = CString::new(topic)
             .map_err(|_| Error::new(Status::InvalidArg, format!("topic must not contain NUL (got {topic:?})")))?;
+        let rk = NonNull::new(rk).ok_or_else(|| Error::new(Status::InvalidArg, "no producer handle".to_owned()))?;
         // No topic config: the producer's default topic config (partitioner, acks…) applies.
-        let rkt = unsafe { rd_kafka_topic_new(rk, name.as_ptr(), std::ptr::null_mut()) };
-        NonNull::new(rkt).map(|rkt| TopicHandle { rkt }).ok_or_else(|| {
+        let rkt = unsafe { rd_kafka_topic_new(rk.as_ptr(), name.as_ptr(), std::ptr::null_mut()) };
+        NonNull::new(rkt).map(|rkt| TopicHandle { rkt, rk }).ok_or_else(|| {
             let code = RDKafkaErrorCode::from(unsafe { rd_kafka_last_error() });
             Error::new(Status::InvalidArg, format!("librdkafka refused topic {topic:?}: {code}"))
         })
     }
+}
 
-    /// Enqueues one record, key and value copied by librdkafka; `opaque` comes back with its
-    /// delivery report. A None key is a null key: librdkafka's partitioner treats it as unkeyed.
+impl TopicHandle {
+    /// Enqueues one record with its Kafka timestamp (CreateTime, ms) set and, when given, the
+    /// `stampede.trace` header; key, value and header copied by librdkafka. One librdkafka call
+    /// per record (rd_kafka_produce_batch carries neither timestamps nor headers).
     #[inline]
-    pub fn produce(&self, key: Option<&[u8]>, value: &[u8], opaque: usize) -> std::result::Result<(), RDKafkaErrorCode> {
-        let status = unsafe {
-            rd_kafka_produce(
-                self.rkt.as_ptr(),
-                UNASSIGNED_PARTITION,
-                RD_KAFKA_MSG_F_COPY,
-                value.as_ptr() as *mut c_void, // not written: F_COPY copies it
-                value.len(),
-                key.map_or(std::ptr::null(), <[u8]>::as_ptr).cast(),
-                key.map_or(0, <[u8]>::len),
-                opaque as *mut c_void,
-            )
+    pub fn produce_stamped(
+        &self,
+        key: Option<&[u8]>,
+        value: &[u8],
+        opaque: usize,
+        timestamp_ms: i64,
+        trace: Option<&[u8; TRACE_BYTES]>,
+    ) -> std::result::Result<(), RDKafkaErrorCode> {
+        // SAFETY: an all-zero rd_kafka_vu_t is a valid value (vtype END, union zeroed); each is then filled.
+        let mut vus: [rd_kafka_vu_t; 8] = unsafe { std::mem::zeroed() };
+        let mut count = 0;
+        let mut push = |vtype: rd_kafka_vtype_t, fill: &dyn Fn(&mut rd_kafka_vu_t)| {
+            vus[count].vtype = vtype;
+            fill(&mut vus[count]);
+            count += 1;
         };
-        if status == 0 {
-            Ok(())
-        } else {
-            // rd_kafka_produce reports its error through this thread's last-error slot.
-            Err(RDKafkaErrorCode::from(unsafe { rd_kafka_last_error() }))
+        push(rd_kafka_vtype_t::RD_KAFKA_VTYPE_RKT, &|vu| vu.u.rkt = self.rkt.as_ptr());
+        push(rd_kafka_vtype_t::RD_KAFKA_VTYPE_PARTITION, &|vu| vu.u.i32_ = UNASSIGNED_PARTITION);
+        push(rd_kafka_vtype_t::RD_KAFKA_VTYPE_MSGFLAGS, &|vu| vu.u.i = RD_KAFKA_MSG_F_COPY as i32);
+        push(rd_kafka_vtype_t::RD_KAFKA_VTYPE_VALUE, &|vu| {
+            vu.u.mem.ptr = value.as_ptr() as *mut c_void; // not written: F_COPY copies it
+            vu.u.mem.size = value.len();
+        });
+        if let Some(key) = key {
+            push(rd_kafka_vtype_t::RD_KAFKA_VTYPE_KEY, &|vu| {
+                vu.u.mem.ptr = key.as_ptr() as *mut c_void;
+                vu.u.mem.size = key.len();
+            });
+        }
+        push(rd_kafka_vtype_t::RD_KAFKA_VTYPE_OPAQUE, &|vu| vu.u.ptr = opaque as *mut c_void);
+        push(rd_kafka_vtype_t::RD_KAFKA_VTYPE_TIMESTAMP, &|vu| vu.u.i64_ = timestamp_ms);
+        if let Some(trace) = trace {
+            push(rd_kafka_vtype_t::RD_KAFKA_VTYPE_HEADER, &|vu| {
+                vu.u.header.name = TRACE_HEADER_CNAME.as_ptr();
+                vu.u.header.val = trace.as_ptr().cast();
+                vu.u.header.size = TRACE_BYTES as isize;
+            });
+        }
+        // SAFETY: every pointer in `vus` points at data alive for this call; librdkafka copies it.
+        unsafe {
+            let error = rd_kafka_produceva(self.rk.as_ptr(), vus.as_ptr(), count);
+            if error.is_null() {
+                return Ok(());
+            }
+            let code = RDKafkaErrorCode::from(rd_kafka_error_code(error));
+            rd_kafka_error_destroy(error);
+            Err(code)
         }
     }
 }

@@ -19,7 +19,8 @@ const kAdminTimeoutMs = 10_000;
  * loss after a device's last record on the topic cannot be seen from the topic alone: given the
  * run's result (--expect), every device's expected count follows from its plan and the records each
  * shard sent, and those losses show too — the check to run after a broker restart or a failover.
- * Exit 0 when clean, 1 when anything is lost or duplicated.
+ * With --topic naming another topic than the run's, that topic is checked as a copy of the run's
+ * (a mirror, a processor's passthrough output). Exit 0 when clean, 1 when anything is lost or duplicated.
  */
 export async function verifyCommand(argv: Record<string, unknown>): Promise<number> {
   const value = (name: string): unknown => optionValue('verify', name, argv);
@@ -29,7 +30,9 @@ export async function verifyCommand(argv: Record<string, unknown>): Promise<numb
   const topicGiven = value('topic') as string | undefined;
   if (topicGiven === undefined && expectation === undefined) throw new StampedeError('E_OPTION', '--topic is required (or --expect RESULT.json, whose run names it)');
   const topic = topicGiven ?? expectation!.topic;
-  if (expectation && topic !== expectation.topic) throw new StampedeError('E_OPTION', `--topic ${topic} is not the topic of --expect ${expectation.file} (${expectation.topic})`);
+  // A copy (a mirror's replica, a processor's passthrough output) holds the same records: checked
+  // against the run that wrote the original, by the identity each record carries.
+  if (expectation && topic !== expectation.topic) console.log(`note: verifying ${topic} as a copy of ${expectation.topic}, the topic the run of ${expectation.file} wrote`);
   const format = value('format') as FormatChoice;
   const timeoutMs = value('timeout') as number;
   const connection = resolveConnection({ brokers: brokersText, commandConfig: value('command-config') as string | undefined, commandProperties: value('command-property') as Record<string, string> });
@@ -39,7 +42,7 @@ export async function verifyCommand(argv: Record<string, unknown>): Promise<numb
   if (partitions === null) throw new StampedeError('E_OPTION', `--topic ${topic}: no such topic on ${brokersText}`);
 
   const startedAt = Date.now();
-  const { sink, complete } = await readTopicToEnd(connection.settings, topic, format, startedAt + timeoutMs, (read) => console.log(`verify: ${formatCount(read)} records read…`));
+  const { sink, complete } = await readTopicToEnd(connection.settings, topic, format, startedAt + timeoutMs, (read) => console.log(`verify: ${formatCount(read)} records read…`), expectation?.traceRunId);
 
   // A --transactional run's aborted records are not lost; any of them read is an aborted read.
   const aborted = expectation?.abortedRangesPerShard ? excuseAborted(sink.tracker, expectation.plan, expectation.abortedRangesPerShard) : undefined;
@@ -50,13 +53,15 @@ export async function verifyCommand(argv: Record<string, unknown>): Promise<numb
   const unkeyed = expectation ? expectation.keys === 'none' : sink.keyless > 0 && sink.keyless === integrity.uniqueRecords + integrity.duplicates;
   for (const line of renderIntegrityLines(integrity, balance, !unkeyed)) console.log(line);
   if (aborted) console.log(renderAbortedCheck(aborted));
+  if (sink.foreign > 0) console.log(`${formatCount(sink.foreign)} records of other runs skipped (their trace header names another run than ${expectation!.traceRunId})`);
   if (sink.firstDecodeError) console.log(`first undecodable record: ${sink.firstDecodeError}`);
   const expected = expectation ? expectedVerdict(expectation, integrity.lost) : undefined;
   if (expected) console.log(expected.line);
   if (!complete) console.log(`✗ incomplete: the end of the topic was not reached within ${formatDurationMs(timeoutMs)} (--timeout)`);
   const out = value('out') as string | undefined;
   if (out) {
-    writeJson(out, { schemaVersion: 1, kind: 'verify', topic, brokers: brokersText, complete, integrity, orderChecked: !unkeyed, partitions: balance, ...(expected ? { expected: expected.json } : {}) });
+    const copyOf = expectation && topic !== expectation.topic ? { copyOf: expectation.topic } : {};
+    writeJson(out, { schemaVersion: 1, kind: 'verify', topic, ...copyOf, brokers: brokersText, complete, integrity: { ...integrity, foreign: sink.foreign, traced: sink.traced }, orderChecked: !unkeyed, partitions: balance, ...(expected ? { expected: expected.json } : {}) });
     console.log(`result: ${out}`);
   }
   const lossExplained = expected ? expected.json.lostAckedAtLeast === 0 : integrity.lost === 0;

@@ -37,7 +37,7 @@ export class NativeClient implements ProducerClient {
     const { NativeProducer } = loadNative();
     try {
       const librdkafka = { 'statistics.interval.ms': kStatisticsIntervalMs, ...context.librdkafka };
-      this.producer = new NativeProducer(librdkafka, context.topic, this.view, { trackLatency: context.trackLatency });
+      this.producer = new NativeProducer(librdkafka, context.topic, this.view, { trackLatency: context.trackLatency, ...(context.traceRunId === undefined ? {} : { traceRunId: Buffer.from(context.traceRunId, 'hex') }) });
     } catch (err) {
       // The addon names the property: "producer property linger.mss=5 rejected: No such configuration property: \"linger.mss\"".
       throw new StampedeError('E_CLIENT', (err as Error).message, { cause: err });

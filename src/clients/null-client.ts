@@ -18,7 +18,7 @@ export class NullClient implements ProducerClient {
       if (batch.fromIntended) {
         // Each record from its own schedule: its lateness at hand-over plus the hand-over itself.
         // Never clamped: a record handed before its time would show as a negative, counted apart.
-        for (const record of unpackBatch(batch.packed)) region.recordLatencyUs(batch.handedAtWallUs - record.intendedSendUs + ackedAfterUs);
+        for (const record of unpackBatch(batch.packed, this.context.traceRunId !== undefined)) region.recordLatencyUs(batch.handedAtWallUs - record.intendedSendUs + ackedAfterUs);
       } else {
         region.recordLatencyUs(ackedAfterUs, batch.count);
       }

@@ -40,6 +40,11 @@ export interface ClientContext {
   trackLatency: boolean;
   /** Fixed rate: this worker's publish-delay region, for a client that paces natively (native). */
   publishDelays?: RegionWriter;
+  /**
+   * `--record-trace header`: the run's id (16 hex digits). Batches then have the traced layout
+   * (src/records/batch.ts) and each record goes out with a `stampede.trace` header.
+   */
+  traceRunId?: string;
 }
 
 /** What a client that can write transactions offers (the native client); calls block the worker thread. */

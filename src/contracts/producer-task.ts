@@ -35,6 +35,8 @@ export interface ProducerTask {
   control: SharedArrayBuffer;
   /** wall clock (µs) the go offset in the control block counts from */
   controlBaseWallUs: number;
+  /** `--record-trace header`: the run's trace id (16 hex digits); absent for value and none */
+  traceRunId?: string;
   /** --transactional: write in transactions (src/load/transaction-driver.ts) */
   transactions?: TransactionSettings;
 }

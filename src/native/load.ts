@@ -144,7 +144,11 @@ export interface ConsumedRecordForTest {
 
 /** The addon's exports (native/src/lib.rs, producer.rs, consumer.rs, consumed.rs); the tests' own are test/helpers/native-testing.ts. */
 export interface NativeAddon {
-  NativeProducer: new (config: Record<string, string>, topic: string, region: Float64Array, options?: { trackLatency?: boolean }) => NativeProducer;
+  /**
+   * options.traceRunId (8 bytes): `--record-trace header`: batches have the traced layout and every
+   * record goes out with a `stampede.trace` header and CreateTime = its intended send time.
+   */
+  NativeProducer: new (config: Record<string, string>, topic: string, region: Float64Array, options?: { trackLatency?: boolean; traceRunId?: Buffer }) => NativeProducer;
   /**
    * Subscribes to `topics` as a member of config['group.id'] (required). config: librdkafka
    * consumer properties; enable.partition.eof is false unless given. Throws InvalidArg naming a

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isSensitiveKey, kRedacted } from '../connection/redact.js';
-import type { RawOptions } from './workload.js';
+import type { OptionName } from './schema.js';
 import type { Workload } from './workload-shape.js';
 
 /**
@@ -8,6 +8,9 @@ import type { Workload } from './workload-shape.js';
  * wrapper: $JOB_COMPLETION_INDEX (set by Kubernetes in each pod), $STAMPEDE_INSTANCES and
  * $STAMPEDE_RUN_ID (set in the manifest). Flags and workload-file keys win.
  */
+/** Options as given (workload.ts's RawOptions; named here so this file does not import the resolver that imports it). */
+type RawOptions = Partial<Record<OptionName, unknown>>;
+
 export function instanceDefaults(env: NodeJS.ProcessEnv, given: RawOptions): RawOptions {
   const extra: RawOptions = {};
   const instances = given.instances ?? env['STAMPEDE_INSTANCES'];
@@ -27,7 +30,7 @@ const kPerInstanceKeys = new Set(['instanceId', 'out', 'verbose', 'workloadFile'
  * over a password would let anyone holding a result guess the password offline.
  */
 export function comparableWorkload(workload: Partial<Workload>): string {
-  const entries = Object.entries(workload).filter(([key, value]) => !kPerInstanceKeys.has(key) && key !== 'effectiveWorkers' && value !== undefined);
+  const entries = Object.entries(workload).filter(([key, value]) => !kPerInstanceKeys.has(key) && key !== 'effectiveWorkers' && key !== 'traceRunId' && value !== undefined);
   entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return JSON.stringify(entries, (key, value: unknown) => (typeof value === 'string' && isSensitiveKey(key) ? kRedacted : value));
 }

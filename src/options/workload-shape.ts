@@ -1,3 +1,4 @@
+import type { RecordTraceMode } from '../records/trace.js';
 import type { BrokerFault, ProducerPause } from './parse.js';
 import type { PROFILES } from './schema.js';
 import type { Threshold } from './thresholds.js';
@@ -88,4 +89,12 @@ export interface Workload {
   transactionMs: number;
   /** share of transactions aborted on purpose (0 = none) */
   abortRate: number;
+  /** --record-trace: where each record carries its identity (src/records/trace.ts) */
+  recordTrace: RecordTraceMode;
+  /**
+   * `header`: the run's id in every record's trace header (16 hex digits), settled once where the
+   * workload is resolved so every thread, host and instance of the run writes the same; undefined
+   * for value and none. Not an option.
+   */
+  traceRunId: string | undefined;
 }

@@ -4,6 +4,7 @@ import { StampedeError } from '../errors.js';
 import { parseByKind, type BrokerFault, type ProducerPause } from './parse.js';
 import type { Threshold } from './thresholds.js';
 import { checkTransactionalWorkload } from './transactions.js';
+import { checkRecordTrace, traceRunIdOf } from './record-trace.js';
 import { OPTION_NAMES, PROFILES, specsFor, type OptionName } from './schema.js';
 import { checkConsumerModes } from './consumer-modes.js';
 import type { Workload } from './workload-shape.js';
@@ -138,7 +139,11 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     transactionRecords: get('transaction-records'),
     transactionMs: get('transaction-ms'),
     abortRate: get<number | undefined>('abort-rate') ?? 0,
+    recordTrace: get('record-trace'),
+    traceRunId: undefined,
   };
+  checkRecordTrace(workload);
+  workload.traceRunId = traceRunIdOf(workload);
   checkTransactionalWorkload(workload, get('abort-rate') !== undefined);
   return checkConsumerModes(workload);
 }

@@ -22,7 +22,7 @@ const kFlushTimeoutMs = 30_000;
 
 /** What every producer thread of a run is given, from its workload and librdkafka settings (local runs and fleet agents alike). */
 /** What a producer thread's task takes of the workload: the client, the records, the schedule's law, the faults it injects, transactions. */
-export type ProducerTaskInput = Pick<Workload, 'client' | 'topic' | 'format' | 'recordSizeBytes' | 'keys' | 'batchRecords' | 'seed' | 'arrival' | 'trackLatency' | 'stall' | 'transactional' | 'transactionRecords' | 'transactionMs' | 'abortRate'>;
+export type ProducerTaskInput = Pick<Workload, 'client' | 'topic' | 'format' | 'recordSizeBytes' | 'keys' | 'batchRecords' | 'seed' | 'arrival' | 'trackLatency' | 'stall' | 'transactional' | 'transactionRecords' | 'transactionMs' | 'abortRate' | 'traceRunId'>;
 
 export function producerTaskTemplate(workload: ProducerTaskInput, librdkafka: Record<string, string>): ProducerTaskTemplate {
   return {
@@ -39,6 +39,7 @@ export function producerTaskTemplate(workload: ProducerTaskInput, librdkafka: Re
     trackLatency: workload.trackLatency,
     stall: workload.stall,
     flushTimeoutMs: kFlushTimeoutMs,
+    ...(workload.traceRunId === undefined ? {} : { traceRunId: workload.traceRunId }),
     // A fresh nonce per run: transactional.ids of two runs never fence each other.
     ...(workload.transactional ? { transactions: { runNonce: randomBytes(6).toString('hex'), records: workload.transactionRecords, ms: workload.transactionMs, abortRate: workload.abortRate } } : {}),
   };

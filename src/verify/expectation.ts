@@ -17,6 +17,8 @@ export interface Expectation {
   keys: 'none' | 'device';
   /** device → records it sent (sequence numbers 0 … n-1) */
   perDevice: ReturnType<typeof expectedRecords>;
+  /** `--record-trace header` runs: the run id its records' trace headers carry */
+  traceRunId?: string;
   /** a --transactional run: per shard, the record-index ranges of aborted transactions (never to be read) */
   abortedRangesPerShard?: number[][];
 }
@@ -61,7 +63,7 @@ export function readExpectation(file: string): Expectation {
     const code = (err as NodeJS.ErrnoException).code;
     throw bad(file, code ? `cannot be read (${code})` : 'is not JSON');
   }
-  const result = doc as { tool?: { name?: unknown }; workload?: { keys?: unknown }; topic?: { name?: unknown } | null; plan?: unknown; sentPerShard?: unknown; totals?: { sent?: unknown; acked?: unknown; errors?: unknown }; transactions?: { abortedRangesPerShard?: unknown } };
+  const result = doc as { tool?: { name?: unknown }; workload?: { keys?: unknown; traceRunId?: unknown }; topic?: { name?: unknown } | null; plan?: unknown; sentPerShard?: unknown; totals?: { sent?: unknown; acked?: unknown; errors?: unknown }; transactions?: { abortedRangesPerShard?: unknown } };
   if (result?.tool?.name !== 'stampede' || !Array.isArray(result.plan) || typeof result.totals?.acked !== 'number') throw bad(file, 'is not a stampede run result');
   if (typeof result.topic?.name !== 'string') throw bad(file, 'names no topic (a --client null run writes none)');
   if (!Array.isArray(result.sentPerShard) || result.sentPerShard.length !== result.plan.length || !result.sentPerShard.every((n) => Number.isSafeInteger(n) && n >= 0)) {
@@ -81,6 +83,7 @@ export function readExpectation(file: string): Expectation {
     errors: Number(result.totals.errors ?? 0),
     keys: result.workload?.keys === 'none' ? 'none' : 'device',
     perDevice: expectedRecords(plan, sentPerShard),
+    ...(typeof result.workload?.traceRunId === 'string' && /^[0-9a-f]{16}$/.test(result.workload.traceRunId) ? { traceRunId: result.workload.traceRunId } : {}),
     ...abortedRangesOf(file, result.transactions, plan.length),
   };
 }

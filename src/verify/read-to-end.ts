@@ -9,10 +9,11 @@ const kAdminTimeoutMs = 10_000;
  * `verify`'s reader: a fresh consumer group reads the topic from the beginning to the end it has
  * now (records written while it reads are left for the next check), every record into one sink.
  * complete: the end was reached before deadlineMs (wall clock). onProgress every 5 s of reading.
+ * runId: the run's trace id; traced records of another run are counted apart (sink.foreign).
  */
-export async function readTopicToEnd(settings: Readonly<Record<string, string>>, topic: string, format: FormatChoice, deadlineMs: number, onProgress: (recordsRead: number) => void): Promise<{ sink: ConsumedRecordSink; complete: boolean }> {
+export async function readTopicToEnd(settings: Readonly<Record<string, string>>, topic: string, format: FormatChoice, deadlineMs: number, onProgress: (recordsRead: number) => void, runId?: string): Promise<{ sink: ConsumedRecordSink; complete: boolean }> {
   const client = new NativeConsumerClient({ ...settings, 'group.id': `stampede-verify-${randomBytes(6).toString('hex')}`, 'auto.offset.reset': 'earliest', 'enable.auto.commit': 'false' }, topic);
-  const sink = new ConsumedRecordSink(format, null);
+  const sink = new ConsumedRecordSink(format, null, undefined, undefined, runId);
   let complete = false;
   try {
     await client.waitForAssignment(30_000);

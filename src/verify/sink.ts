@@ -39,14 +39,22 @@ export class ConsumedRecordSink {
   firstDecodeError: string | undefined;
   /** records whose identity came from their trace header (the others': from their value) */
   traced = 0;
+  /** records whose trace header names another run than `runId`: not this run's, not tracked */
+  foreign = 0;
+  /** the expected run id as two little-endian u32 words; null: any run is this run */
+  private readonly runIdWords: [number, number] | null;
 
   constructor(
     private readonly format: FormatChoice,
     private readonly startOffsets: ReadonlyMap<number, number> | null,
     private readonly region?: RegionWriter,
     positions?: OffsetStore,
+    /** the run's trace id (16 hex digits): traced records of other runs are counted as foreign */
+    runId?: string,
   ) {
     this.positions = positions ?? new Map<number, number>();
+    const id = runId === undefined ? null : Buffer.from(runId, 'hex');
+    this.runIdWords = id === null || id.length !== 8 ? null : [id.readUInt32LE(0), id.readUInt32LE(4)];
   }
 
   /** Reused for every record: the identity reader fills it in place. */
@@ -107,6 +115,11 @@ export class ConsumedRecordSink {
       if (traced) {
         // The record trace header, when there is one, names the record whatever its value holds.
         const block = recordAt + kConsumedHeaderBytes;
+        const runId = this.runIdWords;
+        if (runId !== null && (view.getUint32(block + kTraceBlockAt.runId, true) !== runId[0] || view.getUint32(block + kTraceBlockAt.runId + 4, true) !== runId[1])) {
+          this.foreign++;
+          continue;
+        }
         identity.deviceId = view.getUint32(block + kTraceBlockAt.deviceId, true);
         identity.seq = view.getFloat64(block + kTraceBlockAt.seq, true);
         identity.sentAtUs = view.getFloat64(block + kTraceBlockAt.intendedSendUs, true);

@@ -109,6 +109,11 @@ const cases: [string, string[], RegExp][] = [
   ['--transactional with acks=1', ['run', '--transactional', '--producer-props', 'acks=1'], /--transactional implies acks=all \(got --producer-props acks=1\)/],
   ['--transactional with its own transactional.id', ['run', '--transactional', '--producer-props', 'transactional.id=mine'], /--transactional sets transactional\.id per producer thread/],
   ['--transactional across hosts', ['run', '--transactional', '--hosts', 'a,b'], /--transactional runs on this host only/],
+  // record trace
+  ['an unknown record trace', ['run', '--record-trace', 'footer'], /--record-trace must be one of header, value, none/],
+  ['--record-trace none with --e2e', ['run', '--record-trace', 'none', '--e2e'], /--e2e needs each record's identity: use --record-trace value or header/],
+  ['--record-trace header with node-rdkafka', ['run', '--record-trace', 'header', '--client', 'node-rdkafka'], /--record-trace header needs --client native or null: node-rdkafka writes header values as UTF-8 text/],
+  ['record-trace none with e2e in a workload file', ['run', '--workload', file('trace.yaml', 'record-trace: none\ne2e: true\n')], /--e2e needs each record's identity/],
   // YAML types
   ['a YAML string where an integer belongs', ['run', '--workload', file('devices.yaml', 'devices: ten\n')], /devices\.yaml: devices must be an integer/],
   ['a YAML word where a boolean belongs', ['run', '--workload', file('e2e.yaml', 'e2e: maybe\n')], /e2e\.yaml: e2e must be true or false \(got "maybe"\)/],

@@ -22,7 +22,8 @@ export interface NativeLayout {
 /** The addon built with the `testing` feature (native/src/testing.rs): the release exports and these. */
 export interface NativeTestingAddon extends NativeAddon {
   /** the parser produceBatch uses */
-  unpackBatchForTest(packed: Buffer): { keys: (string | null)[]; values: Buffer[]; intendedSendUs: number[] };
+  /** traced: the traced layout (identity in each record header; deviceIds and seqs then filled) */
+  unpackBatchForTest(packed: Buffer, traced?: boolean): { keys: (string | null)[]; values: Buffer[]; intendedSendUs: number[]; deviceIds: number[]; seqs: number[] };
   /** records latencies into a region as the delivery reports do */
   recordLatenciesForTest(region: Float64Array, latenciesUs: Float64Array): void;
   /** runs the pacer's loop over a batch on this thread, noting each enqueue (wall µs) and its lateness */

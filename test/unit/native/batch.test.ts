@@ -7,8 +7,8 @@ import { DeviceSimulator, newReading } from '../../../src/records/device.js';
 
 const native = loadTestingNative();
 
-function buildBatch(format: RecordFormat, records: number): Buffer {
-  const builder = new BatchBuilder(256); // small, so the builder grows and copies on the way
+function buildBatch(format: RecordFormat, records: number, traced = false): Buffer {
+  const builder = new BatchBuilder(256, traced); // small, so the builder grows and copies on the way
   const simulator = new DeviceSimulator(9_990, 25, 11);
   const encoder = encoderFor(format, 100);
   const reading = newReading();
@@ -31,6 +31,33 @@ for (const format of ['iot-msgpack', 'iot-json', 'fixed'] as const) {
     parsed.values.forEach((value, i) => assert.ok(value.equals(reference[i]!.value), `value ${i}`));
   });
 }
+
+for (const format of ['iot-msgpack', 'fixed'] as const) {
+  test(`a traced ${format} batch: each record's device and sequence, read by the native parser as unpackBatch reads them`, () => {
+    const packed = buildBatch(format, 500, true);
+    const reference = [...unpackBatch(packed, true)];
+    const parsed = native.unpackBatchForTest(packed, true);
+    assert.is(parsed.keys.length, 500);
+    assert.equal(parsed.deviceIds, reference.map((record) => record.deviceId));
+    assert.equal(parsed.seqs, reference.map((record) => record.seq));
+    assert.equal(parsed.keys, reference.map((record) => record.key?.toString('latin1') ?? null));
+    // The simulator walks 25 devices round-robin from 9,990: record i is device 9,990 + i % 25, sequence ⌊i / 25⌋.
+    assert.equal(parsed.deviceIds.slice(0, 3), [9_990, 9_991, 9_992]);
+    assert.equal(parsed.seqs.slice(24, 27), [0, 1, 1]);
+    assert.equal(parsed.keys.slice(0, 2), ['9990', '9991']);
+    parsed.values.forEach((value, i) => assert.ok(value.equals(reference[i]!.value), `value ${i}`));
+    assert.equal(native.unpackBatchForTest(buildBatch(format, 500)).values.map((v) => v.length), parsed.values.map((v) => v.length), 'the same values as untraced');
+  });
+}
+
+test('traced records from addKeyBytes and add carry the identity given; the key stays where the header says', () => {
+  const builder = new BatchBuilder(64, true);
+  builder.addKeyBytes(Buffer.from('k1'), 1, 10, 7, 3);
+  builder.add(null, 2, 20, 8, 2 ** 40);
+  const reference = [...unpackBatch(builder.view(), true)];
+  assert.equal(reference.map((r) => [r.key?.toString() ?? null, r.value.length, r.intendedSendUs, r.deviceId, r.seq]), [['k1', 1, 10, 7, 3], [null, 2, 20, 8, 2 ** 40]]);
+  assert.is(builder.payloadBytes, 2 + 1 + 2);
+});
 
 test('a null key (--keys none) is not an empty key, on both sides', () => {
   const builder = new BatchBuilder(64);

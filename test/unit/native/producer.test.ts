@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { waitUntil } from '../../helpers/wait.js';
 import { Worker } from 'node:worker_threads';
 import { loadNative, nativeAddonPath } from '../../../src/native/load.js';
-import { BatchBuilder, kRecordHeaderBytes } from '../../../src/records/batch.js';
+import { BatchBuilder, kRecordHeaderBytes, kTracedRecordHeaderBytes } from '../../../src/records/batch.js';
 import { kFailedSlot, kRegionBytes, kRegionSlots, regionBytesFor } from '../../../src/shared/layout.js';
 import { readRegion } from '../../../src/shared/region.js';
 
@@ -90,6 +90,28 @@ test('QUEUE_FULL past the first enqueue chunk (256 records) resumes at the first
     for (let i = 0; i < 300; i++) record300 += kRecordHeaderBytes + String(i).length + 10;
     const first = producer.produceBatch(packed, 0);
     assert.equal({ records: first.records, queueFull: first.queueFull, nextByte: first.nextByte }, { records: 300, queueFull: true, nextByte: record300 });
+  } finally {
+    producer.close();
+  }
+});
+
+test('a traced producer: traceRunId must be 8 bytes; QUEUE_FULL resumes at the first record refused, one record per call into librdkafka', () => {
+  try {
+    new NativeProducer(nowhere, 't', newRegion(), { traceRunId: Buffer.alloc(7) });
+    assert.unreachable();
+  } catch (err) {
+    assert.is(code(err), 'InvalidArg');
+    assert.match((err as Error).message, /traceRunId must be 8 bytes \(got 7\)/);
+  }
+  const producer = new NativeProducer({ ...nowhere, 'queue.buffering.max.messages': '30' }, 't', newRegion(), { traceRunId: Buffer.alloc(8, 1) });
+  try {
+    const builder = new BatchBuilder(1024, true);
+    for (let i = 0; i < 50; i++) builder.add(String(i), 10, 1_700_000_000_000_000 + i, i, 0);
+    const packed = Buffer.from(builder.view());
+    let record30 = 0;
+    for (let i = 0; i < 30; i++) record30 += kTracedRecordHeaderBytes + String(i).length + 10;
+    assert.equal(producer.produceBatch(packed, 0), { records: 30, rejected: 0, nextByte: record30, queueFull: true });
+    assert.is(producer.produceBatch(packed, record30).records, 0, 'still full: nothing is delivered without a broker');
   } finally {
     producer.close();
   }
