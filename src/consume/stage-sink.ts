@@ -19,15 +19,26 @@ export interface TracedRecord {
 /** Reads one record's trace into `into`; false when the record carries none (or another run's). */
 export type TraceReader = (packed: Buffer, view: DataView, recordAt: number, valueAt: number, valueEnd: number, into: TracedRecord) => boolean;
 
-/** stampede's `stampede.trace` header, decoded by the addon: send time, device and sequence. */
-export const headerTraceReader: TraceReader = (packed, view, recordAt, _valueAt, _valueEnd, into) => {
-  if (packed[recordAt + kConsumedAt.traceState] !== kTracePresent) return false;
-  const block = recordAt + kConsumedHeaderBytes;
+/**
+ * stampede's `stampede.trace` header, decoded by the addon: send time, device and sequence. With
+ * `runId` (16 hex digits), a header another run wrote is no trace of this one.
+ */
+export function headerTraceReader(runId?: string): TraceReader {
+  const expected = runId === undefined ? undefined : Buffer.from(runId, 'hex');
+  return (packed, view, recordAt, _valueAt, _valueEnd, into) => {
+    if (packed[recordAt + kConsumedAt.traceState] !== kTracePresent) return false;
+    const block = recordAt + kConsumedHeaderBytes;
+    if (expected !== undefined && packed.compare(expected, 0, expected.length, block + kTraceBlockAt.runId, block + kTraceBlockAt.runId + expected.length) !== 0) return false;
+    return readTraceBlock(view, block, into);
+  };
+}
+
+function readTraceBlock(view: DataView, block: number, into: TracedRecord): boolean {
   into.sentAtUs = view.getFloat64(block + kTraceBlockAt.intendedSendUs, true);
   into.deviceId = view.getUint32(block + kTraceBlockAt.deviceId, true);
   into.seq = view.getFloat64(block + kTraceBlockAt.seq, true);
   return true;
-};
+}
 
 /**
  * The Kafka record timestamp (whole ms) as the send time: Kafka Streams and Flink carry it through,
@@ -157,12 +168,12 @@ export class StageSink {
 }
 
 /** The reader of a stage's trace. */
-export function traceReaderFor(trace: StageTrace): TraceReader {
+export function traceReaderFor(trace: StageTrace, runId?: string): TraceReader {
   switch (trace.kind) {
     case 'field':
       return fieldTraceReader(trace.field);
     case 'header':
-      return headerTraceReader;
+      return headerTraceReader(runId);
     case 'timestamp':
       return timestampTraceReader;
     case 'value':

@@ -22,7 +22,7 @@ export interface E2eConsumerTask {
   /** true for a member added during the run: the topic's ends have moved, so it takes the noted start offsets */
   joinsLate?: boolean;
   /** an observed stage (--observe): its name and where its records carry their trace; absent for --e2e, which reads stampede's own records */
-  stage?: { name: string; trace: StageTrace };
+  stage?: { name: string; trace: StageTrace; /** the run's trace-header run id (16 hex digits): a header of another run is foreign */ runId?: string | undefined };
   /** test hook only ($STAMPEDE_TEST_FAULT, src/contracts/test-crash.ts): this consumer crashes on purpose */
   crash?: TestCrash;
 }

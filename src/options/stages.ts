@@ -123,3 +123,11 @@ export function resolveStages(entries: StageEntry[], traces: string[], groups: s
 export function traceName(trace: StageTrace): string {
   return trace.kind === 'field' ? `field:${trace.field}` : trace.kind;
 }
+
+/** A stage traced by the header needs records that carry one. */
+export function checkStageTraces(workload: { stages: readonly StageSpec[]; recordTrace: string }): void {
+  const stage = workload.stages.find((candidate) => candidate.trace.kind === 'header');
+  if (stage !== undefined && workload.recordTrace !== 'header') {
+    throw new StampedeError('E_OPTION', `stage ${stage.name} is traced by the stampede.trace header, which --record-trace ${workload.recordTrace} does not write: use --record-trace header (the default with --observe), or --trace timestamp or field:NAME`);
+  }
+}

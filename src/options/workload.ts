@@ -4,11 +4,11 @@ import { StampedeError } from '../errors.js';
 import { parseByKind, type BrokerFault, type ProducerPause } from './parse.js';
 import type { Threshold } from './thresholds.js';
 import { checkTransactionalWorkload } from './transactions.js';
-import { checkRecordTrace, traceRunIdOf } from './record-trace.js';
+import { checkRecordTrace, defaultRecordTrace, traceRunIdOf } from './record-trace.js';
 import { OPTION_NAMES, PROFILES, specsFor, type OptionName } from './schema.js';
 import { checkConsumerModes } from './consumer-modes.js';
 import type { Workload } from './workload-shape.js';
-import { resolveStages, type StageEntry } from './stages.js';
+import { checkStageTraces, resolveStages, type StageEntry } from './stages.js';
 
 export type RawOptions = Partial<Record<OptionName, unknown>>;
 
@@ -139,11 +139,16 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     transactionRecords: get('transaction-records'),
     transactionMs: get('transaction-ms'),
     abortRate: get<number | undefined>('abort-rate') ?? 0,
-    recordTrace: get('record-trace'),
+    // Observed stages want the header (a processor may re-encode the value) unless the user chose.
+    recordTrace: fromFlags['record-trace'] === undefined && fromFile['record-trace'] === undefined ? defaultTrace(get('client'), get<StageEntry[]>('observe').length) : get('record-trace'),
     traceRunId: undefined,
   };
   checkRecordTrace(workload);
+  checkStageTraces(workload);
   workload.traceRunId = traceRunIdOf(workload);
   checkTransactionalWorkload(workload, get('abort-rate') !== undefined);
   return checkConsumerModes(workload);
 }
+
+/** node-rdkafka cannot write the binary header: its runs keep the value's own fields. */
+const defaultTrace = (client: Workload['client'], observedStages: number): Workload['recordTrace'] => (client === 'node-rdkafka' ? 'value' : defaultRecordTrace({ observedStages, modelCarriesIdentity: true }));

@@ -112,7 +112,7 @@ export class ObservedStages {
         const input = index === 0 ? produced : workload.stages[index - 1]!.topic;
         const partitions = await stagePartitions(connection, spec);
         const consumers = Math.min(workload.consumers, partitions);
-        const group = await EndToEndConsumers.start({ topic: spec.topic, partitions, consumers, format: workload.format, librdkafka: connection.settings, stage: { name: spec.name, trace: spec.trace } });
+        const group = await EndToEndConsumers.start({ topic: spec.topic, partitions, consumers, format: workload.format, librdkafka: connection.settings, stage: { name: spec.name, trace: spec.trace, runId: workload.traceRunId } });
         try {
           const lag = spec.processorGroup === undefined ? undefined : new GroupLagReader(connection.settings, spec.processorGroup, input);
           return new ObservedStage(spec, input, group, lag);

@@ -40,20 +40,21 @@ stages.after(async (context) => {
 
 const resultOf = (path: string): RunResult => JSON.parse(readFileSync(path, 'utf8')) as RunResult;
 
-stages('passthrough through a Kafka Streams map: all 100,000 acked records come out once (lost 0, duplicates 0), each with a latency above zero', async ({ kafka }) => {
+stages('passthrough through a Kafka Streams map, traced by the header it forwards: all 100,000 acked records come out once (lost 0, duplicates 0), each with a latency above zero', async ({ kafka }) => {
   const bootstrap = kafka!.bootstrap;
   await withProcessor({ bootstrap, appId: 'stage-map', input: 'map-raw', output: 'map-enriched', mode: 'map' }, async () => {
     const out = join(dir, 'pass.json');
-    const run = await runCli(['run', '--brokers', bootstrap, '--topic', 'map-raw', '--format', 'iot-json', '--devices', '500', '--records', '100000', '--rate', '20000', '--max-publish-delay', '1s', '--observe', 'map-enriched:passthrough', '--trace', 'field:sent_at_us', '--out', out], { timeoutMs: 180_000 });
+    const run = await runCli(['run', '--brokers', bootstrap, '--topic', 'map-raw', '--format', 'iot-json', '--devices', '500', '--records', '100000', '--rate', '20000', '--max-publish-delay', '1s', '--observe', 'map-enriched:passthrough', '--out', out], { timeoutMs: 180_000 });
     assert.is(run.code, 0, `${run.stdout}\n${run.stderr}`);
     const stage = resultOf(out).stages![0]!;
-    assert.equal({ name: stage.name, topic: stage.topic, expect: stage.expect, trace: stage.trace }, { name: 'map-enriched', topic: 'map-enriched', expect: 'passthrough', trace: 'field:sent_at_us' });
+    assert.equal({ name: stage.name, topic: stage.topic, expect: stage.expect, trace: stage.trace }, { name: 'map-enriched', topic: 'map-enriched', expect: 'passthrough', trace: 'header' });
+    assert.is(resultOf(out).workload.recordTrace, 'header', 'an observed run writes the trace header unless told otherwise');
     assert.is(stage.records, 100_000);
     assert.equal(stage.integrity, { lost: 0, duplicates: 0, outOfOrder: 0, foreign: 0, passedShare: 1 });
     assert.is(stage.latency!.count, 100_000);
     assert.ok(stage.latency!.p50 > 0 && stage.latency!.p50 <= stage.latency!.p99, JSON.stringify({ ...stage.latency, hdr: undefined }));
     assert.is(stage.processorLag, null);
-    assert.match(run.stdout, /stage map-enriched\s+passthrough\s+field:sent_at_us\s+100,000/);
+    assert.match(run.stdout, /stage map-enriched\s+passthrough\s+header\s+100,000/);
   });
 });
 
@@ -62,7 +63,7 @@ stages('subset through a Kafka Streams filter: the passed share is the share of 
   const threshold = 25;
   await withProcessor({ bootstrap, appId: 'stage-filter', input: 'filter-raw', output: 'filter-hot', mode: 'filter', threshold }, async () => {
     const out = join(dir, 'subset.json');
-    const run = await runCli(['run', '--brokers', bootstrap, '--topic', 'filter-raw', '--format', 'iot-json', '--devices', '200', '--records', '30000', '--rate', '10000', '--max-publish-delay', '1s', '--observe', 'filter-hot:subset', '--trace', 'field:sent_at_us', '--out', out], { timeoutMs: 180_000 });
+    const run = await runCli(['run', '--brokers', bootstrap, '--topic', 'filter-raw', '--format', 'iot-json', '--devices', '200', '--records', '30000', '--rate', '10000', '--max-publish-delay', '1s', '--observe', 'filter-hot:subset', '--out', out], { timeoutMs: 180_000 });
     assert.is(run.code, 0, `${run.stdout}\n${run.stderr}`);
     const sent = await readTopicWithKcat(bootstrap, 'filter-raw', 60_000);
     const expectedShare = sent.filter((record) => temperatureOf(record.value.toString('utf8')) > threshold).length / sent.length;

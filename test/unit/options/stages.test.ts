@@ -28,6 +28,9 @@ test('--observe TOPIC[:expect] is repeatable; the stage is named after its topic
     ],
   );
   assert.equal(resolveWorkload({}, {}).stages, []);
+  assert.is(workload.recordTrace, 'header', 'observed runs write the trace header by default');
+  assert.is(resolveWorkload({}, {}).recordTrace, 'value');
+  assert.is(resolveWorkload({}, { observe: ['a'], client: 'node-rdkafka', trace: ['timestamp'] }).recordTrace, 'value', 'node-rdkafka cannot write it');
 });
 
 test('--trace and --processor-group: once for every stage, or once per stage in order', () => {
@@ -59,6 +62,7 @@ test('bad stage options are one line naming the flag, exit 2', () => {
   refused(() => resolveWorkload({}, { 'processor-group': ['app'] }), /--processor-group applies to observed stages/);
   refused(() => resolveWorkload({}, { observe: ['a b'] }), /--observe must be TOPIC\[:passthrough\|subset\|aggregate\]/);
   refused(() => resolveWorkload({}, { observe: ['a', 'a:subset'] }), /two stages are named "a"/);
+  refused(() => resolveWorkload({}, { observe: ['a'], 'record-trace': 'value' }), /stage a is traced by the stampede\.trace header, which --record-trace value does not write: use --record-trace header/);
 });
 
 test.run();
