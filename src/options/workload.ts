@@ -4,7 +4,8 @@ import { StampedeError } from '../errors.js';
 import { parseByKind, type BrokerFault, type ProducerPause } from './parse.js';
 import type { Threshold } from './thresholds.js';
 import { checkTransactionalWorkload } from './transactions.js';
-import { checkRecordTrace, traceRunIdOf } from './record-trace.js';
+import { checkRecordTrace, defaultRecordTrace, traceRunIdOf } from './record-trace.js';
+import type { RecordTraceMode } from '../records/trace.js';
 import { OPTION_NAMES, PROFILES, specsFor, type OptionName } from './schema.js';
 import { checkConsumerModes } from './consumer-modes.js';
 import type { Workload } from './workload-shape.js';
@@ -137,7 +138,8 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     transactionRecords: get('transaction-records'),
     transactionMs: get('transaction-ms'),
     abortRate: get<number | undefined>('abort-rate') ?? 0,
-    recordTrace: get('record-trace'),
+    // No schema default: what is right depends on the run (see defaultRecordTrace).
+    recordTrace: get<RecordTraceMode | undefined>('record-trace') ?? defaultRecordTrace({ observedStages: 0, modelCarriesIdentity: true }),
     traceRunId: undefined,
   };
   checkRecordTrace(workload);
