@@ -5,6 +5,7 @@ import { parseByKind, type BrokerFault, type ProducerPause } from './parse.js';
 import type { Threshold } from './thresholds.js';
 import { checkTransactionalWorkload } from './transactions.js';
 import { checkRecordTrace, defaultRecordTrace, traceRunIdOf } from './record-trace.js';
+import type { RecordTraceMode } from '../records/trace.js';
 import { OPTION_NAMES, PROFILES, specsFor, type OptionName } from './schema.js';
 import { checkConsumerModes } from './consumer-modes.js';
 import type { Workload } from './workload-shape.js';
@@ -139,8 +140,9 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     transactionRecords: get('transaction-records'),
     transactionMs: get('transaction-ms'),
     abortRate: get<number | undefined>('abort-rate') ?? 0,
-    // Observed stages want the header (a processor may re-encode the value) unless the user chose.
-    recordTrace: fromFlags['record-trace'] === undefined && fromFile['record-trace'] === undefined ? defaultTrace(get('client'), get<StageEntry[]>('observe').length) : get('record-trace'),
+    // No schema default: what is right depends on the run (see defaultRecordTrace); observed
+    // stages want the header, as a processor may re-encode the value.
+    recordTrace: get<RecordTraceMode | undefined>('record-trace') ?? defaultTrace(get('client'), get<StageEntry[]>('observe').length),
     traceRunId: undefined,
   };
   checkRecordTrace(workload);

@@ -4,6 +4,7 @@ import { loadNative } from '../../../src/native/load.js';
 import { detectStampedeFormat } from '../../../src/verify/detect.js';
 import { SharedOffsets } from '../../../src/verify/shared-offsets.js';
 import { ConsumedRecordSink } from '../../../src/verify/sink.js';
+import { encodeTraceHeader } from '../../../src/records/trace.js';
 
 const { packConsumedForTest } = loadNative();
 const nowUs = Date.UTC(2026, 11, 3) * 1000;
@@ -28,6 +29,13 @@ test("records that are not stampede's are not: text, other JSON, and binary whos
   assert.is(detectStampedeFormat(batchOf([Buffer.from('{"user":"x","clicks":3}')]), nowUs), null);
   assert.is(detectStampedeFormat(batchOf([fixed(0, 12345)]), nowUs), null, 'a send time in 1970');
   assert.is(detectStampedeFormat(batchOf([json(0), Buffer.from('plain text that is not stampede record')]), nowUs), null, 'every looked-at record must be one');
+});
+
+test('records with a trace header are stampede\'s whatever their values hold; an implausible trace is not', () => {
+  const traced = (value: Buffer, seq: number, intendedSendUs: number) => ({ key: Buffer.from('1'), value, partition: 0, offset: seq, receivedAtUs: nowUs, traceHeader: encodeTraceHeader({ runId: '11'.repeat(8), deviceId: 1, seq, intendedSendUs }) });
+  const model = (seq: number) => Buffer.from(JSON.stringify({ reading: seq }));
+  assert.is(detectStampedeFormat({ count: 2, packed: packConsumedForTest([traced(model(0), 0, nowUs - 10), traced(model(1), 1, nowUs - 5)]) }, nowUs), 'iot-json');
+  assert.is(detectStampedeFormat({ count: 1, packed: packConsumedForTest([traced(model(0), 0, 12345)]) }, nowUs), null, 'a trace sent in 1970');
 });
 
 test('a partition that moves between the members of a group: the new owner counts what the old one read as re-read, not duplicate', () => {
