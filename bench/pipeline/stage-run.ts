@@ -18,7 +18,10 @@ export interface RateSample {
   stageP99Us: number;
   lost: number | null;
   duplicates: number | null;
-  /** the processor's lag on the raw topic (its group's committed offsets): highest seen, records */
+  /** the highest per-interval p99 in the measured phase (after warmup), µs: the whole-run p99 above counts warmup's records too */
+  rawIntervalP99MaxUs: number | null;
+  stageIntervalP99MaxUs: number | null;
+  /** the processor's lag on the raw topic (its group's committed offsets): highest in the measured phase, records */
   maxLagRecords: number | null;
   /** every record came through and the lag never exceeded two seconds of input (one commit interval and one more) */
   keptUp: boolean;
@@ -59,7 +62,12 @@ function sampleOf(rate: number, result: RunResult): RateSample {
   const stage = result.stages?.[0];
   const e2e = result.latency.endToEnd;
   if (stage === undefined || stage.latency === null || e2e === null) throw new Error(`the run at ${rate} rec/s has no stage or e2e latency in its result`);
-  const maxLagRecords = stage.processorLag?.maxRecords ?? null;
+  const measured = result.intervals.filter((row) => row.phase === 'measure');
+  const highest = (values: (number | null | undefined)[]): number | null => {
+    const present = values.filter((value): value is number => typeof value === 'number');
+    return present.length === 0 ? null : Math.max(...present);
+  };
+  const maxLagRecords = highest(measured.map((row) => row.stages?.[0]?.processorLagRecords));
   // Committed offsets trail by up to one commit interval (1 s) of input even for a processor that keeps up.
   const keptUp = stage.integrity.lost === 0 && maxLagRecords !== null && maxLagRecords <= 2 * rate;
   return {
@@ -70,6 +78,8 @@ function sampleOf(rate: number, result: RunResult): RateSample {
     rawP99Us: e2e.p99,
     stageP50Us: stage.latency.p50,
     stageP99Us: stage.latency.p99,
+    rawIntervalP99MaxUs: highest(measured.map((row) => row.e2eP99Us)),
+    stageIntervalP99MaxUs: highest(measured.map((row) => row.stages?.[0]?.p99Us)),
     lost: stage.integrity.lost,
     duplicates: stage.integrity.duplicates,
     maxLagRecords,
