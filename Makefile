@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 STAMPEDE := node bin/stampede.js
 
-.PHONY: help install build test bench bench-max bench-rate bench-fleet bench-micro bench-soak bench-consume bench-txn bench-trace broker-up broker-down clean
+.PHONY: help install build test bench bench-max bench-rate bench-fleet bench-micro bench-soak bench-consume bench-txn bench-trace bench-pipeline broker-up broker-down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -39,6 +39,9 @@ bench-txn: build ## Transaction cost: records/s with a commit every 100 ms ÷ wi
 
 bench-trace: build ## Record trace cost at max rate: records/s and CPU-s per million acked, --record-trace header ÷ value, interleaved rounds on a broker of its own
 	npm run bench:trace
+
+bench-pipeline: build ## Through a Kafka Streams map topology at three fixed rates: raw-topic e2e beside the passthrough stage, the processor's added latency, its lag
+	npm run bench:pipeline
 
 bench-micro: build ## tinybench micro suite: simulation, encoders, histograms, batch packing, key hashing
 	npm run bench:micro
