@@ -42,6 +42,20 @@ const intervalRow = object({
   consumedPerSec: optional(num),
   lagRecords: optional(num),
   e2eP99Us: optional(num),
+  stages: optional(arrayOf(object({ name: str, recordsPerSec: num, p99Us: nullable(num), processorLagRecords: nullable(num) }))),
+});
+
+/** one observed stage (--observe), as the summary, CSV, HTML and thresholds read it */
+const stageEntry = object({
+  name: str,
+  topic: str,
+  expect: str,
+  trace: str,
+  records: num,
+  recordsPerSec: num,
+  latency: nullable(object({ ...latencySummary, hdr: hdrField })),
+  integrity: object({ lost: nullable(num), duplicates: nullable(num), outOfOrder: nullable(num), foreign: nullable(num), passedShare: nullable(num) }),
+  processorLag: nullable(object({ group: str, input: str, lastRecords: nullable(num), maxRecords: nullable(num) })),
 });
 
 /** one agent of a --hosts run, as the per-host table reads it */
@@ -81,6 +95,7 @@ export const runResultShape: Check = object({
   partitions: nullable(object({ perPartition: arrayOf(num), balancePct: num })),
   validity: object({ valid: bool, reason: nullable(str), askedRecordsPerSec: optional(nullable(num)), achievedPct: optional(nullable(num)) }),
   intervals: arrayOf(intervalRow),
+  stages: optional(arrayOf(stageEntry)),
   thresholds: optional(arrayOf(object({ threshold: str, metric: str, observed: nullable(num), unit: str, pass: bool }))),
   hosts: optional(arrayOf(hostRow)),
   fleet: optional(object({ clockSkewBoundUs: num, maxClockSkewUs: num, clockSkewExceeded: bool, goSpreadUs: nullable(num) })),

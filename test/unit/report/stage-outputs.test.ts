@@ -7,6 +7,8 @@ import { liveLine } from '../../../src/report/live.js';
 import { renderMetrics } from '../../../src/report/metrics-server.js';
 import { renderStages } from '../../../src/report/stages.js';
 import { renderSummary } from '../../../src/report/summary.js';
+import { classifyResult } from '../../../src/report/inputs.js';
+import { encodeHdr, newHdrHistogram } from '../../../src/histogram/merge.js';
 import { fakeRunResult } from '../../helpers/fake-result.js';
 
 const enriched: StageResult = {
@@ -58,6 +60,16 @@ test('CSV: three columns per stage after the run\'s own', () => {
   const csv = intervalsCsv([{ label: 'r', file: 'r.json', run: withStages() }]).split('\r\n');
   assert.ok(csv[0]!.endsWith(',stage enriched recordsPerSec,stage enriched p99Us,stage enriched processorLagRecords,"stage per""sec recordsPerSec","stage per""sec p99Us","stage per""sec processorLagRecords"'), csv[0]);
   assert.ok(csv[1]!.endsWith(',1000,12000,40,20,,'), csv[1]);
+});
+
+test('a result file\'s stages are checked before any reader uses them: a wrong field is one line naming it', () => {
+  const run = withStages();
+  const hdr = encodeHdr(newHdrHistogram());
+  run.stages = run.stages!.map((stage) => ({ ...stage, latency: stage.latency && { ...stage.latency, hdr } }));
+  const doc = JSON.parse(JSON.stringify(run)) as Record<string, unknown>;
+  assert.is(classifyResult('r.json', doc).kind, 'run');
+  (doc['stages'] as Record<string, unknown>[])[1]!['integrity'] = { lost: 'none' };
+  assert.throws(() => classifyResult('r.json', doc), /result file r\.json is not a valid run result: stages\[1\]\.integrity\.lost must be a number/);
 });
 
 test.run();
