@@ -136,6 +136,15 @@ stages('a stage whose records lack the named JSON field stops the run with one l
   }
 });
 
+stages('a stage topic that does not exist stops the run before anything is sent, naming the stage and the topic (exit 2)', async ({ kafka }) => {
+  const run = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', 'missing-raw', '--records', '1000', '--observe', 'never-created:subset'], { timeoutMs: 60_000 });
+  assert.is(run.code, 2, `${run.stdout}\n${run.stderr}`);
+  assert.match(run.stderr, /stage never-created: topic never-created does not exist: start the processor first/);
+  assert.not.match(run.stderr, /\n\s+at /, 'no stack trace');
+  const onTopic = await readTopicWithKcat(kafka!.bootstrap, 'missing-raw', 30_000);
+  assert.is(onTopic.length, 0, 'nothing was produced');
+});
+
 stages('two chained stages (raw → enriched → alerts) give two stage entries, in pipeline order', async ({ kafka }) => {
   const [raw, enriched, alerts] = ['chain-raw', 'chain-enriched', 'chain-alerts'];
   for (const topic of [raw, enriched, alerts]) await createTestTopic(kafka!.bootstrap, topic, 2);
