@@ -17,6 +17,12 @@ import { perSecond } from './interval-sampler.js';
 
 /** A drain with no new record on a stage for this long is over (a filter's or a window's output has no known count). */
 const kQuietMs = 3_000;
+/**
+ * A passthrough stage that has read as many records as were acknowledged reads on until none came
+ * for this long: duplicates count among the records read, so the count alone may be reached while
+ * a distinct record is still on its way.
+ */
+const kSettleMs = 1_000;
 const kLagReadTimeoutMs = 5_000;
 
 /** One observed stage while the run goes on: its consumer group, and the processor's lag on its input. */
@@ -75,11 +81,10 @@ class ObservedStage {
     let lastChangeMs = Date.now();
     while (Date.now() < deadlineMs && this.fatal() === undefined) {
       const read = this.group.snapshot().counters.acked;
-      if (expected !== null && read >= expected) break;
       if (read !== last) {
         last = read;
         lastChangeMs = Date.now();
-      } else if (expected === null && Date.now() - lastChangeMs >= kQuietMs) break;
+      } else if (Date.now() - lastChangeMs >= (expected === null ? kQuietMs : read >= expected ? kSettleMs : Infinity)) break;
       await sleep(50);
     }
     this.outcomes = await this.group.drain(0, 0);
