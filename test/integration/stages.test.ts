@@ -41,11 +41,21 @@ stages.after(async (context) => {
 
 const resultOf = (path: string): RunResult => JSON.parse(readFileSync(path, 'utf8')) as RunResult;
 
+/**
+ * A fixed-rate run here only spreads records over time: on a shared 2-core host the producer may
+ * fall short of its schedule (exit 3, not valid), which says nothing about the stage under test.
+ */
+function assertRan(outcome: { code: number | null; stdout: string; stderr: string }, out: string): void {
+  const detail = `${outcome.stdout}\n${outcome.stderr}`;
+  if (outcome.code === 3) assert.is(resultOf(out).status, 'not-valid', detail);
+  else assert.is(outcome.code, 0, detail);
+}
+
 stages('passthrough through a Kafka Streams map, traced by the header it forwards: all 100,000 acked records come out once (lost 0, duplicates 0), each with a latency above zero', async ({ kafka }) => {
   const bootstrap = kafka!.bootstrap;
   await withProcessor({ bootstrap, appId: 'stage-map', input: 'map-raw', output: 'map-enriched', mode: 'map' }, async () => {
     const out = join(dir, 'pass.json');
-    const run = await runCli(['run', '--brokers', bootstrap, '--topic', 'map-raw', '--format', 'iot-json', '--devices', '500', '--records', '100000', '--rate', '20000', '--max-publish-delay', '1s', '--observe', 'map-enriched:passthrough', '--out', out], { timeoutMs: 180_000 });
+    const run = await runCli(['run', '--brokers', bootstrap, '--topic', 'map-raw', '--format', 'iot-json', '--devices', '500', '--records', '100000', '--drain', '90s', '--observe', 'map-enriched:passthrough', '--out', out], { timeoutMs: 180_000 });
     assert.is(run.code, 0, `${run.stdout}\n${run.stderr}`);
     const stage = resultOf(out).stages![0]!;
     assert.equal({ name: stage.name, topic: stage.topic, expect: stage.expect, trace: stage.trace }, { name: 'map-enriched', topic: 'map-enriched', expect: 'passthrough', trace: 'header' });
@@ -64,7 +74,7 @@ stages('subset through a Kafka Streams filter: the passed share is the share of 
   const threshold = 25;
   await withProcessor({ bootstrap, appId: 'stage-filter', input: 'filter-raw', output: 'filter-hot', mode: 'filter', threshold }, async () => {
     const out = join(dir, 'subset.json');
-    const run = await runCli(['run', '--brokers', bootstrap, '--topic', 'filter-raw', '--format', 'iot-json', '--devices', '200', '--records', '30000', '--rate', '10000', '--max-publish-delay', '1s', '--observe', 'filter-hot:subset', '--out', out], { timeoutMs: 180_000 });
+    const run = await runCli(['run', '--brokers', bootstrap, '--topic', 'filter-raw', '--format', 'iot-json', '--devices', '200', '--records', '30000', '--drain', '60s', '--observe', 'filter-hot:subset', '--out', out], { timeoutMs: 180_000 });
     assert.is(run.code, 0, `${run.stdout}\n${run.stderr}`);
     const sent = await readTopicWithKcat(bootstrap, 'filter-raw', 60_000);
     const expectedShare = sent.filter((record) => temperatureOf(record.value.toString('utf8')) > threshold).length / sent.length;
@@ -84,7 +94,7 @@ stages('aggregate through a Kafka Streams 1 s window with --trace timestamp: out
   await withProcessor({ bootstrap, appId: 'stage-window', input: 'window-raw', output: 'window-stats', mode: 'window', windowMs: 1000, graceMs }, async () => {
     const out = join(dir, 'aggregate.json');
     const run = await runCli(['run', '--brokers', bootstrap, '--topic', 'window-raw', '--format', 'iot-json', '--devices', '20', '--duration', '8s', '--rate', '2000', '--max-publish-delay', '1s', '--observe', 'window-stats:aggregate', '--trace', 'timestamp', '--out', out], { timeoutMs: 180_000 });
-    assert.is(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    assertRan(run, out);
     const stage = resultOf(out).stages![0]!;
     assert.equal({ expect: stage.expect, trace: stage.trace }, { expect: 'aggregate', trace: 'timestamp' });
     // 20 devices, one result per device per closed window: about 20 a second over the run.
@@ -111,7 +121,7 @@ stages('a processor that drops headers: the default --trace header stops the run
     assert.ok(refused.elapsedMs < 18_000, `stopped early, not after the 20 s run: ${refused.elapsedMs} ms`);
     const out = join(dir, 'dropped.json');
     const measured = await runCli([...args, '--records', '3000', '--rate', '1000', '--max-publish-delay', '1s', '--trace', 'timestamp', '--out', out], { timeoutMs: 120_000 });
-    assert.is(measured.code, 0, `${measured.stdout}\n${measured.stderr}`);
+    assertRan(measured, out);
     const stage = resultOf(out).stages![0]!;
     assert.is(stage.trace, 'timestamp');
     assert.ok(stage.records >= 3000, `records ${stage.records}`);
@@ -147,7 +157,7 @@ async function killedMidStream(bootstrap: string, name: string, guarantee: 'exac
     await processor.kill9();
     await processor.restart();
     const run = await running;
-    assert.is(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    assertRan(run, out);
     stage = resultOf(out).stages![0]!;
   });
   return stage!;
@@ -183,7 +193,7 @@ stages('two chained stages (raw → enriched → alerts) give two stage entries,
   try {
     const out = join(dir, 'chain.json');
     const run = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', raw, '--format', 'iot-json', '--devices', '50', '--records', '5000', '--rate', '2500', '--max-publish-delay', '1s', '--observe', `${enriched}:passthrough`, '--observe', `${alerts}:subset`, '--trace', 'field:sent_at_us', '--processor-group', 'chain-enrich', '--processor-group', 'chain-alert', '--out', out], { timeoutMs: 120_000 });
-    assert.is(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    assertRan(run, out);
     const result = resultOf(out);
     assert.equal(result.stages!.map((stage) => [stage.name, stage.expect]), [[enriched, 'passthrough'], [alerts, 'subset']]);
     assert.is(result.stages![0]!.integrity.lost, 0);
@@ -206,7 +216,7 @@ stages('--processor-group: the Kafka Streams processor\'s lag on its input rises
     await sleep(4_000);
     processor.resume();
     const run = await running;
-    assert.is(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    assertRan(run, out);
     const result = resultOf(out);
     const lags = result.intervals.map((row) => row.stages![0]!.processorLagRecords);
     const known = lags.filter((lag): lag is number => lag !== null);
