@@ -1,18 +1,5 @@
 import { StampedeError } from '../errors.js';
-import { loadNative } from '../native/load.js';
-
-/** One partition of the watched topic: the group's committed offset (-1: none yet) and the log-end offset. */
-interface GroupPartitionLag {
-  partition: number;
-  committed: number;
-  end: number;
-}
-
-/** The napi class of native/src/group_lag.rs. */
-interface NativeGroupLag {
-  read(timeoutMs: number): Promise<GroupPartitionLag[]>;
-  close(): void;
-}
+import { loadNative, type NativeGroupLag } from '../native/load.js';
 
 /**
  * How far another application's consumer group (the user's stream processor) is behind on a
@@ -28,8 +15,7 @@ export class GroupLagReader {
     readonly group: string,
     readonly topic: string,
   ) {
-    const addon = loadNative() as unknown as { NativeGroupLag?: new (config: Record<string, string>, topic: string) => NativeGroupLag };
-    if (addon.NativeGroupLag === undefined) throw new StampedeError('E_CLIENT', 'this build of the native addon cannot read a group\'s lag: rebuild it (npm run build:native)');
+    const addon = loadNative();
     try {
       this.native = new addon.NativeGroupLag({ ...settings, 'group.id': group }, topic);
     } catch (err) {

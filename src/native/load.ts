@@ -143,6 +143,20 @@ export interface ConsumedRecordForTest {
 }
 
 /** The addon's exports (native/src/lib.rs, producer.rs, consumer.rs, consumed.rs); the tests' own are test/helpers/native-testing.ts. */
+/** One partition of a watched group's topic: the group's committed offset (-1: none yet) and the log-end offset. */
+export interface GroupPartitionLag {
+  partition: number;
+  committed: number;
+  end: number;
+}
+
+/** The napi class of native/src/group_lag.rs: another group's committed offsets, read without joining it. */
+export interface NativeGroupLag {
+  /** Committed and log-end offsets of every partition of the topic, off the event loop; rejects naming what did not answer within timeoutMs. */
+  read(timeoutMs: number): Promise<GroupPartitionLag[]>;
+  close(): void;
+}
+
 export interface NativeAddon {
   /**
    * options.traceRunId (8 bytes): `--record-trace header`: batches have the traced layout and every
@@ -157,6 +171,8 @@ export interface NativeAddon {
   NativeConsumer: new (config: Record<string, string>, topics: string[]) => NativeConsumer;
   /** librdkafka properties (bootstrap.servers and security settings); throws InvalidArg naming a rejected one. */
   NativeAdmin: new (config: Record<string, string>) => NativeAdmin;
+  /** native/src/group_lag.rs: config carries group.id = the group to watch, which it never joins. */
+  NativeGroupLag: new (config: Record<string, string>, topic: string) => NativeGroupLag;
   librdkafkaVersion(): string;
   /** librdkafka's builtin.features, comma and space separated: codecs and security mechanisms built in. */
   librdkafkaFeatures(): string;

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadNative, type NativeAddon, type NativeAdmin, type NativeConsumer, type NativeProducer } from '../../../src/native/load.js';
+import { loadNative, type NativeAddon, type NativeAdmin, type NativeConsumer, type NativeGroupLag, type NativeProducer } from '../../../src/native/load.js';
 import { loadTestingNative, type NativeTestingAddon } from '../../helpers/native-testing.js';
 
 // The addon's declarations are written by hand (src/native/load.ts). These lists must name every
@@ -10,6 +10,7 @@ const addonExports = {
   NativeProducer: true,
   NativeConsumer: true,
   NativeAdmin: true,
+  NativeGroupLag: true,
   librdkafkaVersion: true,
   librdkafkaFeatures: true,
   packConsumedForTest: true,
@@ -20,6 +21,7 @@ const testingExports = { unpackBatchForTest: true, recordLatenciesForTest: true,
 const producerMembers = { produceBatch: true, startPacing: true, paceBatch: true, flush: true, fetchTopicMetadata: true, lastError: true, errorsByCode: true, retries: true, close: true, initTransactions: true, beginTransaction: true, commitTransaction: true, abortTransaction: true } satisfies Record<keyof NativeProducer, true>;
 const consumerMembers = { poll: true, assignment: true, lag: true, positions: true, endOffsets: true, lastError: true, pause: true, resume: true, close: true } satisfies Record<keyof NativeConsumer, true>;
 const adminMembers = { connect: true, describeTopic: true, createTopic: true, deleteTopics: true, close: true } satisfies Record<keyof NativeAdmin, true>;
+const groupLagMembers = { read: true, close: true } satisfies Record<keyof NativeGroupLag, true>;
 
 const sorted = (names: Iterable<string>): string[] => [...names].sort();
 const prototypeMembers = (klass: unknown): string[] => Object.getOwnPropertyNames((klass as { prototype: object }).prototype).filter((name) => name !== 'constructor');
@@ -37,6 +39,7 @@ test('each class has exactly the members its interface declares', () => {
   assert.equal(sorted(prototypeMembers(addon.NativeProducer)), sorted(Object.keys(producerMembers)));
   assert.equal(sorted(prototypeMembers(addon.NativeConsumer)), sorted(Object.keys(consumerMembers)));
   assert.equal(sorted(prototypeMembers(addon.NativeAdmin)), sorted(Object.keys(adminMembers)));
+  assert.equal(sorted(prototypeMembers(addon.NativeGroupLag)), sorted(Object.keys(groupLagMembers)));
 });
 
 test('builtin.features names TLS, the SASL mechanisms and every codec the issue asks for', () => {
