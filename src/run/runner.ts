@@ -55,10 +55,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   let producers: SnapshotSource | undefined;
   let stages: ObservedStages | undefined;
   // The run's own stop: the user's signal, or a stage whose records carry no trace.
-  const stopRun = new AbortController();
-  const forwardAbort = (): void => stopRun.abort();
-  hooks.signal?.addEventListener('abort', forwardAbort);
-  if (hooks.signal?.aborted) stopRun.abort();
+  const stopRun = linkedAbort(hooks.signal);
   // A stopped run brings the broker back now, not after the drain: SIGTERM is often followed by SIGKILL.
   const endFaults = (): void => faults?.disarm();
   hooks.signal?.addEventListener('abort', endFaults);
@@ -68,12 +65,12 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
     const prepared = { ...whole, plan, workers: plan.length };
     const e2e = workload.e2e ? await startEndToEnd(workload, prepared, deployment.e2eNotices, notice, crash) : undefined;
     stages = workload.stages.length > 0 ? await startStages(workload, prepared, notice) : undefined;
-    let lastElapsedMs = 0;
+    const onStageInterval = stages?.intervalHook(() => stopRun.controller.abort());
     producers = await deployment.start(prepared, plan, crash);
     const modes = e2e ? consumerModes(workload, prepared.topic!.partitions, producers, e2e, notice) : undefined;
     const cpuAtStart = process.cpuUsage();
     const sampled = await sampleRun(producers, e2e, workload, {
-      signal: stopRun.signal,
+      signal: stopRun.controller.signal,
       onStart: () => {
         faults?.arm((text) => hooks.onFault?.(text));
         hooks.onStart?.({ workers: prepared.workers, topic: prepared.topic });
@@ -81,11 +78,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
       },
       onThreadFailed: notice,
       onInterval: (row, cumulative) => {
-        if (stages) {
-          row.stages = stages.columns(row.elapsedMs - lastElapsedMs);
-          lastElapsedMs = row.elapsedMs;
-          if (stages.fatal()) stopRun.abort();
-        }
+        onStageInterval?.(row);
         hooks.onInterval?.(row, cumulative);
         deployment.afterInterval?.();
       },
@@ -94,7 +87,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
     faults?.disarm();
     const aborted = workload.transactional ? sampled.outcomes.map((outcome) => outcome.transactions?.abortedRanges) : undefined;
     const endToEnd = e2e ? e2e.report(sampled.consumerOutcomes, prepared.topic!.partitions, plan, producers.sentPerShard(), aborted) : null;
-    const stageResults = stages ? await finishStages(stages, producers.snapshot().counters.acked, workload.drainMs, plan, producers.sentPerShard(), sampled.durationMs) : undefined;
+    const stageResults = stages ? await finishStages(stages, sampled.final.counters.acked, workload.drainMs, plan, producers.sentPerShard(), sampled.durationMs) : undefined;
     const publishDelays = workload.rateRecordsPerSec === undefined ? null : producers.publishDelays();
     const result = assembleResult({ workload, prepared, sampled, publishDelays, endToEnd, notices });
     modes?.finish(result);
@@ -106,7 +99,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
     // A broker still down when the run ends early is started again before anything else.
     faults?.disarm();
     hooks.signal?.removeEventListener('abort', endFaults);
-    hooks.signal?.removeEventListener('abort', forwardAbort);
+    stopRun.dispose();
     await stages?.close();
     if (producers) await producers.close();
     else await deployment.abandon();
@@ -141,4 +134,13 @@ async function finishStages(stages: ObservedStages, ackedRecords: number, drainM
   const late = stages.fatal();
   if (late) throw late;
   return stages.report(plan, sentPerShard, ackedRecords, durationMs);
+}
+
+/** An AbortController that also aborts when `signal` does; dispose() stops listening. */
+function linkedAbort(signal: AbortSignal | undefined): { controller: AbortController; dispose(): void } {
+  const controller = new AbortController();
+  const forward = (): void => controller.abort();
+  signal?.addEventListener('abort', forward);
+  if (signal?.aborted) controller.abort();
+  return { controller, dispose: () => signal?.removeEventListener('abort', forward) };
 }

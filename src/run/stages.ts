@@ -5,6 +5,7 @@ import type { Connection } from '../connection/config.js';
 import { EndToEndConsumers } from '../consume/e2e-group.js';
 import type { E2eConsumerTaskResult } from '../contracts/e2e-consumer-task.js';
 import type { StageIntervalColumns, StageResult } from '../contracts/stage.js';
+import type { IntervalRow } from '../contracts/result.js';
 import { StampedeError } from '../errors.js';
 import { diffSnapshots, encodeHdr, summarize, toHdrHistogram } from '../histogram/merge.js';
 import { traceName, type StageSpec } from '../options/stages.js';
@@ -139,6 +140,16 @@ export class ObservedStages {
 
   columns(spanMs: number): StageIntervalColumns[] {
     return this.stages.map((stage) => stage.columns(spanMs));
+  }
+
+  /** What each interval row gets: the stages' columns; `stop` is called once a stage's trace cannot be read. */
+  intervalHook(stop: () => void): (row: IntervalRow) => void {
+    let lastElapsedMs = 0;
+    return (row) => {
+      row.stages = this.columns(row.elapsedMs - lastElapsedMs);
+      lastElapsedMs = row.elapsedMs;
+      if (this.fatal()) stop();
+    };
   }
 
   /** The first stage whose trace cannot be read, as the line that stops the run. */
