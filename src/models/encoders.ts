@@ -1,0 +1,113 @@
+import { Packr } from 'msgpackr';
+import { StampedeError } from '../errors.js';
+import type { BatchBuilder } from '../records/batch.js';
+import type { ValueEncoder, ValueShape } from '../records/value-shape.js';
+import { JsonPlan } from './json-writer.js';
+import type { KeyWriter } from './keys.js';
+import { modelValueShape } from './shape.js';
+import type { ModelEncoding, ModelSpec, TemplatePart } from './spec.js';
+
+/** Writes one model value into the batch, after its key. One instance per producer thread. */
+export interface ModelEncoder {
+  append(batch: BatchBuilder, value: Record<string, unknown>, keys: KeyWriter): void;
+}
+
+/** What an encoding may be given besides the model: a text template, or what a schema-bound encoding needs. */
+export interface EncoderOptions {
+  /** the text encoding's template (default: the model's) */
+  template?: TemplatePart[];
+  [setting: string]: unknown;
+}
+
+/** Builds a ValueEncoder for a model: how encodings outside this folder (avro, protobuf) plug in. */
+export type ValueEncoderFactory = (model: ModelSpec, shape: ValueShape, options: EncoderOptions) => ValueEncoder;
+
+const registered = new Map<ModelEncoding, ValueEncoderFactory>();
+
+/** Makes `encoding` available to models: call at start-up in every thread that encodes (each producer thread too). */
+export function registerValueEncoder(encoding: Exclude<ModelEncoding, 'json' | 'msgpack' | 'text'>, factory: ValueEncoderFactory): void {
+  registered.set(encoding, factory);
+}
+
+/** Whether this build can write `encoding`; the reason when not, for one line before anything starts. */
+export function encodingProblem(encoding: ModelEncoding): string | null {
+  if (encoding === 'json' || encoding === 'msgpack' || encoding === 'text' || registered.has(encoding)) return null;
+  return `encoding ${encoding} is not available in this build (available: json, msgpack, text${[...registered.keys()].map((name) => `, ${name}`).join('')})`;
+}
+
+class JsonEncoder implements ModelEncoder {
+  private readonly serialize: (value: unknown) => string;
+  private readonly ascii: boolean;
+
+  constructor(model: ModelSpec) {
+    const plan = new JsonPlan();
+    this.serialize = plan.object(model.fields);
+    this.ascii = plan.ascii;
+  }
+
+  append(batch: BatchBuilder, value: Record<string, unknown>, keys: KeyWriter): void {
+    const text = this.serialize(value);
+    const bytes = this.ascii ? text.length : Buffer.byteLength(text, 'utf8');
+    const at = keys.reserve(batch, bytes);
+    batch.target.write(text, at, bytes, this.ascii ? 'latin1' : 'utf8');
+  }
+}
+
+class TemplateEncoder implements ModelEncoder {
+  private readonly parts: TemplatePart[];
+
+  constructor(template: TemplatePart[]) {
+    this.parts = template;
+  }
+
+  append(batch: BatchBuilder, value: Record<string, unknown>, keys: KeyWriter): void {
+    let text = '';
+    for (const part of this.parts) {
+      if ('text' in part) text += part.text;
+      else {
+        let at: unknown = value;
+        for (const name of part.path) at = (at as Record<string, unknown>)[name];
+        text += String(at);
+      }
+    }
+    const bytes = Buffer.byteLength(text, 'utf8');
+    batch.target.write(text, keys.reserve(batch, bytes), bytes, 'utf8');
+  }
+}
+
+/** Any ValueEncoder (MessagePack here; Avro, Protobuf when registered): its bytes copied after the key. */
+class BytesEncoder implements ModelEncoder {
+  constructor(private readonly encoder: ValueEncoder) {}
+  append(batch: BatchBuilder, value: Record<string, unknown>, keys: KeyWriter): void {
+    const bytes = this.encoder.encode(value);
+    batch.target.set(bytes, keys.reserve(batch, bytes.byteLength));
+  }
+}
+
+/** MessagePack maps with string keys (no msgpackr records: any MessagePack reader decodes them). */
+class MsgpackValueEncoder implements ValueEncoder {
+  private readonly packr = new Packr({ useRecords: false });
+  encode(value: Record<string, unknown>): Uint8Array {
+    return this.packr.pack(value);
+  }
+}
+
+/** The encoder of `encoding` for a model; avro and protobuf come from registerValueEncoder. */
+export function encoderForModel(model: ModelSpec, encoding: ModelEncoding = model.encoding, options: EncoderOptions = {}): ModelEncoder {
+  switch (encoding) {
+    case 'json':
+      return new JsonEncoder(model);
+    case 'msgpack':
+      return new BytesEncoder(new MsgpackValueEncoder());
+    case 'text': {
+      const template = options.template ?? model.template;
+      if (template === undefined) throw new StampedeError('E_OPTION', `model file ${model.file}: the text encoding needs a template, e.g. template: "{temperature}"`);
+      return new TemplateEncoder(template);
+    }
+    default: {
+      const factory = registered.get(encoding);
+      if (factory === undefined) throw new StampedeError('E_OPTION', `model file ${model.file}: ${encodingProblem(encoding)}`);
+      return new BytesEncoder(factory(model, modelValueShape(model), options));
+    }
+  }
+}
