@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { StampedeError } from '../errors.js';
 import { FieldChecker } from './check-fields.js';
+import { encodingProblem } from './encoders.js';
 import { LocatedYaml, type FieldPath } from './located.js';
 import { kEncodings, type FieldGen, type ModelEncoding, type ModelKey, type ModelSpec, type TemplatePart } from './spec.js';
 
@@ -28,6 +29,8 @@ export function parseModel(file: string, text: string): ModelSpec {
   if (!('fields' in raw)) yaml.fail([], 'has no fields: { … }');
   const fields = new FieldChecker(yaml).fields(raw['fields'], ['fields']);
   const encoding = encodingOf(yaml, raw['encoding']);
+  const unavailable = raw['builtin'] === undefined ? encodingProblem(encoding) : null;
+  if (unavailable !== null) yaml.fail(['encoding'], unavailable);
   const spec: ModelSpec = {
     file,
     ...(raw['builtin'] === 'iot' ? { builtin: 'iot' as const } : {}),
