@@ -71,7 +71,8 @@ class TemplateEncoder implements ModelEncoder {
       }
     }
     const bytes = Buffer.byteLength(text, 'utf8');
-    batch.target.write(text, keys.reserve(batch, bytes), bytes, 'utf8');
+    const at = keys.reserve(batch, bytes); // before reading target: reserving may grow it
+    batch.target.write(text, at, bytes, 'utf8');
   }
 }
 
@@ -80,7 +81,8 @@ class BytesEncoder implements ModelEncoder {
   constructor(private readonly encoder: ValueEncoder) {}
   append(batch: BatchBuilder, value: Record<string, unknown>, keys: KeyWriter): void {
     const bytes = this.encoder.encode(value);
-    batch.target.set(bytes, keys.reserve(batch, bytes.byteLength));
+    const at = keys.reserve(batch, bytes.byteLength); // before reading target: reserving may grow it
+    batch.target.set(bytes, at);
   }
 }
 
