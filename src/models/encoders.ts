@@ -3,6 +3,7 @@ import { StampedeError } from '../errors.js';
 import type { BatchBuilder } from '../records/batch.js';
 import type { ValueEncoder, ValueShape } from '../records/value-shape.js';
 import { JsonPlan } from './json-writer.js';
+import { planJsonBytes, type JsonBytesPlan } from './json-bytes.js';
 import type { KeyWriter } from './keys.js';
 import { modelValueShape } from './shape.js';
 import type { ModelEncoding, ModelSpec, TemplatePart } from './spec.js';
@@ -35,21 +36,35 @@ export function encodingProblem(encoding: ModelEncoding): string | null {
   return `encoding ${encoding} is not available in this build (available: json, msgpack, text${[...registered.keys()].map((name) => `, ${name}`).join('')})`;
 }
 
+/**
+ * JSON written straight into the batch when every string the model makes is plain ASCII (the usual
+ * case: choices, states, templates): the most bytes a value can take are reserved, then the rest
+ * given back. Other models go through JSON text.
+ */
 class JsonEncoder implements ModelEncoder {
+  private readonly bytes: JsonBytesPlan | null;
   private readonly serialize: (value: unknown) => string;
   private readonly ascii: boolean;
 
   constructor(model: ModelSpec) {
+    this.bytes = planJsonBytes(model.fields);
     const plan = new JsonPlan();
     this.serialize = plan.object(model.fields);
     this.ascii = plan.ascii;
   }
 
   append(batch: BatchBuilder, value: Record<string, unknown>, keys: KeyWriter): void {
+    const bytes = this.bytes;
+    if (bytes !== null) {
+      const at = keys.reserve(batch, bytes.maxBytes);
+      const end = bytes.write(value, batch.target, at);
+      batch.shrinkLast(bytes.maxBytes - (end - at));
+      return;
+    }
     const text = this.serialize(value);
-    const bytes = this.ascii ? text.length : Buffer.byteLength(text, 'utf8');
-    const at = keys.reserve(batch, bytes);
-    batch.target.write(text, at, bytes, this.ascii ? 'latin1' : 'utf8');
+    const length = this.ascii ? text.length : Buffer.byteLength(text, 'utf8');
+    const at = keys.reserve(batch, length);
+    batch.target.write(text, at, length, this.ascii ? 'latin1' : 'utf8');
   }
 }
 
