@@ -5,12 +5,14 @@ import type { ValueEncoder, ValueShape } from '../records/value-shape.js';
 import { JsonPlan } from './json-writer.js';
 import { planJsonBytes, type JsonBytesPlan } from './json-bytes.js';
 import type { KeyWriter } from './keys.js';
+import type { CompiledModel } from './compile.js';
 import { modelValueShape } from './shape.js';
 import type { ModelEncoding, ModelSpec, TemplatePart } from './spec.js';
 
 /** Writes one model value into the batch, after its key. One instance per producer thread. */
 export interface ModelEncoder {
-  append(batch: BatchBuilder, value: Record<string, unknown>, keys: KeyWriter): void;
+  /** Appends the model's current record (after CompiledModel.advance) with its key. */
+  append(batch: BatchBuilder, record: CompiledModel, keys: KeyWriter): void;
 }
 
 /** What an encoding may be given besides the model: a text template, or what a schema-bound encoding needs. */
@@ -47,43 +49,56 @@ class JsonEncoder implements ModelEncoder {
   private readonly ascii: boolean;
 
   constructor(model: ModelSpec) {
-    this.bytes = planJsonBytes(model.fields);
+    this.bytes = planJsonBytes(model.fields, true);
     const plan = new JsonPlan();
     this.serialize = plan.object(model.fields);
     this.ascii = plan.ascii;
   }
 
-  append(batch: BatchBuilder, value: Record<string, unknown>, keys: KeyWriter): void {
+  append(batch: BatchBuilder, record: CompiledModel, keys: KeyWriter): void {
     const bytes = this.bytes;
     if (bytes !== null) {
       const at = keys.reserve(batch, bytes.maxBytes);
-      const end = bytes.write(value, batch.target, at);
+      const end = bytes.write(record.slots, batch.target, at);
       batch.shrinkLast(bytes.maxBytes - (end - at));
       return;
     }
-    const text = this.serialize(value);
+    const text = this.serialize(record.value());
     const length = this.ascii ? text.length : Buffer.byteLength(text, 'utf8');
     const at = keys.reserve(batch, length);
     batch.target.write(text, at, length, this.ascii ? 'latin1' : 'utf8');
   }
 }
 
+/** The text encoding: the template's literal text and field values (each field's slot, then names within it). */
 class TemplateEncoder implements ModelEncoder {
-  private readonly parts: TemplatePart[];
+  private readonly texts: string[];
+  private readonly slotIndexes: number[];
+  private readonly nestedPaths: string[][];
 
-  constructor(template: TemplatePart[]) {
-    this.parts = template;
+  constructor(model: ModelSpec, template: TemplatePart[]) {
+    const names = model.fields.map((field) => field.name);
+    // Alternating: text before field 0, field 0, text before field 1, …, text after the last.
+    this.texts = [''];
+    this.slotIndexes = [];
+    this.nestedPaths = [];
+    for (const part of template) {
+      if ('text' in part) this.texts[this.texts.length - 1] += part.text;
+      else {
+        this.slotIndexes.push(names.indexOf(part.path[0]!));
+        this.nestedPaths.push(part.path.slice(1));
+        this.texts.push('');
+      }
+    }
   }
 
-  append(batch: BatchBuilder, value: Record<string, unknown>, keys: KeyWriter): void {
-    let text = '';
-    for (const part of this.parts) {
-      if ('text' in part) text += part.text;
-      else {
-        let at: unknown = value;
-        for (const name of part.path) at = (at as Record<string, unknown>)[name];
-        text += String(at);
-      }
+  append(batch: BatchBuilder, record: CompiledModel, keys: KeyWriter): void {
+    const slots = record.slots;
+    let text = this.texts[0]!;
+    for (let i = 0; i < this.slotIndexes.length; i++) {
+      let at = slots[this.slotIndexes[i]!];
+      for (const name of this.nestedPaths[i]!) at = (at as Record<string, unknown>)[name];
+      text += String(at) + this.texts[i + 1]!;
     }
     const bytes = Buffer.byteLength(text, 'utf8');
     const at = keys.reserve(batch, bytes); // before reading target: reserving may grow it
@@ -94,8 +109,8 @@ class TemplateEncoder implements ModelEncoder {
 /** Any ValueEncoder (MessagePack here; Avro, Protobuf when registered): its bytes copied after the key. */
 class BytesEncoder implements ModelEncoder {
   constructor(private readonly encoder: ValueEncoder) {}
-  append(batch: BatchBuilder, value: Record<string, unknown>, keys: KeyWriter): void {
-    const bytes = this.encoder.encode(value);
+  append(batch: BatchBuilder, record: CompiledModel, keys: KeyWriter): void {
+    const bytes = this.encoder.encode(record.value());
     const at = keys.reserve(batch, bytes.byteLength); // before reading target: reserving may grow it
     batch.target.set(bytes, at);
   }
@@ -119,7 +134,7 @@ export function encoderForModel(model: ModelSpec, encoding: ModelEncoding = mode
     case 'text': {
       const template = options.template ?? model.template;
       if (template === undefined) throw new StampedeError('E_OPTION', `model file ${model.file}: the text encoding needs a template, e.g. template: "{temperature}"`);
-      return new TemplateEncoder(template);
+      return new TemplateEncoder(model, template);
     }
     default: {
       const factory = registered.get(encoding);

@@ -25,17 +25,30 @@ function copy(bytes: Uint8Array, target: Buffer, at: number): number {
   return at + bytes.length;
 }
 
-/** A whole number below 2^53 in decimal. */
+/** A whole number below 2^53 in decimal: in 32-bit integer steps, eight digits at a time above 10^8. */
 function writeWhole(value: number, target: Buffer, at: number): number {
   if (value < 0) {
     target[at++] = 0x2d;
     value = -value;
   }
-  let digits = 1;
-  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
-  let rest = value;
+  if (value < 100_000_000) return writeSmall(value, target, at);
+  const high = Math.floor(value / 100_000_000);
+  at = writeWhole(high, target, at);
+  let low = value - high * 100_000_000;
+  for (let i = at + 7; i >= at; i--) {
+    const tens = (low / 10) | 0;
+    target[i] = 48 + low - tens * 10;
+    low = tens;
+  }
+  return at + 8;
+}
+
+/** A whole number below 10^8. */
+function writeSmall(value: number, target: Buffer, at: number): number {
+  const digits = value < 10 ? 1 : value < 100 ? 2 : value < 1_000 ? 3 : value < 10_000 ? 4 : value < 100_000 ? 5 : value < 1_000_000 ? 6 : value < 10_000_000 ? 7 : 8;
+  let rest = value | 0;
   for (let i = at + digits - 1; i >= at; i--) {
-    const tens = Math.floor(rest / 10);
+    const tens = (rest / 10) | 0;
     target[i] = 48 + rest - tens * 10;
     rest = tens;
   }
@@ -100,9 +113,10 @@ const writePlainString: WriteJson = (value, target, at) => {
 
 /**
  * Plans a model's JSON as byte writers, or returns null when a field may produce a string that
- * needs escaping or is not ASCII (the text writer serves those models).
+ * needs escaping or is not ASCII (the text writer serves those models). `fromSlots`: the value is
+ * the model's array of top-level field values (CompiledModel.slots), not an object.
  */
-export function planJsonBytes(fields: { name: string; gen: FieldGen }[]): JsonBytesPlan | null {
+export function planJsonBytes(fields: { name: string; gen: FieldGen }[], fromSlots = false): JsonBytesPlan | null {
   const names = fields.map((field) => field.name);
   const plans = fields.map((field) => fieldPlan(field.gen));
   if (plans.some((plan) => plan === null)) return null;
@@ -111,6 +125,17 @@ export function planJsonBytes(fields: { name: string; gen: FieldGen }[]): JsonBy
   const count = names.length;
   const maxBytes = 2 + prefixes.reduce((sum, prefix) => sum + prefix.length, 0) + plans.reduce((sum, plan) => sum + plan!.maxBytes, 0);
   if (count === 0) return { write: (_value, target, at) => copy(kEmptyObject, target, at), maxBytes: 2 };
+  if (fromSlots) {
+    return {
+      maxBytes,
+      write: (value, target, at) => {
+        const slots = value as unknown[];
+        for (let i = 0; i < count; i++) at = writers[i]!(slots[i], target, copy(prefixes[i]!, target, at));
+        target[at] = 0x7d;
+        return at + 1;
+      },
+    };
+  }
   return {
     maxBytes,
     write: (value, target, at) => {

@@ -1,5 +1,6 @@
 import type { BatchBuilder } from '../records/batch.js';
 import type { RecordContext } from './streams.js';
+import type { CompiledModel } from './compile.js';
 import type { ModelKey } from './spec.js';
 
 /**
@@ -7,8 +8,8 @@ import type { ModelKey } from './spec.js';
  * value goes. The record's identity (device, sequence) goes with it, for a trace outside the value.
  */
 export interface KeyWriter {
-  /** Notes the key of `value` before its bytes are known (a field key). */
-  prepare(value: Record<string, unknown>): void;
+  /** Notes the current record's key before its value's bytes are known (a field key). */
+  prepare(): void;
   reserve(batch: BatchBuilder, valueBytes: number): number;
 }
 
@@ -31,22 +32,20 @@ class NullKey implements KeyWriter {
 /** A field's value as the key, in UTF-8 (numbers in decimal). */
 class FieldKey implements KeyWriter {
   private key = '';
-  private readonly head: string;
-  private readonly rest: string[];
+  private readonly ctx: RecordContext;
+  private readonly read: () => unknown;
 
   constructor(
-    private readonly ctx: RecordContext,
+    model: CompiledModel,
     path: string[],
     private readonly ascii: boolean,
   ) {
-    this.head = path[0]!;
-    this.rest = path.slice(1);
+    this.ctx = model.ctx;
+    this.read = model.reader(path);
   }
 
-  prepare(value: Record<string, unknown>): void {
-    let at = value[this.head];
-    for (const name of this.rest) at = (at as Record<string, unknown>)[name];
-    this.key = String(at);
+  prepare(): void {
+    this.key = String(this.read());
   }
 
   reserve(batch: BatchBuilder, valueBytes: number): number {
@@ -57,8 +56,8 @@ class FieldKey implements KeyWriter {
   }
 }
 
-export function keyWriterFor(key: ModelKey, ctx: RecordContext, asciiValues: boolean): KeyWriter {
-  if (key.from === 'device') return new DeviceKey(ctx);
-  if (key.from === 'null') return new NullKey(ctx);
-  return new FieldKey(ctx, key.path, asciiValues);
+export function keyWriterFor(key: ModelKey, model: CompiledModel, asciiValues: boolean): KeyWriter {
+  if (key.from === 'device') return new DeviceKey(model.ctx);
+  if (key.from === 'null') return new NullKey(model.ctx);
+  return new FieldKey(model, key.path, asciiValues);
 }

@@ -14,14 +14,15 @@ export class ModelRecordWriter implements RecordWriter {
 
   constructor(spec: ModelSpec, shard: { firstDevice: number; deviceCount: number }, seed: number, encoding: ModelEncoding = spec.encoding, options: EncoderOptions = {}) {
     this.model = new CompiledModel(spec, shard, seed);
-    this.keys = keyWriterFor(spec.key, this.model.ctx, spec.key.from === 'field' && asciiField(spec, spec.key.path));
+    this.keys = keyWriterFor(spec.key, this.model, spec.key.from === 'field' && asciiField(spec, spec.key.path));
     this.encoder = encoderForModel(spec, encoding, options);
   }
 
   append(batch: BatchBuilder, intendedSendUs: number): void {
-    const value = this.model.next(intendedSendUs);
-    this.keys.prepare(value);
-    this.encoder.append(batch, value, this.keys);
+    const model = this.model;
+    model.advance(intendedSendUs);
+    this.keys.prepare();
+    this.encoder.append(batch, model, this.keys);
   }
 }
 

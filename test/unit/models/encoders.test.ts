@@ -4,6 +4,8 @@ import { Unpackr } from 'msgpackr';
 import { parseModel, readModelFile } from '../../../src/models/read-model.js';
 import { modelFileOf } from '../../../src/models/resolve.js';
 import { ModelRecordWriter } from '../../../src/models/record-writer.js';
+import { CompiledModel } from '../../../src/models/compile.js';
+import { planJsonBytes } from '../../../src/models/json-bytes.js';
 import { encoderForModel, registerValueEncoder } from '../../../src/models/encoders.js';
 import { modelValueShape } from '../../../src/models/shape.js';
 import { ModelIdentityReader, modelCarriesIdentity, modelIdentity } from '../../../src/models/identity.js';
@@ -93,7 +95,9 @@ test('an encoding registered from outside (as avro and protobuf plug in) gets th
   }));
   const encoder = encoderForModel(nested, 'protobuf');
   const batch = new BatchBuilder();
-  encoder.append(batch, { seq: 7 }, { prepare() {}, reserve: (b, bytes) => b.add(null, bytes, 0) });
+  const record = new CompiledModel(nested, { firstDevice: 0, deviceCount: 1 }, 1);
+  for (let i = 0; i < 8; i++) record.advance(0);
+  encoder.append(batch, record, { prepare() {}, reserve: (b, bytes) => b.add(null, bytes, 0) });
   assert.equal(seen, [['vehicle.yaml', 'record', 7]]);
   assert.equal([...[...unpackBatch(batch.view())][0]!.value], [1, 2, 3]);
 });
@@ -108,6 +112,33 @@ test('identity read back from the value: device from its template, seq, and send
   reader.read(records[11]!.value, out);
   assert.equal(out, { deviceId: 41, seq: 2, sentAtUs: 1_765_000_000_123_467 });
   assert.throws(() => reader.read(Buffer.from('{"vin":"car-3","seq":1,"at":5}'), out), /lacks vin, seq or at/);
+});
+
+test('JSON written as bytes is JSON.stringify\'s text of the same value, number for number', () => {
+  const model = parseModel(
+    'n.yaml',
+    `fields:
+  id: { gen: device, template: "d-{id}" }
+  big: { gen: uniform, min: -9007199254740000, max: 9007199254740000, round: 0 }
+  tiny: { gen: normal, mean: 0, sd: 0.00001 }
+  r1: { gen: normal, mean: 0, sd: 3, round: 1 }
+  r3: { gen: uniform, min: -2, max: 2, round: 3 }
+  r9: { gen: uniform, min: -1, max: 1, round: 9 }
+  edge: { gen: walk, start: -40.05, step: { gen: normal, mean: 0, sd: 0.01 }, min: -40.05, max: -40, round: 1 }
+  raw: { gen: uniform, min: -1e22, max: 1e22 }
+  at: { gen: time, unit: iso }
+  list: { gen: array, count: 3, items: { gen: uniform, min: 0, max: 100000, round: 2 } }
+  inner: { ok: { gen: constant, value: true }, name: { gen: constant, value: "naïve \\"q\\"" } }
+`,
+  );
+  const plan = planJsonBytes(model.fields, true)!;
+  const record = new CompiledModel(model, { firstDevice: 0, deviceCount: 50 }, 3);
+  const target = Buffer.alloc(plan.maxBytes);
+  for (let i = 0; i < 20_000; i++) {
+    record.advance(1_765_000_000_000_000 + i * 7_919_000);
+    const end = plan.write(record.slots, target, 0);
+    assert.is(target.toString('utf8', 0, end), JSON.stringify(record.value()));
+  }
 });
 
 test.run();
