@@ -34,7 +34,7 @@ export default async function consumeForRun(task: E2eConsumerTask): Promise<E2eC
     const startOffsets = runStartOffsets(task, () => new Map([...client!.endOffsets(kJoinTimeoutMs)].map(([partition, { high }]) => [partition, high])));
     const positions = new SharedOffsets(task.positions);
     const stage = task.stage;
-    const sink = stage ? new StageSink(stage.name, stage.trace, traceReaderFor(stage.trace, stage.runId), startOffsets, region, positions) : new ConsumedRecordSink(task.format, startOffsets, region, positions);
+    const sink = stage ? new StageSink(stage.name, stage.trace, traceReaderFor(stage.trace, stage.runId), startOffsets, region, positions) : new ConsumedRecordSink(task.format, startOffsets, region, positions, undefined, task.identity);
     const gate = new ConsumerGate(control, task.index);
     gate.apply(client, client.assignment());
     Atomics.store(control, kConsumerReadyBase + task.index, 1);

@@ -10,6 +10,8 @@ import { OPTION_NAMES, PROFILES, specsFor, type OptionName } from './schema.js';
 import { checkConsumerModes } from './consumer-modes.js';
 import type { Workload } from './workload-shape.js';
 import { checkStageTraces, resolveStages, type StageEntry } from './stages.js';
+import { checkModelWorkload, generatedModelOf, modelOf } from './model.js';
+import { modelCarriesIdentity } from '../models/identity.js';
 
 export type RawOptions = Partial<Record<OptionName, unknown>>;
 
@@ -104,6 +106,7 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     profile: get('profile'),
     producerProps: get('producer-props'),
     format: get('format'),
+    model: modelOf(get<string | undefined>('model')),
     recordSizeBytes: get('record-size'),
     keys: get('keys'),
     batchRecords: get('batch'),
@@ -142,15 +145,24 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     abortRate: get<number | undefined>('abort-rate') ?? 0,
     // No schema default: what is right depends on the run (see defaultRecordTrace); observed
     // stages want the header, as a processor may re-encode the value.
-    recordTrace: get<RecordTraceMode | undefined>('record-trace') ?? defaultTrace(get('client'), get<StageEntry[]>('observe').length),
+    recordTrace: 'value',
     traceRunId: undefined,
   };
+  workload.recordTrace = get<RecordTraceMode | undefined>('record-trace') ?? defaultTrace(workload.client, get<StageEntry[]>('observe').length, workload);
   checkRecordTrace(workload);
   checkStageTraces(workload);
   workload.traceRunId = traceRunIdOf(workload);
   checkTransactionalWorkload(workload, get('abort-rate') !== undefined);
+  checkModelWorkload(workload);
   return checkConsumerModes(workload);
 }
 
-/** node-rdkafka cannot write the binary header: its runs keep the value's own fields. */
-const defaultTrace = (client: Workload['client'], observedStages: number): Workload['recordTrace'] => (client === 'node-rdkafka' ? 'value' : defaultRecordTrace({ observedStages, modelCarriesIdentity: true }));
+/**
+ * node-rdkafka cannot write the binary header: its runs keep the value's own fields. A device model
+ * whose value lacks its identity (device, seq and a µs time field) gets the header.
+ */
+function defaultTrace(client: Workload['client'], observedStages: number, workload: Pick<Workload, 'model'>): Workload['recordTrace'] {
+  if (client === 'node-rdkafka') return 'value';
+  const model = generatedModelOf(workload);
+  return defaultRecordTrace({ observedStages, modelCarriesIdentity: model === undefined || modelCarriesIdentity(model) });
+}
