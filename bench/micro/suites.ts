@@ -8,6 +8,7 @@ import { readRegion, RegionWriter, type RegionSnapshot } from '../../src/shared/
 import type { SuiteUnit } from './types.js';
 import { loadNative } from '../../src/native/load.js';
 import { ConsumedRecordSink } from '../../src/verify/sink.js';
+import { schemaEncodingSuites } from './schema-suites.js';
 
 /**
  * The micro benchmarks: each is one hot-path operation of a worker or the coordinator. Ops that
@@ -235,6 +236,7 @@ export function createSuites(): Suite[] {
     encodeSuite('iot-msgpack', 'iot-msgpack', readings),
     encodeSuite('iot-json', 'iot-json', readings),
     encodeSuite('fixed', `fixed ${kFixedRecordBytes} B`, readings),
+    ...schemaEncodingSuites(),
     histogramRecordSuite(),
     histogramMergeSuite(),
     ...batchSuites(readings),
