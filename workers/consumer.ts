@@ -31,7 +31,7 @@ export default async function consumeForRun(task: E2eConsumerTask): Promise<E2eC
     await client.waitForAssignment(kJoinTimeoutMs);
     // Producers start only after every consumer is ready, so these are the run's first offsets.
     const startOffsets = runStartOffsets(task, () => new Map([...client!.endOffsets(kJoinTimeoutMs)].map(([partition, { high }]) => [partition, high])));
-    const sink = new ConsumedRecordSink(task.format, startOffsets, region, new SharedOffsets(task.positions));
+    const sink = new ConsumedRecordSink(task.format, startOffsets, region, new SharedOffsets(task.positions), task.identity);
     const gate = new ConsumerGate(control, task.index);
     gate.apply(client, client.assignment());
     Atomics.store(control, kConsumerReadyBase + task.index, 1);

@@ -4,7 +4,7 @@ import type { ProducerClient } from '../src/clients/types.js';
 import { StampedeError } from '../src/errors.js';
 import { ArrivalSchedule } from '../src/records/arrival.js';
 import { BatchBuilder } from '../src/records/batch.js';
-import { IotRecordWriter } from '../src/records/record-writer.js';
+import { recordWriterFor } from '../src/models/writer-for.js';
 import { sendAhead, sendInSlices, type FixedRateSender } from '../src/load/fixed-rate.js';
 import type { ProducerTask, ProducerTaskResult } from '../src/contracts/producer-task.js';
 import { wallClockUs } from '../src/runtime.js';
@@ -43,7 +43,7 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
     // Thread start-up and connection time stay out of the measurement: report ready, wait for go.
     Atomics.add(control, kReadyCountSlot, 1);
     while (Atomics.load(control, kGoFlagSlot) === 0 && Atomics.load(control, kStopFlagSlot) === 0) await sleep(1);
-    const records = new IotRecordWriter(task.shard, task.seed, task.format, task.recordSizeBytes, task.keys ?? 'device');
+    const records = recordWriterFor(task);
     const builder = new BatchBuilder();
     const quota = task.shard.records ?? Number.POSITIVE_INFINITY;
     const startedAtMs = performance.now();

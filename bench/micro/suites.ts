@@ -6,6 +6,7 @@ import { DeviceSimulator, newReading, type SensorReading } from '../../src/recor
 import { regionBytesFor } from '../../src/shared/layout.js';
 import { readRegion, RegionWriter, type RegionSnapshot } from '../../src/shared/region.js';
 import type { SuiteUnit } from './types.js';
+import { modelSuites } from './model-suites.js';
 import { loadNative } from '../../src/native/load.js';
 import { ConsumedRecordSink } from '../../src/verify/sink.js';
 import { schemaEncodingSuites } from './schema-suites.js';
@@ -243,5 +244,6 @@ export function createSuites(): Suite[] {
     keyHashSuite(),
     absorbSuite('iot-msgpack', 'iot-msgpack', readings),
     absorbSuite('fixed', `fixed ${kFixedRecordBytes} B`, readings),
+    ...modelSuites(),
   ];
 }

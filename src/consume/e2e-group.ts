@@ -1,4 +1,7 @@
 import { expectedRecords } from '../verify/expectation.js';
+import { modelExpectedRecords } from '../models/expected.js';
+import { modelIdentity } from '../models/identity.js';
+import type { ModelSpec } from '../models/spec.js';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Piscina } from 'piscina';
@@ -39,6 +42,8 @@ export class EndToEndConsumers {
   private readonly failed: { worker: number; message: string }[] = [];
   private readonly results: Promise<E2eConsumerTaskResult>[] = [];
   private readonly control: Int32Array;
+  /** a device model's run: its schedule says how many records each device sent */
+  private model: { spec: ModelSpec; seed: number } | undefined;
 
   private constructor(
     private readonly pool: Piscina,
@@ -63,7 +68,7 @@ export class EndToEndConsumers {
    * `paused`: the members join with their partitions paused (--backlog) until setPaused(false).
    * `spareSlots`: room for members added during the run (--consumer-churn).
    */
-  static async start(options: { topic: string; partitions: number; consumers: number; format: RecordFormat; librdkafka: Record<string, string>; crash?: TestCrash | undefined; paused?: boolean; spareSlots?: number }): Promise<EndToEndConsumers> {
+  static async start(options: { topic: string; partitions: number; consumers: number; format: RecordFormat; model?: { spec: ModelSpec; seed: number } | undefined; librdkafka: Record<string, string>; crash?: TestCrash | undefined; paused?: boolean; spareSlots?: number }): Promise<EndToEndConsumers> {
     const { consumers } = options;
     const slots = consumers + (options.spareSlots ?? 0);
     const groupId = `stampede-e2e-${randomBytes(6).toString('hex')}`;
@@ -76,12 +81,14 @@ export class EndToEndConsumers {
       // A short heartbeat: with the default 3 s a member learns of a rebalance 3 s late.
       librdkafka: { 'heartbeat.interval.ms': '300', ...kConsumerDefaults, ...options.librdkafka },
       format: options.format,
+      ...(options.model ? { identity: modelIdentity(options.model.spec)! } : {}),
       regions: new SharedArrayBuffer(regionBytesFor(slots)),
       control: controlBuffer,
       positions: SharedOffsets.allocate(options.partitions),
       startOffsets: SharedOffsets.allocate(options.partitions),
     };
     const e2e = new EndToEndConsumers(pool, template, slots, consumers, groupId);
+    e2e.model = options.model;
     for (let index = 0; index < consumers; index++) e2e.launch(index, options.crash?.role === 'consumer' && options.crash.index === index ? options.crash : undefined);
     const control = e2e.control;
     // Ready: every member joined and noted its start offsets, and the group covers every partition.
@@ -213,7 +220,7 @@ export class EndToEndConsumers {
     const histogram = toHdrHistogram(consumed.counts);
     return {
       endToEnd: { ...summarize(histogram), unit: 'us', negative: negativeValues(consumed.counters), hdr: encodeHdr(histogram) },
-      integrity: { ...tracker.summarize(expectedRecords(plan, sentPerShard)), consumed: consumed.counters.acked, decodeErrors, skippedOlder, reread, ...aborted },
+      integrity: { ...tracker.summarize(this.model ? modelExpectedRecords(this.model.spec, this.model.seed, plan, sentPerShard) : expectedRecords(plan, sentPerShard)), consumed: consumed.counters.acked, decodeErrors, skippedOlder, reread, ...aborted },
       partitions: partitionBalance(partitionCounts, partitions),
       consumers: this.consumers,
       groupId: this.groupId,

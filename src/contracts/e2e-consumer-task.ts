@@ -1,5 +1,6 @@
 import type { ReadOutcome, ThreadFailure } from './read-outcome.js';
 import type { FormatChoice } from '../verify/sink.js';
+import type { ModelIdentity } from '../models/identity.js';
 import type { TestCrash } from './test-crash.js';
 
 /** One end-to-end consumer thread's job (structured-clone friendly). */
@@ -10,6 +11,8 @@ export interface E2eConsumerTask {
   /** librdkafka consumer properties, bootstrap.servers included */
   librdkafka: Record<string, string>;
   format: FormatChoice;
+  /** a device model's run: where its values carry device, seq and send time (format is then unused) */
+  identity?: ModelIdentity;
   /** e2e latency histograms and consumed counts, one region per consumer (same layout as producers') */
   regions: SharedArrayBuffer;
   /** Int32 slots, see kConsumer* in shared/layout.ts */

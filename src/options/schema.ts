@@ -73,6 +73,7 @@ export const OPTION_SPECS = [
   { name: 'profile', kind: { type: 'enum', values: PROFILES }, default: 'throughput', describe: 'librdkafka settings file from configs/profiles/', commands: WORKLOAD },
   { name: 'producer-props', kind: { type: 'props' }, default: [], describe: 'librdkafka property overrides, k=v (repeatable)', commands: WORKLOAD },
   { name: 'format', kind: { type: 'enum', values: RECORD_FORMATS }, default: 'iot-msgpack', describe: 'Record value format', commands: WORKLOAD },
+  { name: 'model', kind: { type: 'string' }, describe: 'Device model: a YAML file of fields and generators, or a built-in model\'s name (iot, weather, simple: configs/models/) [default: iot, the built-in simulator]', commands: WORKLOAD },
   { name: 'record-size', kind: { type: 'int', min: 32, max: 10_000_000 }, default: 100, describe: 'Value size in bytes for --format fixed', commands: WORKLOAD },
   { name: 'keys', kind: { type: 'enum', values: ['none', 'device'] }, default: 'device', describe: 'Record keys: device (the device id, so a device\'s records share a partition and keep their order) or none (null keys, spread by librdkafka\'s sticky partitioner as rdkafka_performance and ProducerPerformance send; order per device is then not checked)', commands: WORKLOAD },
   { name: 'batch', kind: { type: 'int', min: 1, max: 1_000_000 }, default: 1000, describe: 'Records a worker builds per batch', commands: WORKLOAD },

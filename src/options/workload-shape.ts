@@ -1,3 +1,4 @@
+import type { ModelSpec } from '../models/spec.js';
 import type { BrokerFault, ProducerPause } from './parse.js';
 import type { PROFILES } from './schema.js';
 import type { Threshold } from './thresholds.js';
@@ -30,6 +31,8 @@ export interface Workload {
   profile: (typeof PROFILES)[number];
   producerProps: Record<string, string>;
   format: 'iot-msgpack' | 'iot-json' | 'fixed';
+  /** --model, checked: undefined or a `builtin: iot` model is the built-in simulator in --format */
+  model: ModelSpec | undefined;
   recordSizeBytes: number;
   /** --keys: device-id keys, or null keys (sticky partitioner) */
   keys: 'none' | 'device';

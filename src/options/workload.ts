@@ -7,6 +7,7 @@ import { checkTransactionalWorkload } from './transactions.js';
 import { OPTION_NAMES, PROFILES, specsFor, type OptionName } from './schema.js';
 import { checkConsumerModes } from './consumer-modes.js';
 import type { Workload } from './workload-shape.js';
+import { checkModelWorkload, modelOf } from './model.js';
 
 export type RawOptions = Partial<Record<OptionName, unknown>>;
 
@@ -101,6 +102,7 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     profile: get('profile'),
     producerProps: get('producer-props'),
     format: get('format'),
+    model: modelOf(get<string | undefined>('model')),
     recordSizeBytes: get('record-size'),
     keys: get('keys'),
     batchRecords: get('batch'),
@@ -138,5 +140,6 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     abortRate: get<number | undefined>('abort-rate') ?? 0,
   };
   checkTransactionalWorkload(workload, get('abort-rate') !== undefined);
+  checkModelWorkload(workload);
   return checkConsumerModes(workload);
 }

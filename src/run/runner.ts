@@ -5,6 +5,8 @@ import { EndToEndConsumers } from '../consume/e2e-group.js';
 import type { IntervalRow, RunResult } from '../contracts/result.js';
 import { kTestFaultVariable, testCrashFrom, type TestCrash } from '../contracts/test-crash.js';
 import type { Workload } from '../options/workload-shape.js';
+import { generatedModelOf } from '../options/model.js';
+import type { ModelSpec } from '../models/spec.js';
 import type { SnapshotSource } from '../sources/types.js';
 import { assembleResult } from './assemble.js';
 import { fleetDeployment, type FleetHooks } from './deployments/fleet.js';
@@ -93,6 +95,12 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   }
 }
 
+/** A model run's model and seed, for the consumers' identity reading and expected counts. */
+function modelRunOf(workload: Workload): { spec: ModelSpec; seed: number } | undefined {
+  const spec = generatedModelOf(workload);
+  return spec ? { spec, seed: workload.seed } : undefined;
+}
+
 /** The --e2e consumer group, joined before any producer sends, with the run's connection settings. */
 async function startEndToEnd(workload: Workload, prepared: Prepared, where: readonly string[], notice: (text: string) => void, crash: TestCrash | undefined): Promise<EndToEndConsumers> {
   const { topic, connection } = prepared;
@@ -102,5 +110,5 @@ async function startEndToEnd(workload: Workload, prepared: Prepared, where: read
   for (const text of where) notice(text);
   // librdkafka's default is read_committed already; said explicitly, as the aborted-read check relies on it.
   const isolation: Record<string, string> = workload.transactional ? { 'isolation.level': 'read_committed' } : {};
-  return EndToEndConsumers.start({ topic: topic.name, partitions: topic.partitions, consumers, format: workload.format, librdkafka: { ...connection.settings, ...isolation }, crash, ...consumerModeOptions(workload, topic.partitions, consumers) });
+  return EndToEndConsumers.start({ topic: topic.name, partitions: topic.partitions, consumers, format: workload.format, model: modelRunOf(workload), librdkafka: { ...connection.settings, ...isolation }, crash, ...consumerModeOptions(workload, topic.partitions, consumers) });
 }

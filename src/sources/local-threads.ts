@@ -13,6 +13,7 @@ import { readRegion, type RegionSnapshot } from '../shared/region.js';
 import type { SnapshotSource, ThreadStats } from './types.js';
 import type { TestCrash } from '../contracts/test-crash.js';
 import type { Workload } from '../options/workload-shape.js';
+import { generatedModelOf } from '../options/model.js';
 
 /** What every producer task of a run shares; the per-thread parts (shard, shared memory) are added here. */
 export type ProducerTaskTemplate = Omit<ProducerTask, 'shard' | 'regions' | 'publishDelays' | 'control' | 'controlBaseWallUs'>;
@@ -22,7 +23,7 @@ const kFlushTimeoutMs = 30_000;
 
 /** What every producer thread of a run is given, from its workload and librdkafka settings (local runs and fleet agents alike). */
 /** What a producer thread's task takes of the workload: the client, the records, the schedule's law, the faults it injects, transactions. */
-export type ProducerTaskInput = Pick<Workload, 'client' | 'topic' | 'format' | 'recordSizeBytes' | 'keys' | 'batchRecords' | 'seed' | 'arrival' | 'trackLatency' | 'stall' | 'transactional' | 'transactionRecords' | 'transactionMs' | 'abortRate'>;
+export type ProducerTaskInput = Pick<Workload, 'client' | 'topic' | 'format' | 'model' | 'recordSizeBytes' | 'keys' | 'batchRecords' | 'seed' | 'arrival' | 'trackLatency' | 'stall' | 'transactional' | 'transactionRecords' | 'transactionMs' | 'abortRate'>;
 
 export function producerTaskTemplate(workload: ProducerTaskInput, librdkafka: Record<string, string>): ProducerTaskTemplate {
   return {
@@ -31,6 +32,7 @@ export function producerTaskTemplate(workload: ProducerTaskInput, librdkafka: Re
     librdkafka,
     format: workload.format,
     recordSizeBytes: workload.recordSizeBytes,
+    ...(generatedModelOf(workload) ? { model: generatedModelOf(workload)! } : {}),
     keys: workload.keys,
     // Within the per-worker memory budget (prepareRun says so when it lowers --batch).
     batchRecords: fitBatch(workload).batchRecords,

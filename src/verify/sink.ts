@@ -3,6 +3,7 @@ import { decodeIdentity, kFixedHeaderBytes, type RecordFormat } from '../records
 import { readMsgpackIdentityAt, type MsgpackIdentity } from '../records/msgpack-iot.js';
 import type { RegionWriter } from '../shared/region.js';
 import type { OffsetStore } from './shared-offsets.js';
+import { ModelIdentityReader, type ModelIdentity } from '../models/identity.js';
 import { SequenceTracker } from './sequence-tracker.js';
 
 export type FormatChoice = RecordFormat | 'auto';
@@ -42,9 +43,14 @@ export class ConsumedRecordSink {
     private readonly startOffsets: ReadonlyMap<number, number> | null,
     private readonly region?: RegionWriter,
     positions?: OffsetStore,
+    identity?: ModelIdentity,
   ) {
     this.positions = positions ?? new Map<number, number>();
+    this.modelReader = identity ? new ModelIdentityReader(identity) : undefined;
   }
+
+  /** a device model's values: identity from the model's own fields */
+  private readonly modelReader: ModelIdentityReader | undefined;
 
   /** Reused for every record: the identity reader fills it in place. */
   private readonly identity: MsgpackIdentity = { deviceId: 0, seq: 0, sentAtUs: 0 };
@@ -116,6 +122,7 @@ export class ConsumedRecordSink {
 
   /** Device, seq and send time of the value at [valueAt, valueEnd) into this.identity; false (counted) when it does not decode. */
   private readIdentity(packed: Buffer, view: DataView, valueAt: number, valueEnd: number, partition: number, offset: number): boolean {
+    if (this.modelReader) return this.readModelIdentity(packed.subarray(valueAt, valueEnd), partition, offset);
     const format = this.format === 'auto' ? formatOfFirstByte(valueAt < valueEnd ? packed[valueAt] : undefined) : this.format;
     const identity = this.identity;
     if (format === 'fixed' && valueEnd - valueAt >= kFixedHeaderBytes) {
@@ -131,6 +138,17 @@ export class ConsumedRecordSink {
       identity.deviceId = decoded.deviceId;
       identity.seq = decoded.seq;
       identity.sentAtUs = decoded.sentAtUs;
+      return true;
+    } catch (err) {
+      this.decodeErrors++;
+      this.firstDecodeError ??= `partition ${partition} offset ${offset}: ${(err as Error).message}`;
+      return false;
+    }
+  }
+
+  private readModelIdentity(value: Uint8Array, partition: number, offset: number): boolean {
+    try {
+      this.modelReader!.read(value, this.identity);
       return true;
     } catch (err) {
       this.decodeErrors++;

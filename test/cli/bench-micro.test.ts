@@ -24,6 +24,9 @@ const expectedSuites = [
   'key hash murmur2 → 6 partitions',
   'e2e absorb iot-msgpack',
   'e2e absorb fixed 100 B',
+  'records iot-msgpack (built-in)',
+  'records iot-json (built-in)',
+  ...['weather', 'simple', 'iot'].flatMap((model) => ['json', 'msgpack', 'text'].map((encoding) => `model ${model} ${encoding}`)),
 ];
 let first: MicroResult | undefined;
 

@@ -56,6 +56,23 @@ for (const runtime of runtimes) {
     assert.is(result.latency.produceAck.count, 100_000);
     assert.is((await readTopicWithKcat(kafka!.bootstrap, topic)).length, 100_000);
   });
+
+  portability(`${runtime.name}: the weather model as JSON on the real broker: exact counts, every record read once end to end, each a JSON observation`, async ({ kafka }) => {
+    const out = join(dir, `${runtime.name}-weather.json`);
+    const topic = `portability-weather-${runtime.name}`;
+    const outcome = await runOn(runtime, ['run', '--brokers', kafka!.bootstrap, '--topic', topic, '--model', 'weather', '--workers', '2', '--devices', '400', '--records', '40000', '--e2e', '--out', out]);
+    assert.is(outcome.code, 0, outcome.stderr);
+    const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+    assert.is(result.runtime.name, runtime.name);
+    assert.is(result.totals.sent, 40_000);
+    assert.is(result.totals.acked, 40_000);
+    assert.is(result.integrity!.uniqueRecords, 40_000);
+    assert.is(result.integrity!.lost, 0);
+    assert.is(result.integrity!.duplicates, 0);
+    const records = await readTopicWithKcat(kafka!.bootstrap, topic);
+    assert.is(records.length, 40_000);
+    for (const record of records.slice(0, 1000)) assert.match(String(JSON.parse(record.value.toString('utf8')).station_id), /^station-\d+$/);
+  });
 }
 
 portability.run();
