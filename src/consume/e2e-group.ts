@@ -68,7 +68,7 @@ export class EndToEndConsumers {
    * `paused`: the members join with their partitions paused (--backlog) until setPaused(false).
    * `spareSlots`: room for members added during the run (--consumer-churn).
    */
-  static async start(options: { topic: string; partitions: number; consumers: number; format: RecordFormat; model?: { spec: ModelSpec; seed: number } | undefined; librdkafka: Record<string, string>; crash?: TestCrash | undefined; paused?: boolean; spareSlots?: number }): Promise<EndToEndConsumers> {
+  static async start(options: { topic: string; partitions: number; consumers: number; format: RecordFormat; model?: { spec: ModelSpec; seed: number; valueSchema?: unknown } | undefined; librdkafka: Record<string, string>; crash?: TestCrash | undefined; paused?: boolean; spareSlots?: number }): Promise<EndToEndConsumers> {
     const { consumers } = options;
     const slots = consumers + (options.spareSlots ?? 0);
     const groupId = `stampede-e2e-${randomBytes(6).toString('hex')}`;
@@ -81,7 +81,7 @@ export class EndToEndConsumers {
       // A short heartbeat: with the default 3 s a member learns of a rebalance 3 s late.
       librdkafka: { 'heartbeat.interval.ms': '300', ...kConsumerDefaults, ...options.librdkafka },
       format: options.format,
-      ...(options.model ? { identity: modelIdentity(options.model.spec)! } : {}),
+      ...(options.model ? { identity: { ...modelIdentity(options.model.spec)!, ...(options.model.valueSchema === undefined ? {} : { valueSchema: options.model.valueSchema }) } } : {}),
       regions: new SharedArrayBuffer(regionBytesFor(slots)),
       control: controlBuffer,
       positions: SharedOffsets.allocate(options.partitions),

@@ -10,7 +10,7 @@ export interface AvroEncoderSpec {
   /** Fields of a user's schema the model does not give, filled with the schema's defaults. */
   fills: readonly DefaultFill[];
   /** The Confluent wire-format header (magic byte, schema id), or empty without a registry. */
-  prefix: Uint8Array;
+  prefix: readonly number[];
 }
 
 const kInitialBytes = 1024;
@@ -28,7 +28,7 @@ export class AvroEncoder implements ValueEncoder {
   constructor(spec: AvroEncoderSpec) {
     // Unwrapped unions: a model gives plain values, avsc picks the branch that takes each one.
     this.type = avro.Type.forSchema(JSON.parse(spec.schemaText) as avro.Schema, { wrapUnions: 'never' });
-    this.prefix = spec.prefix;
+    this.prefix = Uint8Array.from(spec.prefix);
     this.fills = spec.fills;
     this.buffer.set(this.prefix, 0);
   }

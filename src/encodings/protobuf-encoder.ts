@@ -7,7 +7,7 @@ export interface ProtobufEncoderSpec {
   protoText: string;
   fullName: string;
   /** The Confluent wire-format header (magic byte, schema id, message indexes), or empty. */
-  prefix: Uint8Array;
+  prefix: readonly number[];
 }
 
 /**
@@ -20,7 +20,7 @@ export class ProtobufEncoder implements ValueEncoder {
 
   constructor(spec: ProtobufEncoderSpec) {
     this.type = parseProto(spec.protoText, spec.fullName).lookupType(spec.fullName);
-    this.prefix = spec.prefix;
+    this.prefix = Uint8Array.from(spec.prefix);
   }
 
   encode(value: Record<string, unknown>): Uint8Array {

@@ -28,11 +28,11 @@ export type PlannedSchema = (AvroEncoderSpec & { fullName: string | undefined })
 export function planValueSchema(input: ValueSchemaInput): PlannedSchema {
   if (input.encoding === 'avro') {
     const plan = planAvro(input.shape, input.schemaFile);
-    return { kind: 'avro', schemaText: plan.schemaText, fills: plan.fills, prefix: new Uint8Array(0), fullName: plan.fullName };
+    return { kind: 'avro', schemaText: plan.schemaText, fills: plan.fills, prefix: [], fullName: plan.fullName };
   }
   if (input.schemaFile === undefined) throw new Error('protobuf needs a .proto file (checked by the caller)');
   const plan = planProtobuf(input.shape, input.schemaFile, input.message);
-  return { kind: 'protobuf', protoText: plan.protoText, fullName: plan.fullName, prefix: new Uint8Array(0), messageIndexes: plan.messageIndexes };
+  return { kind: 'protobuf', protoText: plan.protoText, fullName: plan.fullName, prefix: [], messageIndexes: plan.messageIndexes };
 }
 
 export interface RegistryTarget {

@@ -6,13 +6,9 @@
 export const kMagicByte = 0;
 
 /** The bytes before each Avro body. */
-export function confluentPrefix(schemaId: number, messageIndexes?: readonly number[]): Uint8Array {
+export function confluentPrefix(schemaId: number, messageIndexes?: readonly number[]): number[] {
   const indexes = messageIndexes === undefined ? [] : encodeMessageIndexes(messageIndexes);
-  const out = new Uint8Array(5 + indexes.length);
-  out[0] = kMagicByte;
-  new DataView(out.buffer).setUint32(1, schemaId, false);
-  out.set(indexes, 5);
-  return out;
+  return [kMagicByte, (schemaId >>> 24) & 0xff, (schemaId >>> 16) & 0xff, (schemaId >>> 8) & 0xff, schemaId & 0xff, ...indexes];
 }
 
 /**

@@ -8,6 +8,8 @@ import { OPTION_NAMES, PROFILES, specsFor, type OptionName } from './schema.js';
 import { checkConsumerModes } from './consumer-modes.js';
 import type { Workload } from './workload-shape.js';
 import { checkModelWorkload, modelOf } from './model.js';
+import { valueSchemaOf } from './value-schema.js';
+import type { SubjectStrategy } from '../encodings/subject.js';
 
 export type RawOptions = Partial<Record<OptionName, unknown>>;
 
@@ -103,6 +105,9 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     producerProps: get('producer-props'),
     format: get('format'),
     model: modelOf(get<string | undefined>('model')),
+    valueSchema: undefined,
+    schemaRegistry: get<string | undefined>('schema-registry'),
+    subjectStrategy: get<SubjectStrategy | undefined>('subject-strategy'),
     recordSizeBytes: get('record-size'),
     keys: get('keys'),
     batchRecords: get('batch'),
@@ -141,5 +146,6 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
   };
   checkTransactionalWorkload(workload, get('abort-rate') !== undefined);
   checkModelWorkload(workload);
+  workload.valueSchema = valueSchemaOf(workload);
   return checkConsumerModes(workload);
 }

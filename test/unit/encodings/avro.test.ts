@@ -51,7 +51,7 @@ test('a choice whose values are not Avro symbols stays a string; nested objects 
 
 test('the encoder writes the values avsc decodes back, record after record, without a registry prefix', () => {
   const plan = planAvro(weatherShape);
-  const encoder = new AvroEncoder({ kind: 'avro', schemaText: plan.schemaText, fills: plan.fills, prefix: new Uint8Array(0) });
+  const encoder = new AvroEncoder({ kind: 'avro', schemaText: plan.schemaText, fills: plan.fills, prefix: [] });
   const reader = avro.Type.forSchema(JSON.parse(plan.schemaText) as avro.Schema);
   const kept: Uint8Array[] = [];
   for (let seq = 0; seq < 1_000; seq++) kept.push(encoder.encode(weatherValue(7, seq)));
@@ -83,7 +83,7 @@ test("a user's .avsc the model fills: promotions, unions, logical types, enum su
   const plan = planAvro(weatherShape, `${fixtures}/weather.avsc`);
   assert.is(plan.fullName, 'com.example.weather.Observation');
   assert.equal(plan.fills, [{ path: ['region'], value: 'eu-west' }]);
-  const encoder = new AvroEncoder({ kind: 'avro', schemaText: plan.schemaText, fills: plan.fills, prefix: new Uint8Array(0) });
+  const encoder = new AvroEncoder({ kind: 'avro', schemaText: plan.schemaText, fills: plan.fills, prefix: [] });
   const reader = avro.Type.forSchema(JSON.parse(plan.schemaText) as avro.Schema, { wrapUnions: 'never' });
   const decoded = reader.fromBuffer(Buffer.from(encoder.encode(weatherValue(3, 4))));
   assert.is(decoded.station_id, 'station-3');
