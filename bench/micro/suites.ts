@@ -237,7 +237,6 @@ export function createSuites(): Suite[] {
     encodeSuite('iot-msgpack', 'iot-msgpack', readings),
     encodeSuite('iot-json', 'iot-json', readings),
     encodeSuite('fixed', `fixed ${kFixedRecordBytes} B`, readings),
-    ...schemaEncodingSuites(),
     histogramRecordSuite(),
     histogramMergeSuite(),
     ...batchSuites(readings),
@@ -245,5 +244,6 @@ export function createSuites(): Suite[] {
     absorbSuite('iot-msgpack', 'iot-msgpack', readings),
     absorbSuite('fixed', `fixed ${kFixedRecordBytes} B`, readings),
     ...modelSuites(),
+    ...schemaEncodingSuites(),
   ];
 }

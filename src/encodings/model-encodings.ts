@@ -4,17 +4,21 @@ import { registerValueDecoder, type ModelIdentity, type ValueDecoder } from '../
 import { modelValueShape } from '../models/shape.js';
 import type { ModelSpec } from '../models/spec.js';
 import { parseProto } from './protobuf.js';
-import { encoderFromSpec, planValueSchema, type PlannedSchema, type SchemaEncoderSpec } from './value-schema.js';
+import { encoderFromSpec, planValueSchema, type PlannedSchema, type SchemaEncoderSpec, type SchemaEncoding } from './value-schema.js';
 
-/** A model's value schema, derived or from its `schema:` file, checked against its fields. */
-export function planModelSchema(model: ModelSpec): PlannedSchema {
-  if (model.encoding !== 'avro' && model.encoding !== 'protobuf') throw new Error(`${model.encoding} has no value schema`);
-  return planValueSchema({ encoding: model.encoding, shape: modelValueShape(model), schemaFile: model.schema, message: model.message });
+/** A model's value schema in `encoding` (default: the model's), derived or from its `schema:` file, checked against its fields. */
+export function planModelSchema(model: ModelSpec, encoding: SchemaEncoding | undefined = undefined): PlannedSchema {
+  const chosen = encoding ?? model.encoding;
+  if (chosen !== 'avro' && chosen !== 'protobuf') throw new Error(`${chosen} has no value schema`);
+  return planValueSchema({ encoding: chosen, shape: modelValueShape(model), schemaFile: model.schema, message: model.message });
 }
 
 // The coordinator settles the spec (and the registry's header) and hands it to each thread; without
 // one (a model compiled outside a run, as the micro suite does) the thread plans it itself.
-const encoderFactory: ValueEncoderFactory = (model, _shape, options) => encoderFromSpec((options['valueSchema'] as SchemaEncoderSpec | undefined) ?? planModelSchema(model));
+const encoderFactory =
+  (encoding: SchemaEncoding): ValueEncoderFactory =>
+  (model, _shape, options) =>
+    encoderFromSpec((options['valueSchema'] as SchemaEncoderSpec | undefined) ?? planModelSchema(model, encoding));
 
 /** Reads a value back (the e2e consumers' identity), checking it carries the header the producers wrote. */
 function decoderFor(identity: ModelIdentity): ValueDecoder {
@@ -40,8 +44,8 @@ function decoderFor(identity: ModelIdentity): ValueDecoder {
 
 /** Makes avro and protobuf available to models: call once in every thread that encodes or reads them. */
 export function registerSchemaEncodings(): void {
-  registerValueEncoder('avro', encoderFactory);
-  registerValueEncoder('protobuf', encoderFactory);
+  registerValueEncoder('avro', encoderFactory('avro'));
+  registerValueEncoder('protobuf', encoderFactory('protobuf'));
   registerValueDecoder('avro', decoderFor);
   registerValueDecoder('protobuf', decoderFor);
 }
