@@ -17,7 +17,7 @@ const kInitialBytes = 1024;
 
 /**
  * One per producer thread: avsc compiles the schema into a writer once; each record is one write
- * into a reused buffer and one copy out, with no per-record schema work.
+ * into a reused buffer, with no per-record schema work.
  */
 export class AvroEncoder implements ValueEncoder {
   private readonly type: avro.Type;
@@ -42,8 +42,9 @@ export class AvroEncoder implements ValueEncoder {
       this.buffer.set(this.prefix, 0);
       end = this.type.encode(value, this.buffer, this.prefix.length);
     }
-    // A copy: the caller may keep the bytes while this buffer takes the next record.
-    return Uint8Array.prototype.slice.call(this.buffer, 0, end);
+    // A view, not a copy (a copy cost a fifth of the record's time): the caller copies it into
+    // its batch before asking for the next value, as ValueEncoder allows.
+    return this.buffer.subarray(0, end);
   }
 }
 
