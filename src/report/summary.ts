@@ -19,12 +19,18 @@ export function renderSummary(result: RunResult): string {
   return lines.join('\n');
 }
 
+/** The records a run sent: a device model and its encoding, or the built-in format. */
+function recordsOf(workload: RunResult['workload']): string {
+  const model = workload.model;
+  if (model !== undefined && model.builtin === undefined) return `model ${model.file.replace(/^.*[\\/]/, '')} (${model.encoding})`;
+  return workload.format === 'fixed' ? `fixed ${workload.recordSizeBytes} B` : workload.format;
+}
+
 /** What ran where: tool, client, threads, devices, format, profile, runtime, librdkafka, topic, host. */
 function renderHeader(result: RunResult): string[] {
   const { workload } = result;
   const lines = [
-    `stampede ${result.tool.version} · ${workload.client} client · ${workload.effectiveWorkers} worker(s) · ${formatCount(workload.devices)} devices · ${workload.format}` +
-      (workload.format === 'fixed' ? ` ${workload.recordSizeBytes} B` : '') +
+    `stampede ${result.tool.version} · ${workload.client} client · ${workload.effectiveWorkers} worker(s) · ${formatCount(workload.devices)} devices · ${recordsOf(workload)}` +
       ` · profile ${workload.profile} · ${result.runtime.name} ${result.runtime.version}`,
   ];
   if (result.librdkafkaVersion) lines.push(`librdkafka ${result.librdkafkaVersion}`);
