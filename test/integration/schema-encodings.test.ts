@@ -9,7 +9,14 @@ import { SchemaRegistryClient } from '../../src/encodings/registry-client.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { runCli } from '../helpers/cli.js';
 import { readTopicWithJava, type JavaReadRecord } from '../helpers/record-reader.js';
+import { readTopicWithKcat } from '../helpers/kcat.js';
+import avro from 'avsc';
+import { planModelSchema, registerSchemaEncodings } from '../../src/encodings/model-encodings.js';
+import { readModelFile } from '../../src/models/read-model.js';
 import { startTestRegistry, type TestRegistry } from '../helpers/registry.js';
+
+// This process reads avro model files too (to derive the schema a plain reader needs).
+registerSchemaEncodings();
 
 const dir = mkdtempSync(join(tmpdir(), 'stampede-schema-encodings-'));
 const weatherYaml = readFileSync('configs/models/weather.yaml', 'utf8');
@@ -96,6 +103,24 @@ encodings('weather as Protobuf from a .proto: registered as PROTOBUF, every reco
   assert.ok(records.every((record) => record.schemaId === id && record.schemaType === 'PROTOBUF'), 'every header names the registered id');
   assert.ok(records.every((record) => !('region' in record.value)), 'the optional field the model does not fill stays unset');
   assertWeatherLaws(records, startedAtMs);
+});
+
+encodings('weather as Avro without a registry: plain Avro bodies that Avro decodes with the derived schema, --e2e exact', async ({ kafka }) => {
+  const out = join(dir, 'avro-plain.json');
+  const outcome = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', 'weather-plain', '--partitions', '2', '--devices', '100', '--records', '5000', '--model', weatherModel('weather-plain', 'avro'), '--e2e', '--out', out], { timeoutMs: 120_000 });
+  assert.is(outcome.code, 0, `${outcome.stdout}\n${outcome.stderr}`);
+  assert.not.match(outcome.stdout + outcome.stderr, /schema registry/);
+  const integrity = (JSON.parse(readFileSync(out, 'utf8')) as RunResult).integrity!;
+  assert.equal({ lost: integrity.lost, duplicates: integrity.duplicates, decodeErrors: integrity.decodeErrors, unique: integrity.uniqueRecords }, { lost: 0, duplicates: 0, decodeErrors: 0, unique: 5_000 });
+  const planned = planModelSchema(readModelFile(join(dir, 'weather-plain.yaml')));
+  assert.is(planned.kind, 'avro');
+  const type = avro.Type.forSchema(JSON.parse((planned as { schemaText: string }).schemaText) as avro.Schema);
+  const records = await readTopicWithKcat(kafka!.bootstrap, 'weather-plain');
+  assert.is(records.length, 5_000);
+  for (const record of records) {
+    const value = type.fromBuffer(record.value) as Record<string, unknown>;
+    assert.is(record.key, value['station_id']);
+  }
 });
 
 encodings('an .avsc the model cannot fill: one line naming file, line and field, exit 2, before any broker is contacted', async () => {
