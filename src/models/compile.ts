@@ -1,5 +1,6 @@
 import type { ValueShape } from '../records/value-shape.js';
 import { compileField, type Generate } from './generators.js';
+import { unrolledFill } from './unrolled.js';
 import { DeviceSchedule } from './schedule.js';
 import { modelValueShape } from './shape.js';
 import { RecordContext } from './streams.js';
@@ -20,7 +21,7 @@ export class CompiledModel {
   private readonly seqs: Float64Array;
   /** the current record's top-level field values, in the model's field order */
   readonly slots: unknown[];
-  private readonly generators: Generate[];
+  private readonly fill: () => void;
   private readonly names: string[];
   private readonly object: Record<string, unknown> = {};
 
@@ -32,9 +33,9 @@ export class CompiledModel {
     this.ctx = new RecordContext(shard.firstDevice, shard.deviceCount, seed);
     this.schedule = new DeviceSchedule(spec, seed, shard.firstDevice, shard.deviceCount);
     this.seqs = new Float64Array(shard.deviceCount);
-    this.generators = spec.fields.map((field) => compileField(field.gen, this.ctx));
     this.names = spec.fields.map((field) => field.name);
     this.slots = this.names.map(() => null);
+    this.fill = unrolledFill(spec.fields.map((field): Generate => compileField(field.gen, this.ctx)), this.slots);
     for (const name of this.names) this.object[name] = null; // every key from the start: one hidden class
     this.shape = modelValueShape(spec);
   }
@@ -46,8 +47,7 @@ export class CompiledModel {
     ctx.deviceId = ctx.firstDevice + index;
     ctx.seq = this.seqs[index]!++;
     ctx.sendUs = sendUs;
-    const { slots, generators } = this;
-    for (let i = 0; i < generators.length; i++) slots[i] = generators[i]!();
+    this.fill();
   }
 
   /** The current record as a plain object (one object, refilled each call). */

@@ -1,4 +1,5 @@
 import type { FieldGen } from './spec.js';
+import { unrolledObjectWriter } from './unrolled.js';
 
 /**
  * Writes one field's JSON straight into the batch's buffer at `at`; returns the end. No string is
@@ -125,17 +126,7 @@ export function planJsonBytes(fields: { name: string; gen: FieldGen }[], fromSlo
   const count = names.length;
   const maxBytes = 2 + prefixes.reduce((sum, prefix) => sum + prefix.length, 0) + plans.reduce((sum, plan) => sum + plan!.maxBytes, 0);
   if (count === 0) return { write: (_value, target, at) => copy(kEmptyObject, target, at), maxBytes: 2 };
-  if (fromSlots) {
-    return {
-      maxBytes,
-      write: (value, target, at) => {
-        const slots = value as unknown[];
-        for (let i = 0; i < count; i++) at = writers[i]!(slots[i], target, copy(prefixes[i]!, target, at));
-        target[at] = 0x7d;
-        return at + 1;
-      },
-    };
-  }
+  if (fromSlots) return { maxBytes, write: unrolledObjectWriter(writers, prefixes, copy) };
   return {
     maxBytes,
     write: (value, target, at) => {

@@ -61,9 +61,11 @@ export function readExpectation(file: string): Expectation {
     const code = (err as NodeJS.ErrnoException).code;
     throw bad(file, code ? `cannot be read (${code})` : 'is not JSON');
   }
-  const result = doc as { tool?: { name?: unknown }; workload?: { keys?: unknown }; topic?: { name?: unknown } | null; plan?: unknown; sentPerShard?: unknown; totals?: { sent?: unknown; acked?: unknown; errors?: unknown }; transactions?: { abortedRangesPerShard?: unknown } };
+  const result = doc as { tool?: { name?: unknown }; workload?: { keys?: unknown; model?: { builtin?: unknown; file?: unknown } }; topic?: { name?: unknown } | null; plan?: unknown; sentPerShard?: unknown; totals?: { sent?: unknown; acked?: unknown; errors?: unknown }; transactions?: { abortedRangesPerShard?: unknown } };
   if (result?.tool?.name !== 'stampede' || !Array.isArray(result.plan) || typeof result.totals?.acked !== 'number') throw bad(file, 'is not a stampede run result');
   if (typeof result.topic?.name !== 'string') throw bad(file, 'names no topic (a --client null run writes none)');
+  const model = result.workload?.model;
+  if (model && model.builtin === undefined) throw bad(file, `is a run of device model ${String(model.file)}: verify reads the built-in records only; check a model's records with run --e2e`);
   if (!Array.isArray(result.sentPerShard) || result.sentPerShard.length !== result.plan.length || !result.sentPerShard.every((n) => Number.isSafeInteger(n) && n >= 0)) {
     throw bad(file, 'has no per-shard sent counts (sentPerShard): written by an older stampede');
   }

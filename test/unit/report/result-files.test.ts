@@ -75,4 +75,18 @@ test('verify --expect refuses a plan of 10^15 devices instead of walking every o
   assert.ok(performance.now() - startedAt < 1_000);
 });
 
+test('verify --expect refuses a device model run\'s result: its records are not the built-in ones', () => {
+  const file = join(dir, 'model-run.json');
+  writeFileSync(file, JSON.stringify({ ...run, workload: { ...run.workload, model: { file: 'weather.yaml', fields: [] } } }));
+  assert.match(refusal(() => readExpectation(file)), /--expect .*model-run\.json: is a run of device model weather\.yaml: verify reads the built-in records only/);
+  writeFileSync(file, JSON.stringify({ ...run, workload: { ...run.workload, model: { file: 'iot.yaml', builtin: 'iot', fields: [] } } }));
+  let message = '';
+  try {
+    readExpectation(file);
+  } catch (err) {
+    message = (err as Error).message; // the fixture may fall short elsewhere; not on its model
+  }
+  assert.not.match(message, /device model/, 'the iot model is the built-in records');
+});
+
 test.run();
