@@ -15,7 +15,8 @@ export type StampedeErrorCode =
   | 'E_LOCAL_BROKER' // the local broker could not be resolved, formatted or started
   | 'E_WORKER' // one or more worker threads failed
   | 'E_HOST' // a host of --hosts cannot be reached, logged into, or runs another stampede
-  | 'E_MERGE'; // result files given to merge are not one run
+  | 'E_MERGE' // result files given to merge are not one run
+  | 'E_REGISTRY'; // the schema registry cannot be reached, refuses the login, or refuses the schema
 
 export class StampedeError extends Error {
   readonly code: StampedeErrorCode;

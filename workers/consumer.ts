@@ -10,6 +10,10 @@ import { ConsumerGate } from '../src/consume/consumer-gate.js';
 import { runStartOffsets } from '../src/consume/start-offsets.js';
 import { SharedOffsets } from '../src/verify/shared-offsets.js';
 import { StageSink, traceReaderFor } from '../src/consume/stage-sink.js';
+import { registerSchemaEncodings } from '../src/encodings/model-encodings.js';
+
+// A model's avro and protobuf values are written (and read back for --e2e) in this thread.
+registerSchemaEncodings();
 
 const kJoinTimeoutMs = 30_000;
 const kPollRecords = 10_000;

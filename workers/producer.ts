@@ -14,6 +14,10 @@ import { crashNow } from '../src/contracts/test-crash.js';
 import { ThreadCpuWriter } from '../src/load/thread-cpu.js';
 import { transactionDriverFor, type TransactionDriver } from '../src/load/transaction-driver.js';
 import { transactionalIdOf } from '../src/options/transactions.js';
+import { registerSchemaEncodings } from '../src/encodings/model-encodings.js';
+
+// A model's avro and protobuf values are written (and read back for --e2e) in this thread.
+registerSchemaEncodings();
 
 /** Piscina task: produce this shard's records until told to stop or its quota is sent. */
 export default async function produceShard(task: ProducerTask): Promise<ProducerTaskResult> {

@@ -9,6 +9,7 @@ import type { SuiteUnit } from './types.js';
 import { modelSuites } from './model-suites.js';
 import { loadNative } from '../../src/native/load.js';
 import { ConsumedRecordSink } from '../../src/verify/sink.js';
+import { schemaEncodingSuites } from './schema-suites.js';
 
 /**
  * The micro benchmarks: each is one hot-path operation of a worker or the coordinator. Ops that
@@ -243,5 +244,6 @@ export function createSuites(): Suite[] {
     absorbSuite('iot-msgpack', 'iot-msgpack', readings),
     absorbSuite('fixed', `fixed ${kFixedRecordBytes} B`, readings),
     ...modelSuites(),
+    ...schemaEncodingSuites(),
   ];
 }

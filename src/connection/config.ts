@@ -4,6 +4,7 @@ import { parseBrokers } from './brokers.js';
 import { translateJavaSettings } from './jaas.js';
 import { parseProperties } from './properties.js';
 import { registerSecrets } from './redact.js';
+import { splitRegistrySettings } from './registry-settings.js';
 
 /**
  * The one connection config every client stampede opens shares: the admin client, each producer
@@ -16,6 +17,8 @@ export interface Connection {
   settings: Readonly<Record<string, string>>;
   /** Lines for the user about how the settings were read (never a secret). */
   notices: readonly string[];
+  /** The schema registry's settings from the same file (schema.registry.*, basic.auth.*), kept from librdkafka. */
+  registry?: Readonly<Record<string, string>>;
 }
 
 export interface ConnectionOptions {
@@ -63,7 +66,8 @@ export function resolveConnection(options: ConnectionOptions): Connection {
     notices.push(`bootstrap.servers=${named} from the connection settings is replaced by --brokers ${options.brokers}`);
   }
   merged['bootstrap.servers'] = options.brokers;
-  return { brokers: options.brokers, settings: merged, notices };
+  const { kafka, registry } = splitRegistrySettings(merged);
+  return { brokers: options.brokers, settings: kafka, notices, registry };
 }
 
 /** "SASL_SSL, SCRAM-SHA-512 as alice" — how a connection logs in, for messages (no secret). */

@@ -8,10 +8,10 @@ export const kRedacted = '[redacted]';
 /**
  * librdkafka's sensitive properties (sasl.password, sasl.oauthbearer.client.secret,
  * sasl.oauthbearer.config, ssl.key.password, ssl.key.pem, ssl.keystore.password,
- * ssl.certificate.pem's private key neighbours, …), Java's sasl.jaas.config, and anything named
- * like a credential.
+ * ssl.certificate.pem's private key neighbours, …), Java's sasl.jaas.config, a schema registry's
+ * basic.auth.user.info (user:password), and anything named like a credential.
  */
-const kSensitiveKey = /password|secret|token|jaas|key\.pem|passphrase|private\.key|sasl\.oauthbearer\.config|credential/i;
+const kSensitiveKey = /password|secret|token|jaas|key\.pem|passphrase|private\.key|sasl\.oauthbearer\.config|credential|user\.info/i;
 
 export const isSensitiveKey = (key: string): boolean => kSensitiveKey.test(key);
 

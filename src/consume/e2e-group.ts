@@ -70,7 +70,7 @@ export class EndToEndConsumers {
    * `stage`: an observed stage's topic (--observe), read through its trace; without it the group
    * reads stampede's own records on the produced topic (--e2e).
    */
-  static async start(options: { topic: string; partitions: number; consumers: number; format: RecordFormat; model?: { spec: ModelSpec; seed: number } | undefined; librdkafka: Record<string, string>; crash?: TestCrash | undefined; paused?: boolean; spareSlots?: number; stage?: E2eConsumerTask['stage'] }): Promise<EndToEndConsumers> {
+  static async start(options: { topic: string; partitions: number; consumers: number; format: RecordFormat; model?: { spec: ModelSpec; seed: number; valueSchema?: unknown } | undefined; librdkafka: Record<string, string>; crash?: TestCrash | undefined; paused?: boolean; spareSlots?: number; stage?: E2eConsumerTask['stage'] }): Promise<EndToEndConsumers> {
     const { consumers } = options;
     const slots = consumers + (options.spareSlots ?? 0);
     const groupId = `stampede-${options.stage ? 'stage' : 'e2e'}-${randomBytes(6).toString('hex')}`;
@@ -83,7 +83,7 @@ export class EndToEndConsumers {
       // A short heartbeat: with the default 3 s a member learns of a rebalance 3 s late.
       librdkafka: { 'heartbeat.interval.ms': '300', ...kConsumerDefaults, ...options.librdkafka },
       format: options.format,
-      ...(options.model ? { identity: modelIdentity(options.model.spec)! } : {}),
+      ...(options.model ? { identity: { ...modelIdentity(options.model.spec)!, ...(options.model.valueSchema === undefined ? {} : { valueSchema: options.model.valueSchema }) } } : {}),
       regions: new SharedArrayBuffer(regionBytesFor(slots)),
       control: controlBuffer,
       positions: SharedOffsets.allocate(options.partitions),

@@ -2,6 +2,7 @@ import type { ClientName } from '../clients/create.js';
 import type { Shard } from '../plan/shard.js';
 import type { RecordFormat } from '../records/codec.js';
 import type { ModelSpec } from '../models/spec.js';
+import type { SchemaEncoderSpec } from '../encodings/value-schema.js';
 import type { ProducerPause } from '../options/parse.js';
 import type { ArrivalLaw } from '../records/arrival.js';
 import type { DeliveryErrors } from '../clients/types.js';
@@ -18,6 +19,8 @@ export interface ProducerTask {
   recordSizeBytes: number;
   /** a device model's fields instead of the built-in simulator (absent: the simulator, in `format`) */
   model?: ModelSpec;
+  /** an avro or protobuf model's schema and the registry's header, settled by the coordinator */
+  valueSchema?: SchemaEncoderSpec;
   /** 'none': null keys (librdkafka's sticky partitioner); absent or 'device': keyed by device id */
   keys?: 'none' | 'device';
   /** per-worker thread CPU (src/shared/layout.ts kThreadCpuUsSlot…), written by the worker itself; absent for sources without it */

@@ -15,6 +15,18 @@ export interface ModelIdentity {
   seqField: string;
   timeField: string;
   timeUnit: 'ms' | 'us';
+  /** what a schema-bound encoding's decoder needs (the schema and header the producers used), opaque here */
+  valueSchema?: unknown;
+}
+
+/** Turns one value of a registered encoding back into its plain object. */
+export type ValueDecoder = (value: Uint8Array) => Record<string, unknown>;
+
+const decoders = new Map<ModelEncoding, (identity: ModelIdentity) => ValueDecoder>();
+
+/** Lets end-to-end consumers read identity from `encoding`'s values (avro, protobuf): call in every thread that reads them. */
+export function registerValueDecoder(encoding: Exclude<ModelEncoding, 'json' | 'msgpack' | 'text'>, factory: (identity: ModelIdentity) => ValueDecoder): void {
+  decoders.set(encoding, factory);
 }
 
 /** The model's identity fields, or null when its value lacks a device, a seq or a numeric time field. */
@@ -33,20 +45,24 @@ export function modelIdentity(model: ModelSpec): ModelIdentity | null {
 export const modelCarriesIdentity = (model: ModelSpec): boolean => modelIdentity(model)?.timeUnit === 'us';
 
 /** Whether this build reads identity back from values of the model's encoding. */
-export const readsIdentityOf = (encoding: ModelEncoding): boolean => encoding === 'json' || encoding === 'msgpack';
+export const readsIdentityOf = (encoding: ModelEncoding): boolean => encoding === 'json' || encoding === 'msgpack' || decoders.has(encoding);
 
 /** Reads device, seq and send time (µs) back from a model's values; throws naming what is missing. */
 export class ModelIdentityReader {
   private readonly unpackr = new Unpackr({ useRecords: false });
   private readonly timeScale: number;
+  private readonly decode: ValueDecoder | undefined;
 
   constructor(private readonly identity: ModelIdentity) {
     this.timeScale = identity.timeUnit === 'us' ? 1 : 1000;
+    this.decode = decoders.get(identity.encoding)?.(identity);
   }
 
   read(value: Uint8Array, out: { deviceId: number; seq: number; sentAtUs: number }): void {
     const { identity } = this;
-    const doc = (identity.encoding === 'json' ? JSON.parse(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8')) : this.unpackr.unpack(value)) as Record<string, unknown>;
+    const doc = (
+      this.decode !== undefined ? this.decode(value) : identity.encoding === 'json' ? JSON.parse(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8')) : this.unpackr.unpack(value)
+    ) as Record<string, unknown>;
     const device = doc[identity.deviceField];
     const seq = doc[identity.seqField];
     const time = doc[identity.timeField];

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import { StampedeError } from '../errors.js';
 import { FieldChecker } from './check-fields.js';
 import { encodingProblem } from './encoders.js';
 import { LocatedYaml, type FieldPath } from './located.js';
 import { kEncodings, type FieldGen, type ModelEncoding, type ModelKey, type ModelSpec, type TemplatePart } from './spec.js';
 
-const kTopKeys = ['key', 'encoding', 'active', 'weights', 'template', 'fields', 'builtin'];
+const kTopKeys = ['key', 'encoding', 'active', 'weights', 'template', 'schema', 'message', 'fields', 'builtin'];
 
 /** Reads and checks a model file: one line naming file, line and field on the first fault (exit 2). */
 export function readModelFile(file: string): ModelSpec {
@@ -42,7 +43,24 @@ export function parseModel(file: string, text: string): ModelSpec {
   };
   if (raw['template'] !== undefined) spec.template = templateOf(yaml, raw['template'], fields);
   else if (encoding === 'text') yaml.fail(['encoding'], 'text needs a template, e.g. template: "{temperature}"');
+  schemaOf(yaml, raw, spec);
   return spec;
+}
+
+/** schema: an .avsc (avro) or .proto (protobuf) beside the model, and message: the .proto message. */
+function schemaOf(yaml: LocatedYaml, raw: Record<string, unknown>, spec: ModelSpec): void {
+  const schema = raw['schema'];
+  const message = raw['message'];
+  if (schema !== undefined) {
+    if (spec.encoding !== 'avro' && spec.encoding !== 'protobuf') yaml.fail(['schema'], `is for the avro and protobuf encodings (this model's is ${spec.encoding})`);
+    if (typeof schema !== 'string' || schema === '') yaml.fail(['schema'], 'must be a path to an .avsc or .proto file, relative to the model file');
+    spec.schema = isAbsolute(schema) ? schema : join(dirname(spec.file), schema);
+  } else if (spec.encoding === 'protobuf') yaml.fail(['encoding'], 'protobuf needs schema: <file>.proto (and message: <Name> when the file declares more than one)');
+  if (message !== undefined) {
+    if (spec.encoding !== 'protobuf') yaml.fail(['message'], `is for the protobuf encoding (this model's is ${spec.encoding})`);
+    if (typeof message !== 'string' || message === '') yaml.fail(['message'], 'must be a message name of the .proto file');
+    spec.message = message;
+  }
 }
 
 function encodingOf(yaml: LocatedYaml, raw: unknown): ModelEncoding {

@@ -43,6 +43,10 @@ export interface ModelSpec {
   weights: { weight: number; share: number }[];
   /** the text encoding's template: literal text and field paths */
   template?: TemplatePart[];
+  /** avro: the user's .avsc the values must fill (absent: derived from the fields); protobuf: the .proto (path as resolved from the model file's folder) */
+  schema?: string;
+  /** protobuf: the message of `schema` to send (optional when the file declares one) */
+  message?: string;
   /** the value's top-level fields, in order */
   fields: { name: string; gen: FieldGen }[];
 }

@@ -1,4 +1,5 @@
 import { kMaxDevices } from '../plan/shard.js';
+import { SUBJECT_STRATEGIES } from '../encodings/subject.js';
 
 /**
  * The one declaration of every option of every command: its type, default, help text and the
@@ -76,6 +77,8 @@ export const OPTION_SPECS = [
   { name: 'producer-props', kind: { type: 'props' }, default: [], describe: 'librdkafka property overrides, k=v (repeatable)', commands: WORKLOAD },
   { name: 'format', kind: { type: 'enum', values: RECORD_FORMATS }, default: 'iot-msgpack', describe: 'Record value format', commands: WORKLOAD },
   { name: 'model', kind: { type: 'string' }, describe: 'Device model: a YAML file of fields and generators, or a built-in model\'s name (iot, weather, simple: configs/models/) [default: iot, the built-in simulator]', commands: WORKLOAD },
+  { name: 'schema-registry', kind: { type: 'string' }, describe: 'Schema registry URL (Confluent\'s REST API: Confluent, Karapace, Redpanda, Apicurio\'s …/apis/ccompat/v7). With an avro or protobuf --model, the value schema is registered once before producing and every value carries the Confluent wire-format header; credentials from --command-config (basic.auth.credentials.source, basic.auth.user.info, bearer.auth.token, or schema.registry.*)', commands: WORKLOAD },
+  { name: 'subject-strategy', kind: { type: 'enum', values: SUBJECT_STRATEGIES }, describe: 'The value schema\'s subject: topic (<topic>-value), record (the record\'s full name) or topic-record (<topic>-<full name>) [default: value.subject.name.strategy of --command-config, else topic]', commands: WORKLOAD },
   { name: 'record-size', kind: { type: 'int', min: 32, max: 10_000_000 }, default: 100, describe: 'Value size in bytes for --format fixed', commands: WORKLOAD },
   { name: 'keys', kind: { type: 'enum', values: ['none', 'device'] }, default: 'device', describe: 'Record keys: device (the device id, so a device\'s records share a partition and keep their order) or none (null keys, spread by librdkafka\'s sticky partitioner as rdkafka_performance and ProducerPerformance send; order per device is then not checked)', commands: WORKLOAD },
   { name: 'batch', kind: { type: 'int', min: 1, max: 1_000_000 }, default: 1000, describe: 'Records a worker builds per batch', commands: WORKLOAD },

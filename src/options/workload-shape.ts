@@ -1,5 +1,7 @@
 import type { RecordTraceMode } from '../records/trace.js';
 import type { ModelSpec } from '../models/spec.js';
+import type { SchemaEncoderSpec } from '../encodings/value-schema.js';
+import type { SubjectStrategy } from '../encodings/subject.js';
 import type { BrokerFault, ProducerPause } from './parse.js';
 import type { PROFILES } from './schema.js';
 import type { Threshold } from './thresholds.js';
@@ -35,6 +37,12 @@ export interface Workload {
   format: 'iot-msgpack' | 'iot-json' | 'fixed';
   /** --model, checked: undefined or a `builtin: iot` model is the built-in simulator in --format */
   model: ModelSpec | undefined;
+  /** an avro or protobuf model's value schema, checked against its fields (the registry's header is added by prepareRun) */
+  valueSchema: SchemaEncoderSpec | undefined;
+  /** --schema-registry */
+  schemaRegistry: string | undefined;
+  /** --subject-strategy (undefined: the connection file's value.subject.name.strategy, else topic) */
+  subjectStrategy: SubjectStrategy | undefined;
   recordSizeBytes: number;
   /** --keys: device-id keys, or null keys (sticky partitioner) */
   keys: 'none' | 'device';

@@ -12,6 +12,8 @@ import type { Workload } from './workload-shape.js';
 import { checkStageTraces, resolveStages, type StageEntry } from './stages.js';
 import { checkModelWorkload, generatedModelOf, modelOf } from './model.js';
 import { modelCarriesIdentity } from '../models/identity.js';
+import { valueSchemaOf } from './value-schema.js';
+import type { SubjectStrategy } from '../encodings/subject.js';
 
 export type RawOptions = Partial<Record<OptionName, unknown>>;
 
@@ -107,6 +109,9 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     producerProps: get('producer-props'),
     format: get('format'),
     model: modelOf(get<string | undefined>('model')),
+    valueSchema: undefined,
+    schemaRegistry: get<string | undefined>('schema-registry'),
+    subjectStrategy: get<SubjectStrategy | undefined>('subject-strategy'),
     recordSizeBytes: get('record-size'),
     keys: get('keys'),
     batchRecords: get('batch'),
@@ -154,6 +159,7 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
   workload.traceRunId = traceRunIdOf(workload);
   checkTransactionalWorkload(workload, get('abort-rate') !== undefined);
   checkModelWorkload(workload);
+  workload.valueSchema = valueSchemaOf(workload);
   return checkConsumerModes(workload);
 }
 

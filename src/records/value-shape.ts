@@ -15,5 +15,6 @@ export type ValueShape =
 
 /** Turns one model value into its bytes (one instance per producer thread). */
 export interface ValueEncoder {
+  /** The bytes may be a view of the encoder's own buffer: valid until the next call, so copy them before encoding another value. */
   encode(value: Record<string, unknown>): Uint8Array;
 }

@@ -7,6 +7,8 @@ import { planShards, type Shard } from '../plan/shard.js';
 import { transactionalSettings } from '../options/transactions.js';
 import type { RunResult } from '../contracts/result.js';
 import type { Workload } from '../options/workload-shape.js';
+import { strategyFromProperties } from '../encodings/subject.js';
+import { registerValueSchema, type PlannedSchema, type SchemaEncoderSpec } from '../encodings/value-schema.js';
 
 /** What the first phase settles before any thread starts. */
 export interface Prepared {
@@ -20,6 +22,8 @@ export interface Prepared {
   /** The producers' librdkafka settings: profile, connection, --producer-props. */
   librdkafka: Record<string, string>;
   topic: RunResult['topic'];
+  /** An avro or protobuf model's schema as the threads use it: with the registry's header when --schema-registry registered it. */
+  valueSchema: SchemaEncoderSpec | undefined;
 }
 
 /**
@@ -28,7 +32,7 @@ export interface Prepared {
  * here with one line naming the cause, before any thread starts.
  */
 /** What the prepare phase reads of the workload: how to connect, the topic, the producers' settings and the plan's inputs. */
-export type PrepareInput = Pick<Workload, 'brokers' | 'commandConfig' | 'commandProperties' | 'topic' | 'partitions' | 'replicationFactor' | 'topicConfig' | 'client' | 'workers' | 'profile' | 'producerProps' | 'transactional' | 'devices' | 'records' | 'rateRecordsPerSec' | 'format' | 'recordSizeBytes' | 'batchRecords'>;
+export type PrepareInput = Pick<Workload, 'brokers' | 'commandConfig' | 'commandProperties' | 'topic' | 'partitions' | 'replicationFactor' | 'topicConfig' | 'client' | 'workers' | 'profile' | 'producerProps' | 'transactional' | 'devices' | 'records' | 'rateRecordsPerSec' | 'format' | 'recordSizeBytes' | 'batchRecords' | 'valueSchema' | 'schemaRegistry' | 'subjectStrategy'>;
 
 export async function prepareRun(workload: PrepareInput, notice: (text: string) => void): Promise<Prepared> {
   // node-rdkafka is not context-aware and dispatches delivery reports on the process's main loop:
@@ -39,10 +43,16 @@ export async function prepareRun(workload: PrepareInput, notice: (text: string) 
   const plan = planShards({ firstDevice: 0, devices: workload.devices, parts: workers, records: workload.records, rateRecordsPerSec: workload.rateRecordsPerSec });
   const batchNotice = fitBatch(workload).notice;
   if (batchNotice !== null) notice(batchNotice);
-  if (workload.client === 'null') return { workers, inline, plan, connection: null, librdkafka: {}, topic: null };
+  const connect = (): Connection => resolveConnection({ brokers: workload.brokers, commandConfig: workload.commandConfig, commandProperties: workload.commandProperties });
+  if (workload.client === 'null') {
+    const valueSchema = workload.schemaRegistry === undefined ? workload.valueSchema : await registeredValueSchema(workload, connect(), notice);
+    return { workers, inline, plan, connection: null, librdkafka: {}, topic: null, valueSchema };
+  }
 
-  const connection = resolveConnection({ brokers: workload.brokers, commandConfig: workload.commandConfig, commandProperties: workload.commandProperties });
+  const connection = connect();
   for (const line of connection.notices) notice(line);
+  // Before the topic is created: a registry that refuses the schema leaves nothing behind.
+  const valueSchema = await registeredValueSchema(workload, connection, notice);
   const profiled = librdkafkaSettings(workload.profile, workload.producerProps, connection.settings);
   const settings = workload.rateRecordsPerSec === undefined ? profiled : withFixedRateHeadroom(profiled, workload.producerProps, workload.rateRecordsPerSec / workers);
   const librdkafka = workload.transactional ? transactionalSettings(settings) : settings;
@@ -58,5 +68,15 @@ export async function prepareRun(workload: PrepareInput, notice: (text: string) 
   if (inline) {
     notice(`${workload.client} is not context-aware and must run on the main thread: this run uses 1 producer thread` + (workload.workers > 1 ? ` instead of ${workload.workers}` : ''));
   }
-  return { workers, inline, plan, connection, librdkafka, topic };
+  return { workers, inline, plan, connection, librdkafka, topic, valueSchema };
+}
+
+/** With --schema-registry: the value schema registered once, here, before any thread produces; its id goes into every value's header. */
+async function registeredValueSchema(workload: PrepareInput, connection: Connection, notice: (text: string) => void): Promise<SchemaEncoderSpec | undefined> {
+  if (workload.valueSchema === undefined || workload.schemaRegistry === undefined) return workload.valueSchema;
+  const registry = connection.registry ?? {};
+  const strategy = workload.subjectStrategy ?? strategyFromProperties(registry) ?? 'topic';
+  const registered = await registerValueSchema(workload.valueSchema as PlannedSchema, { url: workload.schemaRegistry, topic: workload.topic, strategy, registrySettings: registry, kafkaSettings: connection.settings });
+  notice(`schema registry: ${workload.valueSchema.kind} schema registered under subject "${registered.subject}" as id ${registered.schemaId}`);
+  return registered.spec;
 }

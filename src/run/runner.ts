@@ -109,9 +109,9 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
 }
 
 /** A model run's model and seed, for the consumers' identity reading and expected counts. */
-function modelRunOf(workload: Workload): { spec: ModelSpec; seed: number } | undefined {
+function modelRunOf(workload: Workload, prepared: Prepared): { spec: ModelSpec; seed: number; valueSchema?: unknown } | undefined {
   const spec = generatedModelOf(workload);
-  return spec ? { spec, seed: workload.seed } : undefined;
+  return spec ? { spec, seed: workload.seed, ...(prepared.valueSchema === undefined ? {} : { valueSchema: prepared.valueSchema }) } : undefined;
 }
 
 /** The --e2e consumer group, joined before any producer sends, with the run's connection settings. */
@@ -123,7 +123,7 @@ async function startEndToEnd(workload: Workload, prepared: Prepared, where: read
   for (const text of where) notice(text);
   // librdkafka's default is read_committed already; said explicitly, as the aborted-read check relies on it.
   const isolation: Record<string, string> = workload.transactional ? { 'isolation.level': 'read_committed' } : {};
-  return EndToEndConsumers.start({ topic: topic.name, partitions: topic.partitions, consumers, format: workload.format, model: modelRunOf(workload), librdkafka: { ...connection.settings, ...isolation }, crash, ...consumerModeOptions(workload, topic.partitions, consumers) });
+  return EndToEndConsumers.start({ topic: topic.name, partitions: topic.partitions, consumers, format: workload.format, model: modelRunOf(workload, prepared), librdkafka: { ...connection.settings, ...isolation }, crash, ...consumerModeOptions(workload, topic.partitions, consumers) });
 }
 
 /** The --observe stages' consumer groups, joined before any producer sends, with the run's connection settings. */

@@ -23,7 +23,7 @@ const kFlushTimeoutMs = 30_000;
 
 /** What every producer thread of a run is given, from its workload and librdkafka settings (local runs and fleet agents alike). */
 /** What a producer thread's task takes of the workload: the client, the records, the schedule's law, the faults it injects, transactions. */
-export type ProducerTaskInput = Pick<Workload, 'client' | 'topic' | 'format' | 'model' | 'recordSizeBytes' | 'keys' | 'batchRecords' | 'seed' | 'arrival' | 'trackLatency' | 'stall' | 'transactional' | 'transactionRecords' | 'transactionMs' | 'abortRate' | 'traceRunId'>;
+export type ProducerTaskInput = Pick<Workload, 'client' | 'topic' | 'format' | 'model' | 'valueSchema' | 'recordSizeBytes' | 'keys' | 'batchRecords' | 'seed' | 'arrival' | 'trackLatency' | 'stall' | 'transactional' | 'transactionRecords' | 'transactionMs' | 'abortRate' | 'traceRunId'>;
 
 export function producerTaskTemplate(workload: ProducerTaskInput, librdkafka: Record<string, string>): ProducerTaskTemplate {
   return {
@@ -33,6 +33,7 @@ export function producerTaskTemplate(workload: ProducerTaskInput, librdkafka: Re
     format: workload.format,
     recordSizeBytes: workload.recordSizeBytes,
     ...(generatedModelOf(workload) ? { model: generatedModelOf(workload)! } : {}),
+    ...(workload.valueSchema === undefined ? {} : { valueSchema: workload.valueSchema }),
     keys: workload.keys,
     // Within the per-worker memory budget (prepareRun says so when it lowers --batch).
     batchRecords: fitBatch(workload).batchRecords,

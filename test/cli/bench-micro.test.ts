@@ -27,6 +27,9 @@ const expectedSuites = [
   'records iot-msgpack (built-in)',
   'records iot-json (built-in)',
   ...['weather', 'simple', 'iot'].flatMap((model) => ['json', 'msgpack', 'text'].map((encoding) => `model ${model} ${encoding}`)),
+  'encode weather avro (registry header)',
+  'encode weather protobuf (registry header)',
+  'model weather avro (registry header)',
 ];
 let first: MicroResult | undefined;
 

@@ -1,6 +1,6 @@
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/paths.js';
@@ -8,6 +8,7 @@ import type { RunResult } from '../../src/contracts/result.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { runProgram, type CliOutcome } from '../helpers/cli.js';
 import { readTopicWithKcat } from '../helpers/kcat.js';
+import { startTestRegistry, type TestRegistry } from '../helpers/registry.js';
 
 /** Bun and Deno come from npm (devDependencies); each runs the same built CLI as Node does. */
 const runtimes = [
@@ -19,15 +20,21 @@ const runOn = (runtime: (typeof runtimes)[number], args: string[], timeoutMs = 1
   runProgram(runtime.command, [...runtime.prefix, join(projectRoot, 'bin', 'stampede.js'), ...args], { timeoutMs });
 
 const dir = mkdtempSync(join(tmpdir(), 'stampede-runtimes-'));
-const portability = suite<{ kafka?: TestBroker }>('Bun and Deno');
+const portability = suite<{ kafka?: TestBroker; registry?: TestRegistry }>('Bun and Deno');
 
 portability.before(async (context) => {
   context.kafka = await startTestBroker();
+  context.registry = await startTestRegistry();
 });
 
 portability.after(async (context) => {
   await context.kafka?.stop();
+  context.registry?.stop();
 });
+
+/** The built-in weather model as Avro, as a user's copy of configs/models/weather.yaml would say it. */
+const weatherAvroModel = join(dir, 'weather-avro.yaml');
+writeFileSync(weatherAvroModel, readFileSync(join(projectRoot, 'configs', 'models', 'weather.yaml'), 'utf8').replace(/^encoding: .*$/m, 'encoding: avro'));
 
 for (const runtime of runtimes) {
   portability(`${runtime.name}: 2 null-client worker threads send and ack exactly the records asked for`, async () => {
@@ -72,6 +79,25 @@ for (const runtime of runtimes) {
     const records = await readTopicWithKcat(kafka!.bootstrap, topic);
     assert.is(records.length, 40_000);
     for (const record of records.slice(0, 1000)) assert.match(String(JSON.parse(record.value.toString('utf8')).station_id), /^station-\d+$/);
+  });
+
+  portability(`${runtime.name}: the weather model as Avro through the schema registry: exact counts, every record read once end to end, each behind the registry's header`, async ({ kafka, registry }) => {
+    const out = join(dir, `${runtime.name}-weather-avro.json`);
+    const topic = `portability-avro-${runtime.name}`;
+    const outcome = await runOn(runtime, ['run', '--brokers', kafka!.bootstrap, '--topic', topic, '--model', weatherAvroModel, '--schema-registry', registry!.url, '--workers', '2', '--devices', '400', '--records', '40000', '--e2e', '--out', out]);
+    assert.is(outcome.code, 0, outcome.stderr);
+    const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+    assert.is(result.runtime.name, runtime.name);
+    assert.is(result.totals.acked, 40_000);
+    assert.is(result.integrity!.uniqueRecords, 40_000);
+    assert.is(result.integrity!.lost, 0);
+    assert.is(result.integrity!.duplicates, 0);
+    assert.is(result.integrity!.decodeErrors, 0);
+    const { id } = (await (await fetch(`${registry!.url}/subjects/${topic}-value/versions/latest`)).json()) as { id: number };
+    const header = [0, (id >>> 24) & 0xff, (id >>> 16) & 0xff, (id >>> 8) & 0xff, id & 0xff];
+    const records = await readTopicWithKcat(kafka!.bootstrap, topic);
+    assert.is(records.length, 40_000);
+    assert.ok(records.every((record) => header.every((byte, i) => record.value[i] === byte)), `every value starts with ${header.join(' ')}`);
   });
 }
 

@@ -3,6 +3,10 @@ import * as assert from 'uvu/assert';
 import { parseModel, readModelFile } from '../../../src/models/read-model.js';
 import { modelFileOf, kBuiltInModels } from '../../../src/models/resolve.js';
 import { StampedeError } from '../../../src/errors.js';
+import { registerSchemaEncodings } from '../../../src/encodings/model-encodings.js';
+
+// avro and protobuf, as every run has them (src/options/value-schema.ts registers them).
+registerSchemaEncodings();
 
 /** The one line a model's fault gives, and that it is a usage error (exit 2). */
 function faultOf(text: string): string {
@@ -67,7 +71,9 @@ test('other faults name their field', () => {
   assert.match(faultOf('active: 1.5\nfields:\n  a: { gen: seq }\n'), 'line 1: active: must be a share');
   assert.match(faultOf('weights: { 1: 0.5, 4: 0.4 }\nfields:\n  a: { gen: seq }\n'), 'line 1: weights: shares sum to 0.9, not 1');
   assert.match(faultOf('encoding: text\nfields:\n  a: { gen: seq }\n'), 'line 1: encoding: text needs a template');
-  assert.match(faultOf('encoding: avro\nfields:\n  a: { gen: seq }\n'), 'line 1: encoding: encoding avro is not available in this build');
+  assert.match(faultOf('encoding: protobuf\nfields:\n  a: { gen: seq }\n'), 'line 1: encoding: protobuf needs schema: <file>.proto');
+  assert.match(faultOf('schema: w.avsc\nfields:\n  a: { gen: seq }\n'), 'line 1: schema: is for the avro and protobuf encodings (this model\'s is json)');
+  assert.match(faultOf('encoding: avro\nmessage: M\nfields:\n  a: { gen: seq }\n'), 'line 2: message: is for the protobuf encoding (this model\'s is avro)');
   assert.match(faultOf('fields:\n  a: { gen: daily, base: 1, hours: [1, 2] }\n'), 'line 2: fields.a.hours: must list 24 multipliers');
   assert.match(faultOf('fields:\n  a: [1, 2]\n'), 'line 2: fields.a: must be a generator');
   assert.match(faultOf('fields: {}\n'), 'line 1: fields: must be a mapping');

@@ -1,0 +1,77 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../src/broker/free-port.js';
+import { cacheDir, projectRoot } from '../../src/paths.js';
+import { findJava } from './java.js';
+
+const kRegistryDir = join(cacheDir, 'registry');
+const kAppDir = join(kRegistryDir, 'app');
+const kPom = join(projectRoot, 'test', 'fixtures', 'registry', 'pom.xml');
+const kStartTimeoutMs = 120_000;
+
+export interface TestRegistry {
+  /** The Confluent-compatible API's base URL, e.g. http://127.0.0.1:41234/apis/ccompat/v7 */
+  url: string;
+  pid: number;
+  stop(): void;
+}
+
+/** Apicurio Registry from Maven Central, unpacked into .cache/registry/app once. */
+export function ensureRegistryApp(): string {
+  const jar = join(kAppDir, 'quarkus-run.jar');
+  if (existsSync(jar)) return jar;
+  const download = join(kRegistryDir, 'download');
+  const fetched = spawnSync('mvn', ['-B', '-q', '-f', kPom, 'dependency:copy-dependencies', `-DoutputDirectory=${download}`], { stdio: 'inherit' });
+  if (fetched.status !== 0) throw new Error(`mvn could not resolve Apicurio Registry (${kPom}), exit ${fetched.status}`);
+  const archive = readdirSync(download).find((name) => name.endsWith('.tar.gz'));
+  if (archive === undefined) throw new Error(`no Apicurio archive in ${download}`);
+  mkdirSync(kAppDir, { recursive: true });
+  const unpacked = spawnSync('tar', ['-xzf', join(download, archive), '-C', kAppDir], { stdio: 'inherit' });
+  if (unpacked.status !== 0) throw new Error(`tar could not unpack ${archive}`);
+  return jar;
+}
+
+/**
+ * A real schema registry (Apicurio, in-memory storage: every start is empty) on a free loopback
+ * port, for one suite file. It needs Java 21+, found by scanning (findJava).
+ */
+export async function startTestRegistry(): Promise<TestRegistry> {
+  const jar = ensureRegistryApp();
+  const java = findJava(21);
+  const port = await freePort();
+  const managementPort = await freePort();
+  const logDir = mkdtempSync(join(tmpdir(), 'stampede-registry-'));
+  const log = openSync(join(logDir, 'registry.log'), 'a');
+  const child = spawn(java, ['-Xmx384m', `-Dquarkus.http.host=127.0.0.1`, `-Dquarkus.http.port=${port}`, '-Dquarkus.management.host=127.0.0.1', `-Dquarkus.management.port=${managementPort}`, '-jar', jar], { cwd: logDir, stdio: ['ignore', log, log], detached: true });
+  if (child.pid === undefined) throw new Error('java did not start the registry');
+  const pid = child.pid;
+  child.unref();
+  let stopped = false;
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    rmSync(logDir, { recursive: true, force: true });
+  };
+  process.once('exit', stop);
+  const url = `http://127.0.0.1:${port}/apis/ccompat/v7`;
+  const deadline = Date.now() + kStartTimeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break;
+    try {
+      if ((await fetch(`${url}/subjects`, { signal: AbortSignal.timeout(2_000) })).ok) return { url, pid, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const tail = readFileSync(join(logDir, 'registry.log'), 'utf8').split('\n').slice(-20).join('\n');
+  stop();
+  throw new Error(`the test registry did not answer on ${url} within ${kStartTimeoutMs / 1000} s:\n${tail}`);
+}
