@@ -52,6 +52,23 @@ models('--model weather: the records on the topic are the model\'s JSON, keyed b
   }
 });
 
+models('at a fixed --rate, half the devices active and a tenth ten times chattier: the total rate is kept, every record read once, the silent devices not counted lost', async ({ kafka }) => {
+  const file = join(dir, 'chatty.yaml');
+  writeFileSync(file, 'key: device\nactive: 0.5\nweights: { 1: 0.9, 10: 0.1 }\nfields:\n  id: { gen: device, template: "m-{id}" }\n  seq: { gen: seq }\n  at: { gen: time, unit: us }\n  v: { gen: normal, mean: 0, sd: 1, round: 3 }\n');
+  const out = join(dir, 'chatty.json');
+  const outcome = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', 'models-rate', '--partitions', '3', '--workers', '2', '--devices', '1000', '--rate', '10000', '--records', '30000', '--model', file, '--e2e', '--out', out], { timeoutMs: 180_000 });
+  assert.is(outcome.code, 0, `${outcome.stdout}\n${outcome.stderr}`);
+  const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+  assert.is(result.totals.acked, 30_000);
+  assert.ok(Math.abs(result.totals.recordsPerSec / 10_000 - 1) < 0.05, `rate ${result.totals.recordsPerSec}`);
+  const integrity = result.integrity!;
+  assert.is(integrity.lost, 0);
+  assert.is(integrity.duplicates, 0);
+  assert.is(integrity.uniqueRecords, 30_000);
+  assert.ok(integrity.devices > 440 && integrity.devices < 560, `active devices: ${integrity.devices}`);
+  assert.is(result.latency.endToEnd!.negative.count, 0, 'µs send times from the value: none received before sent');
+});
+
 models('a broken model file: one line naming file, line and field, exit 2, before any broker is contacted', async () => {
   // A port nothing listens on: a contacted broker would fail differently and later.
   const file = join(dir, 'bad.yaml');
