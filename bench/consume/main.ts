@@ -25,7 +25,7 @@ const median = (values: number[]): number => {
 const loadAverage = (): string => loadavg().map((value) => value.toFixed(2)).join(' ');
 
 /**
- * `npm run bench:consume` (issue 13, not in `make test`): `stampede consume` ÷ Kafka's
+ * `npm run bench:consume` (not in `make test`): `stampede consume` ÷ Kafka's
  * ConsumerPerformance, with librdkafka's rdkafka_performance -G beside them, reading the same
  * topic of 100-byte records on the same broker (one of its own, on free loopback ports), in
  * interleaved rounds, each in a fresh group from the earliest offset: records/s as each tool

@@ -18,7 +18,7 @@ const bytesRange = (bytes: readonly number[]): string => {
   return low === high ? low! : `${low}–${high}`;
 };
 
-/** One run's figures: what the README's many-hosts table shows. */
+/** One run's figures: what the many-hosts table of docs/benchmarks.md shows. */
 interface FleetFigures {
   label: string;
   round: number;

@@ -2,7 +2,7 @@ import { renderTable } from '../../src/fmt.js';
 import type { ToolResult } from './types.js';
 
 /**
- * Issue 10 part 1: each tool over its interleaved rounds, as min / median / max of acknowledged
+ * Like for like: each tool over its interleaved rounds, as min / median / max of acknowledged
  * records/s and of CPU-seconds per million acknowledged records, where the CPU is the tool's own
  * process tree over its whole life (start-up included, exact: child-cpu.ts) and the records are all
  * it had acknowledged by its exit. The broker's CPU over the same runs sits beside it.
@@ -74,7 +74,7 @@ export function renderSpread(rows: readonly SpreadRow[]): string {
   );
 }
 
-/** The issue's figures, medians against medians (CPU ratios: the tool's CPU per M ÷ the other's). */
+/** The headline ratios, medians against medians (CPU ratios: the tool's CPU per M ÷ the other's). */
 export interface LikeForLikeRatios {
   unkeyedOverRdkafkaRecords: number | null;
   unkeyedOverRdkafkaCpuPerMillion: number | null;

@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   }
   const best = sweep.filter((row) => !row.error).sort((a, b) => b.recordsPerSec - a.recordsPerSec)[0];
   if (!best) throw new Error('every sweep point failed; see the rows above');
-  // Like for like (issue 10): the peers produce from one thread, so stampede's rounds run one
+  // Like for like: the peers produce from one thread, so stampede's rounds run one
   // producer thread too, at the batching that was best for one thread; the sweep shows more threads.
   const single = bestSingleThread(sweep) ?? best;
   const likeRun: StampedeRun = { ...single.run, workers: 1 };
@@ -179,7 +179,7 @@ async function main(): Promise<void> {
   console.log(`every run (records/s): ${[...runsByTool.keys()].map((name) => `${name}: ${everyRun(name)}`).join('; ')}`);
   const costText = latencyCostPct === null ? '—' : latencyCostPct >= 0 ? `${latencyCostPct} % slower with tracking on` : `${-latencyCostPct} % faster with tracking on (noise: tracking cannot speed anything up)`;
   console.log(`\nlatency tracking on vs off: ${costText} (${Math.round(confirm.recordsPerSec).toLocaleString('en-US')} vs ${Math.round(untracked.recordsPerSec).toLocaleString('en-US')} rec/s)`);
-  // Issue 10: every tool's spread over the rounds, CPU per million acked records of its own process.
+  // Every tool's spread over the rounds (one run can mislead on a shared host), CPU per million acked records of its own process.
   const spreads = new Map([...runsByTool].map(([name, runs]) => [name, spreadRow(runs[0]?.tool ?? name, runs)]));
   const likeForLike = likeForLikeRatios({ unkeyed: spreads.get('stampede --keys none')!, keyed: spreads.get('stampede')!, rdkafka: spreads.get('rdkafka_performance')!, producerPerformance: spreads.get('ProducerPerformance')! });
   console.log(`\nLike for like over ${rounds} interleaved rounds (min / median / max; CPU of each tool's own process over its life ÷ records it acked; the broker's over the same runs):\n${renderSpread([...spreads.values()])}`);

@@ -17,7 +17,7 @@ import { runEndToEndLatency, type EndToEndLatencyResult } from './end-to-end-lat
 import { runStampedeAt, type RateRun } from './stampede-rate.js';
 
 /**
- * `npm run bench:rate`: issue 8's cross-checks, each against a peer on the same broker in the same
+ * `npm run bench:rate`: the fixed-rate cross-checks, each against a peer on the same broker in the same
  * invocation, plus what the native pacer costs in CPU:
  *  1. 50,000 rec/s, 100 B, linger.ms=5, uniform arrivals: stampede's produce→ack p50 against
  *     rdkafka_performance -r 50000 -l (which sends one record at a time, evenly spaced);

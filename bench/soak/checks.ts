@@ -12,7 +12,7 @@ export const kMaxRssGrowth = 0.1;
 export const kRateTolerance = 0.05;
 
 /**
- * Issue 12's soak verdict: RSS after the settling time grows ≤ 10 %, no errors or failed threads,
+ * The soak's verdict: RSS after the settling time grows ≤ 10 %, no errors or failed threads,
  * and every measured interval within ±5 % of the asked rate (the last, partial one excluded).
  */
 export function judgeSoak(result: RunResult, rss: readonly { atMs: number; rssBytes: number }[], settleMs: number): SoakCheck[] {

@@ -27,7 +27,7 @@ const kSettleMs = 60_000;
 const kBrokerRetention = { 'log.retention.bytes': String(2 ** 30), 'log.segment.bytes': String(2 ** 27), 'log.retention.check.interval.ms': '10000', 'log.segment.delete.delay.ms': '1000' };
 
 /**
- * `npm run bench:soak` (issue 12, not in `make test`): a long fixed-rate run at half the max rate
+ * `npm run bench:soak` (not in `make test`): a long fixed-rate run at half the max rate
  * this host reaches, against a broker of its own on free loopback ports, checking that memory
  * settles, nothing fails, and every interval keeps the rate. Exit 1 when a check fails.
  */

@@ -34,7 +34,7 @@ interface Sample {
 }
 
 /**
- * `npm run bench:txn` (issue 13 part 3, not in `make test`): what transactions cost. Throughput with
+ * `npm run bench:txn` (not in `make test`): what transactions cost. Throughput with
  * a commit every 100 ms ÷ without transactions, on one broker of its own, same minute, in a few
  * interleaved rounds; against both the default (acks=1) and acks=all + idempotence, which
  * transactions imply, so the cost of the commits themselves shows apart from that of acks=all.

@@ -1,4 +1,4 @@
-//! Fixed-rate pacing (issue 8): one thread per producer takes the packed batches JS generates
+//! Fixed-rate pacing: one thread per producer takes the packed batches JS generates
 //! ahead of time and enqueues each record into librdkafka at its intended wall-clock microsecond,
 //! so records arrive as independent devices would send them, not in bursts of a batch. No record is
 //! enqueued before its intended time; how late each one is (publish delay, time blocked on a full

@@ -1,4 +1,4 @@
-//! CPU time of the calling thread, for issue 10's "the generator was not the bottleneck": Node 20
+//! CPU time of the calling thread, to show whether the generator was the bottleneck: Node 20
 //! has no per-thread CPU clock, Bun and Deno neither, and all three load this addon.
 
 use napi_derive::napi;

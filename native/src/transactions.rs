@@ -1,4 +1,4 @@
-//! Kafka transactions on a `NativeProducer` (`run --transactional`, issue 13 part 3): librdkafka's
+//! Kafka transactions on a `NativeProducer` (`run --transactional`): librdkafka's
 //! transactional API called from the worker thread between two batches. The worker thread blocks in
 //! these calls; the delivery-report thread of producer.rs keeps serving reports meanwhile, so acks and
 //! produce→ack latency are counted as in any run, by one writer.

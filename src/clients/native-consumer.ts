@@ -56,7 +56,7 @@ export interface ConsumedRecord {
  * connection settings go over them). fetch.queue.backoff.ms: librdkafka (2.4+) waits this long
  * before fetching a partition again once its local queue holds queued.min.messages; its default,
  * 1000 ms, throttled a consumer that empties the queue faster than that to 220–280k rec/s here,
- * against 1.2–1.3M rec/s with 10 ms (same broker, topic and minute; README, "Consuming").
+ * against 1.2–1.3M rec/s with 10 ms (same broker, topic and minute; docs/benchmarks.md, "Consuming").
  */
 export const kConsumerDefaults: Readonly<Record<string, string>> = { 'fetch.queue.backoff.ms': '10' };
 

@@ -4,7 +4,7 @@ export interface LagSummary {
   maxMs: number;
 }
 
-/** An interval row's generator columns (issue 10 part 4); absent in results from before it. */
+/** An interval row's generator columns (what generating cost); absent in results from before it. */
 export interface GeneratorColumns {
   /** each producer thread's CPU as a share of the interval, % (100 = one core all the time); null when its clock is unknown */
   threadBusyPct?: (number | null)[];

@@ -14,7 +14,7 @@ import type { Availability, ThresholdOutcome, Validity } from './verdicts.js';
 
 export type RunPhase = 'warmup' | 'measure' | 'drain';
 
-/** One row per interval: what happened in that interval alone (rates), plus running totals; the generator's costs (issue 10). */
+/** One row per interval: what happened in that interval alone (rates), plus running totals; the generator's costs. */
 export interface IntervalRow extends Partial<GeneratorColumns> {
   elapsedMs: number;
   phase: RunPhase;
@@ -102,7 +102,7 @@ export interface RunResult {
   stages?: StageResult[];
   /** false when a fixed-rate run did not run the asked workload: rate short, senders blocked, or publish delay over the limit */
   validity: Validity;
-  /** stalls (intervals with no ack while records were outstanding), recovery, failures by librdkafka error code, retries; absent in results from before issue 12 */
+  /** stalls (intervals with no ack while records were outstanding), recovery, failures by librdkafka error code, retries; absent in results from older versions */
   availability?: Availability;
   /** --fault: what was done to the local broker, and when (ms after go) */
   faults?: FaultEvent[];
@@ -113,7 +113,7 @@ export interface RunResult {
   /** --instance-id runs: which slice of which run this file is; merged files list every instance */
   instance?: InstanceInfo;
   /**
-   * What generating cost over the measured window (issue 10 part 4): each producer thread's CPU and
+   * What generating cost over the measured window: each producer thread's CPU and
    * busy share, the whole process's CPU (and per million acked records), peak RSS, the coordinator's
    * event-loop lag, and the warning when a thread, not the broker, limited the rate. Absent in older results.
    */

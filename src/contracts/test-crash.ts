@@ -1,7 +1,7 @@
 import { StampedeError } from '../errors.js';
 
 /**
- * A crash on purpose, for the tests of issue 12 part 4: one producer or --e2e consumer thread that
+ * A crash on purpose, for the tests of thread failures: one producer or --e2e consumer thread that
  * throws, or exits its thread, a while after go. Reachable only through the environment variable
  * STAMPEDE_TEST_FAULT, which no flag, workload file or --help mentions: a user cannot ask for it by
  * accident with a typo in a run's options, and a run that has it set says so in a notice.

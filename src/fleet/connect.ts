@@ -8,7 +8,7 @@ import { kProtocolVersion, type Hello } from './protocol.js';
 import type { SshOptions } from './ssh.js';
 import type { ClockOffset } from '../contracts/fleet.js';
 
-/** An unreachable host or a failed login is named within 15 s (the bound): ssh's ConnectTimeout plus the agent's start. */
+/** An unreachable host or a failed login is named within 15 s (the bound the README promises): ssh's ConnectTimeout plus the agent's start. */
 export const kHelloTimeoutMs = 14_000;
 const kClockRoundTrips = 16;
 const kPongTimeoutMs = 5_000;

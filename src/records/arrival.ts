@@ -1,5 +1,5 @@
 /**
- * When each record of a fixed-rate run is due (issue 8). Times come from a count, never from
+ * When each record of a fixed-rate run is due, for open-loop latency. Times come from a count, never from
  * accumulated sleeps (wrk2's rule), so a sender that falls behind does not shift the schedule:
  * uniform record n is due at start + n / rate; Poisson records at start plus the running sum of
  * seeded exponential gaps of mean 1 / rate, as independent devices send.

@@ -3,7 +3,7 @@ import { formatBytes } from '../fmt.js';
 
 /**
  * What generating cost over the measured window, so a reader can tell the generator was not the
- * bottleneck (issue 10 part 4): producer threads' CPU and busy share, the whole process's CPU,
+ * bottleneck: producer threads' CPU and busy share, the whole process's CPU,
  * peak RSS and the coordinator's event-loop lag; then the warning when a thread limited the rate.
  */
 export function renderGenerator(result: RunResult): string[] {

@@ -8,7 +8,7 @@ export function liveLine(row: IntervalRow, totalRecords?: number): string {
   const progress = totalRecords === undefined ? '' : `  ${((100 * row.totalAcked) / totalRecords).toFixed(1).padStart(5)} %`;
   const consumer = row.consumedPerSec === undefined ? '' : `  consumed ${formatRate(row.consumedPerSec)}  lag ${formatCount(row.lagRecords ?? 0)}  e2e p99 ${formatLatencyUs(row.e2eP99Us ?? 0)}`;
   const backpressure = row.backpressureWaits > 0 ? `  queue-full waits ${formatCount(row.backpressureWaits)}` : '';
-  // Issue 10: the process's CPU, and which producer threads (if any) were the limit in this interval.
+  // So a reader can tell who set the rate: the process's CPU, and which producer threads (if any) were the limit in this interval.
   const cpu = row.processCpuCores === undefined ? '' : `  cpu ${row.processCpuCores.toFixed(2)} cores`;
   const bound = row.boundThreads && row.boundThreads.length > 0 ? `  generator-bound: thread ${row.boundThreads.join(', ')}` : '';
   return (

@@ -4,7 +4,7 @@ import type { ProducerTaskResult } from '../contracts/producer-task.js';
  * When the producers' measured window ends: the moment the last worker's records had all settled
  * (its flush returned), on this thread's clock. Not when every worker had also closed its client
  * and answered: librdkafka's destroy and the thread hop add tens of ms that nothing was sent or
- * acked in, and would make a healthy short run look short of its rate (issue 8). Workers report the
+ * acked in, and would make a healthy short run look short of its rate. Workers report the
  * wall clock (performance.now() origins differ between threads), converted here with one reading
  * of both clocks.
  */

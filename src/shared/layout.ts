@@ -41,7 +41,8 @@ export const kClampedSlot = 5; // latencies above kHighestTrackableUs, recorded 
 export const kDoneSlot = 6; // 1 once the worker has flushed and stopped writing
 export const kSendMicrosSlot = 7; // µs the worker spent inside client.send (enqueueing), JS-written
 // Values below zero (clock steps, cross-host skew) are never folded into the histogram's 0 bucket:
-// they are counted here, beside it, with the sum of their magnitudes for a mean (issue 8).
+// they are counted here, beside it, with the sum of their magnitudes for a mean, so
+// a reader sees them instead of a latency clamped to 0.
 export const kNegativeCountSlot = 8;
 export const kNegativeSumUsSlot = 9;
 // µs a sender spent blocked on a full client queue (QUEUE_FULL backpressure); written by whichever
@@ -92,7 +93,8 @@ export const kReaderStatSlots = 2;
  * Producer threads' own CPU, Float64 slots, kThreadStatSlots per worker i at i × kThreadStatSlots:
  * the CPU µs (user + system) that worker's thread had used when it last wrote (after each batch),
  * read from its own thread CPU clock (native threadCpuMicros); -1 where that clock is missing.
- * The coordinator's interval differences give each thread's busy share (issue 10 part 4).
+ * The coordinator's interval differences give each thread's busy share, which tells
+ * whether the generator, not the broker, limited the rate.
  */
 export const kThreadCpuUsSlot = 0;
 // µs the thread has spent runnable but waiting for a core (Linux /proc/thread-self/schedstat, read at

@@ -1,5 +1,5 @@
 /**
- * Was the generator, not the broker, what limited a run's rate? (issue 10 part 4) A producer thread
+ * Was the generator, not the broker, what limited a run's rate? A producer thread
  * that is busy nearly all of an interval while librdkafka's queue never filled (no QUEUE_FULL wait)
  * could not hand records over any faster: more would have been accepted. A thread that waited on a
  * full queue was held back by the client and the broker, however busy it was otherwise. Busy means
