@@ -87,7 +87,7 @@ const cases: [string, string[], RegExp][] = [
   ['--instance-id without --instances', ['run', '--instance-id', '1'], /--instance-id needs --instances/],
   // combinations
   ['--e2e with the null client', ['run', '--e2e', '--client', 'null', '--duration', '1s'], /--e2e needs records on a broker/],
-  // consumer modes (issue 13)
+  // consumer modes (--backlog, --consumer-churn)
   ['--backlog without --e2e', ['run', '--backlog', '1GB'], /--backlog acts on the end-to-end consumers: add --e2e/],
   ['a backlog size it cannot read', ['run', '--e2e', '--backlog', '2 parsecs'], /--backlog must be a size such as 2GB, 500MB or 512MiB \(got "2 parsecs"\)/],
   ['a zero backlog', ['run', '--e2e', '--backlog', '0'], /--backlog must be a size of at least 1 byte/],

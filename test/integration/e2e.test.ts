@@ -52,7 +52,7 @@ e2e('--e2e: every acked record is consumed once, each with an end-to-end latency
   const endToEnd = result.latency.endToEnd!;
   assert.is(endToEnd.count, result.totals.acked, 'e2e count = acked');
   // Not compared with produce→ack: a consumer may read a record before its producer has handled the
-  // ack, so e2e p50 can sit just below produce→ack p50 (README, "End-to-end latency").
+  // ack, so e2e p50 can sit just below produce→ack p50 (docs/benchmarks.md, "Micro vs broker vs end to end").
   assertLatencyWithin('end-to-end', endToEnd.hdr, { wallMs: outcome.elapsedMs });
   assertLatencyWithin('produce→ack', result.latency.produceAck.hdr, { wallMs: outcome.elapsedMs });
   assert.is(endToEnd.negative.count, 0, 'same host: no record received before it was sent');

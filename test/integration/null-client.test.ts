@@ -47,7 +47,7 @@ test('a timed run stops on time, reports a row per interval and keeps sent = ack
   const liveLines = outcome.stdout.split('\n').filter((line) => /^\[\s*\d+ s\]/.test(line));
   assert.ok(liveLines.length >= 5, 'a live line per interval');
 
-  // Issue 10 part 4: what generating cost, per thread and process, per interval and over the window.
+  // What generating cost, per thread and process, per interval and over the window.
   const generator = result.generator!;
   assert.is(generator.threads!.length, 2);
   for (const thread of generator.threads!) {

@@ -39,7 +39,7 @@ test('CPU per million acked records, from the tool\'s whole-life CPU and every r
   assert.equal(row.brokerCpuSecPerMillion!.median, 1 / 6);
 });
 
-test('the issue\'s ratios are medians over medians', () => {
+test('the headline ratios are medians over medians', () => {
   const unkeyed = spreadRow('u', [run(800_000, 4, 8_000_000), run(600_000, 4, 6_000_000), run(700_000, 3.5, 7_000_000)]);
   const keyed = spreadRow('k', [run(560_000, 4, 5_600_000)]);
   const rdkafka = spreadRow('r', [run(1_400_000, 3.5, 14_000_000)]);

@@ -31,7 +31,7 @@ test('the built-in models read as written, by name', () => {
   assert.is(readModelFile(modelFileOf('weather')).active, 0.8);
 });
 
-test('the issue-style text model works as written', () => {
+test('the README\'s text model (an integer temperature as text) works as written', () => {
   const model = parseModel('t.yaml', 'key: device\nencoding: text\ntemplate: "{temperature}"\nfields:\n  temperature: { gen: uniform, min: 10, max: 30, round: 0 }\n');
   assert.equal(model.template, [{ path: ['temperature'] }]);
 });
