@@ -9,6 +9,7 @@ import type { SuiteUnit } from './types.js';
 import { modelSuites } from './model-suites.js';
 import { loadNative } from '../../src/native/load.js';
 import { ConsumedRecordSink } from '../../src/verify/sink.js';
+import { kConsumedAt, kConsumedHeaderBytes } from '../../src/clients/native-consumer.js';
 import { schemaEncodingSuites } from './schema-suites.js';
 
 /**
@@ -168,14 +169,15 @@ function absorbSuite(format: RecordFormat, label: string, readings: readonly Sen
   const sink = new ConsumedRecordSink(format, null, new RegionWriter(new SharedArrayBuffer(regionBytesFor(1)), 0));
   let round = 0;
   const packed = packConsumedForTest(records);
-  // Offsets of a round: rewrite the packed offsets in place (f64 at byte 16 of each 32-byte header).
+  // Offsets of a round: rewrite the packed offsets in place (the f64 offset of each record's header;
+  // these records carry no trace block).
   const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
   const headers: number[] = [];
   const seqAt: number[] = []; // where each value's seq is: u32 LE at +4 (fixed), u32 BE after the "seq" key (msgpack)
   const seqKey = Buffer.from([0xa3, 0x73, 0x65, 0x71, 0xce]);
-  for (let at = 0; at < packed.length; at += 32 + view.getUint32(at, true) + view.getUint32(at + 4, true)) {
+  for (let at = 0; at < packed.length; at += kConsumedHeaderBytes + view.getUint32(at, true) + view.getUint32(at + 4, true)) {
     headers.push(at);
-    const valueAt = at + 32 + view.getUint32(at, true);
+    const valueAt = at + kConsumedHeaderBytes + view.getUint32(at, true);
     seqAt.push(format === 'fixed' ? valueAt + 4 : packed.indexOf(seqKey, valueAt) + seqKey.length);
   }
   return {
@@ -186,7 +188,7 @@ function absorbSuite(format: RecordFormat, label: string, readings: readonly Sen
     run: () => {
       round++;
       for (let i = 0; i < headers.length; i++) {
-        view.setFloat64(headers[i]! + 16, round * headers.length + i, true);
+        view.setFloat64(headers[i]! + kConsumedAt.offset, round * headers.length + i, true);
         view.setUint32(seqAt[i]!, round, format === 'fixed');
       }
       sink.absorb({ count: headers.length, packed });
