@@ -7,6 +7,7 @@ import { checkTransactionalWorkload } from './transactions.js';
 import { OPTION_NAMES, PROFILES, specsFor, type OptionName } from './schema.js';
 import { checkConsumerModes } from './consumer-modes.js';
 import type { Workload } from './workload-shape.js';
+import { applyLoadSchedule } from './schedule-workload.js';
 
 export type RawOptions = Partial<Record<OptionName, unknown>>;
 
@@ -137,6 +138,7 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     transactionMs: get('transaction-ms'),
     abortRate: get<number | undefined>('abort-rate') ?? 0,
   };
+  applyLoadSchedule(workload, get('stages'), get('steps'), (name) => fromFlags[name] !== undefined || fromFile[name] !== undefined);
   checkTransactionalWorkload(workload, get('abort-rate') !== undefined);
   return checkConsumerModes(workload);
 }
