@@ -61,6 +61,8 @@ export async function sendAhead(sender: FixedRateSender): Promise<number> {
   while (sent < sender.quota && !sender.stopped()) {
     sender.afterBatch?.();
     await sender.stallIfDue();
+    // A load schedule that has made its last record due ends the loop: nothing more will be.
+    if (schedule.exhausted) break;
     const nowUs = wallClockUs();
     const aheadUs = schedule.peekUs() - nowUs;
     if (aheadUs > kPacerLookaheadUs / 2) {
@@ -92,6 +94,7 @@ export async function sendInSlices(sender: FixedRateSender): Promise<number> {
   while (sent < sender.quota && !sender.stopped()) {
     sender.afterBatch?.();
     await sender.stallIfDue();
+    if (schedule.exhausted) break;
     const nowUs = wallClockUs();
     const waitUs = schedule.peekUs() - nowUs;
     if (waitUs > 0) {

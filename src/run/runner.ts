@@ -1,6 +1,7 @@
 import { StampedeError } from '../errors.js';
 import { BrokerRestart } from '../faults/broker-restart.js';
 import { evaluateThresholds } from '../verdicts/thresholds.js';
+import { judgeKnee, levelThresholds } from '../verdicts/knee.js';
 import { EndToEndConsumers } from '../consume/e2e-group.js';
 import type { IntervalRow, RunResult } from '../contracts/result.js';
 import { kTestFaultVariable, testCrashFrom, type TestCrash } from '../contracts/test-crash.js';
@@ -83,6 +84,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
     modes?.finish(result);
     if (faults) result.faults = faults.events;
     if (workload.thresholds.length > 0) result.thresholds = evaluateThresholds(result, workload.thresholds);
+    if (workload.thresholds.length > 0 && result.levels && result.levels.length > 0) judgeLevels(result, workload.thresholds);
     return deployment.finish(result, { sampled, coordinatorCpuMicros: cpu.user + cpu.system });
   } finally {
     // A broker still down when the run ends early is started again before anything else.
@@ -91,6 +93,12 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
     if (producers) await producers.close();
     else await deployment.abandon();
   }
+}
+
+/** Each level on the thresholds it can be judged on alone, and the knee they show. */
+function judgeLevels(result: RunResult, thresholds: Workload['thresholds']): void {
+  for (const level of result.levels!) level.thresholds = levelThresholds(level, thresholds);
+  result.knee = judgeKnee(result.levels!);
 }
 
 /** The --e2e consumer group, joined before any producer sends, with the run's connection settings. */
