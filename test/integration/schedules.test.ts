@@ -22,8 +22,13 @@ schedules('a stepped run at 1k, 2k, 3k rec/s: each level within 1 % of its targe
   const out = join(dir, 'steps.json');
   // Levels this shared 2-core host holds with room to spare. The rate threshold fails at the top
   // level by construction, so the knee falls between 2k and 3k whatever the host's latency; the
-  // publish-delay limit is loosened because other sessions share the cores.
-  const args = ['run', '--brokers', kafka!.bootstrap, '--topic', 'steps', '--partitions', '1', '--steps', '1k..3k/1k@3s', '--warmup', '2s', '--format', 'fixed', '--devices', '100', '--profile', 'latency', '--max-publish-delay', '100ms', '--threshold', 'rate<2500', '--threshold', 'p99<5s', '--out', out];
+  // publish-delay limit is loosened (1 s) because other sessions share the cores: what is held
+  // here is each level's rate and its own records.
+  const args = ['run', '--brokers', kafka!.bootstrap, '--topic', 'steps', '--partitions', '1', '--steps', '1k..3k/1k@3s', '--warmup', '2s', '--format', 'fixed', '--devices', '100', '--profile', 'latency', '--max-publish-delay', '1s', '--threshold', 'rate<2500', '--threshold', 'p99<5s', '--out', out];
+  // A freshly started broker answers its first seconds slowly (JIT, new log segments): acks late
+  // by hundreds of ms would land in the next level. A short run on the same topic warms it first.
+  const warm = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', 'steps', '--partitions', '1', '--rate', '3000', '--duration', '4s', '--format', 'fixed', '--devices', '100', '--profile', 'latency', '--max-publish-delay', '10s', '--out', join(dir, 'warm.json')], { timeoutMs: 120_000 });
+  assert.ok(warm.code === 0 || warm.code === 3, `warm-up run: ${warm.stdout}\n${warm.stderr}`);
   const outcome = await runCli(args, { timeoutMs: 120_000 });
   assert.is(outcome.code, 0, `${outcome.stdout}\n${outcome.stderr}`);
   const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
