@@ -3,7 +3,7 @@ import type { ThresholdOutcome } from '../contracts/verdicts.js';
 import { formatRate } from '../fmt.js';
 import { decodeHdr } from '../histogram/latency-kinds.js';
 import { RUN_METRIC_UNITS, type Threshold } from '../options/thresholds.js';
-import { formatObserved } from './thresholds.js';
+import { compare, formatObserved } from './thresholds.js';
 
 /** The thresholds a level can be judged on alone: latency percentiles and stats, and its rate. */
 const judgedPerLevel = (threshold: Threshold): boolean => threshold.metric.type === 'latency' ? threshold.metric.kind !== 'commit' : threshold.metric.name === 'rate';
@@ -16,9 +16,6 @@ function observe(level: LevelResult, threshold: Threshold): number | null {
   if (metric.stat === 'percentile') return decodeHdr(latency.hdr).getValueAtPercentile(metric.percentile);
   return metric.stat === 'max' ? latency.max : latency.mean;
 }
-
-const compare = (observed: number, op: Threshold['op'], limit: number): boolean =>
-  op === '<' ? observed < limit : op === '<=' ? observed <= limit : op === '>' ? observed > limit : op === '>=' ? observed >= limit : op === '==' ? observed === limit : observed !== limit;
 
 /** One level's verdict on each threshold it can be judged on (a metric it did not measure fails as "no data"). */
 export function levelThresholds(level: LevelResult, thresholds: readonly Threshold[]): ThresholdOutcome[] {
