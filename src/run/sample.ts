@@ -82,15 +82,12 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
 
   let producersDone = false;
   const rows = intervalRows(source, e2e, generatorMeter, startedAtMs, hooks, schedule);
-  const readMark = (): LevelMark => ({ atMs: performance.now(), produced: source.snapshot(), publishDelays: source.publishDelays(), consumed: e2e?.snapshot() });
-  const levels = schedule.loadSchedule ? new LevelMarks(schedule.loadSchedule, schedule.warmupMs, startedAtMs, readMark) : undefined;
-  let openMark: LevelMark | undefined;
+  const levels = schedule.loadSchedule ? new LevelMarks(schedule.loadSchedule, schedule.warmupMs, startedAtMs, () => ({ atMs: performance.now(), produced: source.snapshot(), publishDelays: source.publishDelays(), consumed: e2e?.snapshot() })) : undefined;
   const nameFailures = threadFailureNotices(source, e2e, startedAtMs, (text) => hooks.onThreadFailed?.(text));
   const window = new MeasuredWindow(source, schedule, startedAtMs, {
     opened: (atGo) => {
       if (!atGo) generatorMeter.openWindow();
-      // The first level starts where the measured window does, from the same snapshot, so levels sum to the total.
-      if (levels) openMark = atGo ? { atMs: startedAtMs, produced: zeroSnapshot(), publishDelays: zeroSnapshot(), consumed: e2e?.snapshot() } : { ...readMark(), produced: window.baseline! };
+      levels?.open(atGo ? zeroSnapshot() : window.baseline!, atGo);
     },
     stop,
   });
@@ -124,14 +121,8 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
     rows.sampler.tick(finishedAtMs, { current: final, phase: 'drain' });
   }
   const { baseline, durationMs } = window.close(finishedAtMs);
-  const levelMarks = levels && openMark ? markSeries(openMark, levels.inner, { atMs: finishedAtMs, produced: final, publishDelays: source.publishDelays(), consumed: e2e?.snapshot() }, startedAtMs) : undefined;
+  const levelMarks = levels?.series({ atMs: finishedAtMs, produced: final, publishDelays: source.publishDelays(), consumed: e2e?.snapshot() });
   return { startedAt, status, baseline, durationMs, final, intervals: rows.sampler.rows, outcomes, consumerOutcomes, generator: generator!, ...(levelMarks ? { levelMarks } : {}) };
-}
-
-/** The window's opening, the boundaries reached before the end, and the end; times from go. */
-function markSeries(open: LevelMark, inner: readonly LevelMark[], end: LevelMark, startedAtMs: number): LevelMark[] {
-  const marks = [open, ...inner.filter((mark) => mark.atMs < end.atMs), end];
-  return marks.map((mark) => ({ ...mark, atMs: mark.atMs - startedAtMs }));
 }
 
 /** The run's interval rows: producers' rates and latency, the generator's costs, and with --e2e the consumers' columns. */
