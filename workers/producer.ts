@@ -3,6 +3,7 @@ import { createClient } from '../src/clients/create.js';
 import type { ProducerClient } from '../src/clients/types.js';
 import { StampedeError } from '../src/errors.js';
 import { ArrivalSchedule } from '../src/records/arrival.js';
+import { RateProfile } from '../src/records/rate-profile.js';
 import { BatchBuilder } from '../src/records/batch.js';
 import { recordWriterFor } from '../src/models/writer-for.js';
 import { sendAhead, sendInSlices, type FixedRateSender } from '../src/load/fixed-rate.js';
@@ -69,7 +70,7 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
       // up; it carries that intended time, and latency is measured from it (coordinated omission).
       // Due from the coordinator's go, as the measured window is: noticing it late makes records late.
       const goWallUs = task.controlBaseWallUs + Atomics.load(control, kGoOffsetUsSlot);
-      schedule = new ArrivalSchedule(task.arrival, rate, goWallUs, task.seed + task.shard.index);
+      schedule = new ArrivalSchedule(task.arrival, task.loadSchedule ? scheduleProfile(task.loadSchedule, rate) : rate, goWallUs, task.seed + task.shard.index);
       const sender: FixedRateSender = {
         client,
         schedule,
@@ -84,6 +85,8 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
         afterBatch: writeThreadCpu,
       };
       sent = client.sendPaced ? await sendAhead(sender) : await sendInSlices(sender);
+      // A schedule's own rate is judged by its integral (the coordinator has it), not per worker.
+      if (task.loadSchedule) schedule = undefined;
     } else {
       while (sent < quota && !stopped()) {
         await stallIfDue();
@@ -122,4 +125,9 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
   const deliveryErrors = client?.deliveryErrors?.();
   const ledger = transactions?.report();
   return { ...outcome, ...(deliveryErrors ? { deliveryErrors } : {}), ...(ledger ? { transactions: ledger } : {}) };
+}
+
+/** This worker's part of a load schedule: warmup at the first level, then the schedule, scaled by its share of the peak. */
+function scheduleProfile(plan: NonNullable<ProducerTask['loadSchedule']>, shardRecordsPerSec: number): RateProfile {
+  return new RateProfile(plan.segments).after(plan.warmupMs, plan.warmupRecordsPerSec).scaled(shardRecordsPerSec / plan.peakRecordsPerSec);
 }

@@ -16,6 +16,8 @@ import type { Workload } from '../options/workload-shape.js';
  */
 const kNotTaken: Readonly<Record<string, string>> = {
   rate: 'max chooses every step\'s rate itself',
+  stages: 'max chooses every step\'s rate itself',
+  steps: 'max chooses every step\'s rate itself',
   records: 'each step runs for --step-duration',
   duration: 'use --step-duration',
   threshold: 'use --slo',

@@ -5,6 +5,7 @@ import type { ModelSpec } from '../models/spec.js';
 import type { SchemaEncoderSpec } from '../encodings/value-schema.js';
 import type { ProducerPause } from '../options/parse.js';
 import type { ArrivalLaw } from '../records/arrival.js';
+import type { RateSegment } from '../records/rate-profile.js';
 import type { DeliveryErrors } from '../clients/types.js';
 import type { TestCrash } from './test-crash.js';
 import type { TransactionLedger, TransactionSettings } from './transactions.js';
@@ -29,6 +30,11 @@ export interface ProducerTask {
   seed: number;
   /** at a fixed rate: when records are due */
   arrival: ArrivalLaw;
+  /**
+   * --stages / --steps: the total rate over time after a warmup at the first level's rate; a worker
+   * follows it scaled by its shard's share of the peak (shard rate ÷ peakRecordsPerSec).
+   */
+  loadSchedule?: { segments: RateSegment[]; warmupMs: number; warmupRecordsPerSec: number; peakRecordsPerSec: number };
   trackLatency: boolean;
   stall: ProducerPause | undefined;
   /** test hook only ($STAMPEDE_TEST_FAULT, src/contracts/test-crash.ts): this thread crashes on purpose */

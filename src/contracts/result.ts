@@ -11,6 +11,7 @@ import type { FleetReport, HostReport } from './fleet.js';
 import type { GeneratorColumns, GeneratorWindow } from './generator.js';
 import type { CommitLatency, TransactionsSummary } from './transactions.js';
 import type { Availability, ThresholdOutcome, Validity } from './verdicts.js';
+import type { KneeResult, LevelResult } from './levels.js';
 
 export type RunPhase = 'warmup' | 'measure' | 'drain';
 
@@ -27,6 +28,8 @@ export interface IntervalRow extends Partial<GeneratorColumns> {
   backpressureWaits: number;
   totalSent: number;
   totalAcked: number;
+  /** --stages / --steps: the rate the schedule asked over this interval (its integral ÷ the span) */
+  targetRecordsPerSec?: number;
   /** --e2e only: records consumed per second in the interval */
   consumedPerSec?: number;
   /** --e2e only: acked but not yet consumed, at the interval's end */
@@ -122,6 +125,10 @@ export interface RunResult {
   backlog?: BacklogReport;
   /** --consumer-churn: each rebalance's pause and the e2e latency around them (src/run/modes/churn.ts) */
   churn?: ChurnReport;
+  /** --stages / --steps: each level's rate, validity and latency, from that level's histograms only */
+  levels?: LevelResult[];
+  /** --steps with --threshold: the highest level that met them and the first that did not */
+  knee?: KneeResult;
   /** --threshold: each one's verdict with the observed value (absent when none were given) */
   thresholds?: ThresholdOutcome[];
 }

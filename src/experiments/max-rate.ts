@@ -83,7 +83,7 @@ export interface MaxHooks {
 
 /** A step is a fixed-rate run of the workload: no --records, no reports of its own, the step's window. */
 function stepWorkload(workload: Workload, settings: MaxSettings, rateRecordsPerSec: number | undefined): Workload {
-  return { ...workload, rateRecordsPerSec, records: undefined, durationMs: settings.stepDurationMs, warmupMs: settings.stepWarmupMs, thresholds: [], metricsPort: undefined, html: undefined, hgrm: undefined, csv: undefined, out: undefined };
+  return { ...workload, rateRecordsPerSec, loadSchedule: undefined, records: undefined, durationMs: settings.stepDurationMs, warmupMs: settings.stepWarmupMs, thresholds: [], metricsPort: undefined, html: undefined, hgrm: undefined, csv: undefined, out: undefined };
 }
 
 /** 1 % of the measured max, rounded, never below one record/s per worker. */

@@ -12,6 +12,12 @@ import type { RegionWriter } from '../shared/region.js';
  */
 export const kPacerLookaheadUs = 20_000;
 
+/**
+ * The longest single wait for a record's time: a schedule's zero-rate stretch (or its end) has no
+ * next record for a long while, and the loop must still see a stop within this much.
+ */
+const kLongestWaitMs = 100;
+
 /** What both fixed-rate loops drive; the worker builds it once. */
 export interface FixedRateSender {
   client: ProducerClient;
@@ -55,11 +61,13 @@ export async function sendAhead(sender: FixedRateSender): Promise<number> {
   while (sent < sender.quota && !sender.stopped()) {
     sender.afterBatch?.();
     await sender.stallIfDue();
+    // A load schedule that has made its last record due ends the loop: nothing more will be.
+    if (schedule.exhausted) break;
     const nowUs = wallClockUs();
     const aheadUs = schedule.peekUs() - nowUs;
     if (aheadUs > kPacerLookaheadUs / 2) {
       // Far enough ahead: sleep until half the lookahead is left, then top it up.
-      await sleep(Math.max(1, Math.floor((aheadUs - kPacerLookaheadUs / 2) / 1000)));
+      await sleep(Math.min(kLongestWaitMs, Math.max(1, Math.floor((aheadUs - kPacerLookaheadUs / 2) / 1000))));
       continue;
     }
     buildDueBy(sender, nowUs + kPacerLookaheadUs, Math.min(sender.batchRecords, sender.quota - sent));
@@ -86,11 +94,12 @@ export async function sendInSlices(sender: FixedRateSender): Promise<number> {
   while (sent < sender.quota && !sender.stopped()) {
     sender.afterBatch?.();
     await sender.stallIfDue();
+    if (schedule.exhausted) break;
     const nowUs = wallClockUs();
     const waitUs = schedule.peekUs() - nowUs;
     if (waitUs > 0) {
       // A timer may fire a little early (the loop's cached time): the check above runs again.
-      await sleep(Math.max(1, Math.floor(waitUs / 1000)));
+      await sleep(Math.min(kLongestWaitMs, Math.max(1, Math.floor(waitUs / 1000))));
       continue;
     }
     builder.reset();

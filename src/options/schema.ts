@@ -25,7 +25,9 @@ export type OptionKind =
   | { type: 'strings' } // repeated values kept in order, a YAML list in a file
   | { type: 'bytes'; min: number } // "2GB", "20MB", "512KiB", or a number of bytes
   | { type: 'fraction' } // a share from 0 to 1, such as 0.1
-  | { type: 'percent'; minPct: number; maxPct: number }; // "5%" or "5", within (minPct, maxPct]
+  | { type: 'percent'; minPct: number; maxPct: number } // "5%" or "5", within (minPct, maxPct]
+  | { type: 'stages' } // duration:target ramps, "30s:50k,2m:500k" (src/options/schedule.ts)
+  | { type: 'steps' }; // stairs, "50k..500k/50k@30s" (src/options/schedule.ts)
 
 export type CommandName = 'run' | 'compare' | 'max' | 'consume' | 'hosts' | 'verify' | 'broker' | 'merge' | 'report' | 'diff';
 
@@ -66,6 +68,8 @@ export const OPTION_SPECS = [
   { name: 'topic-config', kind: { type: 'props' }, default: [], describe: 'Topic setting k=v when the topic is created, e.g. retention.ms=3600000, min.insync.replicas=2 (repeatable)', commands: WORKLOAD },
   { name: 'devices', kind: { type: 'int', min: 1, max: kMaxDevices }, default: 100_000, describe: 'Simulated IoT devices (ids 0..devices-1)', commands: WORKLOAD },
   { name: 'rate', kind: { type: 'rate' }, default: 'max', describe: 'Records/s in total across workers, or "max"', commands: WORKLOAD },
+  { name: 'stages', kind: { type: 'stages' }, describe: 'Load schedule instead of --rate/--duration: duration:target stages, each ramping linearly from the previous target (0 before the first), e.g. 30s:50k,2m:500k,1m:500k,30s:0 (rates take k/M)', commands: ['run'] },
+  { name: 'steps', kind: { type: 'steps' }, describe: 'Load schedule instead of --rate/--duration: stairs FROM..TO/STEP@HOLD, each level held that long, e.g. 50k..500k/50k@30s; reports each level and, with --threshold, the knee', commands: ['run'] },
   { name: 'arrival', kind: { type: 'enum', values: ['uniform', 'poisson'] }, default: 'uniform', describe: 'At a fixed --rate, when records are due: uniform (gaps of exactly 1/rate) or poisson (seeded exponential gaps of mean 1/rate, as independent devices send)', commands: WORKLOAD },
   { name: 'duration', kind: { type: 'duration', minMs: 1 }, default: '30s', describe: 'Measured time after warmup (ignored when --records is set)', commands: WORKLOAD },
   { name: 'records', kind: { type: 'int', min: 1, max: Number.MAX_SAFE_INTEGER }, describe: 'Exact total records to send; overrides --duration', commands: WORKLOAD },

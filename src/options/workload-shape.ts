@@ -6,6 +6,7 @@ import type { BrokerFault, ProducerPause } from './parse.js';
 import type { PROFILES } from './schema.js';
 import type { Threshold } from './thresholds.js';
 import type { StageSpec } from './stages.js';
+import type { LoadSchedule } from './schedule.js';
 
 /** A workload with every option checked and in its working unit. */
 export interface Workload {
@@ -23,6 +24,11 @@ export interface Workload {
   devices: number;
   /** undefined = as fast as the host allows */
   rateRecordsPerSec: number | undefined;
+  /**
+   * --stages / --steps: the rate over time. When set, rateRecordsPerSec is its peak (what the plan
+   * splits and client queues are sized for) and durationMs its length.
+   */
+  loadSchedule?: LoadSchedule | undefined;
   /** at a fixed rate, the law of the records' intended send times */
   arrival: 'uniform' | 'poisson';
   durationMs: number;

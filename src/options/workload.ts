@@ -14,6 +14,7 @@ import { checkModelWorkload, generatedModelOf, modelOf } from './model.js';
 import { modelCarriesIdentity } from '../models/identity.js';
 import { valueSchemaOf } from './value-schema.js';
 import type { SubjectStrategy } from '../encodings/subject.js';
+import { applyLoadSchedule } from './schedule-workload.js';
 
 export type RawOptions = Partial<Record<OptionName, unknown>>;
 
@@ -157,6 +158,7 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
   checkRecordTrace(workload);
   checkStageTraces(workload);
   workload.traceRunId = traceRunIdOf(workload);
+  applyLoadSchedule(workload, get('stages'), get('steps'), (name) => fromFlags[name] !== undefined || fromFile[name] !== undefined);
   checkTransactionalWorkload(workload, get('abort-rate') !== undefined);
   checkModelWorkload(workload);
   workload.valueSchema = valueSchemaOf(workload);

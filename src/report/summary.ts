@@ -5,6 +5,7 @@ import { renderAvailability } from './availability.js';
 import { renderGenerator } from './generator.js';
 import { renderTransactions } from './transactions.js';
 import { renderStages } from './stages.js';
+import { renderLevels } from './levels.js';
 import { formatBytes, formatCount, formatDurationMs, formatMbPerSec, formatRate, renderTable, usToMs } from '../fmt.js';
 
 /** The final human summary; reads the same result object the JSON reporter writes. */
@@ -18,7 +19,7 @@ export function renderSummary(result: RunResult): string {
   if (availability.length > 0) lines.push('', ...availability);
   const generator = renderGenerator(result);
   if (generator.length > 0) lines.push('', ...generator);
-  lines.push(...renderFixedRate(result), ...renderNotes(result));
+  lines.push(...renderFixedRate(result), ...renderLevels(result), ...renderNotes(result));
   return lines.join('\n');
 }
 

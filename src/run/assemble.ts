@@ -4,6 +4,7 @@ import { judgeValidity } from '../verdicts/validity.js';
 import { summarizeTransactions } from './transactions-report.js';
 import { judgeAvailability } from '../verdicts/availability.js';
 import { scheduledRecordsPerSec } from './window.js';
+import { levelResults, scheduleMeanRecordsPerSec } from './level-results.js';
 import { hostFacts, runtimeName, runtimeVersion } from '../runtime.js';
 import type { RegionSnapshot } from '../shared/region.js';
 import { toolVersion } from '../version.js';
@@ -46,8 +47,10 @@ export function assembleResult(args: {
   const histogram = toHdrHistogram(measured.counts);
   const publishDelay = args.publishDelays === null ? null : publishDelaySummary(args.publishDelays);
   const recordsPerSec = round1(measured.counters.acked / (durationMs / 1000));
+  const schedule = workload.loadSchedule;
   const validity = judgeValidity({
-    askedRecordsPerSec: workload.rateRecordsPerSec,
+    // A schedule is judged against its integral over the measured window, not its peak.
+    askedRecordsPerSec: schedule ? round1(scheduleMeanRecordsPerSec(schedule)) : workload.rateRecordsPerSec,
     achievedRecordsPerSec: recordsPerSec,
     scheduledRecordsPerSec: scheduledRecordsPerSec(sampled.outcomes),
     blockedMicros: final.counters.blockedMicros,
@@ -102,6 +105,7 @@ export function assembleResult(args: {
     validity,
     availability: judgeAvailability(sampled.intervals, workload.intervalMs, sampled.outcomes.map((outcome) => outcome.deliveryErrors)),
     intervals: sampled.intervals,
+    ...(schedule && sampled.levelMarks ? { levels: levelResults(schedule, sampled.levelMarks, workload.maxPublishDelayUs) } : {}),
     generator: {
       ...sampled.generator,
       cpuSecPerMillionAcked: measured.counters.acked > 0 ? round3((sampled.generator.processCpuSec * 1e6) / measured.counters.acked) : null,

@@ -2,7 +2,7 @@ import { zeroSnapshot } from '../histogram/merge.js';
 import type { Workload } from '../options/workload-shape.js';
 
 /** The part of the workload that says when a run is measured and when it ends. */
-export type RunSchedule = Pick<Workload, 'intervalMs' | 'warmupMs' | 'durationMs' | 'records' | 'timeoutMs' | 'drainMs'>;
+export type RunSchedule = Pick<Workload, 'intervalMs' | 'warmupMs' | 'durationMs' | 'records' | 'timeoutMs' | 'drainMs' | 'loadSchedule'>;
 import type { RegionSnapshot } from '../shared/region.js';
 import type { SnapshotSource } from '../sources/types.js';
 import { FullTimeout } from './full-timeout.js';

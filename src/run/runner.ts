@@ -1,6 +1,7 @@
 import { StampedeError } from '../errors.js';
 import { BrokerRestart } from '../faults/broker-restart.js';
 import { evaluateThresholds } from '../verdicts/thresholds.js';
+import { judgeKnee, levelThresholds } from '../verdicts/knee.js';
 import { EndToEndConsumers } from '../consume/e2e-group.js';
 import type { IntervalRow, RunResult } from '../contracts/result.js';
 import { kTestFaultVariable, testCrashFrom, type TestCrash } from '../contracts/test-crash.js';
@@ -96,6 +97,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
     if (stageResults) result.stages = stageResults;
     if (faults) result.faults = faults.events;
     if (workload.thresholds.length > 0) result.thresholds = evaluateThresholds(result, workload.thresholds);
+    if (workload.thresholds.length > 0 && result.levels && result.levels.length > 0) judgeLevels(result, workload.thresholds);
     return deployment.finish(result, { sampled, coordinatorCpuMicros: cpu.user + cpu.system });
   } finally {
     // A broker still down when the run ends early is started again before anything else.
@@ -112,6 +114,12 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
 function modelRunOf(workload: Workload, prepared: Prepared): { spec: ModelSpec; seed: number; valueSchema?: unknown } | undefined {
   const spec = generatedModelOf(workload);
   return spec ? { spec, seed: workload.seed, ...(prepared.valueSchema === undefined ? {} : { valueSchema: prepared.valueSchema }) } : undefined;
+}
+
+/** Each level on the thresholds it can be judged on alone, and the knee they show. */
+function judgeLevels(result: RunResult, thresholds: Workload['thresholds']): void {
+  for (const level of result.levels!) level.thresholds = levelThresholds(level, thresholds);
+  result.knee = judgeKnee(result.levels!);
 }
 
 /** The --e2e consumer group, joined before any producer sends, with the run's connection settings. */

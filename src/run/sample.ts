@@ -1,4 +1,4 @@
-import { diffSnapshots, summarize, toHdrHistogram } from '../histogram/merge.js';
+import { diffSnapshots, summarize, toHdrHistogram, zeroSnapshot } from '../histogram/merge.js';
 import type { RegionSnapshot } from '../shared/region.js';
 import type { SnapshotSource } from '../sources/types.js';
 import type { E2eConsumerTaskResult } from '../contracts/e2e-consumer-task.js';
@@ -13,6 +13,8 @@ import { MeasuredWindow, type RunSchedule } from './measured-window.js';
 import { threadFailureNotices } from './thread-failures.js';
 import { IntervalSampler, mbPerSecond, perSecond } from './interval-sampler.js';
 import type { GeneratorWindow } from '../contracts/generator.js';
+import { LevelMarks, type LevelMark } from './level-marks.js';
+import { targetOfInterval } from './level-results.js';
 
 const kReadyTimeoutMs = 30_000; // thread start-up plus client connection
 
@@ -46,6 +48,12 @@ export interface Sampled {
   consumerOutcomes: E2eConsumerTaskResult[];
   /** what generating cost over the measured window: producer threads' and the process's CPU, memory, event-loop lag */
   generator: GeneratorWindow;
+  /**
+   * --stages / --steps: cumulative snapshots at the measured window's opening, at each boundary
+   * between segments the run reached, and at its end (after the e2e drain, for consumed); times
+   * relative to go. Absent without a schedule or when the run ended during warmup.
+   */
+  levelMarks?: LevelMark[];
 }
 
 /**
@@ -73,11 +81,13 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
   if (hooks.signal?.aborted) onAbort();
 
   let producersDone = false;
-  const rows = intervalRows(source, e2e, generatorMeter, startedAtMs, hooks);
+  const rows = intervalRows(source, e2e, generatorMeter, startedAtMs, hooks, schedule);
+  const levels = schedule.loadSchedule ? new LevelMarks(schedule.loadSchedule, schedule.warmupMs, startedAtMs, () => ({ atMs: performance.now(), produced: source.snapshot(), publishDelays: source.publishDelays(), consumed: e2e?.snapshot() })) : undefined;
   const nameFailures = threadFailureNotices(source, e2e, startedAtMs, (text) => hooks.onThreadFailed?.(text));
   const window = new MeasuredWindow(source, schedule, startedAtMs, {
     opened: (atGo) => {
       if (!atGo) generatorMeter.openWindow();
+      levels?.open(atGo ? zeroSnapshot() : window.baseline!, atGo);
     },
     stop,
   });
@@ -100,6 +110,7 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
     if (e2e) consumerOutcomes = await e2e.drain(final.counters.acked - abortedRecordsOf(outcomes), schedule.drainMs);
   } finally {
     rows.sampler.stop();
+    levels?.clear();
     window.clear();
     hooks.signal?.removeEventListener('abort', onAbort);
   }
@@ -110,18 +121,21 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
     rows.sampler.tick(finishedAtMs, { current: final, phase: 'drain' });
   }
   const { baseline, durationMs } = window.close(finishedAtMs);
-  return { startedAt, status, baseline, durationMs, final, intervals: rows.sampler.rows, outcomes, consumerOutcomes, generator: generator! };
+  const levelMarks = levels?.series({ atMs: finishedAtMs, produced: final, publishDelays: source.publishDelays(), consumed: e2e?.snapshot() });
+  return { startedAt, status, baseline, durationMs, final, intervals: rows.sampler.rows, outcomes, consumerOutcomes, generator: generator!, ...(levelMarks ? { levelMarks } : {}) };
 }
 
 /** The run's interval rows: producers' rates and latency, the generator's costs, and with --e2e the consumers' columns. */
-function intervalRows(source: SnapshotSource, e2e: EndToEndConsumers | undefined, generatorMeter: GeneratorMeter, startedAtMs: number, hooks: SampleHooks): { sampler: IntervalSampler<IntervalRow, { current: RegionSnapshot; phase: RunPhase }>; previous(): RegionSnapshot } {
+function intervalRows(source: SnapshotSource, e2e: EndToEndConsumers | undefined, generatorMeter: GeneratorMeter, startedAtMs: number, hooks: SampleHooks, schedule: RunSchedule): { sampler: IntervalSampler<IntervalRow, { current: RegionSnapshot; phase: RunPhase }>; previous(): RegionSnapshot } {
   let previous = source.snapshot();
   let previousConsumed = e2e?.snapshot();
   let cumulative: CumulativeSnapshots = { produced: previous, consumed: previousConsumed };
+  const target = schedule.loadSchedule ? targetOfInterval(schedule.loadSchedule, schedule.warmupMs) : undefined;
   const sampler = new IntervalSampler<IntervalRow, { current: RegionSnapshot; phase: RunPhase }>(
     startedAtMs,
     ({ spanMs, elapsedMs }, { current, phase }) => {
       const row = intervalRow(diffSnapshots(current, previous), current, spanMs, elapsedMs, phase);
+      if (target) row.targetRecordsPerSec = target(elapsedMs - spanMs, elapsedMs);
       Object.assign(row, generatorMeter.interval());
       let consumed: RegionSnapshot | undefined;
       if (e2e && previousConsumed) {

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { producerWorkerFile } from '../paths.js';
 import type { Shard } from '../plan/shard.js';
+import { warmupRecordsPerSec } from '../options/schedule.js';
 import { readAllRegions } from '../histogram/snapshots.js';
 import type { ProducerTask, ProducerTaskResult } from '../contracts/producer-task.js';
 import { kBackpressureSlot, kControlSlots, kGoFlagSlot, kGoOffsetUsSlot, kReadyCountSlot, kRegionSlots, kStopFlagSlot, kThreadCpuUsSlot, kThreadRunQueueUsSlot, kThreadStatSlots, regionBytesFor } from '../shared/layout.js';
@@ -23,7 +24,7 @@ const kFlushTimeoutMs = 30_000;
 
 /** What every producer thread of a run is given, from its workload and librdkafka settings (local runs and fleet agents alike). */
 /** What a producer thread's task takes of the workload: the client, the records, the schedule's law, the faults it injects, transactions. */
-export type ProducerTaskInput = Pick<Workload, 'client' | 'topic' | 'format' | 'model' | 'valueSchema' | 'recordSizeBytes' | 'keys' | 'batchRecords' | 'seed' | 'arrival' | 'trackLatency' | 'stall' | 'transactional' | 'transactionRecords' | 'transactionMs' | 'abortRate' | 'traceRunId'>;
+export type ProducerTaskInput = Pick<Workload, 'client' | 'topic' | 'format' | 'model' | 'valueSchema' | 'recordSizeBytes' | 'keys' | 'batchRecords' | 'seed' | 'arrival' | 'loadSchedule' | 'warmupMs' | 'rateRecordsPerSec' | 'trackLatency' | 'stall' | 'transactional' | 'transactionRecords' | 'transactionMs' | 'abortRate' | 'traceRunId'>;
 
 export function producerTaskTemplate(workload: ProducerTaskInput, librdkafka: Record<string, string>): ProducerTaskTemplate {
   return {
@@ -39,6 +40,9 @@ export function producerTaskTemplate(workload: ProducerTaskInput, librdkafka: Re
     batchRecords: fitBatch(workload).batchRecords,
     seed: workload.seed,
     arrival: workload.arrival,
+    ...(workload.loadSchedule === undefined
+      ? {}
+      : { loadSchedule: { segments: workload.loadSchedule.segments, warmupMs: workload.warmupMs, warmupRecordsPerSec: warmupRecordsPerSec(workload.loadSchedule), peakRecordsPerSec: workload.rateRecordsPerSec! } }),
     trackLatency: workload.trackLatency,
     stall: workload.stall,
     flushTimeoutMs: kFlushTimeoutMs,

@@ -38,7 +38,7 @@ function observe(run: RunResult, metric: ThresholdMetric): number | null {
   return metric.stat === 'max' ? latency.max : latency.mean;
 }
 
-const compare = (observed: number, op: ThresholdOperator, limit: number): boolean =>
+export const compare = (observed: number, op: ThresholdOperator, limit: number): boolean =>
   op === '<' ? observed < limit : op === '<=' ? observed <= limit : op === '>' ? observed > limit : op === '>=' ? observed >= limit : op === '==' ? observed === limit : observed !== limit;
 
 export function evaluateThresholds(run: RunResult, thresholds: readonly Threshold[]): ThresholdOutcome[] {
