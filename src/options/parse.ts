@@ -177,7 +177,7 @@ export function parseByKind(field: string, kind: OptionKind, raw: unknown): unkn
       return raw === '' || raw === true ? '' : parseString(field, raw);
     case 'thresholds':
       return parseThresholdList(field, raw);
-    case 'stages':
+    case 'observe-list':
       return parseStageList(field, raw);
     case 'strings':
       return parseStringList(field, raw);

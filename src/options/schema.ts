@@ -21,7 +21,7 @@ export type OptionKind =
   | { type: 'bool' } // true/false, on/off, yes/no; a bare flag is true
   | { type: 'optional-path' } // a path, or a bare flag for "beside the JSON result"
   | { type: 'thresholds' } // repeated k6-style thresholds (src/options/thresholds.ts), a YAML list in a file
-  | { type: 'stages' } // repeated TOPIC[:expect], or a YAML list of { name, topic, expect, trace, processorGroup } (src/options/stages.ts)
+  | { type: 'observe-list' } // repeated TOPIC[:expect], or a YAML list of { name, topic, expect, trace, processorGroup } (src/options/stages.ts)
   | { type: 'strings' } // repeated values kept in order, a YAML list in a file
   | { type: 'bytes'; min: number } // "2GB", "20MB", "512KiB", or a number of bytes
   | { type: 'fraction' } // a share from 0 to 1, such as 0.1
@@ -89,7 +89,7 @@ export const OPTION_SPECS = [
   { name: 'latency', kind: { type: 'enum', values: ['on', 'off'] }, default: 'on', describe: 'Record produce→ack latency (off: to measure what recording costs)', commands: WORKLOAD },
   { name: 'e2e', kind: { type: 'bool' }, default: 'false', describe: 'Also consume the run\'s records: end-to-end latency, lost/duplicate/out-of-order records, lag, partition balance', commands: WORKLOAD },
   { name: 'consumers', kind: { type: 'int', min: 1, max: 256 }, default: 1, describe: 'Consumer threads of the --e2e consumer group', commands: WORKLOAD },
-  { name: 'observe', kind: { type: 'stages' }, default: [], describe: 'Also read a topic your stream processor writes (repeatable, one stage each, in pipeline order): TOPIC[:passthrough|subset|aggregate]; latency from the record trace, integrity as the expectation allows, from a consumer group of its own joined before producing', commands: WORKLOAD },
+  { name: 'observe', kind: { type: 'observe-list' }, default: [], describe: 'Also read a topic your stream processor writes (repeatable, one stage each, in pipeline order): TOPIC[:passthrough|subset|aggregate]; latency from the record trace, integrity as the expectation allows, from a consumer group of its own joined before producing', commands: WORKLOAD },
   { name: 'trace', kind: { type: 'strings' }, default: [], describe: 'Where an observed stage\'s records carry their send time: header (stampede\'s record-trace header), timestamp (the Kafka record timestamp, whole ms) or field:NAME (a JSON value field in µs); once for every stage or once per --observe, in order', commands: WORKLOAD },
   { name: 'processor-group', kind: { type: 'strings' }, default: [], describe: 'The consumer group of the processor that reads an observed stage\'s input: its lag (log-end − committed offsets) every interval; once for every stage or once per --observe, in order', commands: WORKLOAD },
   { name: 'drain', kind: { type: 'duration', minMs: 0 }, default: '15s', describe: 'With --e2e or --observe, how long consumers may take to catch up after producers stop', commands: WORKLOAD },
