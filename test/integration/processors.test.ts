@@ -8,7 +8,6 @@ import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { runCli } from '../helpers/cli.js';
 import { produceWithKcat, readTracedRecords, waitForRecords, type TracedRecord } from '../helpers/kcat-records.js';
 import { buildProcessor, startProcessor, type ProcessorOptions } from '../helpers/processor.js';
-import { createTestTopic } from '../helpers/topics.js';
 
 /**
  * The Kafka Streams processor the pipeline tests run as "the user's processor", proven against a
@@ -118,37 +117,6 @@ processors('drop-headers: every record comes out once with no header, timestamp 
   assert.ok(outputs.every((output) => output.headers === ''), 'no output has a header');
   const timestamps = new Map(inputs.map((record) => [identityOf(record), record.timestampMs]));
   assert.ok(outputs.every((output) => output.timestampMs === timestamps.get(identityOf(output))), 'timestamps kept');
-});
-
-processors('exactly_once_v2: killed with kill -9 while records stream in and restarted, the committed output holds each input once', async (context) => {
-  const bootstrap = context.kafka!.bootstrap;
-  await createTestTopic(bootstrap, 'live', kPartitions);
-  const processor = await startProcessor({ bootstrap, appId: 'eos-app', input: 'live', output: 'live-out', mode: 'map', guarantee: 'exactly_once_v2' });
-  try {
-    const out = join(mkdtempSync(join(tmpdir(), 'stampede-processors-')), 'live.json');
-    // The rate only spreads the records over a few seconds; whether it held on a busy host is not the question.
-    const producing = runCli(['run', '--brokers', bootstrap, '--topic', 'live', '--format', 'iot-json', '--devices', '40', '--rate', '4000', '--records', '16000', '--max-publish-delay', '1s', '--out', out], { timeoutMs: 120_000 });
-    // Mid-stream: some output is committed and the producer is still sending (16,000 at 4,000/s).
-    await waitForRecords(bootstrap, 'live-out', 1, 30_000);
-    await sleep(500);
-    const killedPid = processor.pid;
-    await processor.kill9();
-    assert.throws(() => process.kill(killedPid, 0), 'the killed JVM is gone');
-    await processor.restart();
-    assert.is.not(processor.pid, killedPid, 'restarted as a new process');
-    const run = await producing;
-    assert.is(run.code, 0, `${run.stdout}\n${run.stderr}`);
-    const inputs = await readTracedRecords(bootstrap, 'live');
-    assert.is(inputs.length, 16_000);
-    await waitForRecords(bootstrap, 'live-out', inputs.length);
-    await sleep(1500);
-    const outputs = await readTracedRecords(bootstrap, 'live-out');
-    assert.equal(outputs.map(identityOf).sort(), inputs.map(identityOf).sort(), 'each input once: none lost, none duplicated');
-  } catch (err) {
-    throw new Error(`${(err as Error).message}\n${processor.logTail()}`);
-  } finally {
-    await processor.stop();
-  }
 });
 
 interface WindowGroup {
