@@ -15,3 +15,25 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
     });
   });
 }
+
+/** Whether `port` on `host` can be listened on right now. */
+export function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A free port whose next port is free too: `stampede broker up --port P` puts its controller on
+ * P+1, so a P+1 taken by another program makes the broker exit while starting. Tries a few times.
+ */
+export async function freePortPair(host = '127.0.0.1', attempts = 20): Promise<number> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const port = await freePort(host);
+    if (port < 65_535 && (await portIsFree(port + 1, host))) return port;
+  }
+  throw new Error(`no two consecutive free ports on ${host} in ${attempts} tries`);
+}

@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultDataDir, startLocalBroker, stopLocalBroker } from '../../src/broker/local.js';
-import { freePort } from '../../src/broker/free-port.js';
+import { freePort, freePortPair } from '../../src/broker/free-port.js';
 
-export { freePort };
+export { freePort, freePortPair };
 
 export interface TestBroker {
   bootstrap: string;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunResult } from '../../src/contracts/result.js';
 import { defaultDataDir, stopLocalBroker } from '../../src/broker/local.js';
-import { freePort, startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { freePortPair, startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { runCli, type CliOutcome } from '../helpers/cli.js';
 import { checkIntegrity } from '../helpers/integrity.js';
 import { readTopicWithKcat } from '../helpers/kcat.js';
@@ -163,7 +163,9 @@ function cmdlineOf(pid: number): string {
 }
 
 faults('broker up, status and down on a port of its own: started, found running, already up, stopped, found gone', async () => {
-  const port = await freePort();
+  // broker up puts its controller on port+1: both must be free (a fresh-clone CI run once drew a
+  // port whose next one was taken, and the broker exited while starting).
+  const port = await freePortPair();
   const broker = (action: string, ...more: string[]): Promise<CliOutcome> => runCli(['broker', action, '--port', String(port), ...more], { timeoutMs: 180_000 });
   try {
     const up = await broker('up', '--heap-mb', '512');
