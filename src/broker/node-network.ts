@@ -1,0 +1,39 @@
+/**
+ * How the nodes of a local cluster are reached. A local cluster binds each node's broker and
+ * controller listeners where `listenersFor` says and advertises the other address to clients and
+ * peers, so a network layer placed between them (a TCP proxy per listener) can delay or cut one
+ * node off without touching the others. The direct network binds and advertises the same address:
+ * no layer in between, no network faults possible.
+ */
+export interface NodeEndpoint {
+  host: string;
+  port: number;
+}
+
+export interface NodeListeners {
+  brokerBind: NodeEndpoint;
+  brokerAdvertised: NodeEndpoint;
+  controllerBind: NodeEndpoint;
+  controllerAdvertised: NodeEndpoint;
+}
+
+export interface NodeNetwork {
+  /** "direct" or the mechanism's name, for status lines and results */
+  readonly kind: string;
+  listenersFor(nodeId: number): NodeListeners;
+  /** adds delayMs one way to every byte to and from the node, on client and peer connections alike */
+  delay(nodeId: number, delayMs: number): Promise<void>;
+  /** cuts the node off from clients and peers: open connections dropped, new ones refused */
+  partition(nodeId: number): Promise<void>;
+  /** undoes delay and partition on that node */
+  heal(nodeId: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface NodeAddress {
+  nodeId: number;
+  /** a loopback address of the node's own, e.g. 127.0.0.11 */
+  host: string;
+  brokerPort: number;
+  controllerPort: number;
+}
