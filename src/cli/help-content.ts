@@ -155,7 +155,7 @@ export const EXAMPLES: Readonly<Record<CommandName | 'stampede', readonly Exampl
   ],
   compare: [
     { command: 'stampede compare --rate 20000 --duration 10s', says: 'The same 10 s three ways (null sink, acked, end to end) and where a record\'s time goes.' },
-    { command: 'stampede compare --client null --duration 5s', says: 'All three modes in process, no broker: a check that the tool runs.' },
+    { command: 'stampede compare --brokers kafka-1:9092 --workers 2 --duration 20s', says: 'The same with two producer threads against your cluster, 20 s per mode.' },
   ],
   max: [
     { command: "stampede max --slo 'p99<50ms'", says: 'The highest fixed rate whose produce→ack p99 stays under 50 ms.' },

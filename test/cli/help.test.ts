@@ -3,9 +3,10 @@ import * as assert from 'uvu/assert';
 import { runCli } from '../helpers/cli.js';
 import { COMMANDS, buildCli, helpFor, type Dispatch } from '../../src/cli/program.js';
 import { listedOptions } from '../../src/cli/help.js';
-import { shownOption } from '../../src/cli/help-content.js';
-import { NOT_TAKEN } from '../../src/options/not-taken.js';
+import { EXAMPLES, shownOption } from '../../src/cli/help-content.js';
+import { NOT_TAKEN, isTakenBy } from '../../src/options/not-taken.js';
 import type { CommandName } from '../../src/options/schema.js';
+import { parseByKind } from '../../src/options/parse.js';
 
 /** Every command a user can ask --help of, with positionals that let it parse. */
 const kCommands: readonly { name: CommandName; positionals: string[] }[] = [
@@ -86,6 +87,38 @@ test('every flag each command lists parses on that command without an unknown-op
       await buildCli(args, dispatch, () => undefined).parseAsync();
       assert.is(ran.length, 1, `${args.join(' ')} reached the command`);
       assert.ok(ran[0]![flag] !== undefined, `${args.join(' ')}: --${flag} parsed`);
+    }
+  }
+});
+
+test('every worked example parses: a known command, only flags it takes', async () => {
+  for (const [owner, examples] of Object.entries(EXAMPLES)) {
+    for (const example of examples) {
+      for (const line of example.command.split('&&')) {
+        // The examples quote only simple values ('p99<50ms'): dropping the quotes is what a shell does.
+        const args = line.trim().replace(/'/g, '').split(/\s+/).slice(1);
+        const ran: string[] = [];
+        const dispatch: Dispatch = {
+          run: (entry) => {
+            ran.push(entry.name);
+            return 0;
+          },
+          fail: (message, err) => {
+            throw new Error(`${owner} example "${line.trim()}": ${message ?? err?.message}`);
+          },
+        };
+        await buildCli(args, dispatch, () => undefined).parseAsync();
+        assert.is(ran.length, 1, line);
+        if (owner !== 'stampede') assert.is(ran[0], owner, `${owner}'s example runs ${owner}`);
+        for (const [at, flag] of args.entries()) {
+          if (!flag.startsWith('--')) continue;
+          const command = ran[0] as CommandName;
+          assert.ok(isTakenBy(command, flag.slice(2)), `${line}: ${flag} is taken by ${command}`);
+          const spec = listedOptions(command).find((candidate) => candidate.name === flag.slice(2))!;
+          // The value is one the option's own parser accepts (a bad example would exit 2).
+          if (spec.kind.type !== 'bool') parseByKind(flag, spec.kind, args[at + 1]);
+        }
+      }
     }
   }
 });
