@@ -80,8 +80,11 @@ export function placeholder(spec: OptionSpec): string {
 }
 
 /** The choices of an enum whose placeholder could not show them, else undefined. */
-export function choicesText(spec: OptionSpec): string | undefined {
+export function choicesText(spec: OptionSpec, describe: string): string | undefined {
   if (spec.kind.type !== 'enum' || placeholder(spec) !== '<choice>') return undefined;
+  // A text that already names every choice ("auto, iot-msgpack, iot-json or fixed") needs no list.
+  const words = new Set(describe.split(/[^a-z0-9-]+/i));
+  if (spec.kind.values.every((value) => words.has(value))) return undefined;
   return `Choices: ${spec.kind.values.join(', ')}.`;
 }
 
@@ -187,9 +190,12 @@ export const EXAMPLES: Readonly<Record<CommandName | 'stampede', readonly Exampl
 };
 
 /** The value notations a command's options use, each explained once at the end of its help. */
-export function valueNotes(kinds: ReadonlySet<OptionKind['type']>): string[] {
+export function valueNotes(specs: readonly OptionSpec[]): string[] {
+  const kinds = new Set<OptionKind['type']>(specs.map((spec) => spec.kind.type));
   const notes: string[] = [];
-  if (kinds.has('duration') || kinds.has('stages') || kinds.has('steps')) notes.push('<duration>: 500ms, 30s, 2m or 1h. A bare number means seconds: --drain 15 is 15 s, --transaction-ms 100 is 100 s.');
+  // The example is an option of this command, preferring one whose values are usually under a second.
+  const durationFlag = specs.find((spec) => spec.name === 'transaction-ms') ?? specs.find((spec) => spec.kind.type === 'duration');
+  if (durationFlag !== undefined) notes.push(`<duration>: 500ms, 30s, 2m or 1h. A bare number means seconds: --${durationFlag.name} 100 is 100 s, not 100 ms.`);
   if (kinds.has('rate')) notes.push('<records/s|max>: a whole number of records per second across all workers, or max (as fast as the client takes them).');
   if (kinds.has('stages') || kinds.has('steps')) notes.push('In --stages and --steps, rates may use k and M: 50k is 50,000.');
   if (kinds.has('bytes')) notes.push('<size>: 2GB, 20MB, 512KiB or a number of bytes; KB, MB, GB are powers of 1000, KiB, MiB, GiB powers of 1024.');

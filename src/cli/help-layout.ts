@@ -51,6 +51,16 @@ export function paragraph(text: string, width: number, indent = 0): string[] {
   return wrapWords(text, width - indent).map((line) => ' '.repeat(indent) + line);
 }
 
+/**
+ * A paragraph with a hanging indent: the first line at `indent`, the rest two further in, so no
+ * line after the first can read as an entry of an option list ("  --name").
+ */
+export function hanging(text: string, width: number, indent: number): string[] {
+  const [first = '', ...more] = wrapWords(text, width - indent);
+  const rest = more.length === 0 ? [] : wrapWords(more.join(' '), width - indent - 2);
+  return [' '.repeat(indent) + first, ...rest.map((line) => ' '.repeat(indent + 2) + line)];
+}
+
 /** Where the descriptions of a two-column list start: a third of the line, 20 to 30 columns. */
 export function descriptionColumn(width: number): number {
   return Math.min(30, Math.max(20, Math.floor(width / 3)));

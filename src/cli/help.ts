@@ -1,9 +1,9 @@
-import { specsFor, type CommandName, type OptionKind, type OptionSpec } from '../options/schema.js';
+import { specsFor, type CommandName, type OptionSpec } from '../options/schema.js';
 import { isTakenBy } from '../options/not-taken.js';
 import { readProfile } from '../clients/librdkafka-settings.js';
 import { ExitCode } from './exit-codes.js';
 import { EXAMPLES, choicesText, kSectionOrder, placeholder, sectionOf, shownOption, valueNotes, type Example } from './help-content.js';
-import { descriptionColumn, paragraph, twoColumn } from './help-layout.js';
+import { descriptionColumn, hanging, paragraph, twoColumn } from './help-layout.js';
 
 /** A command as --help names it: its usage line and one sentence of what it does. */
 export interface HelpCommand {
@@ -42,12 +42,14 @@ function profileSummary(profiles: readonly string[]): string {
 function optionEntry(command: CommandName, spec: OptionSpec, width: number, column: number): string[] {
   const shown = shownOption(command, spec);
   const parts = [shown.describe];
-  const choices = choicesText(spec);
+  const choices = choicesText(spec, shown.describe);
   if (choices !== undefined) parts.push(spec.name === 'profile' && spec.kind.type === 'enum' ? `Choices: ${profileSummary(spec.kind.values)}` : choices);
   if (isRepeatable(spec) && !/repeatable/.test(shown.describe)) parts.push('(repeatable)');
   if (shown.default !== undefined) parts.push(`[default: ${shown.default}]`);
   const value = placeholder(spec);
-  return twoColumn(`--${spec.name}${value === '' ? '' : ` ${value}`}`, parts.join(' '), width, column);
+  // Each part a sentence of its own: a text ending without a stop gets one before the next part.
+  const text = parts.map((part, i) => (i < parts.length - 1 && !parts[i + 1]!.startsWith('[default') && !/[.)\]]$/.test(part) ? `${part}.` : part)).join(' ');
+  return twoColumn(`--${spec.name}${value === '' ? '' : ` ${value}`}`, text, width, column);
 }
 
 /** The command's options, grouped under their section headings. */
@@ -84,9 +86,9 @@ export function commandHelp(entry: HelpCommand, width: number): string {
   }
   if (command !== undefined) {
     lines.push(...optionSections(command, width));
-    const notes = valueNotes(new Set<OptionKind['type']>(listedOptions(command).map((spec) => spec.kind.type)));
+    const notes = valueNotes(listedOptions(command));
     if (notes.length > 0) lines.push('', 'Values:');
-    for (const note of notes) lines.push(...paragraph(note, width, 2));
+    for (const note of notes) lines.push(...hanging(note, width, 2));
     lines.push(...exampleLines(EXAMPLES[command], width));
   }
   return `${lines.join('\n')}\n`;
