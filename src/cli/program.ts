@@ -109,7 +109,9 @@ export function helpFor(args: readonly string[], width = helpWidth()): string | 
   const end = args.indexOf('--');
   const before = end === -1 ? args : args.slice(0, end);
   if (!before.includes('--help') && !before.includes('-h')) return undefined;
-  const entry = COMMANDS.find((candidate) => candidate.name === before[0]);
+  // The command is the first word that is not a flag: `run --help` and `--help run` alike.
+  const word = before.find((arg) => !arg.startsWith('-'));
+  const entry = COMMANDS.find((candidate) => candidate.name === word && candidate.describe !== false);
   return entry === undefined ? topHelp(COMMANDS, width) : commandHelp(entry, width);
 }
 

@@ -143,6 +143,12 @@ test('stampede --help lists the commands, exit codes and examples; a bare number
   assert.match(helpFor(['consume', '--help'], 80)!, /--from <earliest\|latest>/);
 });
 
+test('--help before the command word shows that command\'s help; the hidden agent command has none of its own', () => {
+  assert.is(helpFor(['--help', 'max'], 80), helpFor(['max', '--help'], 80));
+  assert.is(helpFor(['agent', '--help'], 80), helpFor(['--help'], 80));
+  assert.is(helpFor(['run', '--', '--help'], 80), undefined);
+});
+
 test('max --help shows the defaults max uses: a 2 s warmup per step, results/max-<time>.json', () => {
   const help = helpFor(['max', '--help'], 100)!;
   assert.match(help, /--warmup <duration> +Time each step sends before it is measured \[default: 2s\]/);
