@@ -27,14 +27,14 @@ function versionText(): string {
   }
 }
 
-interface Positional {
+export interface Positional {
   name: string;
   describe: string;
   choices?: readonly string[];
   array?: boolean;
 }
 
-interface CommandEntry extends HelpCommand {
+export interface CommandEntry extends HelpCommand {
   /** the word that selects it */
   name: string;
   positionals?: readonly Positional[];
