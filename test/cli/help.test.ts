@@ -1,10 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../../src/paths.js';
 import { runCli } from '../helpers/cli.js';
 import { COMMANDS, buildCli, helpFor, type Dispatch } from '../../src/cli/program.js';
 import { listedOptions } from '../../src/cli/help.js';
 import { EXAMPLES, shownOption } from '../../src/cli/help-content.js';
-import { NOT_TAKEN, isTakenBy } from '../../src/options/not-taken.js';
+import { NOT_TAKEN } from '../../src/options/not-taken.js';
 import type { CommandName } from '../../src/options/schema.js';
 import { parseByKind } from '../../src/options/parse.js';
 
@@ -84,36 +87,50 @@ test('every flag each command lists parses on that command without an unknown-op
   }
 });
 
-test('every worked example parses: a known command, only flags it takes', async () => {
+/** Parses one command line as the CLI would, with its options' own parsers on every value; returns the command. */
+async function parsesAs(line: string): Promise<CommandName> {
+  // Quotes only wrap simple values here ('p99<50ms'): dropping them is what a shell does.
+  const args = line.trim().replace(/'/g, '').split(/\s+/).slice(1);
+  let command: CommandName | undefined;
+  const dispatch: Dispatch = {
+    run: (entry) => {
+      command = entry.options;
+      return 0;
+    },
+    fail: (message, err) => {
+      throw new Error(`"${line}": ${message ?? err?.message}`);
+    },
+  };
+  await buildCli(args, dispatch, () => undefined).parseAsync();
+  assert.ok(command !== undefined, `"${line}" reaches a command`);
+  for (const [at, flag] of args.entries()) {
+    if (!flag.startsWith('--')) continue;
+    const spec = listedOptions(command).find((candidate) => candidate.name === flag.slice(2));
+    assert.ok(spec !== undefined, `"${line}": ${flag} is listed by ${command} --help`);
+    if (spec.kind.type !== 'bool') parseByKind(flag, spec.kind, args[at + 1]);
+  }
+  return command;
+}
+
+test('every worked example parses: a known command, only flags it takes, values its options accept', async () => {
   for (const [owner, examples] of Object.entries(EXAMPLES)) {
     for (const example of examples) {
       for (const line of example.command.split('&&')) {
-        // The examples quote only simple values ('p99<50ms'): dropping the quotes is what a shell does.
-        const args = line.trim().replace(/'/g, '').split(/\s+/).slice(1);
-        const ran: string[] = [];
-        const dispatch: Dispatch = {
-          run: (entry) => {
-            ran.push(entry.name);
-            return 0;
-          },
-          fail: (message, err) => {
-            throw new Error(`${owner} example "${line.trim()}": ${message ?? err?.message}`);
-          },
-        };
-        await buildCli(args, dispatch, () => undefined).parseAsync();
-        assert.is(ran.length, 1, line);
-        if (owner !== 'stampede') assert.is(ran[0], owner, `${owner}'s example runs ${owner}`);
-        for (const [at, flag] of args.entries()) {
-          if (!flag.startsWith('--')) continue;
-          const command = ran[0] as CommandName;
-          assert.ok(isTakenBy(command, flag.slice(2)), `${line}: ${flag} is taken by ${command}`);
-          const spec = listedOptions(command).find((candidate) => candidate.name === flag.slice(2))!;
-          // The value is one the option's own parser accepts (a bad example would exit 2).
-          if (spec.kind.type !== 'bool') parseByKind(flag, spec.kind, args[at + 1]);
-        }
+        const command = await parsesAs(line);
+        if (owner !== 'stampede') assert.is(command, owner, `${owner}'s example runs ${owner}`);
       }
     }
   }
+});
+
+test('every command of the README\'s Common tasks parses, with values its options accept', async () => {
+  const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+  const section = /\n## Common tasks\n([^]*?)\n## /.exec(readme)?.[1];
+  assert.ok(section !== undefined, 'README has a "## Common tasks" section');
+  // B and T stand for the user's brokers and topic; … for the rest of a command.
+  const lines = [...section.matchAll(/`(stampede [^`]*)`/g)].map((match) => match[1]!.replace(/ …/g, '').replace(/\bB\b/g, 'kafka-1:9092').replace(/\bT\b/g, 'orders'));
+  assert.ok(lines.length >= 15, `${lines.length} commands`);
+  for (const line of lines) await parsesAs(line);
 });
 
 test('help fits narrower and wider terminals too: 60 and 120 columns', () => {
