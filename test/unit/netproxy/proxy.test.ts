@@ -1,0 +1,152 @@
+import { suite } from '../../helpers/suite.js';
+import * as assert from 'uvu/assert';
+import { randomBytes } from 'node:crypto';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { freePort, portIsFree } from '../../../src/broker/free-port.js';
+import { startProxyNetwork, type ProxiedNodeNetwork } from '../../../src/netproxy/index.js';
+import type { NodeAddress, NodeNetwork } from '../../../src/broker/node-network.js';
+
+interface Context {
+  network?: ProxiedNodeNetwork;
+  echo?: Server;
+  node?: NodeAddress;
+}
+
+const proxy = suite<Context>('netproxy: bytes through unchanged, delay, partition and heal');
+const kNodeHost = '127.0.0.21';
+
+/** A port free on the proxies' address and on the node's own. */
+async function portFreeOnBoth(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (await portIsFree(port, kNodeHost)) return port;
+  }
+}
+
+// An echo server stands in for the node: what a client sends comes back, through the proxy twice.
+proxy.before(async (context) => {
+  const node: NodeAddress = { nodeId: 1, host: kNodeHost, brokerPort: await portFreeOnBoth(), controllerPort: await portFreeOnBoth() };
+  // Resets from the proxy (a partition) are what the test does: not errors of the echo server.
+  context.echo = createServer((socket) => socket.on('error', () => undefined).pipe(socket));
+  await new Promise<void>((resolve) => context.echo!.listen(node.brokerPort, node.host, resolve));
+  context.node = node;
+  context.network = await startProxyNetwork([node]);
+});
+
+proxy.after(async (context) => {
+  await context.network?.stop();
+  context.echo?.close();
+});
+
+function open(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, noDelay: true });
+    socket.once('connect', () => resolve(socket)).once('error', reject);
+  });
+}
+
+/** Sends `payload` and resolves with what came back once as many bytes arrived, and the ms it took. */
+function roundTrip(socket: Socket, payload: Buffer): Promise<{ back: Buffer; elapsedMs: number }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const started = performance.now();
+    const onData = (chunk: Buffer): void => {
+      chunks.push(chunk);
+      received += chunk.length;
+      if (received < payload.length) return;
+      socket.off('data', onData);
+      resolve({ back: Buffer.concat(chunks), elapsedMs: performance.now() - started });
+    };
+    socket.on('data', onData);
+    socket.write(payload, (err) => err && reject(err));
+  });
+}
+
+async function medianRoundTripMs(socket: Socket, times: number): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < times; i++) samples.push((await roundTrip(socket, Buffer.from('ping'))).elapsedMs);
+  return samples.sort((a, b) => a - b)[Math.floor(times / 2)]!;
+}
+
+proxy('listenersFor: the node binds its own address, clients and peers are given the proxy on 127.0.0.1 at the same ports', ({ network, node }) => {
+  const listeners = network!.listenersFor(1);
+  assert.equal(listeners.brokerBind, { host: kNodeHost, port: node!.brokerPort });
+  assert.equal(listeners.brokerAdvertised, { host: '127.0.0.1', port: node!.brokerPort });
+  assert.equal(listeners.controllerBind, { host: kNodeHost, port: node!.controllerPort });
+  assert.equal(listeners.controllerAdvertised, { host: '127.0.0.1', port: node!.controllerPort });
+  assert.is(network!.kind, 'proxy');
+  // The proxies restate the broker layer's interface (they sit below it): this stops compiling if the two drift apart.
+  const asTheClusterSeesIt: NodeNetwork = network!;
+  assert.is(asTheClusterSeesIt.listenersFor(1).brokerBind.port, node!.brokerPort);
+});
+
+proxy('8 MiB of random bytes come back unchanged through the proxy, with and without delay', async ({ network, node }) => {
+  for (const delayMs of [0, 10]) {
+    await network!.delay(1, delayMs);
+    const socket = await open(node!.brokerPort);
+    const payload = randomBytes(8 << 20);
+    const { back } = await roundTrip(socket, payload);
+    socket.destroy();
+    assert.ok(back.equals(payload), `delay ${delayMs} ms: ${back.length} bytes back of ${payload.length}, equal: ${back.equals(payload)}`);
+  }
+  await network!.heal(1);
+});
+
+proxy('delay D adds D ms to a request/response round trip (D/2 each way), and heal takes it away', async ({ network, node }) => {
+  const socket = await open(node!.brokerPort);
+  const baseMs = await medianRoundTripMs(socket, 11);
+  await network!.delay(1, 40);
+  const delayedMs = await medianRoundTripMs(socket, 11);
+  await network!.heal(1);
+  const healedMs = await medianRoundTripMs(socket, 11);
+  socket.destroy();
+  console.log(`  round trip: ${baseMs.toFixed(2)} ms without delay, ${delayedMs.toFixed(2)} ms with delay 40 ms, ${healedMs.toFixed(2)} ms healed`);
+  assert.ok(delayedMs - baseMs >= 39 && delayedMs - baseMs <= 50, `added ${(delayedMs - baseMs).toFixed(2)} ms for a 40 ms delay`);
+  assert.ok(healedMs < baseMs + 5, `healed ${healedMs.toFixed(2)} ms against ${baseMs.toFixed(2)} ms before`);
+  const [state] = await network!.state();
+  assert.is(state!.roundTripDelayMs, 0);
+});
+
+proxy('partition resets open connections and refuses new ones on both listeners; heal accepts them again', async ({ network, node }) => {
+  const socket = await open(node!.brokerPort);
+  const closed = new Promise<string>((resolve) => socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message)).once('close', () => resolve('closed')));
+  await network!.partition(1);
+  assert.is(await closed, 'ECONNRESET');
+  for (const port of [node!.brokerPort, node!.controllerPort]) {
+    const refused = await open(port).then(
+      (s) => (s.destroy(), 'connected'),
+      (err: NodeJS.ErrnoException) => err.code,
+    );
+    assert.is(refused, 'ECONNREFUSED', `port ${port} while partitioned`);
+  }
+  assert.ok((await network!.state())[0]!.partitioned);
+  await network!.heal(1);
+  const again = await open(node!.brokerPort);
+  const { back } = await roundTrip(again, Buffer.from('after heal'));
+  again.destroy();
+  assert.is(back.toString(), 'after heal');
+  assert.not.ok((await network!.state())[0]!.partitioned);
+});
+
+proxy('a node that is down: the proxy accepts, then closes the connection', async ({ node }) => {
+  // The controller port has nothing behind it in this suite, as a killed node's would.
+  const socket = await open(node!.controllerPort);
+  const ended = await new Promise<boolean>((resolve) => socket.once('close', () => resolve(true)).once('error', () => undefined));
+  assert.ok(ended);
+});
+
+proxy('bad input: an unknown node, a negative delay, a node on the proxies\' own address', async ({ network }) => {
+  assert.match(await failure(network!.delay(9, 10)), /no node 9/);
+  assert.match(await failure(network!.delay(1, -1)), /≥ 0 ms/);
+  assert.match(await failure(startProxyNetwork([{ nodeId: 1, host: '127.0.0.1', brokerPort: 1, controllerPort: 2 }])), /node 1: host 127\.0\.0\.1 must be a loopback address other than 127\.0\.0\.1/);
+});
+
+async function failure(promise: Promise<unknown>): Promise<string> {
+  return promise.then(
+    () => 'resolved',
+    (err: Error) => err.message,
+  );
+}
+
+proxy.run();
