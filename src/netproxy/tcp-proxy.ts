@@ -20,10 +20,24 @@ export class TcpProxy {
   private readonly connections = new Set<ProxiedConnection>();
   private oneWayDelayMs = 0;
 
+  /** Whether a connection from this remote address ("127.0.0.1:41234") is refused: it comes from a partitioned node. */
+  refuses: (remote: string) => boolean = () => false;
+
   constructor(
     readonly listen: NodeEndpoint,
     readonly target: NodeEndpoint,
   ) {}
+
+  get address(): string {
+    return `${this.listen.host}:${this.listen.port}`;
+  }
+
+  /** Resets the open connections from these remote addresses. */
+  dropFrom(remotes: Set<string>): void {
+    for (const connection of [...this.connections]) {
+      if (remotes.has(`${connection.client.remoteAddress}:${connection.client.remotePort}`)) this.drop(connection, true);
+    }
+  }
 
   get isCut(): boolean {
     return this.server === undefined;
@@ -71,6 +85,10 @@ export class TcpProxy {
   }
 
   private accept(client: Socket): void {
+    if (this.refuses(`${client.remoteAddress}:${client.remotePort}`)) {
+      client.resetAndDestroy();
+      return;
+    }
     const upstream = connect({ host: this.target.host, port: this.target.port, allowHalfOpen: true, noDelay: true });
     const connection: ProxiedConnection = {
       client,

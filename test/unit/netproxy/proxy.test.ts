@@ -4,38 +4,48 @@ import { randomBytes } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { freePort, portIsFree } from '../../../src/broker/free-port.js';
 import { startProxyNetwork, type ProxiedNodeNetwork } from '../../../src/netproxy/index.js';
+import { runProgram } from '../../helpers/cli.js';
 import type { NodeAddress, NodeNetwork } from '../../../src/broker/node-network.js';
 
 interface Context {
   network?: ProxiedNodeNetwork;
-  echo?: Server;
+  echoes?: Server[];
   node?: NodeAddress;
+  peer?: NodeAddress;
 }
 
 const proxy = suite<Context>('netproxy: bytes through unchanged, delay, partition and heal');
 const kNodeHost = '127.0.0.21';
+const kPeerHost = '127.0.0.22';
 
 /** A port free on the proxies' address and on the node's own. */
-async function portFreeOnBoth(): Promise<number> {
+async function portFreeOnBoth(host: string): Promise<number> {
   for (;;) {
     const port = await freePort();
-    if (await portIsFree(port, kNodeHost)) return port;
+    if (await portIsFree(port, host)) return port;
   }
 }
 
-// An echo server stands in for the node: what a client sends comes back, through the proxy twice.
+// Echo servers stand in for two nodes' broker listeners: what a client sends comes back, through
+// the proxy twice. This process listens on both, so to the proxies it is node 1 and node 2 at once.
 proxy.before(async (context) => {
-  const node: NodeAddress = { nodeId: 1, host: kNodeHost, brokerPort: await portFreeOnBoth(), controllerPort: await portFreeOnBoth() };
-  // Resets from the proxy (a partition) are what the test does: not errors of the echo server.
-  context.echo = createServer((socket) => socket.on('error', () => undefined).pipe(socket));
-  await new Promise<void>((resolve) => context.echo!.listen(node.brokerPort, node.host, resolve));
+  const node: NodeAddress = { nodeId: 1, host: kNodeHost, brokerPort: await portFreeOnBoth(kNodeHost), controllerPort: await portFreeOnBoth(kNodeHost) };
+  const peer: NodeAddress = { nodeId: 2, host: kPeerHost, brokerPort: await portFreeOnBoth(kPeerHost), controllerPort: await portFreeOnBoth(kPeerHost) };
+  context.echoes = [];
+  for (const { host, brokerPort } of [node, peer]) {
+    // Resets from the proxy (a partition) are what the tests do: not errors of the echo server.
+    const echo = createServer((socket) => socket.on('error', () => undefined).pipe(socket));
+    await new Promise<void>((resolve) => echo.listen(brokerPort, host, resolve));
+    context.echoes.push(echo);
+  }
   context.node = node;
-  context.network = await startProxyNetwork([node]);
+  context.peer = peer;
+  context.network = await startProxyNetwork([node, peer]);
 });
 
 proxy.after(async (context) => {
   await context.network?.stop();
-  context.echo?.close();
+  for (const echo of context.echoes ?? []) echo.close();
 });
 
 function open(port: number): Promise<Socket> {
@@ -120,14 +130,39 @@ proxy('partition resets open connections and refuses new ones on both listeners;
     );
     assert.is(refused, 'ECONNREFUSED', `port ${port} while partitioned`);
   }
-  assert.ok((await network!.state())[0]!.partitioned);
+  assert.equal((await network!.state()).map((node) => node.partitioned), [true, false]);
   await network!.heal(1);
   const again = await open(node!.brokerPort);
   const { back } = await roundTrip(again, Buffer.from('after heal'));
   again.destroy();
   assert.is(back.toString(), 'after heal');
-  assert.not.ok((await network!.state())[0]!.partitioned);
+  assert.equal((await network!.state()).map((node) => node.partitioned), [false, false]);
 });
+
+proxy('partition cuts the node\'s own connections to its peers too, and only those: reset, then refused until heal', async ({ network, peer }) => {
+  // This process listens on node 1's address: what it opens to node 2 is node 1's.
+  const before = await open(peer!.brokerPort);
+  const reset = new Promise<string>((resolve) => before.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message)).once('close', () => resolve('closed')));
+  await network!.partition(1);
+  assert.is(await reset, 'ECONNRESET', 'node 1 → node 2, open before the partition');
+  const during = await open(peer!.brokerPort).then(
+    (socket) => new Promise<string>((resolve) => socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message)).once('close', () => resolve('closed'))),
+    (err: NodeJS.ErrnoException) => err.code ?? err.message,
+  );
+  assert.ok(during === 'ECONNRESET' || during === 'closed', `node 1 → node 2 during the partition: ${during}`);
+  // Another process (a client) still reaches node 2.
+  const client = await runProgram(process.execPath, ['-e', kEchoClient, String(peer!.brokerPort)], { timeoutMs: 10_000 });
+  assert.is(client.stdout.trim(), 'echo: hello', client.stderr);
+  await network!.heal(1);
+  const after = await open(peer!.brokerPort);
+  const { back } = await roundTrip(after, Buffer.from('healed'));
+  after.destroy();
+  assert.is(back.toString(), 'healed');
+});
+
+/** A client in a process of its own: sends "hello" to the port on 127.0.0.1, prints what comes back. */
+const kEchoClient = `const s = require('node:net').connect(Number(process.argv[1]), '127.0.0.1', () => s.write('hello'));
+s.on('data', (d) => { console.log('echo: ' + d); s.destroy(); });`;
 
 proxy('a node that is down: the proxy accepts, then closes the connection', async ({ node }) => {
   // The controller port has nothing behind it in this suite, as a killed node's would.
