@@ -2,6 +2,12 @@ import type { Socket } from 'node:net';
 
 /** Above this many bytes held for later, the sending side is paused (TCP backpressure to its peer). */
 const kMaxHeldBytes = 8 << 20;
+/**
+ * Node's timers fire on whole milliseconds of the event loop's clock, up to about 1 ms after
+ * the time asked: a chunk due within this much of now goes now, so the delay is not 1–2 ms
+ * longer than asked on every hop.
+ */
+const kEarlyMs = 0.8;
 
 interface HeldChunk {
   dueAtMs: number;
@@ -50,13 +56,13 @@ export class DelayedPipe {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flushDue();
-    }, Math.max(0, head.dueAtMs - performance.now()));
+    }, Math.max(0, Math.floor(head.dueAtMs - performance.now() - kEarlyMs)));
   }
 
   private flushDue(): void {
     const now = performance.now();
     let writable = true;
-    while (this.held.length > 0 && this.held[0]!.dueAtMs <= now) {
+    while (this.held.length > 0 && this.held[0]!.dueAtMs <= now + kEarlyMs) {
       const { chunk } = this.held.shift()!;
       this.heldBytes -= chunk.length;
       writable = this.to.write(chunk) && writable;

@@ -1,8 +1,8 @@
-import type { NodeAddress } from './types.js';
 import { StampedeError } from '../errors.js';
 import { proxiedListeners } from './listeners.js';
 import { connectionsOpenedBy } from './socket-owner.js';
-import { TcpProxy } from './tcp-proxy.js';
+import { TcpProxy, type Admission } from './tcp-proxy.js';
+import type { NodeAddress } from './types.js';
 
 export interface NodeProxyState {
   nodeId: number;
@@ -13,56 +13,46 @@ export interface NodeProxyState {
 
 /**
  * The proxies of every node (one per broker listener, one per controller listener) and the faults
- * on them. A delay of D ms holds each byte D/2 ms on its way to the node and D/2 ms on its way
- * back, so a request and its response take D ms longer: the round trip a client measures.
+ * on them. A fault on a node acts on its listeners (clients' and peers' connections to it) and on
+ * the connections the node itself opened to the other nodes' listeners (found by the process at
+ * their other end), so the node's whole network is slow or cut, as a bad link would make it.
+ *
+ * A delay of D ms holds each byte D/2 ms on its way to the node and D/2 ms on its way back, so a
+ * request and its response take D ms longer: the round trip a client measures.
  */
 export class ProxyNetwork {
   private readonly proxies = new Map<number, TcpProxy[]>();
-  private readonly delays = new Map<number, number>();
+  private readonly roundTripDelays = new Map<number, number>();
   private readonly partitioned = new Set<number>();
-  private readonly nodes: NodeAddress[];
 
-  constructor(nodes: NodeAddress[]) {
-    this.nodes = nodes;
+  constructor(private readonly nodes: NodeAddress[]) {
     for (const node of nodes) {
       const listeners = proxiedListeners(node);
       const proxies = [new TcpProxy(listeners.brokerAdvertised, listeners.brokerBind), new TcpProxy(listeners.controllerAdvertised, listeners.controllerBind)];
-      for (const proxy of proxies) proxy.refuses = (remote) => this.partitioned.size > 0 && this.sourcesOfPartitioned().has(remote);
+      for (const proxy of proxies) proxy.admit = (remote) => this.admit(node.nodeId, remote);
       this.proxies.set(node.nodeId, proxies);
     }
   }
 
-  /** Remote addresses of connections the partitioned nodes opened to any proxy. */
-  private sourcesOfPartitioned(): Set<string> {
-    const proxyAddresses = new Set([...this.proxies.values()].flat().map((proxy) => proxy.address));
-    const sources = new Set<string>();
-    for (const node of this.nodes) {
-      if (!this.partitioned.has(node.nodeId)) continue;
-      for (const source of connectionsOpenedBy(proxiedListeners(node).brokerBind, proxyAddresses)) sources.add(source);
-    }
-    return sources;
-  }
-
   async open(): Promise<void> {
-    for (const proxies of this.proxies.values()) for (const proxy of proxies) await proxy.open();
+    for (const proxy of this.all()) await proxy.open();
   }
 
   delay(nodeId: number, roundTripDelayMs: number): void {
     if (!Number.isFinite(roundTripDelayMs) || roundTripDelayMs < 0) throw new StampedeError('E_OPTION', `network delay must be ≥ 0 ms (got ${roundTripDelayMs})`);
-    this.delays.set(nodeId, roundTripDelayMs);
-    for (const proxy of this.of(nodeId)) proxy.setDelay(roundTripDelayMs / 2);
+    const own = this.of(nodeId);
+    this.roundTripDelays.set(nodeId, roundTripDelayMs);
+    for (const proxy of own) proxy.setDelay(roundTripDelayMs / 2);
+    const opened = this.openedBy(nodeId);
+    for (const proxy of this.all()) if (!own.includes(proxy)) proxy.setSourceDelay(opened, roundTripDelayMs / 2);
   }
 
-  /**
-   * Cuts the node off both ways: its own listeners refuse everyone, and the connections it opened
-   * to the other nodes (as a follower, a broker heartbeating its controller, a voter) are reset and
-   * refused again until heal.
-   */
+  /** Cuts the node off both ways: its listeners refuse everyone, and what it opened to others is reset and refused. */
   async partition(nodeId: number): Promise<void> {
     for (const proxy of this.of(nodeId)) await proxy.cut();
     this.partitioned.add(nodeId);
-    const sources = this.sourcesOfPartitioned();
-    for (const proxies of this.proxies.values()) for (const proxy of proxies) proxy.dropFrom(sources);
+    const opened = this.openedBy(nodeId);
+    for (const proxy of this.all()) proxy.dropFrom(opened);
   }
 
   async heal(nodeId: number): Promise<void> {
@@ -72,16 +62,41 @@ export class ProxyNetwork {
   }
 
   async close(): Promise<void> {
-    for (const proxies of this.proxies.values()) for (const proxy of proxies) await proxy.close();
+    for (const proxy of this.all()) await proxy.close();
   }
 
   state(): NodeProxyState[] {
     return [...this.proxies].map(([nodeId, proxies]) => ({
       nodeId,
-      roundTripDelayMs: this.delays.get(nodeId) ?? 0,
+      roundTripDelayMs: this.roundTripDelays.get(nodeId) ?? 0,
       partitioned: this.partitioned.has(nodeId),
       openConnections: proxies.reduce((sum, proxy) => sum + proxy.openConnections, 0),
     }));
+  }
+
+  /** A new connection to `toNodeId`'s listener: refused if a partitioned node opened it, held longer if a delayed one did. */
+  private admit(toNodeId: number, remote: string): Admission {
+    let sourceDelayMs = 0;
+    for (const node of this.nodes) {
+      if (node.nodeId === toNodeId) continue;
+      const partitioned = this.partitioned.has(node.nodeId);
+      const delayMs = this.roundTripDelays.get(node.nodeId) ?? 0;
+      if (!partitioned && delayMs === 0) continue;
+      if (!this.openedBy(node.nodeId).has(remote)) continue;
+      if (partitioned) return 'refuse';
+      sourceDelayMs += delayMs / 2;
+    }
+    return { sourceDelayMs };
+  }
+
+  /** Remote addresses of the connections the node's process opened to any proxy. */
+  private openedBy(nodeId: number): Set<string> {
+    const node = this.nodes.find((candidate) => candidate.nodeId === nodeId)!;
+    return connectionsOpenedBy(proxiedListeners(node).brokerBind, new Set(this.all().map((proxy) => proxy.address)));
+  }
+
+  private all(): TcpProxy[] {
+    return [...this.proxies.values()].flat();
   }
 
   private of(nodeId: number): TcpProxy[] {

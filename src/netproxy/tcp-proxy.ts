@@ -4,24 +4,31 @@ import { DelayedPipe } from './delayed-pipe.js';
 
 interface ProxiedConnection {
   client: Socket;
+  /** "127.0.0.1:41234": the client's end, by which its process is found */
+  remote: string;
   upstream: Socket;
   toUpstream: DelayedPipe;
   toClient: DelayedPipe;
+  /** one-way delay of the process that opened it (a delayed node's own connections), on top of this listener's */
+  sourceDelayMs: number;
 }
+
+/** What happens to a new connection, by the process that opened it: refused, or held this much longer each way. */
+export type Admission = 'refuse' | { sourceDelayMs: number };
 
 /**
  * A TCP proxy in front of one listener: accepts on `listen`, opens a connection to `target` per
- * client, and copies bytes both ways, each way held `oneWayDelayMs`. Cut, it closes its listening
- * socket (new connections are refused) and destroys every open connection; restored, it listens on
- * the same address again.
+ * client, and copies bytes both ways, each way held the listener's one-way delay plus the
+ * connection's source delay. Cut, it closes its listening socket (new connections are refused)
+ * and resets every open connection; restored, it listens on the same address again.
  */
 export class TcpProxy {
   private server: Server | undefined;
   private readonly connections = new Set<ProxiedConnection>();
   private oneWayDelayMs = 0;
 
-  /** Whether a connection from this remote address ("127.0.0.1:41234") is refused: it comes from a partitioned node. */
-  refuses: (remote: string) => boolean = () => false;
+  /** Decides on each new connection by its remote address; by default every one is let through undelayed. */
+  admit: (remote: string) => Admission = () => ({ sourceDelayMs: 0 });
 
   constructor(
     readonly listen: NodeEndpoint,
@@ -30,13 +37,6 @@ export class TcpProxy {
 
   get address(): string {
     return `${this.listen.host}:${this.listen.port}`;
-  }
-
-  /** Resets the open connections from these remote addresses. */
-  dropFrom(remotes: Set<string>): void {
-    for (const connection of [...this.connections]) {
-      if (remotes.has(`${connection.client.remoteAddress}:${connection.client.remotePort}`)) this.drop(connection, true);
-    }
   }
 
   get isCut(): boolean {
@@ -62,13 +62,24 @@ export class TcpProxy {
 
   setDelay(oneWayDelayMs: number): void {
     this.oneWayDelayMs = oneWayDelayMs;
+    for (const connection of this.connections) this.applyDelay(connection);
+  }
+
+  /** Sets the source delay of the open connections from these remote addresses. */
+  setSourceDelay(remotes: Set<string>, oneWayDelayMs: number): void {
     for (const connection of this.connections) {
-      connection.toUpstream.delayMs = oneWayDelayMs;
-      connection.toClient.delayMs = oneWayDelayMs;
+      if (!remotes.has(connection.remote)) continue;
+      connection.sourceDelayMs = oneWayDelayMs;
+      this.applyDelay(connection);
     }
   }
 
-  /** Refuses new connections and drops the open ones (both ends see a reset). */
+  /** Resets the open connections from these remote addresses. */
+  dropFrom(remotes: Set<string>): void {
+    for (const connection of [...this.connections]) if (remotes.has(connection.remote)) this.drop(connection, true);
+  }
+
+  /** Refuses new connections and resets the open ones. */
   async cut(): Promise<void> {
     const server = this.server;
     this.server = undefined;
@@ -84,20 +95,29 @@ export class TcpProxy {
     await this.cut();
   }
 
+  private applyDelay(connection: ProxiedConnection): void {
+    const delayMs = this.oneWayDelayMs + connection.sourceDelayMs;
+    connection.toUpstream.delayMs = delayMs;
+    connection.toClient.delayMs = delayMs;
+  }
+
   private accept(client: Socket): void {
-    if (this.refuses(`${client.remoteAddress}:${client.remotePort}`)) {
+    const remote = `${client.remoteAddress}:${client.remotePort}`;
+    const admission = this.admit(remote);
+    if (admission === 'refuse') {
       client.resetAndDestroy();
       return;
     }
     const upstream = connect({ host: this.target.host, port: this.target.port, allowHalfOpen: true, noDelay: true });
     const connection: ProxiedConnection = {
       client,
+      remote,
       upstream,
       toUpstream: new DelayedPipe(client, upstream),
       toClient: new DelayedPipe(upstream, client),
+      sourceDelayMs: admission.sourceDelayMs,
     };
-    connection.toUpstream.delayMs = this.oneWayDelayMs;
-    connection.toClient.delayMs = this.oneWayDelayMs;
+    this.applyDelay(connection);
     this.connections.add(connection);
     // A node that is down (killed, not yet restarted) refuses the proxy: the client's connection
     // closes right after it was accepted, which Kafka clients treat like a refused one.
