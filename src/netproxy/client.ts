@@ -20,14 +20,18 @@ export interface ProxyNetworkOptions {
 
 export interface ProxiedNodeNetwork extends NodeNetwork {
   readonly pid: number;
+  /** Like delay, on the node's client path only: not on connections other nodes opened to it (replica fetches, votes), nor on its own. */
+  delayClients(nodeId: number, roundTripDelayMs: number): Promise<void>;
   state(): Promise<NodeProxyState[]>;
 }
 
 /**
- * Starts a proxy process in front of every node's broker and controller listener. delay(node, D)
- * makes every request/response round trip to that node D ms longer (D/2 each way, on client and
- * peer connections alike); partition(node) refuses new connections to it and resets open ones;
- * heal(node) ends both.
+ * Starts a proxy process in front of every node's broker and controller listener (Linux: a
+ * partition finds the node's own connections through /proc). delay(node, D) makes every
+ * request/response round trip to or from that node D ms longer (D/2 each way), on client and peer
+ * connections alike; delayClients(node, D) on clients' connections to it only; partition(node)
+ * resets and refuses every connection to it and every one it opened to the other nodes; heal(node)
+ * ends all three.
  */
 export async function startProxyNetwork(nodes: NodeAddress[], options: ProxyNetworkOptions = {}): Promise<ProxiedNodeNetwork> {
   checkNodeAddresses(nodes);
@@ -100,6 +104,7 @@ function remoteNetwork(nodes: NodeAddress[], pid: number, controlPort: number): 
       return proxiedListeners(node);
     },
     delay: async (nodeId, roundTripDelayMs) => void (await call('/delay', { nodeId, roundTripDelayMs })),
+    delayClients: async (nodeId, roundTripDelayMs) => void (await call('/delay-clients', { nodeId, roundTripDelayMs })),
     partition: async (nodeId) => void (await call('/partition', { nodeId })),
     heal: async (nodeId) => void (await call('/heal', { nodeId })),
     state: async () => (await call('/state')) as NodeProxyState[],

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { ProxyNetwork } from './proxy-network.js';
 
-/** What the control API takes: POST /delay, /partition, /heal with a node, /stop; GET /state. */
+/** What the control API takes: POST /delay, /delay-clients, /partition, /heal with a node, /stop; GET /state. */
 export interface ControlRequest {
   nodeId?: number;
   roundTripDelayMs?: number;
@@ -20,6 +20,9 @@ async function handle(network: ProxyNetwork, path: string, body: ControlRequest,
       return network.state();
     case '/delay':
       network.delay(nodeId, Number(body.roundTripDelayMs));
+      return network.state();
+    case '/delay-clients':
+      network.delayClients(nodeId, Number(body.roundTripDelayMs));
       return network.state();
     case '/partition':
       await network.partition(nodeId);

@@ -7,6 +7,7 @@ import type { NodeAddress } from './types.js';
 export interface NodeProxyState {
   nodeId: number;
   roundTripDelayMs: number;
+  clientRoundTripDelayMs: number;
   partitioned: boolean;
   openConnections: number;
 }
@@ -23,6 +24,7 @@ export interface NodeProxyState {
 export class ProxyNetwork {
   private readonly proxies = new Map<number, TcpProxy[]>();
   private readonly roundTripDelays = new Map<number, number>();
+  private readonly clientRoundTripDelays = new Map<number, number>();
   private readonly partitioned = new Set<number>();
 
   constructor(private readonly nodes: NodeAddress[]) {
@@ -39,12 +41,25 @@ export class ProxyNetwork {
   }
 
   delay(nodeId: number, roundTripDelayMs: number): void {
-    if (!Number.isFinite(roundTripDelayMs) || roundTripDelayMs < 0) throw new StampedeError('E_OPTION', `network delay must be ≥ 0 ms (got ${roundTripDelayMs})`);
+    checkDelay(roundTripDelayMs);
     const own = this.of(nodeId);
     this.roundTripDelays.set(nodeId, roundTripDelayMs);
     for (const proxy of own) proxy.setDelay(roundTripDelayMs / 2);
     const opened = this.openedBy(nodeId);
     for (const proxy of this.all()) if (!own.includes(proxy)) proxy.setSourceDelay(opened, roundTripDelayMs / 2);
+  }
+
+  /**
+   * A delay on the node's client path only: connections clients opened to its listeners, not those
+   * of other nodes (replica fetches, votes) nor the node's own. A produce→ack round trip to a
+   * leader then grows by D whatever the acks setting, where delay() also slows its followers' fetches.
+   */
+  delayClients(nodeId: number, roundTripDelayMs: number): void {
+    checkDelay(roundTripDelayMs);
+    const own = this.of(nodeId);
+    this.clientRoundTripDelays.set(nodeId, roundTripDelayMs);
+    const peers = this.openedByAnyNode();
+    for (const proxy of own) proxy.setClientDelay(roundTripDelayMs / 2, peers);
   }
 
   /** Cuts the node off both ways: its listeners refuse everyone, and what it opened to others is reset and refused. */
@@ -57,6 +72,7 @@ export class ProxyNetwork {
 
   async heal(nodeId: number): Promise<void> {
     this.delay(nodeId, 0);
+    this.delayClients(nodeId, 0);
     this.partitioned.delete(nodeId);
     for (const proxy of this.of(nodeId)) await proxy.restore();
   }
@@ -69,6 +85,7 @@ export class ProxyNetwork {
     return [...this.proxies].map(([nodeId, proxies]) => ({
       nodeId,
       roundTripDelayMs: this.roundTripDelays.get(nodeId) ?? 0,
+      clientRoundTripDelayMs: this.clientRoundTripDelays.get(nodeId) ?? 0,
       partitioned: this.partitioned.has(nodeId),
       openConnections: proxies.reduce((sum, proxy) => sum + proxy.openConnections, 0),
     }));
@@ -76,17 +93,22 @@ export class ProxyNetwork {
 
   /** A new connection to `toNodeId`'s listener: refused if a partitioned node opened it, held longer if a delayed one did. */
   private admit(toNodeId: number, remote: string): Admission {
+    const faulted = this.nodes.filter((node) => this.partitioned.has(node.nodeId) || (this.roundTripDelays.get(node.nodeId) ?? 0) > 0);
+    // Whether a node opened it matters only when a fault depends on it: the lookup reads /proc.
+    if (faulted.length === 0 && (this.clientRoundTripDelays.get(toNodeId) ?? 0) === 0) return { sourceDelayMs: 0, fromPeer: false };
     let sourceDelayMs = 0;
+    let fromPeer = false;
     for (const node of this.nodes) {
-      if (node.nodeId === toNodeId) continue;
-      const partitioned = this.partitioned.has(node.nodeId);
-      const delayMs = this.roundTripDelays.get(node.nodeId) ?? 0;
-      if (!partitioned && delayMs === 0) continue;
-      if (!this.openedBy(node.nodeId).has(remote)) continue;
-      if (partitioned) return 'refuse';
-      sourceDelayMs += delayMs / 2;
+      if (node.nodeId === toNodeId || !this.openedBy(node.nodeId).has(remote)) continue;
+      fromPeer = true;
+      if (this.partitioned.has(node.nodeId)) return 'refuse';
+      sourceDelayMs += (this.roundTripDelays.get(node.nodeId) ?? 0) / 2;
     }
-    return { sourceDelayMs };
+    return { sourceDelayMs, fromPeer };
+  }
+
+  private openedByAnyNode(): Set<string> {
+    return new Set(this.nodes.flatMap((node) => [...this.openedBy(node.nodeId)]));
   }
 
   /** Remote addresses of the connections the node's process opened to any proxy. */
@@ -104,4 +126,8 @@ export class ProxyNetwork {
     if (proxies === undefined) throw new StampedeError('E_OPTION', `no node ${nodeId} behind the proxies (nodes: ${[...this.proxies.keys()].join(', ')})`);
     return proxies;
   }
+}
+
+function checkDelay(roundTripDelayMs: number): void {
+  if (!Number.isFinite(roundTripDelayMs) || roundTripDelayMs < 0) throw new StampedeError('E_OPTION', `network delay must be ≥ 0 ms (got ${roundTripDelayMs})`);
 }

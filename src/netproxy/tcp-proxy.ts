@@ -11,10 +11,12 @@ interface ProxiedConnection {
   toClient: DelayedPipe;
   /** one-way delay of the process that opened it (a delayed node's own connections), on top of this listener's */
   sourceDelayMs: number;
+  /** opened by another node (a follower, a voter), not by a client */
+  fromPeer: boolean;
 }
 
-/** What happens to a new connection, by the process that opened it: refused, or held this much longer each way. */
-export type Admission = 'refuse' | { sourceDelayMs: number };
+/** What happens to a new connection, by the process that opened it: refused, or let in (held longer if its source is delayed). */
+export type Admission = 'refuse' | { sourceDelayMs: number; fromPeer: boolean };
 
 /**
  * A TCP proxy in front of one listener: accepts on `listen`, opens a connection to `target` per
@@ -26,9 +28,10 @@ export class TcpProxy {
   private server: Server | undefined;
   private readonly connections = new Set<ProxiedConnection>();
   private oneWayDelayMs = 0;
+  private clientOneWayDelayMs = 0;
 
-  /** Decides on each new connection by its remote address; by default every one is let through undelayed. */
-  admit: (remote: string) => Admission = () => ({ sourceDelayMs: 0 });
+  /** Decides on each new connection by its remote address; by default every one is a client's, let through undelayed. */
+  admit: (remote: string) => Admission = () => ({ sourceDelayMs: 0, fromPeer: false });
 
   constructor(
     readonly listen: NodeEndpoint,
@@ -65,6 +68,15 @@ export class TcpProxy {
     for (const connection of this.connections) this.applyDelay(connection);
   }
 
+  /** A delay on clients' connections only, not on other nodes' (peers are those from these remote addresses). */
+  setClientDelay(oneWayDelayMs: number, peers: Set<string>): void {
+    this.clientOneWayDelayMs = oneWayDelayMs;
+    for (const connection of this.connections) {
+      connection.fromPeer = peers.has(connection.remote);
+      this.applyDelay(connection);
+    }
+  }
+
   /** Sets the source delay of the open connections from these remote addresses. */
   setSourceDelay(remotes: Set<string>, oneWayDelayMs: number): void {
     for (const connection of this.connections) {
@@ -96,7 +108,7 @@ export class TcpProxy {
   }
 
   private applyDelay(connection: ProxiedConnection): void {
-    const delayMs = this.oneWayDelayMs + connection.sourceDelayMs;
+    const delayMs = this.oneWayDelayMs + connection.sourceDelayMs + (connection.fromPeer ? 0 : this.clientOneWayDelayMs);
     connection.toUpstream.delayMs = delayMs;
     connection.toClient.delayMs = delayMs;
   }
@@ -116,6 +128,7 @@ export class TcpProxy {
       toUpstream: new DelayedPipe(client, upstream),
       toClient: new DelayedPipe(upstream, client),
       sourceDelayMs: admission.sourceDelayMs,
+      fromPeer: admission.fromPeer,
     };
     this.applyDelay(connection);
     this.connections.add(connection);

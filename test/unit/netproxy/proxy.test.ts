@@ -170,6 +170,23 @@ const kTimedEchoClient = `const s = require('node:net').connect(Number(process.a
   s.destroy();
 });`;
 
+proxy('delayClients holds clients\' connections to the node, not the ones other nodes opened to it', async ({ network, node }) => {
+  // This process also listens on node 2's address: to node 1's proxy it is a peer. A child process is a client.
+  const fromPeer = await open(node!.brokerPort);
+  await network!.delayClients(1, 40);
+  const client = await runProgram(process.execPath, ['-e', kTimedEchoClient, String(node!.brokerPort)], { timeoutMs: 10_000 });
+  const peerMs = await medianRoundTripMs(fromPeer, 7);
+  const [state] = await network!.state();
+  await network!.heal(1);
+  fromPeer.destroy();
+  const clientMs = Number(client.stdout.trim());
+  console.log(`  node 1 with its client path delayed 40 ms: a client's round trip ${clientMs.toFixed(2)} ms, a peer's ${peerMs.toFixed(2)} ms`);
+  assert.ok(clientMs >= 38 && clientMs <= 46, `client: ${clientMs} ms for a 40 ms delay (${client.stderr})`);
+  assert.ok(peerMs < 20, `peer: ${peerMs} ms`);
+  assert.is(state!.clientRoundTripDelayMs, 40);
+  assert.is(state!.roundTripDelayMs, 0);
+});
+
 proxy('partition cuts the node\'s own connections to its peers too, and only those: reset, then refused until heal', async ({ network, peer }) => {
   // This process listens on node 1's address: what it opens to node 2 is node 1's.
   const before = await open(peer!.brokerPort);
