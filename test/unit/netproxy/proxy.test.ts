@@ -1,9 +1,12 @@
 import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { freePort, portIsFree } from '../../../src/broker/free-port.js';
-import { startProxyNetwork, type ProxiedNodeNetwork } from '../../../src/netproxy/index.js';
+import { attachProxyNetwork, startProxyNetwork, type ProxiedNodeNetwork } from '../../../src/netproxy/index.js';
 import { runProgram } from '../../helpers/cli.js';
 import type { NodeAddress, NodeNetwork } from '../../../src/broker/node-network.js';
 
@@ -217,6 +220,20 @@ proxy('a node that is down: the proxy accepts, then closes the connection', asyn
   const socket = await open(node!.controllerPort);
   const ended = await new Promise<boolean>((resolve) => socket.once('close', () => resolve(true)).once('error', () => undefined));
   assert.ok(ended);
+});
+
+proxy('detached with a control file: a later process attaches to the proxies, sets a fault, and stops them', async () => {
+  const node: NodeAddress = { nodeId: 7, host: '127.0.0.23', brokerPort: await portFreeOnBoth('127.0.0.23'), controllerPort: await portFreeOnBoth('127.0.0.23') };
+  const controlFile = join(mkdtempSync(join(tmpdir(), 'stampede-netproxy-')), 'network.json');
+  const started = await startProxyNetwork([node], { controlFile, detached: true });
+  const attached = attachProxyNetwork(controlFile);
+  assert.is(attached.pid, started.pid);
+  await attached.delay(7, 15);
+  assert.is((await started.state())[0]!.roundTripDelayMs, 15);
+  await attached.stop();
+  assert.throws(() => process.kill(started.pid, 0), 'the proxy process is gone');
+  assert.match(await failure(attached.heal(7)), /do not answer/);
+  assert.throws(() => attachProxyNetwork(join(tmpdir(), 'no-such-network.json')), /cannot read the network proxies' control file/);
 });
 
 proxy('bad input: an unknown node, a negative delay, a node on the proxies\' own address', async ({ network }) => {
