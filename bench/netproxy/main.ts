@@ -41,7 +41,7 @@ async function main(): Promise<number> {
     .scriptName('bench-netproxy')
     .option('rounds', { type: 'string', default: '3', describe: 'Interleaved rounds (each runs every path and load once)' })
     .option('duration', { type: 'string', default: '8s', describe: 'Measured time per run (after 2 s warmup)' })
-    .option('fixed-rate', { type: 'string', default: '5000', describe: 'Records/s of the fixed-rate runs (their produce→ack p50 is the latency the proxy adds)' })
+    .option('fixed-rate', { type: 'string', default: '5000', describe: 'Records/s of the fixed-rate runs (--profile latency: their produce→ack p50 is the round trip, so the difference is what the proxy adds)' })
     .option('out', { type: 'string', describe: 'JSON path (default results/bench-netproxy-<time>.json)' })
     .strict()
     .fail(failOnUsage('bench-netproxy'))
@@ -106,8 +106,9 @@ interface RunSpec {
 
 async function runOnce(spec: RunSpec): Promise<Sample> {
   const out = join(spec.workDir, `${spec.path}-${spec.load}-${spec.round}.json`);
-  const rate = spec.load === 'max' ? 'max' : String(spec.fixedRate);
-  const args = [join(projectRoot, 'bin', 'stampede.js'), 'run', '--brokers', spec.bootstrap, '--topic', `netproxy-${spec.path}-${spec.load}-${spec.round}`, '--format', 'fixed', '--record-size', '100', '--devices', '100000', '--partitions', '6', '--rate', rate, '--warmup', '2s', '--duration', `${spec.durationMs / 1000}s`, '--out', out];
+  // At a fixed rate the latency profile (linger.ms=0, acks=1): the p50 is then the round trip, not batching.
+  const load = spec.load === 'max' ? ['--rate', 'max'] : ['--rate', String(spec.fixedRate), '--profile', 'latency'];
+  const args = [join(projectRoot, 'bin', 'stampede.js'), 'run', '--brokers', spec.bootstrap, '--topic', `netproxy-${spec.path}-${spec.load}-${spec.round}`, '--format', 'fixed', '--record-size', '100', '--devices', '100000', '--partitions', '6', ...load, '--warmup', '2s', '--duration', `${spec.durationMs / 1000}s`, '--out', out];
   const proxyCpuBefore = processCpuSeconds(spec.proxyPid) ?? 0;
   const startedMs = performance.now();
   const run = await runTool(process.execPath, args, { brokerPid: spec.brokerPid, timeoutMs: spec.durationMs + 120_000 });
@@ -153,7 +154,7 @@ function report(samples: Sample[], facts: { rounds: number; durationMs: number; 
   };
   console.log(`proxy cost: max rate proxy ÷ direct = ${ratios.maxRateProxyOverDirect.toFixed(3)}; produce→ack p50 ${signed(ratios.maxP50AddedMs)} ms at max rate, ${signed(ratios.fixedP50AddedMs)} ms at ${facts.fixedRate.toLocaleString('en-US')} rec/s`);
   const host = hostFacts();
-  console.log(`medians of ${facts.rounds} interleaved rounds, 1 producer thread, 100-byte records, 6 partitions, ${facts.durationMs / 1000} s each; load average before ${facts.loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}; host ${host.cpus} × ${host.cpuModel}`);
+  console.log(`medians of ${facts.rounds} interleaved rounds, 1 producer thread, 100-byte records, 6 partitions, ${facts.durationMs / 1000} s each (fixed rate: --profile latency); load average before ${facts.loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}; host ${host.cpus} × ${host.cpuModel}`);
   const target = facts.outPath ?? join('results', `bench-netproxy-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   mkdirSync(join(target, '..'), { recursive: true });
   writeFileSync(target, `${JSON.stringify({ kind: 'bench-netproxy', ...facts, loadAfter, samples, ratios, host }, null, 2)}\n`);
