@@ -120,19 +120,19 @@ netfaults('partition for 3 s mid-run: acks stop while it lasts, the run recovers
 
 netfaults('delay 20 ms mid-run: produce→ack p50 in the delay window rises by 20 ms ± 10 % over the same run before it', async ({ network, bootstrap }) => {
   const topic = `netdelay-${randomUUID().slice(0, 8)}`;
-  const args = ['run', '--brokers', bootstrap!, '--topic', topic, '--partitions', '2', '--devices', '100', '--rate', '1000', '--duration', '12s', '--profile', 'latency'];
+  const args = ['run', '--brokers', bootstrap!, '--topic', topic, '--partitions', '2', '--devices', '100', '--rate', '1000', '--duration', '12s', '--profile', 'latency', '--interval', '500ms'];
   const { outcome, result, faultStartMs, faultEndMs } = await runWithFault(args, 6, 11, () => network!.delay(1, 20), () => network!.heal(1));
   // A generator falling behind on a busy host makes the run not valid (exit 3); latency is still measured from each record's intended send time.
   assert.is(outcome.code, result.validity.valid ? 0 : 3, `${outcome.stdout}\n${outcome.stderr}`);
-  // Interval rows cover (elapsedMs - 1 s, elapsedMs]: whole seconds before the delay, and whole seconds inside it.
+  // Interval rows cover (elapsedMs - 500 ms, elapsedMs]: whole intervals before the delay (after 3 s of settling), and whole ones inside it.
   const before = result.intervals.filter((row) => row.elapsedMs >= 3000 && row.elapsedMs <= faultStartMs);
-  const during = result.intervals.filter((row) => row.elapsedMs - 1000 >= faultStartMs + 100 && row.elapsedMs <= faultEndMs);
-  assert.ok(before.length >= 2 && during.length >= 2, `fault ${faultStartMs}–${faultEndMs} ms; rows ${rowsText(result.intervals)}`);
+  const during = result.intervals.filter((row) => row.elapsedMs - 500 >= faultStartMs + 100 && row.elapsedMs <= faultEndMs);
+  assert.ok(before.length >= 3 && during.length >= 6, `fault ${faultStartMs}–${faultEndMs} ms; rows ${rowsText(result.intervals)}`);
   const beforeMs = median(before.map((row) => row.p50Us)) / 1000;
   const duringMs = median(during.map((row) => row.p50Us)) / 1000;
   console.log(`  produce→ack p50: ${beforeMs.toFixed(2)} ms before the delay, ${duringMs.toFixed(2)} ms with 20 ms delay: +${(duringMs - beforeMs).toFixed(2)} ms`);
   assert.ok(duringMs - beforeMs >= 18 && duringMs - beforeMs <= 22, `p50 rose ${(duringMs - beforeMs).toFixed(2)} ms; rows ${rowsText(result.intervals)}`);
-  assert.ok(during.every((row) => row.recordsPerSec >= 900), `the rate held: ${rowsText(during)}`);
+  assert.ok(median(during.map((row) => row.recordsPerSec)) >= 900, `the rate held: ${rowsText(during)}`);
 });
 
 netfaults.run();
