@@ -21,7 +21,10 @@ export function proxiedListeners(node: NodeAddress): NodeListeners {
 export function checkNodeAddresses(nodes: NodeAddress[]): void {
   const hosts = new Set<string>();
   const ports = new Set<number>();
+  const ids = new Set<number>();
   for (const node of nodes) {
+    if (ids.has(node.nodeId)) throw new StampedeError('E_OPTION', `node ${node.nodeId} is given twice`);
+    ids.add(node.nodeId);
     if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(node.host) || node.host === kAdvertisedHost) {
       throw new StampedeError('E_OPTION', `node ${node.nodeId}: host ${node.host} must be a loopback address other than ${kAdvertisedHost} (the proxies listen there)`);
     }
