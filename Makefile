@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 STAMPEDE := node bin/stampede.js
 
-.PHONY: help install build test bench bench-max bench-rate bench-fleet bench-micro bench-soak bench-consume bench-txn bench-trace bench-pipeline broker-up broker-down clean
+.PHONY: help install build test bench bench-max bench-rate bench-fleet bench-micro bench-soak bench-consume bench-txn bench-trace bench-pipeline bench-netproxy broker-up broker-down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -42,6 +42,9 @@ bench-trace: build ## Record trace cost at max rate: records/s and CPU-s per mil
 
 bench-pipeline: build ## Through a Kafka Streams map topology at three fixed rates: raw-topic e2e beside the passthrough stage, the processor's added latency, its lag
 	npm run bench:pipeline
+
+bench-netproxy: build ## Network-fault proxy cost: records/s at max rate and produce→ack p50 at a fixed rate, through the proxy ÷ direct, interleaved rounds on a broker of its own
+	npm run bench:netproxy
 
 bench-micro: build ## tinybench micro suite: simulation, encoders, histograms, batch packing, key hashing
 	npm run bench:micro

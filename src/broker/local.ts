@@ -30,6 +30,12 @@ export interface LocalBrokerOptions {
    * exactly configs/broker/server.properties. SCRAM users only take effect on a fresh data folder.
    */
   extras?: BrokerExtras;
+  /**
+   * The loopback address the broker and controller listeners bind (default 127.0.0.1). They are
+   * still advertised at 127.0.0.1 on the same ports, where a network proxy in front of the broker
+   * (src/netproxy) listens and forwards here.
+   */
+  bindHost?: string;
 }
 
 export interface LocalBroker {
@@ -145,7 +151,7 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
   mkdirSync(logsDir, { recursive: true });
   const propertiesPath = join(dataDir, 'server.properties');
   const template = readFileSync(join(configsDir, 'broker', 'server.properties'), 'utf8');
-  const substituted = template.replaceAll('${PORT}', String(port)).replaceAll('${CONTROLLER_PORT}', String(controllerPort)).replaceAll('${LOG_DIR}', kraftDir);
+  const substituted = bindListeners(template, options.bindHost).replaceAll('${PORT}', String(port)).replaceAll('${CONTROLLER_PORT}', String(controllerPort)).replaceAll('${LOG_DIR}', kraftDir);
   // Extras may carry passwords (JAAS, key passwords): the file is readable by its owner only.
   writeFileSync(propertiesPath, options.extras ? renderServerProperties(substituted, options.extras) : substituted, { mode: 0o600 });
   const heapMb = options.heapMb ?? 1024;
@@ -178,6 +184,12 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
   }
   await stopLocalBroker({ port, dataDir });
   throw new StampedeError('E_LOCAL_BROKER', `Kafka did not answer on 127.0.0.1:${port} within ${Math.round((options.startTimeoutMs ?? 90_000) / 1000)} s; see ${stdoutPath}`);
+}
+
+/** The template's `listeners=` line on another loopback address; advertised addresses stay. */
+function bindListeners(template: string, bindHost: string | undefined): string {
+  if (bindHost === undefined) return template;
+  return template.replace(/^listeners=.*$/m, (line) => line.replaceAll('//127.0.0.1:', `//${bindHost}:`));
 }
 
 function lastLines(path: string): string {

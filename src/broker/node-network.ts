@@ -21,7 +21,7 @@ export interface NodeNetwork {
   /** "direct" or the mechanism's name, for status lines and results */
   readonly kind: string;
   listenersFor(nodeId: number): NodeListeners;
-  /** adds delayMs one way to every byte to and from the node, on client and peer connections alike */
+  /** adds delayMs to every round trip to and from the node (half each way), on client and peer connections alike */
   delay(nodeId: number, delayMs: number): Promise<void>;
   /** cuts the node off from clients and peers: open connections dropped, new ones refused */
   partition(nodeId: number): Promise<void>;

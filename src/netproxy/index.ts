@@ -1,0 +1,3 @@
+export { attachProxyNetwork, startProxyNetwork, type ProxiedNodeNetwork, type ProxyNetworkOptions } from './client.js';
+export { proxiedListeners } from './listeners.js';
+export type { NodeProxyState } from './proxy-network.js';
