@@ -49,3 +49,6 @@ done
 # The local broker (tests, make bench) runs on Java 17+; its jars are fetched by stampede itself on
 # first use (configs/broker/kafka-jars.txt, checked against Maven Central's checksums), so no Maven.
 command -v java >/dev/null 2>&1 || { echo "install: java is missing (the local broker the tests start needs Java 17+)" >&2; exit 1; }
+# The test suites build their own Java helpers (a Kafka Streams processor, a record reader, a schema
+# registry) with Maven; stampede itself never needs it.
+command -v mvn >/dev/null 2>&1 || { echo "install: mvn is missing (the test suites build their Java helpers with Maven)" >&2; exit 1; }
