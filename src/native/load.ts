@@ -1,11 +1,31 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { StampedeError } from '../errors.js';
+import { nativeAddonFile, napiPlatform, platformPackage } from '../addon-file.js';
 import { projectRoot } from '../paths.js';
 
-/** Where `npm run build` (native/build.mjs) puts the addon. */
-export const nativeAddonPath = join(projectRoot, 'native', 'stampede-native.node');
+export { nativeAddonFile, napiPlatform, platformPackage };
+
+/**
+ * Where the addon is: in a checkout, native/ (where `make build` puts it); in an installed package,
+ * the platform package beside it in node_modules. The checkout's copy wins, so a developer's own
+ * build is what runs.
+ */
+function findNativeAddon(): string | undefined {
+  const checkout = join(projectRoot, 'native', nativeAddonFile);
+  if (existsSync(checkout)) return checkout;
+  try {
+    const manifest = createRequire(join(projectRoot, 'package.json')).resolve(`${platformPackage}/package.json`);
+    const installed = join(dirname(manifest), nativeAddonFile);
+    return existsSync(installed) ? installed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The addon this process loads (the checkout's path when there is none, for messages). */
+export const nativeAddonPath = findNativeAddon() ?? join(projectRoot, 'native', nativeAddonFile);
 
 /** What one produceBatch call did. */
 export interface ProduceOutcome {
@@ -188,12 +208,12 @@ let addon: NativeAddon | undefined;
 export function loadNative(): NativeAddon {
   if (addon) return addon;
   if (!existsSync(nativeAddonPath)) {
-    throw new StampedeError('E_CLIENT', `the native client is not built (no ${nativeAddonPath}): run \`make build\`, which compiles native/ with cargo`);
+    throw new StampedeError('E_CLIENT', `the native client for ${napiPlatform()} is missing: no ${platformPackage} package is installed (npm installs it with stampede on the platforms a release builds) and no ${nativeAddonPath} was built (\`make build\` in a checkout)`);
   }
   try {
     addon = createRequire(import.meta.url)(nativeAddonPath) as NativeAddon;
   } catch (err) {
-    throw new StampedeError('E_CLIENT', `the native client at ${nativeAddonPath} could not be loaded (${(err as Error).message}): rebuild it with \`make build\``, { cause: err });
+    throw new StampedeError('E_CLIENT', `the native client at ${nativeAddonPath} could not be loaded (${(err as Error).message}): reinstall stampede, or in a checkout rebuild it with \`make build\``, { cause: err });
   }
   return addon;
 }
