@@ -32,7 +32,7 @@ if (!existsSync(napi)) fail(`${napi} is missing; run \`npm ci\` (make install do
 // testing build goes through a scratch folder so it never replaces the addon users run.
 const outputDir = testing ? mkdtempSync(join(tmpdir(), 'stampede-native-testing-')) : here;
 const dts = testing ? 'stampede-native-testing.d.ts' : 'stampede-native.d.ts';
-const args = [napi, 'build', '--platform', '--release', '--strip', '--manifest-path', join(here, 'Cargo.toml'), '--package-json-path', join(root, 'package.json'), '--output-dir', outputDir, '--dts', dts, '--no-js', '--no-dts-header', ...(testing ? ['--features', 'testing'] : []), '--', '--locked', '--lib'];
+const args = [napi, 'build', '--platform', '--release', '--manifest-path', join(here, 'Cargo.toml'), '--package-json-path', join(root, 'package.json'), '--output-dir', outputDir, '--dts', dts, '--no-js', '--no-dts-header', ...(testing ? ['--features', 'testing'] : []), '--', '--locked', '--lib'];
 const env = { ...process.env, PATH: path, CARGO_TARGET_DIR: process.env.CARGO_TARGET_DIR ?? join(here, 'target') };
 const build = spawnSync(process.execPath, args, { stdio: 'inherit', env, cwd: root });
 if (build.status !== 0) fail(`\`napi ${args.slice(1).join(' ')}\` failed (exit ${build.status ?? build.signal})`);
