@@ -1,5 +1,5 @@
 import { StampedeError } from '../errors.js';
-import { loadNative, type GroupPartitionLag, type NativeGroupLag } from '../native/load.js';
+import { loadNative, type NativeGroupLag } from '../native/load.js';
 
 /**
  * How far another application's consumer group (the user's stream processor) is behind on a
@@ -28,8 +28,7 @@ export class GroupLagReader {
    * topic (a processor that has not started, or not committed yet).
    */
   async lagRecords(timeoutMs: number): Promise<number | null> {
-    // (the Rust side declares this return type: native/src/group_lag.rs)
-    const partitions = (await this.native.read(timeoutMs)) as GroupPartitionLag[];
+    const partitions = await this.native.read(timeoutMs);
     let lag = 0;
     let committedAny = false;
     for (const { committed, end } of partitions) {

@@ -54,7 +54,7 @@ export class NativeClient implements ProducerClient {
   readonly transactions: TransactionalClient = {
     initTransactions: (timeoutMs) => this.transactionCall(() => this.producer.initTransactions(timeoutMs)),
     beginTransaction: () => this.transactionCall(() => this.producer.beginTransaction()),
-    commitTransaction: (timeoutMs) => this.transactionCall(() => this.producer.commitTransaction(timeoutMs) as 'committed' | 'aborted'),
+    commitTransaction: (timeoutMs) => this.transactionCall(() => this.producer.commitTransaction(timeoutMs)),
     abortTransaction: (timeoutMs) => this.transactionCall(() => this.producer.abortTransaction(timeoutMs)),
   };
 
