@@ -7,14 +7,13 @@ STAMPEDE := node bin/stampede.js
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
 
-install: ## Install npm packages (node-rdkafka, Bun, Deno), kcat, Kafka from Maven Central; check the Rust toolchain
+install: ## Install npm packages (@napi-rs/cli, node-rdkafka, Bun, Deno), kcat; check the Rust toolchain, Java and Maven
 	bash scripts/install.sh
 
-build: install ## Build the native client (Rust, librdkafka) and compile TypeScript into dist/
+build: install ## Build the native client and its testing variant (napi build: Rust, librdkafka) and compile TypeScript into dist/
 	npm run build
 
-test: build ## Unit, CLI, integration (real brokers it starts itself) and Bun/Deno suites; builds the addon's testing variant too
-	npm run build:native:testing
+test: build ## Unit, CLI, integration (real brokers it starts itself), install-from-tarballs and Bun/Deno suites
 	npm run test:only
 
 bench: build broker-up ## Start the local broker and run the default workload (configs/workloads/default.yaml)

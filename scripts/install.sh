@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what a fresh clone lacks: npm packages (with node-rdkafka's native build, Bun and Deno),
-# kcat, libssl-dev, libcurl4-openssl-dev, openssh-server and chromium (the HTML report's browser test) from Debian, and the Kafka jars from Maven Central; checks the
+# kcat, libssl-dev, libcurl4-openssl-dev, openssh-server and chromium (the HTML report's browser test) from Debian; checks the
 # toolchain the native client's build needs. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,10 +46,9 @@ for tool in cc make; do
   command -v "$tool" >/dev/null 2>&1 || { echo "install: $tool is missing (librdkafka's build needs it; apt-get install build-essential)" >&2; exit 1; }
 done
 
-for tool in java mvn; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "install: $tool is missing (Java 17+ and Maven resolve and run the local broker)" >&2; exit 1; }
-done
-if ! ls .cache/kafka/libs/kafka_2.13-*.jar >/dev/null 2>&1; then
-  echo "install: resolving Apache Kafka from Maven Central (configs/broker/pom.xml)…"
-  mvn -B -q -f configs/broker/pom.xml dependency:copy-dependencies -DoutputDirectory="$PWD/.cache/kafka/libs" -DincludeScope=runtime
-fi
+# The local broker (tests, make bench) runs on Java 17+; its jars are fetched by stampede itself on
+# first use (configs/broker/kafka-jars.txt, checked against Maven Central's checksums), so no Maven.
+command -v java >/dev/null 2>&1 || { echo "install: java is missing (the local broker the tests start needs Java 17+)" >&2; exit 1; }
+# The test suites build their own Java helpers (a Kafka Streams processor, a record reader, a schema
+# registry) with Maven; stampede itself never needs it.
+command -v mvn >/dev/null 2>&1 || { echo "install: mvn is missing (the test suites build their Java helpers with Maven)" >&2; exit 1; }

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
+import { nativeAddonFile } from './addon-file.js';
 import { projectRoot } from './paths.js';
 
 /**
  * What runs when stampede runs: the CLI entry, the compiled code, the native addon and the package
  * manifest. Configs, docs and dependencies are left out: they do not change what an agent measures.
  */
-export const kBuildPaths = ['package.json', 'bin', join('dist', 'src'), join('dist', 'workers'), join('native', 'stampede-native.node')] as const;
+export const kBuildPaths = ['package.json', 'bin', join('dist', 'src'), join('dist', 'workers'), join('native', nativeAddonFile)] as const;
 
 /** Every file under `path` (a file or a directory), relative to `root`, '/'-separated, sorted. */
 function filesUnder(root: string, path: string): string[] {

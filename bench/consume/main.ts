@@ -44,7 +44,7 @@ async function main(): Promise<number> {
     .parseAsync();
   const records = parseInteger('--records', argv.records, 1000);
   const rounds = parseInteger('--rounds', argv.rounds, 1, 50);
-  ensureKafkaJars((line) => console.log(line));
+  await ensureKafkaJars({ log: (line) => console.log(line) });
 
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'stampede-bench-consume-broker-'));

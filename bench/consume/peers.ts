@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { kafkaLibsDir } from '../../src/broker/kafka-jars.js';
 import { cacheDir, projectRoot } from '../../src/paths.js';
 import type { ConsumeResult } from '../../src/contracts/consume-result.js';
 import { buildRdkafkaPerformance } from '../max/rdkafka-performance.js';
@@ -35,7 +36,7 @@ export async function runStampedeConsume(options: { bootstrap: string; brokerPid
 
 /** Kafka's ConsumerPerformance (kafka-consumer-perf-test) from the kafka-tools jar, in a fresh group. */
 export async function runConsumerPerformance(options: { bootstrap: string; brokerPid: number; topic: string; records: number; group: string }): Promise<ConsumeRound> {
-  const args = ['-Xms512m', '-Xmx1g', '-cp', `${join(cacheDir, 'kafka', 'libs')}/*`, 'org.apache.kafka.tools.ConsumerPerformance', '--bootstrap-server', options.bootstrap, '--topic', options.topic, '--num-records', String(options.records), '--group', options.group, '--timeout', '60000'];
+  const args = ['-Xms512m', '-Xmx1g', '-cp', `${kafkaLibsDir()}/*`, 'org.apache.kafka.tools.ConsumerPerformance', '--bootstrap-server', options.bootstrap, '--topic', options.topic, '--num-records', String(options.records), '--group', options.group, '--timeout', '60000'];
   const outcome = await runTool('java', args, { brokerPid: options.brokerPid, timeoutMs: 6 * 60_000 });
   const cpuSeconds = outcome.cpu.toolCores * (outcome.wallMs / 1000);
   const base = { tool: 'Kafka ConsumerPerformance (Java)', command: `java … ConsumerPerformance ${args.slice(args.indexOf('--bootstrap-server')).join(' ')}`, wallMs: outcome.wallMs, cpuSeconds: Math.round(cpuSeconds * 100) / 100, brokerCores: outcome.cpu.brokerCores };

@@ -1,6 +1,5 @@
-import { join } from 'node:path';
 import { ensureKafkaJars } from '../../src/broker/local.js';
-import { cacheDir } from '../../src/paths.js';
+import { kafkaLibsDir } from '../../src/broker/kafka-jars.js';
 import { runTool } from './spawn.js';
 import type { BenchMaxSettings, ToolResult } from './types.js';
 
@@ -15,7 +14,7 @@ const javaNames: Record<string, string> = {
 
 /** Kafka's own ProducerPerformance (kafka-producer-perf-test) from the kafka-tools jar. */
 export async function runProducerPerformance(settings: BenchMaxSettings, topic: string, records: number): Promise<ToolResult> {
-  ensureKafkaJars();
+  await ensureKafkaJars();
   const props = [`bootstrap.servers=${settings.bootstrap}`];
   for (const [key, value] of Object.entries(settings.librdkafka)) {
     const javaName = javaNames[key];
@@ -28,7 +27,7 @@ export async function runProducerPerformance(settings: BenchMaxSettings, topic: 
     '-Xms1g',
     '-Xmx1g',
     '-cp',
-    `${join(cacheDir, 'kafka', 'libs')}/*`,
+    `${kafkaLibsDir()}/*`,
     'org.apache.kafka.tools.ProducerPerformance',
     '--topic',
     topic,

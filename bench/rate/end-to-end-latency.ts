@@ -1,6 +1,5 @@
-import { join } from 'node:path';
 import { ensureKafkaJars } from '../../src/broker/local.js';
-import { cacheDir } from '../../src/paths.js';
+import { kafkaLibsDir } from '../../src/broker/kafka-jars.js';
 import { runTool } from '../max/spawn.js';
 
 export interface EndToEndLatencyResult {
@@ -16,8 +15,8 @@ export interface EndToEndLatencyResult {
  * consumer's receipt on the same host; it needs a single-partition topic. It prints whole ms.
  */
 export async function runEndToEndLatency(bootstrap: string, topic: string, records: number, recordSizeBytes: number, brokerPid: number | undefined): Promise<EndToEndLatencyResult> {
-  ensureKafkaJars();
-  const args = ['-Xms256m', '-Xmx512m', '-cp', `${join(cacheDir, 'kafka', 'libs')}/*`, 'org.apache.kafka.tools.EndToEndLatency', '--bootstrap-server', bootstrap, '--topic', topic, '--num-records', String(records), '--producer-acks', '1', '--record-size', String(recordSizeBytes)];
+  await ensureKafkaJars();
+  const args = ['-Xms256m', '-Xmx512m', '-cp', `${kafkaLibsDir()}/*`, 'org.apache.kafka.tools.EndToEndLatency', '--bootstrap-server', bootstrap, '--topic', topic, '--num-records', String(records), '--producer-acks', '1', '--record-size', String(recordSizeBytes)];
   const command = `java … EndToEndLatency ${args.slice(args.indexOf('--bootstrap-server')).join(' ')}`;
   const outcome = await runTool('java', args, { brokerPid, timeoutMs: 10 * 60_000 });
   // "Avg latency: 1.5300 ms" and "Percentiles: 50th = 1, 99th = 3, 99.9th = 7"

@@ -77,7 +77,7 @@ impl NativeGroupLag {
 
     /// Committed and log-end offsets of every partition of the topic, within `timeoutMs` in all
     /// (a Promise; rejects naming what did not answer).
-    #[napi]
+    #[napi(ts_return_type = "Promise<Array<GroupPartitionLag>>")]
     pub fn read(&self, timeout_ms: u32) -> Result<AsyncTask<GroupLagJob>> {
         let consumer = self.consumer.as_ref().ok_or_else(|| Error::new(Status::GenericFailure, "closed".to_owned()))?;
         Ok(AsyncTask::new(GroupLagJob { consumer: Arc::clone(consumer), topic: self.topic.clone(), timeout_ms }))

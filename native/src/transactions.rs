@@ -115,7 +115,7 @@ impl NativeProducer {
     ///
     /// Calls rd_kafka_commit_transaction directly: rdkafka's BaseProducer::commit_transaction polls
     /// on the calling thread first, which would make this thread a second writer of the region.
-    #[napi]
+    #[napi(ts_return_type = "'committed' | 'aborted'")]
     pub fn commit_transaction(&self, timeout_ms: u32) -> Result<String> {
         let producer = self.base_producer()?;
         let deadline = Instant::now() + Duration::from_millis(timeout_ms.into());

@@ -1,29 +1,33 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StampedeError } from '../errors.js';
 import { withClusterAdmin } from '../clients/admin.js';
 import { resolveConnection } from '../connection/config.js';
-import { cacheDir, configsDir } from '../paths.js';
+import { configsDir } from '../paths.js';
+import { requireJava17 } from './java.js';
+import { fetchKafkaJars, mavenRepoUrl } from './kafka-fetch.js';
+import { jarFileName, kafkaLibsDir, kafkaVersionOf, readPinnedJars, userCacheDir } from './kafka-jars.js';
+import { resolveKafkaWithMaven } from './kafka-maven.js';
 import { renderServerProperties, scramFormatArgs, type BrokerExtras } from './settings.js';
 
 export type { BrokerExtras, BrokerListener, ScramUser } from './settings.js';
 
 /**
- * A single-node Apache Kafka broker in KRaft mode (controller and broker in one JVM), resolved from
- * Maven Central by configs/broker/pom.xml into .cache/kafka/libs. Its data, log and pid file live in
+ * A single-node Apache Kafka broker in KRaft mode (controller and broker in one JVM), its jars the
+ * pinned list configs/broker/kafka-jars.txt fetched from Maven Central into the user's cache. Its data, log and pid file live in
  * one folder, so `down` stops exactly the process `up` started.
  */
 export interface LocalBrokerOptions {
   port: number;
   controllerPort?: number;
-  /** Default: .cache/broker/<port> */
+  /** Default: <user cache>/broker/<port> (~/.cache/stampede/broker/<port>) */
   dataDir?: string;
   heapMb?: number;
   startTimeoutMs?: number;
-  /** Progress for people: "resolving Kafka from Maven Central…" */
+  /** Progress for people: "fetching Apache Kafka … from Maven Central…" */
   log?: (line: string) => void;
   /**
    * More listeners, properties and SCRAM users (tests of secured clusters). Absent: the broker is
@@ -36,6 +40,8 @@ export interface LocalBrokerOptions {
    * (src/netproxy) listens and forwards here.
    */
   bindHost?: string;
+  /** Where the jars come from on first use (default: Maven Central, fetched by stampede) */
+  kafkaSource?: KafkaSource;
 }
 
 export interface LocalBroker {
@@ -45,28 +51,36 @@ export interface LocalBroker {
   alreadyRunning: boolean;
 }
 
-const libsDir = join(cacheDir, 'kafka', 'libs');
 const kPidFile = 'broker.pid';
 
-export const defaultDataDir = (port: number): string => join(cacheDir, 'broker', String(port));
+/** In the user's cache, not the package's folder: a global install may be read-only for its users. */
+export const defaultDataDir = (port: number): string => join(userCacheDir(), 'broker', String(port));
 
-function kafkaJarsPresent(): boolean {
-  return existsSync(libsDir) && readdirSync(libsDir).some((name) => /^kafka_2\.13-.*\.jar$/.test(name));
+/** Where the broker's jars come from: Maven Central (or a mirror of it) fetched by stampede, or Maven. */
+export interface KafkaSource {
+  /** --maven-repo: a mirror of Central; default $STAMPEDE_MAVEN_REPO, else Central */
+  mavenRepo?: string;
+  /** --kafka-from maven: let mvn resolve configs/broker/pom.xml instead */
+  useMaven?: boolean;
 }
 
-/** Resolves the broker's jars with Maven once; later starts reuse the cache. */
-export function ensureKafkaJars(log: (line: string) => void = () => {}): void {
-  if (kafkaJarsPresent()) return;
-  log(`resolving Apache Kafka from Maven Central into ${libsDir} (first run only)…`);
-  const pom = join(configsDir, 'broker', 'pom.xml');
-  const mvn = spawnSync('mvn', ['-B', '-q', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${libsDir}`, '-DincludeScope=runtime'], {
-    encoding: 'utf8',
-  });
-  if (mvn.error) throw new StampedeError('E_LOCAL_BROKER', `cannot run mvn to resolve Kafka (${mvn.error.message}); install Maven and Java 17+`);
-  if (mvn.status !== 0 || !kafkaJarsPresent()) {
-    const tail = `${mvn.stdout}\n${mvn.stderr}`.trim().split('\n').slice(-5).join(' | ');
-    throw new StampedeError('E_LOCAL_BROKER', `mvn could not resolve Kafka from ${pom}: ${tail}`);
+/**
+ * The pinned jars of the local broker in the user's cache (one folder per Kafka version), fetched
+ * and verified on first use; returns the folder, for a `-cp <folder>/*`.
+ */
+export async function ensureKafkaJars(options: { log?: (line: string) => void; source?: KafkaSource } = {}): Promise<string> {
+  const jars = readPinnedJars();
+  const libsDir = kafkaLibsDir(kafkaVersionOf(jars));
+  if (jars.every((jar) => existsSync(join(libsDir, jarFileName(jar))))) return libsDir;
+  if (options.source?.useMaven) {
+    options.log?.(`resolving Apache Kafka with Maven into ${libsDir} (first run only)…`);
+    resolveKafkaWithMaven(libsDir, `kafka_2.13-${kafkaVersionOf(jars)}.jar`);
+    return libsDir;
   }
+  const repo = mavenRepoUrl(options.source?.mavenRepo);
+  options.log?.(`fetching Apache Kafka ${kafkaVersionOf(jars)} (${jars.length} jars) from ${repo} into ${libsDir} (first run only)…`);
+  await fetchKafkaJars({ repo, jars, libsDir });
+  return libsDir;
 }
 
 function readPid(dataDir: string): number | undefined {
@@ -115,7 +129,7 @@ export function newClusterId(random: (bytes: number) => Buffer = randomBytes): s
   }
 }
 
-function javaArgs(heapMb: number, logsDir: string): string[] {
+function javaArgs(libsDir: string, heapMb: number, logsDir: string): string[] {
   return [
     `-Xms${heapMb}m`,
     `-Xmx${heapMb}m`,
@@ -144,7 +158,8 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
   if (await answersMetadata(port, 1000)) {
     throw new StampedeError('E_LOCAL_BROKER', `a Kafka broker not started by stampede already answers on 127.0.0.1:${port}; use --brokers 127.0.0.1:${port} or pick another --port`);
   }
-  ensureKafkaJars(log);
+  requireJava17();
+  const libsDir = await ensureKafkaJars({ log, ...(options.kafkaSource ? { source: options.kafkaSource } : {}) });
 
   const logsDir = join(dataDir, 'logs');
   const kraftDir = join(dataDir, 'kraft');
@@ -157,7 +172,7 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
   const heapMb = options.heapMb ?? 1024;
   if (!existsSync(join(kraftDir, 'meta.properties'))) {
     log(`formatting KRaft storage in ${kraftDir}…`);
-    const format = spawnSync('java', [...javaArgs(256, logsDir), 'kafka.tools.StorageTool', 'format', '--standalone', '-t', newClusterId(), '-c', propertiesPath, ...scramFormatArgs(options.extras?.scramUsers)], {
+    const format = spawnSync('java', [...javaArgs(libsDir, 256, logsDir), 'kafka.tools.StorageTool', 'format', '--standalone', '-t', newClusterId(), '-c', propertiesPath, ...scramFormatArgs(options.extras?.scramUsers)], {
       encoding: 'utf8',
     });
     if (format.error) throw new StampedeError('E_LOCAL_BROKER', `cannot run java (${format.error.message}); install Java 17+`);
@@ -166,7 +181,7 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
 
   const stdoutPath = join(logsDir, 'stdout.log');
   const out = openSync(stdoutPath, 'a');
-  const child = spawn('java', [...javaArgs(heapMb, logsDir), 'kafka.Kafka', propertiesPath], { detached: true, stdio: ['ignore', out, out] });
+  const child = spawn('java', [...javaArgs(libsDir, heapMb, logsDir), 'kafka.Kafka', propertiesPath], { detached: true, stdio: ['ignore', out, out] });
   closeSync(out);
   if (child.pid === undefined) throw new StampedeError('E_LOCAL_BROKER', 'java did not start');
   const pid = child.pid;

@@ -6,7 +6,10 @@ export async function brokerCommand(action: string, argv: Record<string, unknown
   switch (action) {
     case 'up': {
       const heapMb = optionValue('broker', 'heap-mb', argv) as number;
-      const broker = await startLocalBroker({ port, heapMb, log: (line) => console.log(line) });
+      const mavenRepo = optionValue('broker', 'maven-repo', argv) as string | undefined;
+      const useMaven = optionValue('broker', 'kafka-from', argv) === 'maven';
+      const kafkaSource = { useMaven, ...(mavenRepo === undefined ? {} : { mavenRepo }) };
+      const broker = await startLocalBroker({ port, heapMb, kafkaSource, log: (line) => console.log(line) });
       console.log(
         broker.alreadyRunning
           ? `Kafka is already up on 127.0.0.1:${port} (pid ${broker.pid})`

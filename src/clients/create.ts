@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
 import { loadNative } from '../native/load.js';
 import { NativeClient } from './native-client.js';
-import { NodeRdkafkaClient } from './node-rdkafka-client.js';
+import { NodeRdkafkaClient, requireNodeRdkafka } from './node-rdkafka-client.js';
 import { NullClient } from './null-client.js';
 import type { ClientContext, ProducerClient } from './types.js';
 
@@ -17,7 +16,7 @@ export function librdkafkaVersionOf(name: ClientName): string | null {
       return loadNative().librdkafkaVersion();
     case 'node-rdkafka':
       // Only ever on the main thread, where this client runs too (see node-rdkafka-client.ts).
-      return (createRequire(import.meta.url)('node-rdkafka') as { librdkafkaVersion: string }).librdkafkaVersion;
+      return requireNodeRdkafka<{ librdkafkaVersion: string }>().librdkafkaVersion;
     case 'null':
       return null;
   }

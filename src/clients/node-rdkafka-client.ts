@@ -10,6 +10,20 @@ import type { ClientContext, ProducerClient } from './types.js';
 // calls into JS from the main loop, which aborts V8 when the producer lives in a worker thread.
 const require = createRequire(import.meta.url);
 
+/**
+ * node-rdkafka, an optional dependency: its install compiles librdkafka (a C compiler, make and
+ * Python), so a machine without them installs stampede without it and only this client is missing.
+ */
+export function requireNodeRdkafka<T>(): T {
+  try {
+    return require('node-rdkafka') as T;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const reason = code === 'MODULE_NOT_FOUND' ? 'it is not installed' : `it does not load (${(err as Error).message.split('\n')[0]})`;
+    throw new StampedeError('E_CLIENT', `--client node-rdkafka needs the node-rdkafka package and ${reason}: \`npm install node-rdkafka\` beside stampede builds it (a C compiler, make and Python); --client native needs none of them`);
+  }
+}
+
 const kQueueFullCode = -184; // RD_KAFKA_RESP_ERR__QUEUE_FULL
 const kConnectTimeoutMs = 15_000;
 
@@ -41,7 +55,7 @@ export class NodeRdkafkaClient implements ProducerClient {
   private lastError: Error | undefined;
 
   constructor(private readonly context: ClientContext) {
-    const Kafka = require('node-rdkafka') as { Producer: new (conf: Record<string, unknown>) => RdkafkaProducer };
+    const Kafka = requireNodeRdkafka<{ Producer: new (conf: Record<string, unknown>) => RdkafkaProducer }>();
     try {
       this.producer = new Kafka.Producer({ ...context.librdkafka, dr_cb: true });
     } catch (err) {

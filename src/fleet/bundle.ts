@@ -3,6 +3,7 @@ import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { StampedeError } from '../errors.js';
+import { nativeAddonFile } from '../addon-file.js';
 import { projectRoot } from '../paths.js';
 import { lastErrorLine } from './ssh.js';
 
@@ -37,7 +38,10 @@ function run(what: string, command: string, args: readonly string[], okCodes: re
 /** The package's own files, exactly as `npm pack` would put them in its tarball ("files" in package.json). */
 async function packageFiles(): Promise<string[]> {
   const listing = JSON.parse(await run('listing the package (npm pack --dry-run)', 'npm', ['pack', '--dry-run', '--json', '--ignore-scripts'])) as { files: { path: string }[] }[];
-  return listing[0]!.files.map((file) => file.path);
+  // The addon ships in a platform package, not in stampede's own: a checkout's build goes along
+  // at the path src/native/load.ts looks at first.
+  const addon = `native/${nativeAddonFile}`;
+  return [...listing[0]!.files.map((file) => file.path), ...(existsSync(join(projectRoot, addon)) ? [addon] : [])];
 }
 
 /** The installed production dependency packages (dev dependencies left out), relative to the project root. */

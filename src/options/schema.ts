@@ -146,6 +146,8 @@ export const OPTION_SPECS = [
   { name: 'out', kind: { type: 'string' }, describe: 'Also write the verdict as JSON here', commands: ['verify'] },
   { name: 'port', kind: { type: 'int', min: 1, max: 65_535 }, default: 9092, describe: 'Broker port on 127.0.0.1; the controller uses port+1', commands: ['broker'] },
   { name: 'heap-mb', kind: { type: 'int', min: 256, max: 65_536 }, default: 1024, describe: 'Broker JVM heap in MiB', commands: ['broker'] },
+  { name: 'maven-repo', kind: { type: 'string' }, describe: 'Maven repository to fetch the broker jars from on first use (a mirror of Central on a closed network) [default: $STAMPEDE_MAVEN_REPO, else https://repo1.maven.org/maven2]', commands: ['broker'] },
+  { name: 'kafka-from', kind: { type: 'enum', values: ['central', 'maven'] }, default: 'central', describe: 'How the broker jars are got on first use: central (stampede fetches and checks the pinned jars; no Maven needed) or maven (mvn resolves configs/broker/pom.xml)', commands: ['broker'] },
   { name: 'out', kind: { type: 'string' }, describe: 'Merged JSON path [default: results/run-<time>.json]', commands: ['merge'] },
   { name: 'html', kind: { type: 'string' }, describe: 'Self-contained HTML page (inline SVG charts, no network)', commands: ['report'] },
   { name: 'hgrm', kind: { type: 'string' }, describe: 'Folder for one HdrHistogram .hgrm file per latency kind (values in ms)', commands: ['report'] },

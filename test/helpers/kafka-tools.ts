@@ -1,13 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { cacheDir } from '../../src/paths.js';
+import { kafkaLibsDir } from '../../src/broker/kafka-jars.js';
 
 /**
  * Kafka's own ConfigCommand (the jar the local broker runs from): a topic's settings as the broker
  * reports them, read by a tool nobody here wrote. Returns key → value.
  */
 export function describeTopicConfigWithKafka(bootstrap: string, topic: string): Record<string, string> {
-  const run = spawnSync('java', ['-cp', `${join(cacheDir, 'kafka', 'libs')}/*`, 'kafka.admin.ConfigCommand', '--bootstrap-server', bootstrap, '--entity-type', 'topics', '--entity-name', topic, '--describe'], { encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync('java', ['-cp', `${kafkaLibsDir()}/*`, 'kafka.admin.ConfigCommand', '--bootstrap-server', bootstrap, '--entity-type', 'topics', '--entity-name', topic, '--describe'], { encoding: 'utf8', timeout: 60_000 });
   if (run.status !== 0) throw new Error(`ConfigCommand exited ${run.status}: ${run.stderr.trim()}`);
   // "Dynamic configs for topic t are:\n  retention.ms=123456 sensitive=false synonyms={…}"
   const settings: Record<string, string> = {};
