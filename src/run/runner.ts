@@ -82,7 +82,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
       onThreadFailed: notice,
       onInterval: (row, cumulative) => {
         onStageInterval?.(row);
-        hooks.onInterval?.(row, cumulative);
+        hooks.onInterval?.(row, stages ? { ...cumulative, stages: stages.readSoFar() } : cumulative);
         deployment.afterInterval?.();
       },
     });

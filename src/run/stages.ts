@@ -55,6 +55,11 @@ class ObservedStage {
     return { name: this.spec.name, recordsPerSec: perSecond(read, spanMs), p99Us: read > 0 ? summarize(toHdrHistogram(delta.counts)).p99 : null, processorLagRecords: this.lagRecords };
   }
 
+  /** What the stage has read up to the latest interval (the snapshot its columns came from). */
+  readSoFar(): { name: string; read: RegionSnapshot } {
+    return { name: this.spec.name, read: this.previous };
+  }
+
   private readLag(): void {
     if (this.lag === undefined || this.lagInFlight) return;
     this.lagInFlight = true;
@@ -150,6 +155,11 @@ export class ObservedStages {
       lastElapsedMs = row.elapsedMs;
       if (this.fatal()) stop();
     };
+  }
+
+  /** Every stage's cumulative reads at the latest interval, for /metrics. */
+  readSoFar(): { name: string; read: RegionSnapshot }[] {
+    return this.stages.map((stage) => stage.readSoFar());
   }
 
   /** The first stage whose trace cannot be read, as the line that stops the run. */
