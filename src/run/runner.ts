@@ -139,7 +139,9 @@ async function startStages(workload: Workload, prepared: Prepared, notice: (text
   const { topic, connection } = prepared;
   if (topic === null || connection === null) throw new StampedeError('E_OPTION', '--observe needs records on a broker: use --client native or node-rdkafka, not null');
   if (workload.hosts !== undefined) notice('with --hosts, observed stages are read on this (the coordinator\'s) host: their latency compares each agent\'s clock (the trace\'s send time) with this one, within the measured clock-offset bound');
-  return ObservedStages.start(workload, connection, topic.name, notice);
+  const first = Math.min(...prepared.plan.map((shard) => shard.firstDevice));
+  const count = prepared.plan.reduce((sum, shard) => sum + shard.deviceCount, 0);
+  return ObservedStages.start(workload, connection, topic.name, { first, count }, notice);
 }
 
 /** A stage whose trace cannot be read stops the run with its one line; else every stage drains and reports. */

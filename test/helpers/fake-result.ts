@@ -70,8 +70,8 @@ function fakeStages(acked: number, rate: number, medianUs: number, seed: number)
     return { name, topic: `${name}-topic`, expect, trace: expect === 'aggregate' ? 'timestamp' : 'header', latency: { count, p50, p95, p99, p999, max, mean, unit: 'us' as const, hdr } };
   };
   return [
-    { ...stage('enriched', 'passthrough', 2, 11), records: acked, recordsPerSec: rate, integrity: { lost: 0, duplicates: 0, outOfOrder: 0, foreign: 0, passedShare: 1 }, processorLag: { group: 'enricher', input: 'stampede-iot', lastRecords: 120, maxRecords: 4_000 } },
-    { ...stage('alerts', 'aggregate', 40, 12), records: 1_000, recordsPerSec: 100, integrity: { lost: null, duplicates: null, outOfOrder: null, foreign: null, passedShare: null }, processorLag: null },
+    { ...stage('enriched', 'passthrough', 2, 11), records: acked, recordsPerSec: rate, integrity: { lost: 0, duplicates: 0, outOfOrder: 0, foreign: 0, foreignUnknownReason: null, passedShare: 1 }, processorLag: { group: 'enricher', input: 'stampede-iot', lastRecords: 120, maxRecords: 4_000 } },
+    { ...stage('alerts', 'aggregate', 40, 12), records: 1_000, recordsPerSec: 100, integrity: { lost: null, duplicates: null, outOfOrder: null, foreign: null, foreignUnknownReason: 'an aggregate\'s outputs are computed from the input, not records of it', passedShare: null }, processorLag: null },
   ];
 }
 
