@@ -13,7 +13,7 @@ import type { Workload } from '../options/workload-shape.js';
 import type { Shard } from '../plan/shard.js';
 import type { RegionSnapshot } from '../shared/region.js';
 import { expectedRecords } from '../verify/expectation.js';
-import { SequenceTracker } from '../verify/sequence-tracker.js';
+import { mergeReads } from '../consume/read-outcomes.js';
 import { perSecond } from './interval-sampler.js';
 
 /** A drain with no new record on a stage for this long is over (a filter's or a window's output has no known count). */
@@ -198,17 +198,8 @@ async function stagePartitions(connection: Connection, spec: StageSpec): Promise
 
 function stageResult(stage: ObservedStage, plan: Shard[], sentPerShard: number[], ackedRecords: number, durationMs: number): StageResult {
   const { spec } = stage;
-  const tracker = new SequenceTracker();
-  let foreign = 0;
-  let traced = 0;
-  let unidentified = 0;
-  for (const outcome of stage.outcomes) {
-    if (!outcome.ok) continue;
-    tracker.merge(SequenceTracker.import({ deviceIds: outcome.trackerDeviceIds, states: outcome.trackerStates }));
-    foreign += outcome.foreign ?? 0;
-    traced += outcome.traced ?? 0;
-    unidentified += outcome.unidentified ?? 0;
-  }
+  const { tracker, traced, unidentified, ...counts } = mergeReads(stage.outcomes);
+  let foreign = counts.foreign;
   const read = stage.group.snapshot();
   const records = read.counters.acked;
   if (records > 0 && traced === 0) throw new StampedeError('E_OPTION', missingTraceAtEnd(spec, records), { exitCode: 2 });
