@@ -298,7 +298,7 @@ e2e('a run whose --e2e consumers read a record twice (a copy written mid-run by 
 e2e('--e2e is the passthrough stage on the produced topic: observing that topic in the same run reads the same records, with the same counts', async ({ kafka }) => {
   const topic = `e2e-as-stage-${randomUUID().slice(0, 8)}`;
   const out = join(dir, 'e2e-as-stage.json');
-  const run = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', topic, '--partitions', '2', '--devices', '50', '--records', '6000', '--rate', '3000', '--max-publish-delay', '10s', '--e2e', '--observe', `${topic}:passthrough`, '--drain', '10s', '--out', out], { timeoutMs: 60_000 });
+  const run = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', topic, '--partitions', '2', '--devices', '50', '--records', '6000', '--e2e', '--observe', `${topic}:passthrough`, '--drain', '10s', '--out', out], { timeoutMs: 60_000 });
   assert.is(run.code, 0, `${run.stdout}\n${run.stderr}`);
   const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
   const stage = result.stages![0]!;
