@@ -122,7 +122,12 @@ function judgeLevels(result: RunResult, thresholds: Workload['thresholds']): voi
   result.knee = judgeKnee(result.levels!);
 }
 
-/** The --e2e consumer group, joined before any producer sends, with the run's connection settings. */
+/**
+ * The --e2e consumer group, joined before any producer sends, with the run's connection settings:
+ * the passthrough stage on the produced topic itself (the same group class as startStages', the
+ * same fold of its members' reads), reading stampede's own records, so it also knows device
+ * models, aborted transactions and the consumer modes.
+ */
 async function startEndToEnd(workload: Workload, prepared: Prepared, where: readonly string[], notice: (text: string) => void, crash: TestCrash | undefined): Promise<EndToEndConsumers> {
   const { topic, connection } = prepared;
   if (topic === null || connection === null) throw new StampedeError('E_OPTION', '--e2e needs records on a broker: use --client native or node-rdkafka, not null');

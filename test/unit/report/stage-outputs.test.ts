@@ -57,7 +57,12 @@ test('/metrics: one gauge per stage and figure, labelled by stage (quotes escape
   assert.match(text, /\nstampede_stage_records_per_second\{stage="per\\"sec"\} 20\n/);
   assert.match(text, /\nstampede_stage_latency_p99_seconds\{stage="enriched"\} 0\.012\n/);
   assert.match(text, /\nstampede_stage_processor_lag_records\{stage="enriched"\} 40\n/);
-  assert.not.match(text, /stampede_stage_latency_p99_seconds\{stage="per/);
+  assert.not.match(text, /stampede_stage_latency_p99_seconds\{stage="per/);  assert.not.match(text, /stampede_stage_lost_records/, 'integrity only once the run is done');
+  const done = renderMetrics({ row: run.intervals[0], cumulative: undefined, done: true, stages: run.stages });
+  assert.match(done, /\nstampede_stage_lost_records\{stage="enriched"\} 0\n/);
+  assert.match(done, /\nstampede_stage_processor_lag_max_records\{stage="enriched"\} 4321\n/);
+  assert.match(done, /\nstampede_stage_records_total\{stage="per\\"sec"\} 120\n/);
+  assert.not.match(done, /stampede_stage_lost_records\{stage="per/, 'an aggregate claims no loss');
 });
 
 test('CSV: three columns per stage after the run\'s own', () => {
