@@ -7,7 +7,7 @@ export interface StageResult {
   expect: StageExpectation;
   /** "header", "timestamp" (whole ms) or "field:NAME" */
   trace: string;
-  /** records of this run read from the stage's topic */
+  /** records read from the stage's topic since its group joined, foreign ones included */
   records: number;
   /** records read over the measured window, per second (an aggregate's outputs per second) */
   recordsPerSec: number;
