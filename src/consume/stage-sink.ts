@@ -94,8 +94,9 @@ export function missingTraceLine(stage: string, trace: StageTrace): string {
  * Takes a stage's consumed batches: skips records older than the run and re-deliveries (as the
  * e2e sink does), reads each record's trace, records latency (read − sent, µs) and read counts in
  * the region, and tracks device sequences when the trace names the device. Records without a
- * trace, or whose identity is another run's, are counted `foreign` (and add no latency); when none of the first records has one, the stage
- * cannot be measured and absorb throws the one line that says what to change.
+ * trace, or whose identity is another run's, are counted `foreign` (and add no latency); when none
+ * of the first records has a trace, the stage cannot be measured and absorb throws the one line
+ * that says what to change.
  */
 export class StageSink {
   readonly tracker = new SequenceTracker();
