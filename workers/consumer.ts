@@ -38,7 +38,7 @@ export default async function consumeForRun(task: E2eConsumerTask): Promise<E2eC
     const startOffsets = runStartOffsets(task, () => new Map([...client!.endOffsets(kJoinTimeoutMs)].map(([partition, { high }]) => [partition, high])));
     const positions = new SharedOffsets(task.positions);
     const stage = task.stage;
-    const sink = stage ? new StageSink(stage.name, stage.trace, traceReaderFor(stage.trace, stage.runId), startOffsets, region, positions) : new ConsumedRecordSink(task.format, startOffsets, region, positions, undefined, task.identity);
+    const sink = stage ? new StageSink(stage.name, stage.trace, traceReaderFor(stage.trace, stage.runId), startOffsets, region, positions, stage) : new ConsumedRecordSink(task.format, startOffsets, region, positions, undefined, task.identity);
     const gate = new ConsumerGate(control, task.index);
     gate.apply(client, client.assignment());
     Atomics.store(control, kConsumerReadyBase + task.index, 1);
@@ -62,7 +62,7 @@ export default async function consumeForRun(task: E2eConsumerTask): Promise<E2eC
       firstDecodeError: sink instanceof ConsumedRecordSink ? (sink.firstDecodeError ?? null) : null,
       skippedOlder: sink.skippedOlder,
       reread: sink.reread,
-      ...(sink instanceof StageSink ? { foreign: sink.foreign, traced: sink.traced } : {}),
+      ...(sink instanceof StageSink ? { foreign: sink.foreign, traced: sink.traced, unidentified: sink.unidentified } : {}),
     };
   } catch (err) {
     const error = err instanceof StampedeError ? err : new StampedeError('E_WORKER', (err as Error)?.message ?? String(err), { exitCode: 1 });

@@ -14,7 +14,8 @@ import type { RecordFormat } from '../records/codec.js';
 import { kConsumerAssignedBase, kConsumerControlSlots, kConsumerPauseSlot, kConsumerReadyBase, kConsumerRetireBase, kConsumerStopSlot, regionBytesFor } from '../shared/layout.js';
 import { SharedOffsets } from '../verify/shared-offsets.js';
 import type { RegionSnapshot } from '../shared/region.js';
-import { SequenceTracker, type IntegritySummary } from '../verify/sequence-tracker.js';
+import type { IntegritySummary } from '../verify/sequence-tracker.js';
+import { mergeReads } from './read-outcomes.js';
 import { partitionBalance } from '../verify/sink.js';
 import { excuseAborted, type AbortedCheck } from '../verify/aborted.js';
 import type { E2eConsumerTask, E2eConsumerTaskResult } from '../contracts/e2e-consumer-task.js';
@@ -204,19 +205,7 @@ export class EndToEndConsumers {
 
   /** Merges what every consumer saw and checks it against what the producers sent. */
   report(outcomes: E2eConsumerTaskResult[], partitions: number, plan: Shard[], sentPerShard: number[], abortedRangesPerShard?: (number[] | undefined)[]): EndToEndReport {
-    const tracker = new SequenceTracker();
-    const partitionCounts = new Map<number, number>();
-    let decodeErrors = 0;
-    let skippedOlder = 0;
-    let reread = 0;
-    for (const outcome of outcomes) {
-      if (!outcome.ok) continue;
-      tracker.merge(SequenceTracker.import({ deviceIds: outcome.trackerDeviceIds, states: outcome.trackerStates }));
-      for (const [partition, count] of outcome.partitionCounts) partitionCounts.set(partition, (partitionCounts.get(partition) ?? 0) + count);
-      decodeErrors += outcome.decodeErrors;
-      skippedOlder += outcome.skippedOlder;
-      reread += outcome.reread;
-    }
+    const { tracker, partitionCounts, decodeErrors, skippedOlder, reread } = mergeReads(outcomes);
     // --transactional: aborted records are not lost, and any of them read is an aborted read.
     const aborted = abortedRangesPerShard ? excuseAborted(tracker, plan, abortedRangesPerShard) : undefined;
     const consumed = this.snapshot();

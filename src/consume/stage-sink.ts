@@ -33,7 +33,7 @@ export function headerTraceReader(runId?: string): TraceReader {
   };
 }
 
-function readTraceBlock(view: DataView, block: number, into: TracedRecord): boolean {
+export function readTraceBlock(view: DataView, block: number, into: TracedRecord): boolean {
   into.sentAtUs = view.getFloat64(block + kTraceBlockAt.intendedSendUs, true);
   into.deviceId = view.getUint32(block + kTraceBlockAt.deviceId, true);
   into.seq = view.getFloat64(block + kTraceBlockAt.seq, true);
@@ -94,8 +94,9 @@ export function missingTraceLine(stage: string, trace: StageTrace): string {
  * Takes a stage's consumed batches: skips records older than the run and re-deliveries (as the
  * e2e sink does), reads each record's trace, records latency (read − sent, µs) and read counts in
  * the region, and tracks device sequences when the trace names the device. Records without a
- * trace of this run are counted `foreign`; when none of the first records has one, the stage
- * cannot be measured and absorb throws the one line that says what to change.
+ * trace, or whose identity is another run's, are counted `foreign` (and add no latency); when none
+ * of the first records has a trace, the stage cannot be measured and absorb throws the one line
+ * that says what to change.
  */
 export class StageSink {
   readonly tracker = new SequenceTracker();
@@ -105,8 +106,13 @@ export class StageSink {
   skippedOlder = 0;
   /** records that carried a trace of this run */
   traced = 0;
+  /** traced records whose trace named no device (see identify) */
+  unidentified = 0;
   private probed = 0;
   private readonly into: TracedRecord = { sentAtUs: 0, deviceId: -1, seq: -1 };
+
+  private readonly runId: Buffer | undefined;
+  private readonly devices: { first: number; count: number } | undefined;
 
   constructor(
     private readonly stage: string,
@@ -115,7 +121,32 @@ export class StageSink {
     private readonly startOffsets: ReadonlyMap<number, number>,
     private readonly region: RegionWriter,
     readonly positions: OffsetStore,
-  ) {}
+    run: { runId?: string | undefined; devices?: { first: number; count: number } | undefined } = {},
+  ) {
+    this.runId = run.runId === undefined ? undefined : Buffer.from(run.runId, 'hex');
+    this.devices = run.devices;
+  }
+
+  /**
+   * Whose a traced record is. A stampede.trace header the processor forwarded names run, device and
+   * sequence whatever the stage's trace (a timestamp-traced stage gains integrity from it); else the
+   * trace's own identity (sensor_id and seq of a JSON value). Another run's header, or a device
+   * outside this run's, is foreign; a bare timestamp names nobody: unknown.
+   */
+  private identify(packed: Buffer, view: DataView, recordAt: number): 'ours' | 'foreign' | 'unknown' {
+    if (this.trace.kind !== 'header' && packed[recordAt + kConsumedAt.traceState] === kTracePresent) {
+      const block = recordAt + kConsumedHeaderBytes;
+      const runAt = block + kTraceBlockAt.runId;
+      if (this.runId !== undefined && packed.compare(this.runId, 0, this.runId.length, runAt, runAt + this.runId.length) !== 0) return 'foreign';
+      const sentAtUs = this.into.sentAtUs;
+      readTraceBlock(view, block, this.into);
+      this.into.sentAtUs = sentAtUs; // the stage's own trace keeps the send time
+    }
+    const deviceId = this.into.deviceId;
+    if (deviceId < 0) return 'unknown';
+    if (this.devices !== undefined && (deviceId < this.devices.first || deviceId >= this.devices.first + this.devices.count)) return 'foreign';
+    return 'ours';
+  }
 
   absorb(batch: ConsumedBatch): void {
     const packed = batch.packed;
@@ -150,9 +181,15 @@ export class StageSink {
         continue;
       }
       this.probe(true);
+      const whose = this.identify(packed, view, recordAt);
+      if (whose === 'foreign') {
+        this.foreign++;
+        continue;
+      }
       this.traced++;
       this.region.recordLatencyUs(view.getFloat64(recordAt + kConsumedAt.receivedAtUs, true) - this.into.sentAtUs);
-      if (this.into.deviceId >= 0) this.tracker.record(this.into.deviceId, this.into.seq);
+      if (whose === 'ours') this.tracker.record(this.into.deviceId, this.into.seq);
+      else this.unidentified++;
     }
     if (read > 0) this.region.addAcked(read, readBytes);
   }

@@ -25,7 +25,14 @@ export interface E2eConsumerTask {
   /** true for a member added during the run: the topic's ends have moved, so it takes the noted start offsets */
   joinsLate?: boolean;
   /** an observed stage (--observe): its name and where its records carry their trace; absent for --e2e, which reads stampede's own records */
-  stage?: { name: string; trace: StageTrace; /** the run's trace-header run id (16 hex digits): a header of another run is foreign */ runId?: string | undefined };
+  stage?: {
+    name: string;
+    trace: StageTrace;
+    /** the run's trace-header run id (16 hex digits): a header of another run is foreign */
+    runId?: string | undefined;
+    /** the run's device ids [first, first + count): a record naming another device is foreign */
+    devices?: { first: number; count: number } | undefined;
+  };
   /** test hook only ($STAMPEDE_TEST_FAULT, src/contracts/test-crash.ts): this consumer crashes on purpose */
   crash?: TestCrash;
 }
@@ -38,5 +45,7 @@ export type E2eConsumerTaskResult =
       /** a stage only: records with no trace of this run, and records with one */
       foreign?: number;
       traced?: number;
+      /** a stage only: traced records that named no run or device (a bare timestamp), so could not be told foreign or not */
+      unidentified?: number;
     })
   | ThreadFailure;

@@ -7,7 +7,7 @@ export interface StageResult {
   expect: StageExpectation;
   /** "header", "timestamp" (whole ms) or "field:NAME" */
   trace: string;
-  /** records of this run read from the stage's topic */
+  /** records read from the stage's topic since its group joined, foreign ones included */
   records: number;
   /** records read over the measured window, per second (an aggregate's outputs per second) */
   recordsPerSec: number;
@@ -18,8 +18,13 @@ export interface StageResult {
     lost: number | null;
     duplicates: number | null;
     outOfOrder: number | null;
-    /** records with no trace of this run (another run's, or none) */
+    /**
+     * records not of this run: no trace, another run's trace header, or a device or sequence this
+     * run did not send; null when some records named no run or device (a bare timestamp), see foreignUnknownReason
+     */
     foreign: number | null;
+    /** why foreign is null (a stage whose records carry no identity, an aggregate); null when it is counted */
+    foreignUnknownReason: string | null;
     /** distinct input records read here / input records acked (a filter's pass rate) */
     passedShare: number | null;
   };

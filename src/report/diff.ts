@@ -8,10 +8,12 @@ import type { RunResult } from '../contracts/result.js';
 import { formatCount, renderTable, usToMs } from '../fmt.js';
 import type { BenchMaxResult, ReportInput } from './inputs.js';
 import { LATENCY_KINDS } from '../histogram/latency-kinds.js';
+import { stageDiffRows } from './diff-stages.js';
 
 export interface DiffMetric {
   metric: string;
-  unit: 'records/s' | 'MB/s' | 'us';
+  /** records: a count (lost, duplicates, processor lag); share: a fraction 0..1 */
+  unit: 'records/s' | 'MB/s' | 'us' | 'records' | 'share';
   better: 'higher' | 'lower';
   baseline: number | null;
   current: number | null;
@@ -56,6 +58,7 @@ function runMetrics(run: RunResult, prefix = ''): Extracted {
       rows.push({ metric: `${prefix}${kind.title} ${label}`, unit: 'us', better: 'lower', value: latency && latency.count > 0 ? latency[field] : null });
     }
   }
+  for (const stage of run.stages ?? []) rows.push(...stageDiffRows(stage).map((row) => ({ ...row, metric: `${prefix}${row.metric}` })));
   return rows;
 }
 
@@ -106,7 +109,7 @@ export function diffResults(baseline: ReportInput, current: ReportInput, failAbo
 }
 
 const formatValue = (value: number | null, unit: DiffMetric['unit']): string =>
-  value === null ? '—' : unit === 'us' ? usToMs(value) : unit === 'MB/s' ? value.toFixed(2) : formatCount(value);
+  value === null ? '—' : unit === 'us' ? usToMs(value) : unit === 'MB/s' ? value.toFixed(2) : unit === 'share' ? `${(value * 100).toFixed(2)} %` : formatCount(value);
 
 export function renderDiff(diff: DiffResult): string {
   const table = renderTable(

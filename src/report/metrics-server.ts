@@ -8,64 +8,21 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { lowestValueAtIndex } from '../shared/buckets.js';
 import type { IntervalRow } from '../contracts/result.js';
+import type { StageResult } from '../contracts/stage.js';
 import type { CumulativeSnapshots } from '../run/sample.js';
-import { kCountsLength } from '../shared/layout.js';
 import { StampedeError } from '../errors.js';
+import { histogramLines, metricBlock, sample } from './metrics-text.js';
+import { stageMetricLines } from './metrics-stages.js';
 
-/** Upper bounds in seconds: 100 µs to 60 s, covering a low-latency profile and a backlogged consumer. */
-export const kBucketBoundsSec = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
-
-let bucketOfIndex: Int32Array | undefined;
-/** Which Prometheus bucket each HDR count index falls in (computed once). */
-function bucketIndexes(): Int32Array {
-  if (bucketOfIndex) return bucketOfIndex;
-  bucketOfIndex = new Int32Array(kCountsLength);
-  for (let i = 0; i < kCountsLength; i++) {
-    const seconds = lowestValueAtIndex(i) / 1e6;
-    const bucket = kBucketBoundsSec.findIndex((bound) => seconds <= bound);
-    bucketOfIndex[i] = bucket === -1 ? kBucketBoundsSec.length : bucket;
-  }
-  return bucketOfIndex;
-}
-
-/** Cumulative `le` counts (last = +Inf), and the sum of values in seconds. */
-export function histogramFromCounts(counts: Float64Array): { buckets: number[]; count: number; sumSec: number } {
-  const perBucket = new Array<number>(kBucketBoundsSec.length + 1).fill(0);
-  const indexes = bucketIndexes();
-  let sumUs = 0;
-  for (let i = 0; i < counts.length; i++) {
-    const count = counts[i]!;
-    if (count === 0) continue;
-    perBucket[indexes[i]!]! += count;
-    sumUs += count * lowestValueAtIndex(i);
-  }
-  let running = 0;
-  const buckets = perBucket.map((count) => (running += count));
-  return { buckets, count: running, sumSec: sumUs / 1e6 };
-}
+export { histogramFromCounts, kBucketBoundsSec } from './metrics-text.js';
 
 interface State {
   row: IntervalRow | undefined;
   cumulative: CumulativeSnapshots | undefined;
   done: boolean;
-}
-
-const sample = (name: string, value: number, labels = ''): string => `${name}${labels ? `{${labels}}` : ''} ${Number.isFinite(value) ? value : 0}`;
-
-function metricBlock(name: string, type: 'counter' | 'gauge' | 'histogram', help: string, lines: string[]): string[] {
-  return [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...lines];
-}
-
-function histogramLines(name: string, counts: Float64Array): string[] {
-  const { buckets, count, sumSec } = histogramFromCounts(counts);
-  return [
-    ...kBucketBoundsSec.map((bound, i) => sample(`${name}_bucket`, buckets[i]!, `le="${bound}"`)),
-    sample(`${name}_bucket`, buckets[buckets.length - 1]!, 'le="+Inf"'),
-    sample(`${name}_sum`, sumSec),
-    sample(`${name}_count`, count),
-  ];
+  /** --observe: the stages' final figures (integrity is only known once every stage has drained) */
+  stages?: readonly StageResult[] | undefined;
 }
 
 /** The exposition text for the state after the latest interval. */
@@ -89,25 +46,8 @@ export function renderMetrics(state: State): string {
       ...metricBlock('stampede_e2e_latency_seconds', 'histogram', 'Send → consumer receive latency (wall clock).', histogramLines('stampede_e2e_latency_seconds', consumed.counts)),
     );
   }
-  if (row?.stages && row.stages.length > 0) lines.push(...stageMetricLines(row.stages));
+  lines.push(...stageMetricLines(row?.stages, state.cumulative?.stages, state.stages));
   return `${lines.join('\n')}\n`;
-}
-
-/** Prometheus label value escaping: backslash, double quote, line feed. */
-const labelValue = (text: string): string => text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-
-/** --observe: each stage's latest interval, labelled by stage (a gauge each: the stage's rate, p99, and its processor's lag). */
-function stageMetricLines(stages: NonNullable<IntervalRow['stages']>): string[] {
-  const labelled = (name: string, value: (stage: (typeof stages)[number]) => number | null): string[] =>
-    stages.flatMap((stage) => {
-      const observed = value(stage);
-      return observed === null ? [] : [sample(name, observed, `stage="${labelValue(stage.name)}"`)];
-    });
-  return [
-    ...metricBlock('stampede_stage_records_per_second', 'gauge', 'Records read from an observed stage\'s topic per second in the latest interval.', labelled('stampede_stage_records_per_second', (stage) => stage.recordsPerSec)),
-    ...metricBlock('stampede_stage_latency_p99_seconds', 'gauge', 'p99 send → stage read latency of the records read in the latest interval.', labelled('stampede_stage_latency_p99_seconds', (stage) => (stage.p99Us === null ? null : stage.p99Us / 1e6))),
-    ...metricBlock('stampede_stage_processor_lag_records', 'gauge', 'The processor group\'s lag on the stage\'s input: log-end − committed offsets (--processor-group).', labelled('stampede_stage_processor_lag_records', (stage) => stage.processorLagRecords)),
-  ];
 }
 
 /** The URL a scraper uses for a server on `host` (an IPv6 address in brackets). */
@@ -141,7 +81,9 @@ export class MetricsServer {
     this.state.cumulative = cumulative;
   }
 
-  markDone(): void {
+  /** The run is over: its result's stage figures (integrity, highest lag) join the last interval's. */
+  markDone(stages?: readonly StageResult[]): void {
+    this.state.stages = stages;
     this.state.done = true;
   }
 

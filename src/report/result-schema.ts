@@ -54,7 +54,7 @@ const stageEntry = object({
   records: num,
   recordsPerSec: num,
   latency: nullable(object({ ...latencySummary, hdr: hdrField })),
-  integrity: object({ lost: nullable(num), duplicates: nullable(num), outOfOrder: nullable(num), foreign: nullable(num), passedShare: nullable(num) }),
+  integrity: object({ lost: nullable(num), duplicates: nullable(num), outOfOrder: nullable(num), foreign: nullable(num), foreignUnknownReason: optional(nullable(str)), passedShare: nullable(num) }),
   processorLag: nullable(object({ group: str, input: str, lastRecords: nullable(num), maxRecords: nullable(num) })),
 });
 

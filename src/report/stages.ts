@@ -15,6 +15,8 @@ export function renderStages(result: RunResult): string[] {
       stages.map(stageRow),
     ),
   ];
+  // An aggregate's null needs no word: its outputs are not input records. Older results lack the field.
+  for (const stage of stages) if (stage.expect !== 'aggregate' && stage.integrity.foreignUnknownReason) lines.push(`stage ${stage.name}: foreign not counted: ${stage.integrity.foreignUnknownReason}`);
   if (stages.some((stage) => stage.trace === 'timestamp')) lines.push('stage latency traced by the Kafka record timestamp is in whole milliseconds (the timestamp\'s unit); an aggregate\'s is from its newest contributing record');
   return lines;
 }

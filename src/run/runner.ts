@@ -82,7 +82,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
       onThreadFailed: notice,
       onInterval: (row, cumulative) => {
         onStageInterval?.(row);
-        hooks.onInterval?.(row, cumulative);
+        hooks.onInterval?.(row, stages ? { ...cumulative, stages: stages.readSoFar() } : cumulative);
         deployment.afterInterval?.();
       },
     });
@@ -122,7 +122,12 @@ function judgeLevels(result: RunResult, thresholds: Workload['thresholds']): voi
   result.knee = judgeKnee(result.levels!);
 }
 
-/** The --e2e consumer group, joined before any producer sends, with the run's connection settings. */
+/**
+ * The --e2e consumer group, joined before any producer sends, with the run's connection settings:
+ * the passthrough stage on the produced topic itself (the same group class as startStages', the
+ * same fold of its members' reads), reading stampede's own records, so it also knows device
+ * models, aborted transactions and the consumer modes.
+ */
 async function startEndToEnd(workload: Workload, prepared: Prepared, where: readonly string[], notice: (text: string) => void, crash: TestCrash | undefined): Promise<EndToEndConsumers> {
   const { topic, connection } = prepared;
   if (topic === null || connection === null) throw new StampedeError('E_OPTION', '--e2e needs records on a broker: use --client native or node-rdkafka, not null');
@@ -139,7 +144,9 @@ async function startStages(workload: Workload, prepared: Prepared, notice: (text
   const { topic, connection } = prepared;
   if (topic === null || connection === null) throw new StampedeError('E_OPTION', '--observe needs records on a broker: use --client native or node-rdkafka, not null');
   if (workload.hosts !== undefined) notice('with --hosts, observed stages are read on this (the coordinator\'s) host: their latency compares each agent\'s clock (the trace\'s send time) with this one, within the measured clock-offset bound');
-  return ObservedStages.start(workload, connection, topic.name, notice);
+  const first = Math.min(...prepared.plan.map((shard) => shard.firstDevice));
+  const count = prepared.plan.reduce((sum, shard) => sum + shard.deviceCount, 0);
+  return ObservedStages.start(workload, connection, topic.name, { first, count }, notice);
 }
 
 /** A stage whose trace cannot be read stops the run with its one line; else every stage drains and reports. */

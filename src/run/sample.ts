@@ -31,6 +31,8 @@ export interface SampleHooks {
 export interface CumulativeSnapshots {
   produced: RegionSnapshot;
   consumed: RegionSnapshot | undefined;
+  /** --observe: what each stage's group has read so far (records and latency counts), in pipeline order */
+  stages?: readonly { name: string; read: RegionSnapshot }[];
 }
 
 /** What phases 2–3 measured: the window, its end points, every interval, every outcome. */

@@ -13,7 +13,7 @@ import type { Workload } from '../options/workload-shape.js';
 import type { Shard } from '../plan/shard.js';
 import type { RegionSnapshot } from '../shared/region.js';
 import { expectedRecords } from '../verify/expectation.js';
-import { SequenceTracker } from '../verify/sequence-tracker.js';
+import { mergeReads } from '../consume/read-outcomes.js';
 import { perSecond } from './interval-sampler.js';
 
 /** A drain with no new record on a stage for this long is over (a filter's or a window's output has no known count). */
@@ -53,6 +53,11 @@ class ObservedStage {
     this.readLag();
     const read = delta.counters.acked;
     return { name: this.spec.name, recordsPerSec: perSecond(read, spanMs), p99Us: read > 0 ? summarize(toHdrHistogram(delta.counts)).p99 : null, processorLagRecords: this.lagRecords };
+  }
+
+  /** What the stage has read up to the latest interval (the snapshot its columns came from). */
+  readSoFar(): { name: string; read: RegionSnapshot } {
+    return { name: this.spec.name, read: this.previous };
   }
 
   private readLag(): void {
@@ -111,14 +116,15 @@ class ObservedStage {
 export class ObservedStages {
   private constructor(readonly stages: ObservedStage[]) {}
 
-  static async start(workload: Workload, connection: Connection, produced: string, notice: (text: string) => void): Promise<ObservedStages> {
+  /** `devices`: the run's device ids, so a stage can tell a record naming another device as foreign. */
+  static async start(workload: Workload, connection: Connection, produced: string, devices: { first: number; count: number }, notice: (text: string) => void): Promise<ObservedStages> {
     // Every group joins at once: a join takes the broker's initial rebalance delay (3 s by default) each.
     const started = await Promise.allSettled(
       workload.stages.map(async (spec, index) => {
         const input = index === 0 ? produced : workload.stages[index - 1]!.topic;
         const partitions = await stagePartitions(connection, spec);
         const consumers = Math.min(workload.consumers, partitions);
-        const group = await EndToEndConsumers.start({ topic: spec.topic, partitions, consumers, format: workload.format, librdkafka: connection.settings, stage: { name: spec.name, trace: spec.trace, runId: workload.traceRunId } });
+        const group = await EndToEndConsumers.start({ topic: spec.topic, partitions, consumers, format: workload.format, librdkafka: connection.settings, stage: { name: spec.name, trace: spec.trace, runId: workload.traceRunId, devices } });
         try {
           const lag = spec.processorGroup === undefined ? undefined : new GroupLagReader(connection.settings, spec.processorGroup, input);
           return new ObservedStage(spec, input, group, lag);
@@ -150,6 +156,11 @@ export class ObservedStages {
       lastElapsedMs = row.elapsedMs;
       if (this.fatal()) stop();
     };
+  }
+
+  /** Every stage's cumulative reads at the latest interval, for /metrics. */
+  readSoFar(): { name: string; read: RegionSnapshot }[] {
+    return this.stages.map((stage) => stage.readSoFar());
   }
 
   /** The first stage whose trace cannot be read, as the line that stops the run. */
@@ -187,22 +198,19 @@ async function stagePartitions(connection: Connection, spec: StageSpec): Promise
 
 function stageResult(stage: ObservedStage, plan: Shard[], sentPerShard: number[], ackedRecords: number, durationMs: number): StageResult {
   const { spec } = stage;
-  const tracker = new SequenceTracker();
-  let foreign = 0;
-  let traced = 0;
-  for (const outcome of stage.outcomes) {
-    if (!outcome.ok) continue;
-    tracker.merge(SequenceTracker.import({ deviceIds: outcome.trackerDeviceIds, states: outcome.trackerStates }));
-    foreign += outcome.foreign ?? 0;
-    traced += outcome.traced ?? 0;
-  }
+  const { tracker, traced, unidentified, ...counts } = mergeReads(stage.outcomes);
+  let foreign = counts.foreign;
   const read = stage.group.snapshot();
   const records = read.counters.acked;
   if (records > 0 && traced === 0) throw new StampedeError('E_OPTION', missingTraceAtEnd(spec, records), { exitCode: 2 });
   const histogram = toHdrHistogram(read.counts);
+  const expected = expectedRecords(plan, sentPerShard);
+  // A device of this run at a sequence it never reached is another producer's record.
+  foreign += tracker.dropBeyond(expected.recordsPerDevice);
   const identified = tracker.export().deviceIds.length > 0;
   // Integrity needs the device and sequence of each record: a timestamp alone has neither.
-  const summary = identified && spec.expect !== 'aggregate' ? tracker.summarize(spec.expect === 'passthrough' ? expectedRecords(plan, sentPerShard) : undefined) : null;
+  const summary = identified && spec.expect !== 'aggregate' ? tracker.summarize(spec.expect === 'passthrough' ? expected : undefined) : null;
+  const foreignUnknownReason = foreignUnknown(spec, unidentified, traced);
   return {
     name: spec.name,
     topic: spec.topic,
@@ -215,11 +223,23 @@ function stageResult(stage: ObservedStage, plan: Shard[], sentPerShard: number[]
       lost: summary !== null && spec.expect === 'passthrough' ? summary.lost : null,
       duplicates: summary?.duplicates ?? null,
       outOfOrder: summary?.outOfOrder ?? null,
-      foreign: spec.expect === 'aggregate' ? null : foreign,
+      foreign: foreignUnknownReason === null ? foreign : null,
+      foreignUnknownReason,
       passedShare: summary !== null && ackedRecords > 0 ? Math.round((summary.uniqueRecords / ackedRecords) * 1e5) / 1e5 : null,
     },
     processorLag: stage.lagSummary(),
   };
+}
+
+/** Why a stage cannot count records not of this run; null when it can. */
+function foreignUnknown(spec: StageSpec, unidentified: number, traced: number): string | null {
+  if (spec.expect === 'aggregate') return 'an aggregate\'s outputs are computed from the input, not records of it';
+  if (unidentified === 0) return null;
+  const how =
+    spec.trace.kind === 'field'
+      ? `their JSON values have no numeric sensor_id and seq beside "${spec.trace.field}"`
+      : 'a Kafka timestamp names no run or device: forward the stampede.trace header through the processor, or trace by a JSON field with sensor_id and seq beside it';
+  return `${unidentified} of ${traced} traced records named no run or device (${how})`;
 }
 
 function missingTraceAtEnd(spec: StageSpec, records: number): string {

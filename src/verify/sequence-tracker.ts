@@ -124,6 +124,29 @@ export class SequenceTracker {
     return { count, firstSeq };
   }
 
+  /**
+   * Takes out the sequence numbers at or past what each device sent (`sent(deviceId)`): records
+   * naming a device of this run but a sequence it never reached are another producer's. Returns how
+   * many distinct ones were taken out. Their latency was recorded when read, and the device's own
+   * records read after them were counted out of order: a stranger is only known as one at the end.
+   */
+  dropBeyond(sent: (deviceId: number) => number): number {
+    let dropped = 0;
+    for (const [deviceId, state] of this.devices) {
+      const limit = sent(deviceId);
+      const kept: number[] = [];
+      for (let i = 0; i < state.ranges.length; i += 2) {
+        const start = state.ranges[i]!;
+        const end = state.ranges[i + 1]!;
+        if (end > limit) dropped += end - Math.max(start, limit);
+        if (start < limit) kept.push(start, Math.min(end, limit));
+      }
+      if (kept.length === 0) this.devices.delete(deviceId);
+      else state.ranges = kept;
+    }
+    return dropped;
+  }
+
   /** Compact, structured-clone friendly form for sending a tracker from a worker thread. */
   export(): { deviceIds: Float64Array; states: DeviceSequences[] } {
     return { deviceIds: Float64Array.from(this.devices.keys()), states: [...this.devices.values()] };

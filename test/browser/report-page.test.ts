@@ -26,10 +26,10 @@ const kInspect = `(() => {
   return { charts, inputs, runLegends, text: document.body.innerText };
 })()`;
 
-test('the report page renders in headless Chromium: no console error, every chart drawn, every input in the legend', async () => {
+test('the report page renders in headless Chromium: no console error, every chart drawn (one per pipeline stage, and the processor lag), every input in the legend', async () => {
   const files = [
-    write('before.json', fakeRunResult({ e2e: true, seed: 1 })),
-    write('after.json', fakeRunResult({ e2e: true, seed: 2, recordsPerSec: 330_000, medianUs: 26_000 })),
+    write('before.json', fakeRunResult({ e2e: true, stages: true, seed: 1 })),
+    write('after.json', fakeRunResult({ e2e: true, stages: true, seed: 2, recordsPerSec: 330_000, medianUs: 26_000 })),
     write('compare.json', fakeCompareResult()),
     write('bench-max.json', fakeBenchMaxResult()),
   ];
@@ -47,7 +47,7 @@ test('the report page renders in headless Chromium: no console error, every char
   assert.equal(check.errors, [], 'console errors');
   const value = check.value as { charts: { id: string; width: number; height: number; marks: number; axisLabels: string[] }[]; inputs: string[]; runLegends: string[]; text: string };
   const ids = value.charts.map((c) => c.id);
-  for (const id of ['chart-throughput', 'chart-latency-over-time', 'chart-spectrum-produce-ack', 'chart-spectrum-e2e', 'chart-partitions', 'chart-bench-max']) assert.ok(ids.includes(id), `${id} in ${ids}`);
+  for (const id of ['chart-throughput', 'chart-latency-over-time', 'chart-spectrum-produce-ack', 'chart-spectrum-e2e', 'chart-partitions', 'chart-bench-max', 'chart-stage-0', 'chart-stage-1', 'chart-processor-lag']) assert.ok(ids.includes(id), `${id} in ${ids}`);
   for (const chart of value.charts) {
     assert.ok(chart.width > 300 && chart.height > 100, `${chart.id} is ${chart.width}×${chart.height}`);
     assert.ok(chart.marks > 0, `${chart.id} has data`);
@@ -56,6 +56,8 @@ test('the report page renders in headless Chromium: no console error, every char
   for (const file of files) assert.ok(value.inputs.some((entry) => entry.includes(basename(file))), `legend names ${basename(file)}: ${value.inputs}`);
   for (const legend of value.runLegends) assert.ok(legend.includes('before') && legend.includes('after'), legend);
   assert.match(value.text, /workload, settings, versions, host/);
+  assert.match(value.text, /Stage enriched: p99 latency per interval[\s\S]*Stage alerts: p99 latency per interval[\s\S]*Processor lag on each stage's input/);
+  assert.is(value.charts.find((c) => c.id === 'chart-processor-lag')!.marks, 2, 'one lag line per run for the one watched stage (the aggregate has no processor group)');
   assert.ok(check.screenshotPng.length > 20_000, 'a screenshot with content');
 });
 

@@ -35,6 +35,16 @@ test('diff with the rate 20 % lower fails with exit 5; --fail-above 25% passes; 
   assert.is(JSON.parse(readFileSync(out, 'utf8')).kind, 'diff');
 });
 
+test('diff compares observed stages by name and fails on a stage that lost records', async () => {
+  const piped = fakeRunResult({ stages: true });
+  const lossy = JSON.parse(JSON.stringify(piped));
+  lossy.stages[0].integrity.lost = 12;
+  const outcome = await runCli(['diff', write('piped.json', piped), write('lossy.json', lossy)], { timeoutMs: 30_000 });
+  assert.is(outcome.code, 5, outcome.stdout + outcome.stderr);
+  assert.match(outcome.stdout, /stage enriched p99 \(ms\)\s+\S+\s+\S+\s+0\.0 %\s+✓/);
+  assert.match(outcome.stdout, /✗ 1 metric\(s\) regressed beyond 10 %: stage enriched lost/);
+});
+
 test('diff works on compare and bench-max results', async () => {
   const compare = write('compare.json', fakeCompareResult());
   assert.is((await runCli(['diff', compare, compare], { timeoutMs: 30_000 })).code, 0);

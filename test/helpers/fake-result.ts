@@ -17,7 +17,7 @@ function latency(count: number, medianUs: number, seed: number): RunResult['late
  * A plausible run result built without a broker: 12 intervals (2 warmup, 9 measured, 1 drain),
  * histograms recorded from a seeded distribution, optionally with --e2e blocks and partitions.
  */
-export function fakeRunResult(options: { recordsPerSec?: number; medianUs?: number; e2e?: boolean; seed?: number } = {}): RunResult {
+export function fakeRunResult(options: { recordsPerSec?: number; medianUs?: number; e2e?: boolean; stages?: boolean; seed?: number } = {}): RunResult {
   const rate = options.recordsPerSec ?? 400_000;
   const medianUs = options.medianUs ?? 20_000;
   const seed = options.seed ?? 7;
@@ -32,6 +32,7 @@ export function fakeRunResult(options: { recordsPerSec?: number; medianUs?: numb
       elapsedMs: i * 1000, phase, recordsPerSec: perSec, mbPerSec: perSec * 174 / 1e6, p50Us: Math.round(medianUs * (0.9 + 0.2 * random())), p99Us: Math.round(medianUs * (3 + random())),
       maxUs: medianUs * 5, errors: 0, backpressureWaits: 0, totalSent: acked, totalAcked: acked,
       ...(options.e2e ? { consumedPerSec: perSec, lagRecords: Math.round(perSec * 0.05), e2eP99Us: Math.round(medianUs * 4) } : {}),
+      ...(options.stages ? { stages: fakeStageColumns(perSec, medianUs, i) } : {}),
     });
   }
   const workload = resolveWorkload({}, { devices: 1000, 'command-property': ['sasl.password=hunter2-secret'] });
@@ -58,7 +59,27 @@ export function fakeRunResult(options: { recordsPerSec?: number; medianUs?: numb
     partitions: options.e2e ? { perPartition: [1, 2, 3, 4, 5, 6].map((p) => Math.round(acked / 6 + p * 100)), balancePct: 99.2 } : null,
     validity: { valid: true, reason: null, reasons: [], askedRecordsPerSec: null, achievedRecordsPerSec: null, scheduledRecordsPerSec: null, achievedPct: null, blockedMs: 0 },
     intervals,
+    ...(options.stages ? { stages: fakeStages(acked, rate, medianUs, seed) } : {}),
   };
+}
+
+/** Two observed stages as a pipeline run reports them: a passthrough behind a processor group, and a windowed aggregate. */
+function fakeStages(acked: number, rate: number, medianUs: number, seed: number): NonNullable<RunResult['stages']> {
+  const stage = (name: string, expect: 'passthrough' | 'aggregate', scale: number, seedOffset: number) => {
+    const { hdr, count, p50, p95, p99, p999, max, mean } = latency(5_000, medianUs * scale, seed + seedOffset);
+    return { name, topic: `${name}-topic`, expect, trace: expect === 'aggregate' ? 'timestamp' : 'header', latency: { count, p50, p95, p99, p999, max, mean, unit: 'us' as const, hdr } };
+  };
+  return [
+    { ...stage('enriched', 'passthrough', 2, 11), records: acked, recordsPerSec: rate, integrity: { lost: 0, duplicates: 0, outOfOrder: 0, foreign: 0, foreignUnknownReason: null, passedShare: 1 }, processorLag: { group: 'enricher', input: 'stampede-iot', lastRecords: 120, maxRecords: 4_000 } },
+    { ...stage('alerts', 'aggregate', 40, 12), records: 1_000, recordsPerSec: 100, integrity: { lost: null, duplicates: null, outOfOrder: null, foreign: null, foreignUnknownReason: 'an aggregate\'s outputs are computed from the input, not records of it', passedShare: null }, processorLag: null },
+  ];
+}
+
+function fakeStageColumns(perSec: number, medianUs: number, interval: number): NonNullable<IntervalRow['stages']> {
+  return [
+    { name: 'enriched', recordsPerSec: perSec, p99Us: Math.round(medianUs * 6), processorLagRecords: 400 * (interval % 4) + 100 },
+    { name: 'alerts', recordsPerSec: 100, p99Us: Math.round(medianUs * 90), processorLagRecords: null },
+  ];
 }
 
 export function fakeCompareResult(): CompareResult {

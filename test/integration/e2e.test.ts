@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { projectRoot } from '../../src/paths.js';
 import type { CompareResult } from '../../src/experiments/compare.js';
@@ -292,6 +293,19 @@ e2e('a run whose --e2e consumers read a record twice (a copy written mid-run by 
   assert.is(result.integrity!.lost, 0);
   assert.is(result.integrity!.uniqueRecords, result.totals.acked);
   assert.match(stdout, /✗ integrity: .*lost 0, duplicates 1/);
+});
+
+e2e('--e2e is the passthrough stage on the produced topic: observing that topic in the same run reads the same records, with the same counts', async ({ kafka }) => {
+  const topic = `e2e-as-stage-${randomUUID().slice(0, 8)}`;
+  const out = join(dir, 'e2e-as-stage.json');
+  const run = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', topic, '--partitions', '2', '--devices', '50', '--records', '6000', '--e2e', '--observe', `${topic}:passthrough`, '--drain', '10s', '--out', out], { timeoutMs: 60_000 });
+  assert.is(run.code, 0, `${run.stdout}\n${run.stderr}`);
+  const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+  const stage = result.stages![0]!;
+  const { integrity } = result;
+  assert.equal([integrity!.consumed, integrity!.lost, integrity!.duplicates, integrity!.outOfOrder], [6000, 0, 0, 0]);
+  assert.equal([stage.records, stage.integrity.lost, stage.integrity.duplicates, stage.integrity.outOfOrder, stage.integrity.foreign], [6000, 0, 0, 0, 0]);
+  assert.is(stage.latency!.count, result.latency.endToEnd!.count, 'every record timed by both');
 });
 
 e2e.run();

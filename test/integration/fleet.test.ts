@@ -101,6 +101,23 @@ fleet('--e2e across hosts: consumers on the coordinator see every record once; a
   await assertNoAgents();
 });
 
+fleet('an observed stage across hosts is read on the coordinator: exact counts from 2 hosts, and the clock-offset bound applies to its latency', async ({ kafka, hosts }) => {
+  const out = join(dir, 'stage.json');
+  const topic = 'fleet-stage';
+  // The stage observes the produced topic itself: a passthrough with nothing in between, so no processor runs on the hosts.
+  const outcome = await runCli(['run', '--hosts', hosts!.names.slice(0, 2).join(','), '--ssh-config', hosts!.sshConfig, '--brokers', kafka!.bootstrap, '--topic', topic, '--partitions', '2', '--workers', '2', '--devices', '400', '--records', '20000', '--observe', `${topic}:passthrough`, '--max-clock-skew', '0ms', '--out', out], { timeoutMs: 120_000 });
+  assert.is(outcome.code, 0, outcome.stdout + outcome.stderr);
+  const result = readResult(out);
+  const stage = result.stages![0]!;
+  assert.equal([stage.records, stage.latency!.count], [20_000, 20_000]);
+  assert.equal(stage.integrity, { lost: 0, duplicates: 0, outOfOrder: 0, foreign: 0, foreignUnknownReason: null, passedShare: 1 });
+  // A measured bound is never 0 (half a round trip), so 0 ms is always exceeded, and said of the stage's latency.
+  assert.is(result.fleet!.clockSkewExceeded, true);
+  assert.ok(result.notices.some((line) => /stage latency crosses hosts: clocks agree to within ±0\.\d{3} ms/.test(line)), result.notices.join('\n'));
+  assert.ok(result.notices.some((line) => /observed stages are read on this \(the coordinator's\) host/.test(line)), result.notices.join('\n'));
+  await assertNoAgents();
+});
+
 fleet('--backlog across hosts: the coordinator\'s consumers stay paused while 2 hosts build the backlog, then drain it; every record once', async ({ kafka, hosts }) => {
   const out = join(dir, 'backlog.json');
   const outcome = await runCli(['run', '--hosts', hosts!.names.slice(0, 2).join(','), '--ssh-config', hosts!.sshConfig, '--brokers', kafka!.bootstrap, '--topic', 'fleet-backlog', '--partitions', '3', '--devices', '1000', '--rate', '20000', '--max-publish-delay', '5s', '--duration', '8s', '--e2e', '--consumers', '2', '--backlog', '5MB', '--out', out], { timeoutMs: 120_000 });

@@ -4,6 +4,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { resolveWorkload } from '../../src/options/workload.js';
+import { runWorkload } from '../../src/run/runner.js';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { RunResult } from '../../src/contracts/result.js';
 import { createClient } from '../../src/clients/create.js';
@@ -134,6 +137,36 @@ trace('a copy with records of another run: those are foreign, not duplicates', a
   assert.match(verify.stdout, /500 records of other runs skipped/);
   assert.match(verify.stdout, /lost 0, duplicates 0/);
 });
+
+trace('an observed stage traced by field:sent_at_us counts records of another producer as foreign: a device the run has not, or a sequence it never reached', async ({ kafka }) => {
+  const topic = `foreign-field-${randomUUID().slice(0, 8)}`;
+  // The stage reads the produced topic itself; kcat (no trace header) writes 4 records into it once producing starts.
+  const workload = resolveWorkload({}, { brokers: kafka!.bootstrap, topic, format: 'iot-json', devices: 10, records: 3000, rate: 3000, 'max-publish-delay': '10s', observe: `${topic}:passthrough`, trace: 'field:sent_at_us', drain: '10s' });
+  const nowUs = () => Date.now() * 1000;
+  const strangers = [{ sensor_id: 500, seq: 0 }, { sensor_id: 501, seq: 3 }, { sensor_id: 1, seq: 90_000 }, { sensor_id: 2, seq: 90_001 }];
+  let written: Promise<void> | undefined;
+  const result = await runWorkload(workload, {
+    onStart: () => {
+      written = writeWithKcat(kafka!.bootstrap, topic, strangers.map((doc) => `${doc.sensor_id}\t${JSON.stringify({ ...doc, sent_at_us: nowUs() })}`));
+    },
+  });
+  await written;
+  const stage = result.stages![0]!;
+  assert.is(stage.records, 3004);
+  // outOfOrder is not asserted: a device's own records read after a stranger's higher sequence count as out of order (see SequenceTracker.dropBeyond).
+  const { lost, duplicates, foreign, foreignUnknownReason, passedShare } = stage.integrity;
+  assert.equal({ lost, duplicates, foreign, foreignUnknownReason, passedShare }, { lost: 0, duplicates: 0, foreign: 4, foreignUnknownReason: null, passedShare: 1 });
+  assert.is(stage.latency!.count, 3002, 'the strangers outside the run\'s devices add no latency');
+});
+
+/** `kcat -P` of "key\tvalue" lines into a topic: no header, kcat's own timestamp. */
+function writeWithKcat(bootstrap: string, topic: string, lines: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const producer = spawn('kcat', ['-P', '-b', bootstrap, '-t', topic, '-K', '\t'], { stdio: ['pipe', 'ignore', 'inherit'] });
+    producer.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`kcat -P exited ${code}`))));
+    producer.stdin!.end(`${lines.join('\n')}\n`);
+  });
+}
 
 /** Pipes `kcat -C` of one topic into `kcat -P` of another: key and value copied, nothing else (no header). */
 function copyWithKcat(bootstrap: string, from: string, to: string): Promise<void> {

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { projectRoot } from '../../src/paths.js';
 import { parseMetricsText } from '../helpers/metrics-text.js';
 import { MetricsServer } from '../../src/report/metrics-server.js';
@@ -102,6 +103,36 @@ reports('/metrics at the end of a run: the acked counter equals the result\'s', 
     assert.is(final.get('stampede_records_consumed_total'), result.integrity!.consumed);
     assert.is(final.get('stampede_e2e_latency_seconds_count'), result.latency.endToEnd!.count);
     assert.ok(scraped.length >= 3 && scraped.some((v) => v < result.totals.acked), `scrapes during the run: ${scraped.join(', ')}`);
+  } finally {
+    await metrics.close();
+  }
+});
+
+reports('/metrics per observed stage: records, latency histogram and percentiles, lost and duplicates, labelled by stage, equal to the result\'s', async ({ kafka }) => {
+  const metrics = await MetricsServer.start(0, '127.0.0.1');
+  try {
+    // The stage reads the produced topic itself (a passthrough with nothing in between): no processor needed to check the series.
+    const topic = `metrics-stage-${randomUUID().slice(0, 8)}`;
+    const workload = resolveWorkload({}, { brokers: kafka!.bootstrap, topic, records: 20_000, rate: 10_000, interval: '250ms', observe: `${topic}:passthrough`, drain: '10s', 'max-publish-delay': '10s' });
+    const during: string[] = [];
+    const result = await runWorkload(workload, {
+      onInterval: (row, cumulative) => {
+        metrics.update(row, cumulative);
+        void fetch(`http://127.0.0.1:${metrics.port}/metrics`).then(async (r) => during.push(await r.text()));
+      },
+    });
+    metrics.markDone(result.stages);
+    const final = parseMetricsText(await (await fetch(`http://127.0.0.1:${metrics.port}/metrics`)).text());
+    const stage = result.stages![0]!;
+    const label = `stage="${topic}"`;
+    assert.is(final.get(`stampede_stage_records_total{${label}}`), 20_000);
+    assert.is(final.get(`stampede_stage_latency_seconds_count{${label}}`), stage.latency!.count);
+    assert.is(final.get(`stampede_stage_latency_seconds_bucket{${label},le="+Inf"}`), stage.latency!.count);
+    assert.is(final.get(`stampede_stage_latency_quantile_seconds{${label},quantile="0.99"}`), stage.latency!.p99 / 1e6);
+    assert.is(final.get(`stampede_stage_lost_records{${label}}`), 0);
+    assert.is(final.get(`stampede_stage_duplicate_records{${label}}`), 0);
+    assert.is(final.get(`stampede_stage_foreign_records{${label}}`), 0);
+    assert.ok(during.some((text) => text.includes(`stampede_stage_records_per_second{${label}}`) && !text.includes('stampede_stage_lost_records')), 'rates while running, integrity only once done');
   } finally {
     await metrics.close();
   }

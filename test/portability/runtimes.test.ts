@@ -8,6 +8,8 @@ import type { RunResult } from '../../src/contracts/result.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { runProgram, type CliOutcome } from '../helpers/cli.js';
 import { readTopicWithKcat } from '../helpers/kcat.js';
+import { startKcatPipe } from '../helpers/kcat-pipe.js';
+import { createTestTopic } from '../helpers/topics.js';
 import { startTestRegistry, type TestRegistry } from '../helpers/registry.js';
 
 /** Bun and Deno come from npm (devDependencies); each runs the same built CLI as Node does. */
@@ -98,6 +100,25 @@ for (const runtime of runtimes) {
     const records = await readTopicWithKcat(kafka!.bootstrap, topic);
     assert.is(records.length, 40_000);
     assert.ok(records.every((record) => header.every((byte, i) => record.value[i] === byte)), `every value starts with ${header.join(' ')}`);
+  });
+  portability(`${runtime.name}: a pipeline run: a passthrough stage through a copying processor (kcat), traced by field:sent_at_us: every record once, exact counts`, async ({ kafka }) => {
+    const out = join(dir, `${runtime.name}-pipeline.json`);
+    const [raw, copied] = [`portability-raw-${runtime.name}`, `portability-copied-${runtime.name}`];
+    await createTestTopic(kafka!.bootstrap, raw, 2);
+    await createTestTopic(kafka!.bootstrap, copied, 2);
+    // kcat copies key and value only (no header, its own timestamp): the stage finds sensor_id, seq and sent_at_us in the JSON value.
+    const pipe = startKcatPipe({ bootstrap: kafka!.bootstrap, from: raw, to: copied, group: `portability-copier-${runtime.name}` });
+    try {
+      const outcome = await runOn(runtime, ['run', '--brokers', kafka!.bootstrap, '--topic', raw, '--format', 'iot-json', '--devices', '50', '--records', '5000', '--observe', `${copied}:passthrough`, '--trace', 'field:sent_at_us', '--drain', '30s', '--out', out]);
+      assert.is(outcome.code, 0, outcome.stdout + outcome.stderr);
+    } finally {
+      await pipe.stop();
+    }
+    const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+    assert.is(result.runtime.name, runtime.name);
+    const stage = result.stages![0]!;
+    assert.equal([stage.records, stage.latency!.count], [5000, 5000]);
+    assert.equal(stage.integrity, { lost: 0, duplicates: 0, outOfOrder: 0, foreign: 0, foreignUnknownReason: null, passedShare: 1 });
   });
 }
 

@@ -3,7 +3,7 @@ import { basename, dirname } from 'node:path';
 import { redactDeep } from '../../connection/redact.js';
 import { toolVersion } from '../../version.js';
 import { runSeriesOf, type ReportInput } from '../inputs.js';
-import { stageCharts } from './stage-charts.js';
+import { processorLagChart, stageCharts } from './stage-charts.js';
 import { benchMaxChart, colorOf, latencyOverTimeChart, partitionsChart, spectrumChart, throughputChart, type RenderedChart } from './charts.js';
 import { escapeHtml } from './escape.js';
 import { benchMaxTables, hostsTable, integrityTable, latencyTable, runDetails, summaryTable, thresholdsTable } from './tables.js';
@@ -69,7 +69,8 @@ export function renderReportHtml(rawInputs: readonly ReportInput[], generatedAt 
     body.push(figure(throughputChart(series), runLegend));
     body.push(figure(latencyOverTimeChart(series), runLegend));
     const stages = stageCharts(series);
-    if (stages.length > 0) body.push('<h2>Pipeline stages</h2>', ...stages.map((chart) => figure(chart, runLegend)));
+    const lag = processorLagChart(series);
+    if (stages.length > 0) body.push('<h2>Pipeline stages</h2>', ...stages.map((chart) => figure(chart, runLegend)), ...(lag ? [figure(lag, runLegend)] : []));
     body.push('<h2>Latency percentile spectrum</h2>');
     for (const key of ['produceAck', 'endToEnd', 'publishDelay', 'commit'] as const) body.push(figure(spectrumChart(series, key), runLegend));
     body.push(latencyTable(series));

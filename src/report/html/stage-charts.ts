@@ -12,7 +12,7 @@ function stageNames(series: readonly RunSeries[]): string[] {
 
 /**
  * One chart per observed stage: the p99 latency (send → read from the stage's topic) of each
- * interval's records, per run; the processor's lag is in the CSV and the JSON intervals.
+ * interval's records, per run; the processor's lag has its own chart (processorLagChart).
  */
 export function stageCharts(series: readonly RunSeries[]): RenderedChart[] {
   return stageNames(series).map((name, index) => {
@@ -30,4 +30,29 @@ export function stageCharts(series: readonly RunSeries[]): RenderedChart[] {
     const svg = lineChartSvg({ id, title, x: { label: 'elapsed (s)', fromZero: true }, y: { label: 'latency (ms)', fromZero: true }, series: lines });
     return { id, title, svg, notes: ['send (the stage\'s trace) → read from the stage\'s topic'] };
   });
+}
+
+const kStageDashes = ['solid', 'dashed', 'dotted'] as const;
+
+/**
+ * --processor-group: the user's processor's lag on each watched stage's input (log-end − committed
+ * offsets), per interval; one colour per run, one dash per stage. Null when no stage was watched.
+ */
+export function processorLagChart(series: readonly RunSeries[]): RenderedChart | null {
+  const names = stageNames(series);
+  const lines: LineSeries[] = series.flatMap(({ label, run }, i) =>
+    names.flatMap((name, s) => {
+      const points = run.intervals.flatMap((row) => {
+        const lag = row.stages?.find((candidate) => candidate.name === name)?.processorLagRecords;
+        return lag === undefined || lag === null ? [] : [{ x: seconds(row), y: lag, title: `${label} · ${seconds(row).toFixed(1)} s · stage ${name} processor lag ${lag} records` }];
+      });
+      return points.length === 0 ? [] : [{ name: `${label} ${name} lag`, color: colorOf(i), dash: kStageDashes[s % kStageDashes.length], points }];
+    }),
+  );
+  if (lines.length === 0) return null;
+  const id = 'chart-processor-lag';
+  const title = 'Processor lag on each stage\'s input per interval (records)';
+  const svg = lineChartSvg({ id, title, x: { label: 'elapsed (s)', fromZero: true }, y: { label: 'processor lag (records)', fromZero: true }, series: lines });
+  const watched = names.flatMap((name, s) => (lines.some((line) => line.name.endsWith(` ${name} lag`)) ? [`${kStageDashes[s % kStageDashes.length]}: stage ${name}`] : []));
+  return { id, title, svg, notes: ['log-end − committed offsets of the --processor-group on the stage\'s input', ...watched] };
 }

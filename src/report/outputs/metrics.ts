@@ -11,7 +11,7 @@ export async function metricsOutput(workload: Workload): Promise<Output | undefi
     interval: (row, cumulative) => {
       if (cumulative) server.update(row, cumulative);
     },
-    stop: () => server.markDone(),
+    stop: (result) => server.markDone(result.stages),
     close: () => server.close(),
   };
 }

@@ -63,6 +63,24 @@ test('a change from zero is a change: a percentile from <0.001 ms to 0.588 ms fa
   assert.is(diffResults(input(run), input(stalled), 10).metrics.find((m) => m.metric === 'records/s')!.pass, false, 'and down to 0 is −100 %');
 });
 
+test('observed stages diff by name: latency, rate, integrity and processor lag per stage; a loss from 0 fails', () => {
+  const run = fakeRunResult({ stages: true });
+  const same = diffResults(input(run), input(run), 10);
+  assert.is(same.regressions, 0);
+  const names = same.metrics.map((m) => m.metric);
+  for (const name of ['stage enriched records/s', 'stage enriched p99', 'stage enriched lost', 'stage enriched duplicates', 'stage enriched processor lag max', 'stage alerts p99.9']) assert.ok(names.includes(name), name);
+  assert.not.ok(names.includes('stage alerts lost'), 'an aggregate has no loss on either side');
+  const worse = JSON.parse(JSON.stringify(run));
+  const enriched = worse.stages[0];
+  enriched.latency.p99 *= 1.5;
+  enriched.integrity.lost = 3;
+  enriched.processorLag.maxRecords *= 2;
+  worse.stages.reverse(); // matched by name, not position
+  const diff = diffResults(input(run), input(worse), 10);
+  assert.equal(diff.metrics.filter((m) => !m.pass).map((m) => m.metric), ['stage enriched p99', 'stage enriched lost', 'stage enriched processor lag max']);
+  assert.match(renderDiff(diff), /stage enriched lost\s+0\s+3\s+from 0\s+✗/);
+});
+
 test('--fail-above accepts 10%, 10 % and 10', () => {
   assert.is(parseFailAbove('10%'), 10);
   assert.is(parseFailAbove('2.5 %'), 2.5);

@@ -19,10 +19,10 @@ const enriched: StageResult = {
   records: 100_000,
   recordsPerSec: 9_998.5,
   latency: { count: 100_000, p50: 4_100, p95: 9_000, p99: 12_500, p999: 30_000, max: 41_000, mean: 5_000, unit: 'us', hdr: '' },
-  integrity: { lost: 0, duplicates: 0, outOfOrder: 0, foreign: 0, passedShare: 1 },
+  integrity: { lost: 0, duplicates: 0, outOfOrder: 0, foreign: 0, foreignUnknownReason: null, passedShare: 1 },
   processorLag: { group: 'enricher', input: 'raw', lastRecords: 12, maxRecords: 4_321 },
 };
-const windows: StageResult = { ...enriched, name: 'per"sec', topic: 'windows', expect: 'aggregate', trace: 'timestamp', records: 120, recordsPerSec: 20, integrity: { lost: null, duplicates: null, outOfOrder: null, foreign: null, passedShare: null }, processorLag: null };
+const windows: StageResult = { ...enriched, name: 'per"sec', topic: 'windows', expect: 'aggregate', trace: 'timestamp', records: 120, recordsPerSec: 20, integrity: { lost: null, duplicates: null, outOfOrder: null, foreign: null, foreignUnknownReason: 'an aggregate\'s outputs are computed from the input, not records of it', passedShare: null }, processorLag: null };
 
 function withStages(): RunResult {
   const run = fakeRunResult();
@@ -38,6 +38,10 @@ test('the summary has one row per stage, dashes for what its expectation does no
   assert.match(text, /whole milliseconds/);
   assert.match(renderSummary(withStages()), /stage enriched/);
   assert.equal(renderStages(fakeRunResult()), []);
+  const bare = withStages();
+  bare.stages![0] = { ...enriched, trace: 'timestamp', integrity: { ...enriched.integrity, foreign: null, foreignUnknownReason: '12 of 100000 traced records named no run or device (…)' } };
+  assert.match(renderStages(bare).join('\n'), /stage enriched: foreign not counted: 12 of 100000 traced records named no run or device/);
+  assert.not.match(text, /foreign not counted/, 'not for an aggregate');
 });
 
 test('the live line carries each stage\'s rate, p99 and processor lag', () => {
@@ -53,7 +57,12 @@ test('/metrics: one gauge per stage and figure, labelled by stage (quotes escape
   assert.match(text, /\nstampede_stage_records_per_second\{stage="per\\"sec"\} 20\n/);
   assert.match(text, /\nstampede_stage_latency_p99_seconds\{stage="enriched"\} 0\.012\n/);
   assert.match(text, /\nstampede_stage_processor_lag_records\{stage="enriched"\} 40\n/);
-  assert.not.match(text, /stampede_stage_latency_p99_seconds\{stage="per/);
+  assert.not.match(text, /stampede_stage_latency_p99_seconds\{stage="per/);  assert.not.match(text, /stampede_stage_lost_records/, 'integrity only once the run is done');
+  const done = renderMetrics({ row: run.intervals[0], cumulative: undefined, done: true, stages: run.stages });
+  assert.match(done, /\nstampede_stage_lost_records\{stage="enriched"\} 0\n/);
+  assert.match(done, /\nstampede_stage_processor_lag_max_records\{stage="enriched"\} 4321\n/);
+  assert.match(done, /\nstampede_stage_records_total\{stage="per\\"sec"\} 120\n/);
+  assert.not.match(done, /stampede_stage_lost_records\{stage="per/, 'an aggregate claims no loss');
 });
 
 test('CSV: three columns per stage after the run\'s own', () => {

@@ -18,7 +18,7 @@ function stage(name: string, latenciesUs: number[]): StageResult {
     records: latenciesUs.length,
     recordsPerSec: 100,
     latency: { count: latenciesUs.length, p50: 0, p95: 0, p99: 0, p999: 0, max: Math.max(...latenciesUs), mean: 0, unit: 'us', hdr: encodeHdr(histogram) },
-    integrity: { lost: null, duplicates: 2, outOfOrder: 0, foreign: 0, passedShare: 0.42 },
+    integrity: { lost: null, duplicates: 2, outOfOrder: 0, foreign: 0, foreignUnknownReason: null, passedShare: 0.42 },
     processorLag: { group: 'app', input: 'raw', lastRecords: 10, maxRecords: 900 },
   };
 }
