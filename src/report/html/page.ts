@@ -4,6 +4,7 @@ import { redactDeep } from '../../connection/redact.js';
 import { toolVersion } from '../../version.js';
 import { runSeriesOf, type ReportInput } from '../inputs.js';
 import { stageCharts } from './stage-charts.js';
+import { curveCharts } from './curve-charts.js';
 import { benchMaxChart, colorOf, latencyOverTimeChart, partitionsChart, spectrumChart, throughputChart, type RenderedChart } from './charts.js';
 import { escapeHtml } from './escape.js';
 import { benchMaxTables, hostsTable, integrityTable, latencyTable, runDetails, summaryTable, thresholdsTable } from './tables.js';
@@ -65,6 +66,8 @@ export function renderReportHtml(rawInputs: readonly ReportInput[], generatedAt 
   body.push(`<h2>Inputs</h2>${inputLegend}`);
   if (series.length > 0) {
     body.push('<h2>Summary</h2>', summaryTable(series));
+    const curve = curveCharts(series);
+    if (curve.length > 0) body.push('<h2>The curve: latency and rate per load level</h2>', ...curve.map((chart) => figure(chart, runLegend)));
     body.push('<h2>Over time</h2>');
     body.push(figure(throughputChart(series), runLegend));
     body.push(figure(latencyOverTimeChart(series), runLegend));
