@@ -16,6 +16,7 @@ import { mergeCommand } from './merge-command.js';
 import { reportCommand } from './report-command.js';
 import { diffCommand } from './diff-command.js';
 import { maxCommand } from './max-command.js';
+import { sweepCommand } from './sweep-command.js';
 import { addOptions } from './flags.js';
 import type { CommandName } from '../options/schema.js';
 
@@ -82,6 +83,7 @@ const kCommands: readonly CommandEntry[] = [
     positionals: (y) => y.positional('baseline', { type: 'string', describe: 'The result to compare against' }).positional('current', { type: 'string', describe: 'The new result' }),
     handler: diffCommand,
   },
+  { usage: 'sweep', options: 'sweep', describe: 'One full run per point of --vary partitions=2,4,8 --vary workers=1,2 (cross product, or --zip): a table, a JSON and an HTML page comparing the points, and the best by --objective', handler: sweepCommand },
   { usage: 'max', options: 'max', describe: 'The highest fixed rate that meets an SLO (--slo \'p99<50ms\'): the max throughput, then bisecting open-loop steps', handler: maxCommand },
 ];
 
@@ -106,7 +108,7 @@ async function main(args: string[]): Promise<number> {
     );
   }
   await cli
-    .demandCommand(1, 'name a command: run, consume, compare, max, verify, broker, hosts, merge, report or diff')
+    .demandCommand(1, 'name a command: run, consume, compare, max, sweep, verify, broker, hosts, merge, report or diff')
     .strict()
     .fail(failOnUsage('stampede'))
     .help()

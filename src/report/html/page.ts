@@ -13,9 +13,9 @@ import { benchMaxTables, hostsTable, integrityTable, latencyTable, runDetails, s
  * No script, no fetch: charts are inline SVG drawn here. The policy makes the browser refuse any
  * network request the page might make by mistake, and the browser test fails on that refusal.
  */
-const kContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+export const kContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
-const kStyle = `
+export const kStyle = `
 :root{--fg:#1d1d1f;--muted:#5f6368;--line:#d9dce1;--bg:#fff;--panel:#f7f8fa}
 *{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:var(--fg);background:var(--bg);margin:0 auto;max-width:1180px;padding:24px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:32px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}h3{font-size:15px;margin:18px 0 6px}h4{font-size:13px;margin:12px 0 4px;color:var(--muted)}
