@@ -33,6 +33,9 @@ export interface SweepPoint {
   failures: string[];
 }
 
+/** Statuses whose figures do not describe the asked workload: such a point is never the best. */
+const kNotComparable: ReadonlySet<RunResult['status']> = new Set(['failed', 'interrupted', 'timed-out', 'integrity-failed']);
+
 /** The summary a sweep keeps of one finished run. */
 export function summarizePoint(index: number, values: SweepPointValues, result: RunResult, resultFile: string, wallMs: number): SweepPoint {
   const produceAck = result.latency.produceAck;
@@ -54,8 +57,8 @@ export function summarizePoint(index: number, values: SweepPointValues, result: 
     latency: { p50Us: produceAck.p50, p99Us: produceAck.p99, p999Us: produceAck.p999, maxUs: produceAck.max },
     endToEndP99Us: endToEnd && endToEnd.count > 0 ? endToEnd.p99 : null,
     cpuSecPerMillionRecords: result.generator?.cpuSecPerMillionAcked ?? null,
-    valid: result.validity.valid && result.status !== 'failed' && result.status !== 'interrupted' && result.failures.length === 0,
-    validityReason: result.validity.reason ?? (result.failures.length > 0 ? 'a worker failed' : result.status === 'interrupted' ? 'interrupted' : null),
+    valid: result.validity.valid && !kNotComparable.has(result.status) && result.failures.length === 0,
+    validityReason: result.validity.reason ?? (result.failures.length > 0 ? 'a worker failed' : kNotComparable.has(result.status) ? result.status : null),
     knee: result.knee ?? null,
     failures: result.failures.map((failure) => failure.message),
   };
