@@ -41,10 +41,12 @@ function resolveSweepInput(argv: Record<string, unknown>, startedAt: Date): Swee
   for (const [name, why] of Object.entries(kNotTaken)) if (fromFlags[name] !== undefined) throw new StampedeError('E_OPTION', `--${name} is not taken by sweep: ${why}`);
   const vary = parseAxes((fromFlags['vary'] as string[] | undefined) ?? []);
   const zip = fromFlags['zip'] === undefined ? false : parseBool('--zip', fromFlags['zip']);
-  const objective = parseEnum('--objective', fromFlags['objective'] ?? 'max-throughput', SWEEP_OBJECTIVES) as SweepObjective;
-  const { vary: _vary, zip: _zip, objective: _objective, out: rawOut, html: rawHtml, ...runFlags } = fromFlags;
+  const { vary: _vary, zip: _zip, objective: rawObjective, out: rawOut, html: rawHtml, ...runFlags } = fromFlags;
   const suffix = `sweep-${randomBytes(3).toString('hex')}`;
   const plan = planSweep(fromFile, runFlags as RawOptions, workloadFile, sweepPoints(vary, zip), suffix);
+  // At a fixed rate (or a schedule) every valid point delivers what was asked: latency tells them apart.
+  const atMaxRate = plan[0]!.workload.rateRecordsPerSec === undefined && plan[0]!.workload.loadSchedule === undefined;
+  const objective = parseEnum('--objective', rawObjective ?? (atMaxRate ? 'max-throughput' : 'min-p99'), SWEEP_OBJECTIVES) as SweepObjective;
   const out = typeof rawOut === 'string' ? rawOut : join('results', `sweep-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
   const html = rawHtml === undefined || rawHtml === false ? undefined : rawHtml === '' || rawHtml === true ? out.replace(/\.json$/i, '') + '.html' : String(rawHtml);
   return { plan, vary, zip, objective, out, html };

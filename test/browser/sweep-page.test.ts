@@ -40,9 +40,9 @@ test('a sweep\'s page renders in headless Chromium: every point in the table, th
   assert.equal(value.rows.map((row) => row.slice(1, 3)), [['1', '100'], ['1', '300'], ['2', '100'], ['2', '300']]);
   assert.is(value.rows.length, sweep.points.length);
   if (sweep.best.index !== null) {
-    assert.match(value.best, /^best \(max-throughput\): #\d workers=\d record-size=\d+/);
+    assert.match(value.best, /^best \(min-p99\): #\d workers=\d record-size=\d+/);
     assert.match(value.rows[sweep.best.index]![0]!, /★/, 'the best row is starred');
-  } else assert.match(value.best, /^best \(max-throughput\): none/);
+  } else assert.match(value.best, /^best \(min-p99\): none/);
 });
 
 test.run();

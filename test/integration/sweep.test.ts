@@ -53,7 +53,8 @@ sweeps('partitions=1,3 × workers=1,2: four full runs, each on a fresh topic wit
   assert.ok(sweep.best.index !== null, `a best point: ${sweep.best.why}`);
   assert.match(outcome.stdout, /\[4\/4\] partitions=3 workers=2 → topic \S+ · elapsed [\d.]+ s, about [\d.]+ s left/);
   assert.match(outcome.stdout, /#\s+partitions\s+workers\s+rec\/s\s+MB\/s\s+p50 \(ms\)\s+p99 \(ms\)\s+p99\.9 \(ms\)\s+CPU s\/M rec\s+verdict/);
-  assert.match(outcome.stdout, /best \(max-throughput\): #\d partitions=\d workers=\d/);
+  assert.is(sweep.objective, 'min-p99', 'at a fixed rate the best is the lowest p99');
+  assert.match(outcome.stdout, /best \(min-p99\): #\d partitions=\d workers=\d/);
   const html = readFileSync(out.replace(/\.json$/, '.html'), 'utf8');
   assert.match(html, /<table class="sweep-points">/);
   assert.ok(existsSync(sweep.points[3]!.resultFile));
