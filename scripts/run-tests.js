@@ -1,17 +1,32 @@
 #!/usr/bin/env node
-// Runs the uvu suites in order (unit, CLI, integration, browser (headless Chromium), Bun/Deno portability) and closes with one "N passed, N failed"
-// line that CI can read. Each group runs in its own process so a broker-backed suite cannot leak
-// state into the next.
+// Runs the uvu suites in order (unit, CLI, integration, browser (headless Chromium), Bun/Deno
+// portability) and closes with one "N passed, N failed" line that CI can read. Each group runs in
+// processes of its own so a broker-backed suite cannot leak state into the next.
+//
+// The integration group runs as two shards at once, each a uvu process with one shared broker
+// (test/helpers/broker.ts). Its files spend most of their time waiting on brokers, JVMs and
+// fixed-rate runs, not on the CPU: one after another they took about 14 of make test's 20 minutes.
+// Shards are filled longest file first from the wall times in scripts/test-seconds.json; the first
+// shard's output streams live, the second's is printed when it ends. Files whose verdicts hang on
+// the pacer keeping its schedule (publish delay under 10 ms, a rate within 1 %) are listed there as
+// `alone`: they run after the shards, by themselves, so the other shard's max-rate runs and JVM
+// starts cannot take their cores.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 const groups = ['dist/test/unit', 'dist/test/cli', 'dist/test/integration', 'dist/test/browser', 'dist/test/portability'].filter((dir) => existsSync(dir));
-const only = process.argv[2]; // e.g. `npm run test:only -- unit`
+const shardedGroup = 'dist/test/integration';
+const shardCount = Math.max(1, Number(process.env.STAMPEDE_TEST_SHARDS ?? 2));
+const only = process.argv[2] === '--plan' ? undefined : process.argv[2]; // e.g. `npm run test:only -- unit`
+// `--plan` prints the integration phases and their files, and runs nothing.
+const planOnly = process.argv.includes('--plan');
 let passed = 0;
 let failed = 0;
 let total = 0;
 /** Suites that did not pass every test, named: a failed before hook leaves no ✘, only a short count. */
 const shortSuites = [];
+/** [file, wall seconds] of every test file, for the slowest-files table at the end. */
+const fileSeconds = [];
 
 /**
  * uvu prints each file's name on a line of its own, then per suite " name " (nothing for a file's
@@ -33,19 +48,62 @@ function suitesShortOfTotal(dir, plain) {
   return short;
 }
 
-for (const dir of groups) {
-  if (only && !dir.endsWith(only)) continue;
-  console.log(`\n── ${dir}`);
-  const output = await new Promise((resolve) => {
-    const child = spawn(process.execPath, ['node_modules/uvu/bin.js', dir, '\\.test\\.js$'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const plainText = (text) => text.replace(/\x1b\[[0-9;]*m/g, '');
+
+/** One uvu process over the files of `dir` that `pattern` matches; `live` streams its output. */
+function runUvu(dir, pattern, live) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['node_modules/uvu/bin.js', dir, pattern], { stdio: ['ignore', 'pipe', 'inherit'] });
     let text = '';
+    let file;
+    let fileStartedMs = Date.now();
+    const fileEnded = () => {
+      if (file) fileSeconds.push([`${dir}/${file}`, (Date.now() - fileStartedMs) / 1000]);
+    };
     child.stdout.on('data', (chunk) => {
-      process.stdout.write(chunk);
+      if (live) process.stdout.write(chunk);
       text += chunk;
+      // uvu prints a file's name as it starts that file: the time between two names is the first file's.
+      for (const line of plainText(String(chunk)).split('\n')) {
+        if (!/^\S+\.test\.js$/.test(line.trim())) continue;
+        fileEnded();
+        file = line.trim();
+        fileStartedMs = Date.now();
+      }
     });
-    child.on('close', (code) => resolve({ text, code }));
+    child.on('close', (code) => {
+      fileEnded();
+      resolve({ text, code });
+    });
   });
-  const plain = output.text.replace(/\x1b\[[0-9;]*m/g, '');
+}
+
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const filePattern = (files) => `(^|/)(${files.map(escapeRegExp).join('|')})$`;
+
+/**
+ * File-name patterns of the phases: first the shards, run at once and balanced on the recorded wall
+ * seconds (30 s for a file not recorded), then the files that run alone.
+ */
+function phasePatterns(dir) {
+  const plan = JSON.parse(readFileSync(new URL('./test-seconds.json', import.meta.url), 'utf8'));
+  const isAlone = (name) => plan.alone.includes(name.replace(/\.js$/, '.ts'));
+  const all = readdirSync(dir).filter((name) => name.endsWith('.test.js'));
+  const files = all.filter((name) => !isAlone(name));
+  const alone = all.filter(isAlone);
+  const weight = (name) => plan.seconds[name.replace(/\.js$/, '.ts')] ?? 30;
+  const shards = Array.from({ length: Math.min(shardCount, files.length) }, () => ({ seconds: 0, files: [] }));
+  for (const name of files.sort((a, b) => weight(b) - weight(a))) {
+    const lightest = shards.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    lightest.files.push(name);
+    lightest.seconds += weight(name);
+  }
+  return [shards.filter((shard) => shard.files.length > 0).map((shard) => filePattern(shard.files)), ...(alone.length > 0 ? [[filePattern(alone)]] : [])];
+}
+
+function count(dir, output) {
+  const plain = plainText(output.text);
   const groupTotal = Number(/Total:\s+(\d+)/.exec(plain)?.[1] ?? 0);
   const groupPassed = Number(/Passed:\s+(\d+)/.exec(plain)?.[1] ?? 0);
   total += groupTotal;
@@ -55,7 +113,28 @@ for (const dir of groups) {
   shortSuites.push(...suitesShortOfTotal(dir, plain));
 }
 
+if (planOnly) {
+  for (const [phase, patterns] of phasePatterns(shardedGroup).entries()) console.log(`phase ${phase + 1}: ${patterns.join('  ‖  ')}`);
+  process.exit(0);
+}
+
+for (const dir of groups) {
+  if (only && !dir.endsWith(only)) continue;
+  console.log(`\n── ${dir}`);
+  const phases = dir === shardedGroup ? phasePatterns(dir) : [['\\.test\\.js$']];
+  for (const [phase, patterns] of phases.entries()) {
+    if (phase > 0) console.log(`\n── ${dir}, the files that run alone`);
+    const outputs = await Promise.all(patterns.map((pattern, index) => runUvu(dir, pattern, index === 0)));
+    outputs.forEach((output, index) => {
+      if (index > 0) process.stdout.write(`\n── ${dir}, shard ${index + 1} of ${outputs.length}\n${output.text}`);
+      count(dir, output);
+    });
+  }
+}
+
 if (shortSuites.length > 0) console.log(`\nsuites that did not pass every test:\n${shortSuites.map((line) => `  ✘ ${line}`).join('\n')}`);
 
+const slowest = fileSeconds.sort((a, b) => b[1] - a[1]).slice(0, 12);
+console.log(`\nslowest test files (wall s):\n${slowest.map(([name, seconds]) => `  ${seconds.toFixed(1).padStart(7)}  ${name}`).join('\n')}`);
 console.log(`\ntests: ${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 || total === 0 ? 1 : 0;

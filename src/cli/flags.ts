@@ -1,29 +1,28 @@
 import type { Argv } from 'yargs';
 import type { RawOptions } from '../options/workload.js';
 import { specsFor, type CommandName, type OptionSpec } from '../options/schema.js';
-
-/** Commands whose --help sets the workload options apart from their own. */
-const kWorkloadCommands: ReadonlySet<CommandName> = new Set(['run', 'compare', 'max']);
+import { isTakenBy } from '../options/not-taken.js';
 
 /** Kinds a flag may repeat: every value is kept, in order. */
 const isRepeatable = (spec: OptionSpec): boolean => spec.kind.type === 'props' || spec.kind.type === 'thresholds' || spec.kind.type === 'observe-list' || spec.kind.type === 'strings';
 
 /**
  * The one loop from the option schema to yargs: every option of the command becomes a flag. Values
- * stay strings, so the schema alone checks them (and names the flag when one is wrong).
+ * stay strings, so the schema alone checks them (and names the flag when one is wrong). yargs only
+ * parses: --help is rendered by help.ts.
  */
 export function addOptions<T>(yargs: Argv<T>, command: CommandName): Argv<T> {
   let built = yargs;
   for (const spec of specsFor(command)) {
-    const shown = spec.default === undefined || (Array.isArray(spec.default) && spec.default.length === 0) ? '' : ` [default: ${String(spec.default)}]`;
     built = built.option(spec.name, {
       // A bool is a plain switch (--e2e); everything else stays a string for the schema to check.
       type: spec.kind.type === 'bool' ? 'boolean' : 'string',
       array: isRepeatable(spec),
       // A bare --html means "beside the JSON result".
       requiresArg: spec.kind.type !== 'bool' && spec.kind.type !== 'optional-path',
-      describe: `${spec.describe}${shown}`,
-      ...(spec.group !== undefined ? { group: spec.group } : kWorkloadCommands.has(command) ? { group: 'Workload:' } : {}),
+      describe: spec.describe,
+      // Known, so the command can say why it refuses it (options/not-taken.ts).
+      hidden: !isTakenBy(command, spec.name),
     });
   }
   return built;

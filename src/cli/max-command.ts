@@ -8,39 +8,19 @@ import { maxConsoleOutput, maxFilesOutput, type MaxEvent } from '../report/outpu
 import { Outputs } from '../report/outputs/output.js';
 import { onStopSignals } from './signals.js';
 import { flagValues } from './flags.js';
+import { NOT_TAKEN, rejectNotTaken } from '../options/not-taken.js';
+
+/** What max does not take, and why (a workload file's values for them are ignored with a note). */
+const kNotTaken: Readonly<Record<string, string>> = NOT_TAKEN.max ?? {};
 import type { Workload } from '../options/workload-shape.js';
 
-/**
- * Workload options a search has no use for, and what to write instead: `max` chooses the rate and
- * the length of every run itself; it searches whole runs (here or across --hosts), never one slice.
- */
-const kNotTaken: Readonly<Record<string, string>> = {
-  rate: 'max chooses every step\'s rate itself',
-  stages: 'max chooses every step\'s rate itself',
-  steps: 'max chooses every step\'s rate itself',
-  records: 'each step runs for --step-duration',
-  duration: 'use --step-duration',
-  threshold: 'use --slo',
-  'instance-id': 'each step must measure the whole run, not one slice of it: use --hosts',
-  instances: 'each step must measure the whole run, not one slice of it: use --hosts',
-  'run-id': 'each step must measure the whole run, not one slice of it: use --hosts',
-  fault: 'faults would fail every step',
-  stall: 'faults would fail every step',
-  'metrics-port': 'max serves no /metrics',
-  'metrics-host': 'max serves no /metrics',
-  html: 'max writes its JSON result only',
-  hgrm: 'max writes its JSON result only',
-  csv: 'max writes its JSON result only',
-};
 
 /** The workload and search settings from flags and the workload file; bad input throws (exit 2). */
 export function resolveMaxInput(argv: Record<string, unknown>): { workload: Workload; settings: MaxSettings; ignored: string[] } {
   const workloadFile = typeof argv['workload'] === 'string' ? argv['workload'] : undefined;
   const fromFile = workloadFile === undefined ? {} : readWorkloadFile(workloadFile);
   const fromFlags = flagValues(argv, 'max');
-  for (const [name, why] of Object.entries(kNotTaken)) {
-    if (fromFlags[name as keyof RawOptions] !== undefined) throw new StampedeError('E_OPTION', `--${name} is not taken by max: ${why}`);
-  }
+  rejectNotTaken('max', fromFlags);
   const workload = resolveWorkload(fromFile, fromFlags, workloadFile);
   const options = resolveMaxOptions(argv);
   const workers = workload.client === 'node-rdkafka' ? 1 : workload.workers;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import { StampedeError } from '../errors.js';
+import { rejectNotTaken } from '../options/not-taken.js';
 import { planSweep, runSweep, type PlannedPoint, type SweepResult } from '../experiments/sweep.js';
 import type { SweepPoint } from '../experiments/sweep-point.js';
 import { formatCount, formatDurationMs, usToMs } from '../fmt.js';
@@ -16,14 +16,6 @@ import { ExitCode } from './exit-codes.js';
 import { flagValues } from './flags.js';
 import { onStopSignals } from './signals.js';
 
-/** Run options a sweep does not take from the command line: it writes its own files and serves no /metrics. */
-const kNotTaken: Readonly<Record<string, string>> = {
-  hgrm: 'each point\'s whole result is written beside the sweep\'s JSON; stampede report makes .hgrm files of it',
-  csv: 'each point\'s whole result is written beside the sweep\'s JSON; stampede report makes CSV of it',
-  'metrics-port': 'a sweep serves no /metrics',
-  'metrics-host': 'a sweep serves no /metrics',
-};
-
 interface SweepInput {
   plan: PlannedPoint[];
   vary: ReturnType<typeof parseAxes>;
@@ -38,7 +30,7 @@ function resolveSweepInput(argv: Record<string, unknown>, startedAt: Date): Swee
   const workloadFile = typeof argv['workload'] === 'string' ? argv['workload'] : undefined;
   const fromFile = workloadFile === undefined ? {} : readWorkloadFile(workloadFile);
   const fromFlags = flagValues(argv, 'sweep') as Record<string, unknown>;
-  for (const [name, why] of Object.entries(kNotTaken)) if (fromFlags[name] !== undefined) throw new StampedeError('E_OPTION', `--${name} is not taken by sweep: ${why}`);
+  rejectNotTaken('sweep', fromFlags);
   const vary = parseAxes((fromFlags['vary'] as string[] | undefined) ?? []);
   const zip = fromFlags['zip'] === undefined ? false : parseBool('--zip', fromFlags['zip']);
   const { vary: _vary, zip: _zip, objective: rawObjective, out: rawOut, html: rawHtml, ...runFlags } = fromFlags;

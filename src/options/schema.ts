@@ -154,7 +154,7 @@ export const OPTION_SPECS = [
   { name: 'html', kind: { type: 'string' }, describe: 'Self-contained HTML page (inline SVG charts, no network)', commands: ['report'] },
   { name: 'hgrm', kind: { type: 'string' }, describe: 'Folder for one HdrHistogram .hgrm file per latency kind (values in ms)', commands: ['report'] },
   { name: 'csv', kind: { type: 'string' }, describe: 'CSV of every interval row', commands: ['report'] },
-  { name: 'fail-above', kind: { type: 'string' }, default: '10%', describe: 'Largest change for the worse that still passes, in % (report/diff.ts reads it)', commands: ['diff'] },
+  { name: 'fail-above', kind: { type: 'string' }, default: '10%', describe: 'Largest change for the worse that still passes, in %', commands: ['diff'] },
   { name: 'out', kind: { type: 'string' }, describe: 'Also write the comparison as JSON here', commands: ['diff'] },
 ] as const satisfies readonly OptionSpec[];
 

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultDataDir, startLocalBroker, stopLocalBroker } from '../../src/broker/local.js';
@@ -8,19 +8,38 @@ export { freePort, freePortPair };
 
 export interface TestBroker {
   bootstrap: string;
-  /** the broker JVM's pid as started: for fault tests that pause it (SIGSTOP/SIGCONT) — this broker only; stop() ends the one in its pid file (a restart's) */
+  /** the broker JVM's pid as started: for tests that pause it (SIGSTOP/SIGCONT) and continue it before they end */
   pid: number;
+  /** ends a private broker; for the shared one a no-op (it ends with the test process) */
   stop(): Promise<void>;
 }
 
 /**
- * A real single-node Kafka broker on free loopback ports, in a temp folder removed on stop; or, with
- * `asBrokerUp`, in the folder `stampede broker up` would use for its port (so `run --fault` finds it).
+ * The broker of a test file. By default one broker shared by every file of the test process
+ * (uvu runs a group's files in one process, one after another): starting and stopping a JVM per file
+ * cost about ten seconds a file. Files on the shared broker use topic names of their own and leave the
+ * broker running and continued. `private` starts a broker of the file's own, for tests that kill or
+ * restart it; `asBrokerUp` is private too, in the folder `stampede broker up` would use for its port
+ * (so `run --fault` finds it).
  */
-export async function startTestBroker(options: { asBrokerUp?: boolean } = {}): Promise<TestBroker> {
-  const port = await freePort();
-  const controllerPort = await freePort();
-  const dataDir = options.asBrokerUp ? defaultDataDir(port) : mkdtempSync(join(tmpdir(), 'stampede-broker-'));
+export async function startTestBroker(options: { asBrokerUp?: boolean; private?: boolean } = {}): Promise<TestBroker> {
+  if (options.asBrokerUp || options.private) return startPrivateBroker(options.asBrokerUp === true);
+  sharedBroker ??= startSharedBroker();
+  return sharedBroker;
+}
+
+let sharedBroker: Promise<TestBroker> | undefined;
+
+async function startSharedBroker(): Promise<TestBroker> {
+  const broker = await startPrivateBroker(false);
+  return { bootstrap: broker.bootstrap, pid: broker.pid, stop: async () => {} };
+}
+
+async function startPrivateBroker(asBrokerUp: boolean): Promise<TestBroker> {
+  // The controller listens on the next port: a pair keeps a taken neighbour from failing the start.
+  const port = await freePortPair();
+  const controllerPort = port + 1;
+  const dataDir = asBrokerUp ? defaultDataDir(port) : mkdtempSync(join(tmpdir(), 'stampede-broker-'));
   let pid: number;
   try {
     ({ pid } = await startLocalBroker({ port, controllerPort, dataDir, heapMb: 512, startTimeoutMs: 120_000 }));
@@ -41,9 +60,17 @@ export async function startTestBroker(options: { asBrokerUp?: boolean } = {}): P
     }
     await stopLocalBroker({ port, dataDir, removeData: true });
   };
-  // If the suite dies, the broker must not outlive it.
+  // The broker must not outlive the test process; an exit handler cannot wait, so it kills outright
+  // (pid as started, or a restart's from the pid file) and removes a temp folder at once.
   process.once('exit', () => {
-    if (!stopped) void stopLocalBroker({ port, dataDir });
+    if (stopped) return;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone, or restarted under another pid, which the pid file names
+    }
+    void stopLocalBroker({ port, dataDir });
+    if (!asBrokerUp) rmSync(dataDir, { recursive: true, force: true });
   });
   return { bootstrap: `127.0.0.1:${port}`, pid, stop };
 }
