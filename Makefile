@@ -16,7 +16,7 @@ build: install ## Build the native client and its testing variant (napi build: R
 test: build ## Unit, CLI, integration (real brokers it starts itself), install-from-tarballs and Bun/Deno suites
 	npm run test:only
 
-bench: build broker-up ## Start the local broker and run the default workload (configs/workloads/default.yaml)
+bench: build broker-up ## Start the local broker and run the default workload (configs/workloads/default.yaml): a stepped run ending with the curve and the knee
 	$(STAMPEDE) run --workload configs/workloads/default.yaml
 
 bench-max: build ## Sweep for stampede's highest acked rate, then run rdkafka_performance, ProducerPerformance and node-rdkafka on the same broker

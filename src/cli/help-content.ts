@@ -65,7 +65,7 @@ export function placeholder(spec: OptionSpec): string {
     case 'observe-list':
       return '<topic[:expect]>';
     case 'strings':
-      return spec.name === 'processor-group' ? '<group>' : '<value>';
+      return spec.name === 'processor-group' ? '<group>' : spec.name === 'vary' ? '<option=v1,v2,…>' : '<value>';
     case 'bytes':
       return '<size>';
     case 'fraction':
@@ -103,7 +103,7 @@ const kWorkloadSections: readonly (readonly [string, readonly string[]])[] = [
 ];
 
 /** Commands whose options are the workload's and fall into sections. */
-const kSectioned: ReadonlySet<CommandName> = new Set(['run', 'compare', 'max']);
+const kSectioned: ReadonlySet<CommandName> = new Set(['run', 'compare', 'max', 'sweep']);
 
 /** The section heading an option is listed under for this command. */
 export function sectionOf(command: CommandName, spec: OptionSpec): string {
@@ -113,7 +113,7 @@ export function sectionOf(command: CommandName, spec: OptionSpec): string {
 }
 
 /** Section headings in the order they are shown; a heading not listed here comes after these. */
-export const kSectionOrder: readonly string[] = ['Search', ...kWorkloadSections.map(([heading]) => heading), 'Other options', 'Options'];
+export const kSectionOrder: readonly string[] = ['Search', 'Sweep', ...kWorkloadSections.map(([heading]) => heading), 'Other options', 'Options'];
 
 /** Where one command's default or text differs from the schema row it shares with others. */
 interface Override {
@@ -129,6 +129,10 @@ const kOverrides: Readonly<Partial<Record<CommandName, Readonly<Record<string, O
   },
   compare: {
     out: { describe: 'JSON result path', default: 'results/compare-<time>.json' },
+  },
+  sweep: {
+    out: { describe: 'The sweep\'s JSON (every point\'s summary); each point\'s whole result goes to <out>-points/point-<n>.json', default: 'results/sweep-<time>.json' },
+    html: { describe: 'Also write an HTML page comparing the points; bare --html puts it beside the JSON' },
   },
 };
 
@@ -163,6 +167,10 @@ export const EXAMPLES: Readonly<Record<CommandName | 'stampede', readonly Exampl
   max: [
     { command: "stampede max --slo 'p99<50ms'", says: 'The highest fixed rate whose produce→ack p99 stays under 50 ms.' },
     { command: "stampede max --slo 'e2e.p99<200ms' --e2e --step-duration 20s", says: 'The same, judged on end-to-end latency, 20 s a step.' },
+  ],
+  sweep: [
+    { command: 'stampede sweep --vary partitions=2,4,8 --vary workers=1,2,4 --rate 100000', says: 'Nine full runs at 100,000 records/s, 30 s each, one per pair, each on a fresh topic: a table and a JSON; the best by lowest p99.' },
+    { command: 'stampede sweep --vary producer-props=linger.ms=0,linger.ms=5,linger.ms=50', says: 'Three runs as fast as possible, one per linger: the best by records/s.' },
   ],
   consume: [
     { command: 'stampede consume --topic stampede-iot --records 1000000', says: 'Read a million records with a fresh group: records/s, MB/s, lag, integrity.' },

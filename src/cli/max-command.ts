@@ -27,6 +27,7 @@ export function resolveMaxInput(argv: Record<string, unknown>): { workload: Work
   if (options.floorRecordsPerSec !== undefined && options.floorRecordsPerSec < workers) {
     throw new StampedeError('E_OPTION', `--floor ${options.floorRecordsPerSec} is less than 1 record/s for each of the ${workers} workers`);
   }
+  if (options.method === 'steps' && workload.hosts !== undefined) throw new StampedeError('E_OPTION', '--method steps runs a load schedule, which runs on this host only for now: drop --hosts, or use --method bisect');
   const warmupGiven = fromFlags.warmup !== undefined || fromFile.warmup !== undefined;
   // `rate: max` in a file asks for what max does anyway.
   const ignored = Object.keys(kNotTaken).filter((name) => fromFile[name as keyof RawOptions] !== undefined && !(name === 'rate' && String(fromFile.rate).trim().toLowerCase() === 'max'));
@@ -52,6 +53,7 @@ function searchWith(outputs: Outputs<MaxEvent, MaxResult>, workload: Workload, s
     onMeasuring: () => outputs.interval({ kind: 'measuring' }),
     onMeasured: (throughput) => outputs.interval({ kind: 'measured', throughput }),
     onStep: (step) => outputs.interval({ kind: 'step', step }),
+    onStepped: (stepped) => outputs.interval({ kind: 'stepped', stepped }),
   });
 }
 

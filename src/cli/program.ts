@@ -13,6 +13,7 @@ import { mergeCommand } from './merge-command.js';
 import { reportCommand } from './report-command.js';
 import { diffCommand } from './diff-command.js';
 import { maxCommand } from './max-command.js';
+import { sweepCommand } from './sweep-command.js';
 import { addOptions } from './flags.js';
 import { commandHelp, topHelp, type HelpCommand } from './help.js';
 import { helpWidth } from './help-layout.js';
@@ -91,6 +92,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     ],
     handler: diffCommand,
   },
+  { name: 'sweep', usage: 'sweep', options: 'sweep', describe: 'One full run per point of --vary partitions=2,4,8 --vary workers=1,2 (cross product, or --zip): a table, a JSON and an HTML page comparing the points, and the best by --objective', handler: sweepCommand },
   { name: 'max', usage: 'max', options: 'max', describe: 'The highest fixed rate that meets an SLO (--slo \'p99<50ms\'): the max throughput, then bisecting open-loop steps', handler: maxCommand },
 ];
 
@@ -141,7 +143,7 @@ export function buildCli(args: string[], dispatch: Dispatch, onExitCode: (code: 
     );
   }
   return cli
-    .demandCommand(1, 'name a command: run, consume, compare, max, verify, broker, hosts, merge, report or diff')
+    .demandCommand(1, 'name a command: run, consume, compare, max, sweep, verify, broker, hosts, merge, report or diff')
     .strict()
     .fail(dispatch.fail);
 }

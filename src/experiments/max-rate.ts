@@ -5,6 +5,7 @@ import { hostFacts, runtimeName, runtimeVersion, type HostFacts } from '../runti
 import { toolVersion } from '../version.js';
 import { runWorkload, type RunHooks } from '../run/runner.js';
 import { judgeStep, type MaxStep } from './max-step.js';
+import { searchBySteps, type SteppedSearch } from './max-stepped.js';
 import { roundedRate, searchMaxRate, type SearchStep, type StopReason } from './max-search.js';
 import type { RunResult, WorkerFailure } from '../contracts/result.js';
 import type { Workload } from '../options/workload-shape.js';
@@ -28,6 +29,8 @@ export interface MaxSettings {
   maxSteps: number;
   /** 0.05 = stop once the bracket is within 5 % */
   precision: number;
+  /** bisect (the default): fixed-rate steps; steps: one stepped run finds the knee, a fixed-rate run confirms it */
+  method?: 'bisect' | 'steps';
 }
 
 /** The as-fast-as-possible run the search is bounded by. */
@@ -49,7 +52,7 @@ export interface MaxResult {
   finishedAt: string;
   /** the SLO as the user wrote it */
   slo: string[];
-  settings: { floorRecordsPerSec: number | null; floorFrom: 'flag' | 'measured max'; stepDurationMs: number; stepWarmupMs: number; settleAfterMaxMs: number; settleAfterFailedStepMs: number; maxSteps: number; precisionPct: number };
+  settings: { floorRecordsPerSec: number | null; floorFrom: 'flag' | 'measured max'; stepDurationMs: number; stepWarmupMs: number; settleAfterMaxMs: number; settleAfterFailedStepMs: number; maxSteps: number; precisionPct: number; method?: 'bisect' | 'steps' };
   workload: Workload;
   /** the producers' librdkafka settings, as the runs used them */
   librdkafka: Record<string, string>;
@@ -69,6 +72,8 @@ export interface MaxResult {
   };
   failures: WorkerFailure[];
   notices: string[];
+  /** --method steps: the stepped run's levels and knee (the confirming runs are in steps) */
+  stepped?: SteppedSearch;
 }
 
 export interface MaxHooks {
@@ -79,6 +84,8 @@ export interface MaxHooks {
   onMeasured?(throughput: MaxThroughput): void;
   onStepStart?(index: number, askedRecordsPerSec: number): void;
   onStep?(step: SearchStep<MaxStep>): void;
+  /** --method steps: the stepped run finished, its knee read */
+  onStepped?(stepped: SteppedSearch): void;
 }
 
 /** A step is a fixed-rate run of the workload: no --records, no reports of its own, the step's window. */
@@ -116,7 +123,7 @@ function emptyMaxResult(workload: Workload, settings: MaxSettings, notices: stri
     startedAt,
     finishedAt: startedAt,
     slo: settings.slo.map((threshold) => threshold.source),
-    settings: { floorRecordsPerSec: settings.floorRecordsPerSec ?? null, floorFrom: settings.floorRecordsPerSec === undefined ? 'measured max' : 'flag', stepDurationMs: settings.stepDurationMs, stepWarmupMs: settings.stepWarmupMs, settleAfterMaxMs: settings.settleAfterMaxMs ?? settings.stepDurationMs, settleAfterFailedStepMs: settings.stepWarmupMs, maxSteps: settings.maxSteps, precisionPct: Math.round(settings.precision * 1e4) / 100 },
+    settings: { floorRecordsPerSec: settings.floorRecordsPerSec ?? null, floorFrom: settings.floorRecordsPerSec === undefined ? 'measured max' : 'flag', stepDurationMs: settings.stepDurationMs, stepWarmupMs: settings.stepWarmupMs, settleAfterMaxMs: settings.settleAfterMaxMs ?? settings.stepDurationMs, settleAfterFailedStepMs: settings.stepWarmupMs, maxSteps: settings.maxSteps, precisionPct: Math.round(settings.precision * 1e4) / 100, method: settings.method ?? 'bisect' },
     workload,
     librdkafka: {},
     topic: null,
@@ -159,6 +166,7 @@ export async function findMaxRate(workload: Workload, settings: MaxSettings, hoo
   const workers = fastest.workload.effectiveWorkers;
   const floor = settings.floorRecordsPerSec ?? defaultFloor(fastest.totals.recordsPerSec, workers);
   result.settings.floorRecordsPerSec = floor;
+  if (settings.method === 'steps') return steppedAnswer(workload, settings, hooks, runHooks, result, floor, finish);
   let stoppedByFailure = false;
   let settleMs = settings.settleAfterMaxMs ?? settings.stepDurationMs;
   const outcome = await searchMaxRate(
@@ -198,6 +206,32 @@ export async function findMaxRate(workload: Workload, settings: MaxSettings, hoo
     stoppedBecause: stoppedByFailure ? 'failed' : outcome.stoppedBecause,
   };
   if (stoppedByFailure) return finish('failed');
+  if (outcome.stoppedBecause === 'interrupted') return finish('interrupted');
+  return finish(outcome.answerRecordsPerSec === null ? 'no-answer' : 'ok');
+}
+
+/** --method steps: the knee of one stepped run from the floor to the measured max, confirmed by a fixed-rate run. */
+async function steppedAnswer(workload: Workload, settings: MaxSettings, hooks: MaxHooks, runHooks: RunHooks, result: MaxResult, floor: number, finish: (status: MaxResult['status']) => MaxResult): Promise<MaxResult> {
+  const max = Math.floor(result.maxThroughput!.recordsPerSec);
+  if (floor > max) {
+    result.answer = { recordsPerSec: null, failedAtRecordsPerSec: null, bracketPct: null, stoppedBecause: 'floor-above-max' };
+    return finish('no-answer');
+  }
+  const settleMs = settings.settleAfterMaxMs ?? settings.stepDurationMs;
+  if (settleMs > 0) await sleep(settleMs, undefined, hooks.signal ? { signal: hooks.signal } : {}).catch(() => undefined);
+  if (hooks.signal?.aborted) return finish('interrupted');
+  const outcome = await searchBySteps(workload, { floorRecordsPerSec: floor, maxRecordsPerSec: max, levels: settings.maxSteps, holdMs: settings.stepDurationMs, slo: settings.slo, stepWorkload: (rate) => stepWorkload(workload, settings, rate) }, { ...runHooks, ...(hooks.onStepped ? { onStepped: hooks.onStepped } : {}), ...(hooks.onStep ? { onStep: hooks.onStep } : {}) });
+  result.stepped = outcome.stepped;
+  result.steps = outcome.steps;
+  if (outcome.failedRun) result.failures = outcome.failedRun.failures;
+  const top = outcome.failedAtRecordsPerSec ?? max;
+  result.answer = {
+    recordsPerSec: outcome.answerRecordsPerSec,
+    failedAtRecordsPerSec: outcome.failedAtRecordsPerSec,
+    bracketPct: outcome.answerRecordsPerSec === null ? null : Math.round(((top - outcome.answerRecordsPerSec) / top) * 1000) / 10,
+    stoppedBecause: outcome.failedRun ? 'failed' : outcome.stoppedBecause,
+  };
+  if (outcome.failedRun) return finish('failed');
   if (outcome.stoppedBecause === 'interrupted') return finish('interrupted');
   return finish(outcome.answerRecordsPerSec === null ? 'no-answer' : 'ok');
 }

@@ -38,7 +38,9 @@ export type StopReason =
   /** the floor is above the measured max: nothing to ask, no answer */
   | 'floor-above-max'
   /** the step function asked to stop (Ctrl-C) */
-  | 'interrupted';
+  | 'interrupted'
+  /** max --method steps: a fixed-rate run at the stepped run's knee met the SLO */
+  | 'knee-confirmed';
 
 export interface SearchStep<V extends StepVerdict> {
   /** 1-based */

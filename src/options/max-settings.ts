@@ -12,6 +12,8 @@ export interface MaxOptions {
   maxSteps: number;
   /** 0.05 for 5 % */
   precision: number;
+  /** bisect: fixed-rate steps; steps: one stepped run finds the knee, one fixed-rate run confirms it */
+  method: 'bisect' | 'steps';
 }
 
 /** Defaults, then flags; each value checked once, errors naming the flag. */
@@ -25,5 +27,6 @@ export function resolveMaxOptions(flags: Readonly<Record<string, unknown>>): Max
     stepDurationMs: value('step-duration') as number,
     maxSteps: value('max-steps') as number,
     precision: value('precision') as number,
+    method: value('method') as MaxOptions['method'],
   };
 }

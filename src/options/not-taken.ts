@@ -26,6 +26,12 @@ export const NOT_TAKEN: Readonly<Partial<Record<CommandName, Readonly<Record<str
     hgrm: 'max writes its JSON result only',
     csv: 'max writes its JSON result only',
   },
+  sweep: {
+    hgrm: 'each point\'s whole result is written beside the sweep\'s JSON; stampede report makes .hgrm files of it',
+    csv: 'each point\'s whole result is written beside the sweep\'s JSON; stampede report makes CSV of it',
+    'metrics-port': 'a sweep serves no /metrics',
+    'metrics-host': 'a sweep serves no /metrics',
+  },
   compare: {
     threshold: 'compare measures where a record\'s time goes and checks no thresholds: use run',
     fault: 'compare measures cost, not behaviour under faults: use run',

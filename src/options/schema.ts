@@ -29,7 +29,7 @@ export type OptionKind =
   | { type: 'stages' } // duration:target ramps, "30s:50k,2m:500k" (src/options/schedule.ts)
   | { type: 'steps' }; // stairs, "50k..500k/50k@30s" (src/options/schedule.ts)
 
-export type CommandName = 'run' | 'compare' | 'max' | 'consume' | 'hosts' | 'verify' | 'broker' | 'merge' | 'report' | 'diff';
+export type CommandName = 'run' | 'compare' | 'max' | 'sweep' | 'consume' | 'hosts' | 'verify' | 'broker' | 'merge' | 'report' | 'diff';
 
 export interface OptionSpec {
   readonly name: string;
@@ -50,11 +50,11 @@ export const CLIENTS = ['native', 'node-rdkafka', 'null'] as const;
 export const PROFILES = ['throughput', 'latency', 'balanced', 'exactly-once'] as const;
 
 /** The workload options: `run` takes them, and so do the commands made of runs. */
-const WORKLOAD = ['run', 'compare', 'max'] as const;
+const WORKLOAD = ['run', 'compare', 'max', 'sweep'] as const;
 /** Where the hosts are and how stampede starts there: `hosts check|install` take them too. */
-const WORKLOAD_AND_HOSTS = ['run', 'compare', 'max', 'hosts'] as const;
+const WORKLOAD_AND_HOSTS = ['run', 'compare', 'max', 'sweep', 'hosts'] as const;
 /** How to reach the cluster: every command that talks to it. */
-const CONNECTED = ['run', 'compare', 'max', 'hosts', 'consume', 'verify'] as const;
+const CONNECTED = ['run', 'compare', 'max', 'sweep', 'hosts', 'consume', 'verify'] as const;
 const CONSUME = ['consume'] as const;
 
 export const OPTION_SPECS = [
@@ -68,8 +68,8 @@ export const OPTION_SPECS = [
   { name: 'topic-config', kind: { type: 'props' }, default: [], describe: 'Topic setting k=v when the topic is created, e.g. retention.ms=3600000, min.insync.replicas=2 (repeatable)', commands: WORKLOAD },
   { name: 'devices', kind: { type: 'int', min: 1, max: kMaxDevices }, default: 100_000, describe: 'Simulated IoT devices (ids 0..devices-1)', commands: WORKLOAD },
   { name: 'rate', kind: { type: 'rate' }, default: 'max', describe: 'Records/s in total across workers, or "max"', commands: WORKLOAD },
-  { name: 'stages', kind: { type: 'stages' }, describe: 'Load schedule instead of --rate/--duration: duration:target stages, each ramping linearly from the previous target (0 before the first), e.g. 30s:50k,2m:500k,1m:500k,30s:0 (rates take k/M)', commands: ['run'] },
-  { name: 'steps', kind: { type: 'steps' }, describe: 'Load schedule instead of --rate/--duration: stairs FROM..TO/STEP@HOLD, each level held that long, e.g. 50k..500k/50k@30s; reports each level and, with --threshold, the knee', commands: ['run'] },
+  { name: 'stages', kind: { type: 'stages' }, describe: 'Load schedule instead of --rate/--duration: duration:target stages, each ramping linearly from the previous target (0 before the first), e.g. 30s:50k,2m:500k,1m:500k,30s:0 (rates take k/M)', commands: ['run', 'sweep'] },
+  { name: 'steps', kind: { type: 'steps' }, describe: 'Load schedule instead of --rate/--duration: stairs FROM..TO/STEP@HOLD, each level held that long, e.g. 50k..500k/50k@30s; reports each level and, with --threshold, the knee', commands: ['run', 'sweep'] },
   { name: 'arrival', kind: { type: 'enum', values: ['uniform', 'poisson'] }, default: 'uniform', describe: 'At a fixed --rate, when records are due: uniform (gaps of exactly 1/rate) or poisson (seeded exponential gaps of mean 1/rate, as independent devices send)', commands: WORKLOAD },
   { name: 'duration', kind: { type: 'duration', minMs: 1 }, default: '30s', describe: 'Measured time after warmup (ignored when --records is set)', commands: WORKLOAD },
   { name: 'records', kind: { type: 'int', min: 1, max: Number.MAX_SAFE_INTEGER }, describe: 'Exact total records to send; overrides --duration', commands: WORKLOAD },
@@ -134,9 +134,13 @@ export const OPTION_SPECS = [
   { name: 'out', kind: { type: 'string' }, describe: 'JSON result path (default results/consume-<time>.json)', commands: CONSUME },
   { name: 'csv', kind: { type: 'string' }, describe: 'Also write the interval rows as CSV here (per-partition counts as p0, p1, …)', commands: CONSUME },
   { name: 'hgrm', kind: { type: 'string' }, describe: 'Also write HdrHistogram .hgrm files (poll interval, record age; values in ms) into this folder', commands: CONSUME },
+  { name: 'vary', kind: { type: 'strings' }, default: [], inFile: false, group: 'Sweep:', describe: 'A workload option and the values it takes, NAME=v1,v2,… (repeatable, one option each; values holding a comma are separated by | instead); every point is one full run', commands: ['sweep'] },
+  { name: 'zip', kind: { type: 'bool' }, default: 'false', inFile: false, group: 'Sweep:', describe: 'Pair the --vary lists value by value (all the same length) instead of running their cross product', commands: ['sweep'] },
+  { name: 'objective', kind: { type: 'enum', values: ['max-throughput', 'min-p99', 'min-cpu'] }, inFile: false, group: 'Sweep:', describe: 'How the best point is named, among the valid points: max-throughput (acked records/s), min-p99 (produce→ack p99) or min-cpu (CPU seconds per million records) [default: max-throughput at --rate max, else min-p99: at a fixed rate every valid point delivers the same records/s]', commands: ['sweep'] },
   { name: 'slo', kind: { type: 'thresholds' }, default: [], group: 'Search:', describe: 'The service-level objective a step must meet, k6 style (repeatable, all must hold): p99<50ms, e2e.p99<200ms, p999<100ms', commands: ['max'] },
   { name: 'floor', kind: { type: 'int', min: 1, max: Number.MAX_SAFE_INTEGER }, group: 'Search:', describe: 'Lowest rate worth asking, records/s; tried first, and when it fails there is no answer (exit 3) [default: 1 % of the measured max]', commands: ['max'] },
   { name: 'step-duration', kind: { type: 'duration', minMs: 1000 }, default: '10s', group: 'Search:', describe: 'Measured time of each step (and of the max-throughput run), after its warmup (--warmup, else 2 s)', commands: ['max'] },
+  { name: 'method', kind: { type: 'enum', values: ['bisect', 'steps'] }, default: 'bisect', group: 'Search:', describe: 'bisect: fixed-rate steps halving the bracket between the floor and the max; steps: one stepped run from the floor to the max (--max-steps levels, each --step-duration) finds the knee, then one fixed-rate run at the knee confirms it (a lower level when it does not); this host only', commands: ['max'] },
   { name: 'max-steps', kind: { type: 'int', min: 1, max: 100 }, default: 10, group: 'Search:', describe: 'Fixed-rate steps at most, the floor\'s included', commands: ['max'] },
   { name: 'precision', kind: { type: 'percent', minPct: 0, maxPct: 50 }, default: '5%', group: 'Search:', describe: 'Stop once the rates that passed and failed are this close (% of the failed one)', commands: ['max'] },
   { name: 'topic', kind: { type: 'string' }, describe: 'Topic to check [default: the topic of --expect]', commands: ['verify'] },

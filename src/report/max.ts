@@ -3,6 +3,7 @@ import { redactSettings } from '../connection/redact.js';
 import type { MaxResult, MaxSettings, MaxThroughput } from '../experiments/max-rate.js';
 import type { SearchStep } from '../experiments/max-search.js';
 import type { MaxStep } from '../experiments/max-step.js';
+import type { SteppedSearch } from '../experiments/max-stepped.js';
 import { formatCount, formatDurationMs, formatLatencyUs, formatRate } from '../fmt.js';
 import { LATENCY_KINDS } from '../histogram/latency-kinds.js';
 import type { Threshold } from '../options/thresholds.js';
@@ -23,12 +24,33 @@ export function describeSlo(threshold: Threshold): string {
 const latencyOrDash = (latencyUs: number | null): string => (latencyUs === null ? '—' : formatLatencyUs(latencyUs));
 
 export function renderMaxPlan(workload: Workload, settings: MaxSettings, slo: readonly Threshold[]): string {
+  if (settings.method === 'steps') return renderSteppedPlan(workload, settings, slo);
   const floor = settings.floorRecordsPerSec === undefined ? '1 % of the measured max' : formatRate(settings.floorRecordsPerSec);
   const target = workload.client === 'null' ? 'the in-process null sink' : `${workload.topic} on ${workload.brokers}`;
   return [
     `stampede max: the highest fixed rate at which ${slo.map(describeSlo).join(' and ')} holds, on ${target}`,
     `  floor ${floor}, at most ${settings.maxSteps} steps of ${formatDurationMs(settings.stepWarmupMs)} warmup + ${formatDurationMs(settings.stepDurationMs)} measured (the first after a ${formatDurationMs(settings.settleAfterMaxMs ?? settings.stepDurationMs)} pause, each after a failed step after ${formatDurationMs(settings.stepWarmupMs)}, so the broker has written the backlog), until the bracket is within ${+(settings.precision * 100).toFixed(2)} %`,
   ].join('\n');
+}
+
+function renderSteppedPlan(workload: Workload, settings: MaxSettings, slo: readonly Threshold[]): string {
+  const floor = settings.floorRecordsPerSec === undefined ? '1 % of the measured max' : formatRate(settings.floorRecordsPerSec);
+  const target = workload.client === 'null' ? 'the in-process null sink' : `${workload.topic} on ${workload.brokers}`;
+  return [
+    `stampede max --method steps: the highest rate at which ${slo.map(describeSlo).join(' and ')} holds, on ${target}`,
+    `  one stepped run of ${settings.maxSteps} levels from ${floor} to the measured max, each held ${formatDurationMs(settings.stepDurationMs)} after a ${formatDurationMs(settings.stepWarmupMs)} warmup; then a fixed-rate run at the knee confirms it`,
+  ].join('\n');
+}
+
+/** The stepped run's levels, one line each, then its knee. */
+export function renderStepped(stepped: SteppedSearch): string[] {
+  const lines = [`stepped run ${stepped.schedule}:`];
+  for (const level of stepped.levels) {
+    lines.push(`  ${formatRate(level.targetRecordsPerSec).padStart(16)}  achieved ${formatCount(Math.round(level.achievedRecordsPerSec))}  p99 ${latencyOrDash(level.produceAckP99Us)}  ${level.pass ? '✓' : level.valid ? '✗ SLO' : '✗ NOT VALID'}`);
+  }
+  const knee = stepped.knee;
+  if (knee) lines.push(knee.highestPassedRecordsPerSec === null ? `knee: below the first level — ${knee.reason}` : `knee: ${formatRate(knee.highestPassedRecordsPerSec)}${knee.reason ? `; first that did not ${knee.reason}` : ' (every level passed)'}; confirming at a fixed rate…`);
+  return lines;
 }
 
 export const renderMeasuring = (settings: MaxSettings): string =>
@@ -81,6 +103,8 @@ export function renderMaxAnswer(result: MaxResult, slo: readonly Threshold[]): s
       ? `bracket ${answer.bracketPct} % ≤ ${settings.precisionPct} %`
       : answer.stoppedBecause === 'max-steps'
         ? `stopped after --max-steps ${settings.maxSteps}; bracket ${answer.bracketPct} %, wider than --precision ${settings.precisionPct} %`
+        : answer.stoppedBecause === 'knee-confirmed'
+          ? `the stepped run's knee, confirmed by a fixed-rate run`
         : answer.stoppedBecause === 'exhausted'
           ? 'no whole rate left between the two'
           : answer.stoppedBecause === 'interrupted'

@@ -61,6 +61,37 @@ test('the report page renders in headless Chromium: no console error, every char
   assert.ok(check.screenshotPng.length > 20_000, 'a screenshot with content');
 });
 
+test('a stepped run\'s page draws the curve: latency, achieved rate and lag against target rate, the knee and the level not held named', async () => {
+  const file = write('stepped.json', fakeRunResult({ e2e: true, seed: 3, levels: [1_000, 2_000, 3_000, 4_000] }));
+  const html = join(dir, 'stepped.html');
+  const outcome = await runCli(['report', file, '--html', html], { timeoutMs: 60_000 });
+  assert.is(outcome.code, 0, outcome.stderr);
+  const check = await checkPage(pathToFileURL(html).href, kInspect);
+  writeFileSync(join(dir, 'stepped.png'), check.screenshotPng);
+  assert.equal(check.errors, [], 'console errors');
+  const value = check.value as { charts: { id: string; width: number; height: number; marks: number; axisLabels: string[] }[]; text: string };
+  for (const id of ['chart-curve-latency', 'chart-curve-rate', 'chart-curve-lag']) {
+    const chart = value.charts.find((candidate) => candidate.id === id);
+    assert.ok(chart, `${id} drawn: ${value.charts.map((c) => c.id)}`);
+    assert.ok(chart!.width > 300 && chart!.height > 100 && chart!.marks > 0, `${id}: ${JSON.stringify(chart)}`);
+    assert.is(chart!.axisLabels[0], 'target rate (records/s)');
+  }
+  const points = await checkPage(pathToFileURL(html).href, `[...document.querySelectorAll('#chart-curve-latency circle.point title')].map((t) => t.textContent)`);
+  const titles = points.value as string[];
+  assert.ok(titles.some((title) => /level 4,000 rec\/s: p99 [\d.]+ ms · NOT VALID/.test(title)), `the top level's point says NOT VALID: ${titles.slice(0, 4)}`);
+  assert.ok(titles.filter((title) => /: p99 [\d.]+ ms/.test(title)).length === 4, 'one p99 point per level');
+  assert.match(value.text, /knee: highest level meeting the thresholds 3,000 rec\/s, first failing 4,000 rec\/s/);
+  assert.match(value.text, /4,000 rec\/s NOT VALID: achieved 3200 of 4000/);
+});
+
+test('a run without a schedule draws no curve', async () => {
+  const file = write('plain.json', fakeRunResult({ seed: 4 }));
+  const html = join(dir, 'plain.html');
+  const outcome = await runCli(['report', file, '--html', html], { timeoutMs: 60_000 });
+  assert.is(outcome.code, 0, outcome.stderr);
+  assert.not.match(readFileSync(html, 'utf8'), /chart-curve-/);
+});
+
 test('the check itself catches a page that reaches for the network (CSP refusal logged as an error)', async () => {
   const html = join(dir, 'bad.html');
   writeFileSync(html, `<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src 'none'"><img src="http://127.0.0.1:9/x.png"><p>x</p>`);

@@ -17,7 +17,7 @@ function latency(count: number, medianUs: number, seed: number): RunResult['late
  * A plausible run result built without a broker: 12 intervals (2 warmup, 9 measured, 1 drain),
  * histograms recorded from a seeded distribution, optionally with --e2e blocks and partitions.
  */
-export function fakeRunResult(options: { recordsPerSec?: number; medianUs?: number; e2e?: boolean; stages?: boolean; seed?: number } = {}): RunResult {
+export function fakeRunResult(options: { recordsPerSec?: number; medianUs?: number; e2e?: boolean; stages?: boolean; seed?: number; levels?: number[] } = {}): RunResult {
   const rate = options.recordsPerSec ?? 400_000;
   const medianUs = options.medianUs ?? 20_000;
   const seed = options.seed ?? 7;
@@ -60,7 +60,29 @@ export function fakeRunResult(options: { recordsPerSec?: number; medianUs?: numb
     validity: { valid: true, reason: null, reasons: [], askedRecordsPerSec: null, achievedRecordsPerSec: null, scheduledRecordsPerSec: null, achievedPct: null, blockedMs: 0 },
     intervals,
     ...(options.stages ? { stages: fakeStages(acked, rate, medianUs, seed) } : {}),
+    ...(options.levels ? fakeLevels(options.levels, medianUs, seed, options.e2e === true) : {}),
   };
+}
+
+/**
+ * Levels of a stepped run over the measured intervals (3..11 s), split evenly: latency rising
+ * with the level, the top one not held (NOT VALID, 80 % of its target) and past the knee.
+ */
+function fakeLevels(targets: readonly number[], medianUs: number, seed: number, e2e: boolean): Pick<RunResult, 'levels' | 'knee'> {
+  const spanMs = 9_000 / targets.length;
+  const levels = targets.map((target, index) => {
+    const top = index === targets.length - 1;
+    const achieved = top ? target * 0.8 : target;
+    const acked = Math.round((achieved * spanMs) / 1000);
+    const part = (scale: number, offset: number) => (({ measuredFrom: _m, clamped: _c, ...rest }) => rest)(latency(2_000, medianUs * scale * (1 + index) ** 2, seed + offset + index));
+    return {
+      index, targetRecordsPerSec: target, achievedRecordsPerSec: achieved, acked, startMs: 2_000 + index * spanMs, endMs: 2_000 + (index + 1) * spanMs,
+      validity: top ? { valid: false, reason: `achieved ${achieved} of ${target} rec/s asked (80.0 %)`, reasons: [], askedRecordsPerSec: target, achievedRecordsPerSec: achieved, scheduledRecordsPerSec: target, achievedPct: 80, blockedMs: 0 } : { valid: true, reason: null, reasons: [], askedRecordsPerSec: target, achievedRecordsPerSec: achieved, scheduledRecordsPerSec: target, achievedPct: 100, blockedMs: 0 },
+      latency: { produceAck: part(1, 10), publishDelay: part(0.1, 20), endToEnd: e2e ? part(1.3, 30) : null },
+    };
+  });
+  const last = targets[targets.length - 1]!;
+  return { levels, knee: { highestPassedRecordsPerSec: targets.length > 1 ? targets[targets.length - 2]! : null, firstFailedRecordsPerSec: last, reason: `at ${last} rec/s: not valid` } };
 }
 
 /** Two observed stages as a pipeline run reports them: a passthrough behind a processor group, and a windowed aggregate. */

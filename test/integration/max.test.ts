@@ -67,4 +67,38 @@ max('an impossible SLO: even the floor fails, said clearly, exit 3, no answer in
   assert.is(outcome.stderr, '');
 });
 
+// The latency profile (no linger) keeps a level's edges sharp: with a 100 ms linger, a 2 s level
+// would hand ~5 % of its acks to the next one and read NOT VALID at every rate change.
+max('--method steps: one stepped run from the floor to the measured max finds the knee, a fixed-rate run at a passing level confirms the answer, exit 0', async ({ kafka }) => {
+  const out = join(dir, 'stepped.json');
+  const outcome = await runCli([...short(kafka!.bootstrap, `max-stepped-${Date.now().toString(36)}`, out), '--slo', 'p99<10s', '--method', 'steps', '--max-steps', '3', '--profile', 'latency', '--max-publish-delay', '2s'], { timeoutMs: 150_000 });
+  assert.is(outcome.code, 0, `${outcome.stdout}\n${outcome.stderr}`);
+  const result = JSON.parse(readFileSync(out, 'utf8')) as MaxResult;
+  assert.is(result.status, 'ok');
+  assert.is(result.settings.method, 'steps');
+  const stepped = result.stepped!;
+  const targets = stepped.levels.map((level) => level.targetRecordsPerSec);
+  assert.is(targets.length, 3, `three levels: ${targets}`);
+  assert.is(targets[0], 1_000, 'the first level is the floor');
+  assert.ok(targets[2]! <= result.maxThroughput!.recordsPerSec, `the top level ${targets[2]} at or under the measured max ${result.maxThroughput!.recordsPerSec}`);
+  const answer = result.answer.recordsPerSec!;
+  const passing = stepped.levels.filter((level) => level.pass).map((level) => level.targetRecordsPerSec);
+  assert.ok(passing.includes(answer), `the answer ${answer} is a level that passed in the stepped run: ${passing}`);
+  assert.ok(answer <= stepped.knee!.highestPassedRecordsPerSec!, 'at or under the knee');
+  const confirm = result.steps[result.steps.length - 1]!;
+  assert.is(confirm.askedRecordsPerSec, answer, 'the last fixed-rate run asked the answer');
+  assert.ok(confirm.pass, confirm.reasons.join('; '));
+  assert.ok(result.steps.every((step, i) => i === result.steps.length - 1 || !step.pass), 'every confirming run before it failed');
+  assert.is(result.answer.stoppedBecause, 'knee-confirmed');
+  assert.match(outcome.stdout, /stepped run 1000\.\.\d+\/\d+@2s:/);
+  assert.match(outcome.stdout, /max sustainable rate [\d,]+ rec\/s at produce→ack p99 < 10\.00? s/);
+  assert.match(outcome.stdout, /the stepped run's knee, confirmed by a fixed-rate run/);
+});
+
+max('--method steps with --hosts: refused in one line, exit 2', async () => {
+  const outcome = await runCli(['max', '--slo', 'p99<10ms', '--method', 'steps', '--hosts', 'a,b'], { timeoutMs: 30_000 });
+  assert.is(outcome.code, 2, outcome.stderr);
+  assert.match(outcome.stderr, /^stampede: --method steps runs a load schedule, which runs on this host only for now: drop --hosts/);
+});
+
 max.run();

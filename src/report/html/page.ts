@@ -4,6 +4,7 @@ import { redactDeep } from '../../connection/redact.js';
 import { toolVersion } from '../../version.js';
 import { runSeriesOf, type ReportInput } from '../inputs.js';
 import { processorLagChart, stageCharts } from './stage-charts.js';
+import { curveCharts } from './curve-charts.js';
 import { benchMaxChart, colorOf, latencyOverTimeChart, partitionsChart, spectrumChart, throughputChart, type RenderedChart } from './charts.js';
 import { escapeHtml } from './escape.js';
 import { benchMaxTables, hostsTable, integrityTable, latencyTable, runDetails, summaryTable, thresholdsTable } from './tables.js';
@@ -12,9 +13,9 @@ import { benchMaxTables, hostsTable, integrityTable, latencyTable, runDetails, s
  * No script, no fetch: charts are inline SVG drawn here. The policy makes the browser refuse any
  * network request the page might make by mistake, and the browser test fails on that refusal.
  */
-const kContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+export const kContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
-const kStyle = `
+export const kStyle = `
 :root{--fg:#1d1d1f;--muted:#5f6368;--line:#d9dce1;--bg:#fff;--panel:#f7f8fa}
 *{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:var(--fg);background:var(--bg);margin:0 auto;max-width:1180px;padding:24px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:32px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}h3{font-size:15px;margin:18px 0 6px}h4{font-size:13px;margin:12px 0 4px;color:var(--muted)}
@@ -65,6 +66,8 @@ export function renderReportHtml(rawInputs: readonly ReportInput[], generatedAt 
   body.push(`<h2>Inputs</h2>${inputLegend}`);
   if (series.length > 0) {
     body.push('<h2>Summary</h2>', summaryTable(series));
+    const curve = curveCharts(series);
+    if (curve.length > 0) body.push('<h2>The curve: latency and rate per load level</h2>', ...curve.map((chart) => figure(chart, runLegend)));
     body.push('<h2>Over time</h2>');
     body.push(figure(throughputChart(series), runLegend));
     body.push(figure(latencyOverTimeChart(series), runLegend));
