@@ -30,6 +30,8 @@ export interface NativeTestingAddon extends NativeAddon {
   paceForTest(packed: Buffer): { enqueuedAtUs: number[]; lateUs: number[] };
   /** the region layout as the native side has it */
   layoutForTest(): NativeLayout;
+  /** our murmur2 key placement against librdkafka's own murmur2_random partitioner, keyCount keys × partition counts 1..maxPartitions */
+  comparePlacementForTest(keyCount: number, maxPartitions: number): { compared: number; mismatches: number; firstMismatch?: string };
 }
 
 export const testingAddonPath = join(projectRoot, 'native', 'stampede-native-testing.node');

@@ -17,7 +17,7 @@ const addonExports = {
   threadCpuMicros: true,
 } satisfies Record<keyof NativeAddon, true>;
 /** The testing build's own exports (native/src/testing.rs, the `testing` cargo feature). */
-const testingExports = { unpackBatchForTest: true, recordLatenciesForTest: true, layoutForTest: true, paceForTest: true } satisfies Record<Exclude<keyof NativeTestingAddon, keyof NativeAddon>, true>;
+const testingExports = { unpackBatchForTest: true, recordLatenciesForTest: true, layoutForTest: true, paceForTest: true, comparePlacementForTest: true } satisfies Record<Exclude<keyof NativeTestingAddon, keyof NativeAddon>, true>;
 const producerMembers = { produceBatch: true, startPacing: true, paceBatch: true, flush: true, fetchTopicMetadata: true, lastError: true, errorsByCode: true, retries: true, close: true, initTransactions: true, beginTransaction: true, commitTransaction: true, abortTransaction: true } satisfies Record<keyof NativeProducer, true>;
 const consumerMembers = { poll: true, assignment: true, lag: true, positions: true, endOffsets: true, lastError: true, pause: true, resume: true, close: true } satisfies Record<keyof NativeConsumer, true>;
 const adminMembers = { connect: true, describeTopic: true, createTopic: true, deleteTopics: true, close: true } satisfies Record<keyof NativeAdmin, true>;
