@@ -223,10 +223,13 @@ impl NativeProducer {
             }
             if chunk.is_full() || (record.is_none() && !chunk.is_empty()) {
                 topic.produce_chunk(&mut chunk);
-                if let Some(resume) = self.settle_chunk(&chunk, &starts, &mut outcome) {
+                if let Some(mut resume) = self.settle_chunk(&chunk, &starts, &mut outcome) {
                     outcome.queue_full = true;
                     outcome.next_byte = resume.from_byte;
-                    *self.resume.borrow_mut() = Some(Resume { batch: (packed.as_ptr() as usize, packed.len()), ..resume });
+                    // Records the previous call enqueued past this chunk are still to be skipped.
+                    resume.enqueued.extend_from_slice(&skip[skipped..]);
+                    resume.batch = (packed.as_ptr() as usize, packed.len());
+                    *self.resume.borrow_mut() = Some(resume);
                     return Ok(outcome);
                 }
                 chunk.clear();
@@ -339,6 +342,8 @@ impl NativeProducer {
     /// thread. Returns true when librdkafka holds no more records; their reports are then in the region.
     #[napi]
     pub fn flush(&mut self, timeout_ms: u32) -> Result<bool> {
+        // A batch left part-sent at QUEUE_FULL is not resumed after a flush.
+        self.resume.borrow_mut().take();
         let started = std::time::Instant::now();
         if let Some(mut pacer) = self.pacer.take() {
             pacer.finish(Duration::from_millis(timeout_ms.into()));
