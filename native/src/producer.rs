@@ -226,8 +226,11 @@ impl NativeProducer {
                 if let Some(mut resume) = self.settle_chunk(&chunk, &starts, &mut outcome) {
                     outcome.queue_full = true;
                     outcome.next_byte = resume.from_byte;
-                    // Records the previous call enqueued past this chunk are still to be skipped.
-                    resume.enqueued.extend_from_slice(&skip[skipped..]);
+                    // Records the previous call enqueued past the new resume point stay to be skipped:
+                    // those further on, and those this chunk passed over after its first refusal.
+                    let from = resume.from_byte as usize;
+                    resume.enqueued.extend(skip.iter().copied().filter(|&at| at > from));
+                    resume.enqueued.sort_unstable();
                     resume.batch = (packed.as_ptr() as usize, packed.len());
                     *self.resume.borrow_mut() = Some(resume);
                     return Ok(outcome);
