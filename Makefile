@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 STAMPEDE := node bin/stampede.js
 
-.PHONY: help install build test bench bench-max bench-rate bench-fleet bench-micro bench-soak bench-consume bench-txn bench-trace bench-pipeline bench-netproxy broker-up broker-down clean
+.PHONY: help install build test bench bench-max bench-keyed bench-rate bench-fleet bench-micro bench-soak bench-consume bench-txn bench-trace bench-pipeline bench-netproxy broker-up broker-down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -21,6 +21,9 @@ bench: build broker-up ## Start the local broker and run the default workload (c
 
 bench-max: build ## Sweep for stampede's highest acked rate, then run rdkafka_performance, ProducerPerformance and node-rdkafka on the same broker
 	npm run bench:max
+
+bench-keyed: build ## Keyed ÷ unkeyed records at max rate, one thread, trace header on and off, interleaved rounds (BASELINE=dir: another built checkout beside this one)
+	npm run bench:keyed -- $(if $(BASELINE),--baseline $(BASELINE))
 
 bench-rate: build ## Fixed-rate cross-checks: rdkafka_performance -r -l, Kafka's EndToEndLatency, the pacer's CPU
 	npm run bench:rate

@@ -14,6 +14,8 @@ export interface StampedeRun {
   /** overrides on top of the throughput profile */
   producerProps: Record<string, string>;
   extraArgs?: string[];
+  /** another stampede checkout to run instead of this one (an old build, to compare in one invocation) */
+  root?: string;
 }
 
 const outDir = mkdtempSync(join(tmpdir(), 'stampede-bench-max-'));
@@ -57,7 +59,7 @@ export function stampedeRunArgs(settings: BenchMaxSettings, run: StampedeRun, ou
 export async function runStampede(settings: BenchMaxSettings, run: StampedeRun): Promise<ToolResult & { result?: RunResult }> {
   const out = join(outDir, `run-${++runNumber}.json`);
   const cliArgs = stampedeRunArgs(settings, run, out);
-  const args = [join(projectRoot, 'bin', 'stampede.js'), ...cliArgs];
+  const args = [join(run.root ?? projectRoot, 'bin', 'stampede.js'), ...cliArgs];
   const command = `stampede ${cliArgs.slice(1, -2).join(' ')}`;
   const tool = `stampede ${run.client}${run.client === 'node-rdkafka' ? '' : ` ×${run.workers}`}`;
   const outcome = await runTool(process.execPath, args, { brokerPid: settings.brokerPid, timeoutMs: (run.durationSec + 120) * 1000 });

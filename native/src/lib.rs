@@ -11,6 +11,7 @@ mod group_lag;
 mod histogram;
 mod layout;
 mod pacer;
+pub mod partition;
 mod producer;
 mod region;
 mod reporter;

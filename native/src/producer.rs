@@ -1,5 +1,6 @@
 //! `NativeProducer`: one librdkafka producer per worker thread, fed one packed batch per call.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use rdkafka::types::RDKafkaRespErr;
 use rdkafka::ClientConfig;
 
 use crate::batch::{PackedRecord, PackedRecords};
+use crate::partition::KeyPlacement;
 use crate::trace::Trace;
 use crate::pacer::{wall_clock_us, Pacer};
 use crate::region::Region;
@@ -78,6 +80,8 @@ pub struct NativeProducer {
     reporter: Arc<Reporter>,
     /// `--record-trace header`: the run id every record's trace header carries.
     trace_run_id: Option<[u8; 8]>,
+    /// Where the last produceBatch call stopped at QUEUE_FULL inside a chunk sent per partition.
+    resume: RefCell<Option<Resume>>,
     /// Holds a reference to the region's Float64Array, so its SharedArrayBuffer outlives the poll
     /// thread that writes into it. Dropped after close() has joined that thread (see Drop).
     _region: Float64Array,
@@ -126,7 +130,8 @@ impl NativeProducer {
                 other => Error::new(Status::InvalidArg, format!("librdkafka could not create the producer: {other}")),
             })?;
         // SAFETY: Running drops the topic handle before the producer (field order, and close()).
-        let topic_handle = unsafe { TopicHandle::new(producer.client().native_ptr(), &topic)? };
+        let placement = KeyPlacement::new(config.get("partitioner").map(String::as_str));
+        let topic_handle = unsafe { TopicHandle::new(producer.client().native_ptr(), &topic, placement)? };
         let producer = Arc::new(producer);
         let reporter = Arc::clone(producer.context());
         let stop = Arc::new(AtomicBool::new(false));
@@ -170,6 +175,7 @@ impl NativeProducer {
             topic,
             reporter,
             trace_run_id,
+            resume: RefCell::new(None),
             _region: region,
         })
     }
@@ -189,12 +195,16 @@ impl NativeProducer {
         if let Some(run_id) = self.trace_run_id {
             return self.produce_traced(topic, packed, from_byte, stamp, now_wall_us, run_id);
         }
+        let skip = self.resume.borrow_mut().take().filter(|resume| resume.continues(packed, from_byte));
+        let skip = skip.map(|resume| resume.enqueued).unwrap_or_default();
         let mut records = PackedRecords::new(packed, from_byte as usize, false)?;
         let mut outcome = ProduceOutcome { records: 0, rejected: 0, next_byte: 0, queue_full: false, error: None };
-        // Records go to librdkafka a chunk at a time (rd_kafka_produce_batch); `starts` remembers
-        // where each record of the chunk begins, to resume from the first one refused as QUEUE_FULL.
+        // Records go to librdkafka a chunk at a time (rd_kafka_produce_batch, once per partition of
+        // the chunk); `starts` remembers where each record of the chunk begins, to resume from the
+        // first one refused as QUEUE_FULL.
         let mut chunk = EnqueueChunk::new();
         let mut starts = [0usize; ENQUEUE_CHUNK];
+        let mut skipped = 0;
         loop {
             let at = records.position();
             let record = match records.next() {
@@ -202,32 +212,28 @@ impl NativeProducer {
                 None => None,
             };
             if let Some(record) = &record {
+                // Enqueued by the previous call already (a later partition of a chunk it resumed in).
+                if skip.get(skipped) == Some(&at) {
+                    skipped += 1;
+                    continue;
+                }
                 let opaque = opaque_for(stamp, now_wall_us, record);
                 starts[chunk.len()] = at;
-                // into(): the key is `&[u8]` here and `Option<&[u8]>` once null keys (--keys none) land; both fit.
-                chunk.push(record.key.into(), record.value, opaque);
+                chunk.push(record.key, record.value, opaque, topic.placement.partition_of(record.key));
             }
             if chunk.is_full() || (record.is_none() && !chunk.is_empty()) {
                 topic.produce_chunk(&mut chunk);
-                for index in 0..chunk.len() {
-                    match chunk.error(index) {
-                        None => outcome.records += 1,
-                        Some(RDKafkaErrorCode::QueueFull) => {
-                            outcome.queue_full = true;
-                            outcome.next_byte = starts[index] as u32;
-                            return Ok(outcome);
-                        }
-                        Some(error) => {
-                            self.reporter.region().add_failed(1.0);
-                            self.reporter.count_errors(error as i32, 1.0);
-                            outcome.rejected += 1;
-                            if outcome.error.is_none() {
-                                let message = format!("librdkafka refused a record: {error}");
-                                self.reporter.remember_error(message.clone());
-                                outcome.error = Some(message);
-                            }
-                        }
-                    }
+                if let Some(mut resume) = self.settle_chunk(&chunk, &starts, &mut outcome) {
+                    outcome.queue_full = true;
+                    outcome.next_byte = resume.from_byte;
+                    // Records the previous call enqueued past the new resume point stay to be skipped:
+                    // those further on, and those this chunk passed over after its first refusal.
+                    let from = resume.from_byte as usize;
+                    resume.enqueued.extend(skip.iter().copied().filter(|&at| at > from));
+                    resume.enqueued.sort_unstable();
+                    resume.batch = (packed.as_ptr() as usize, packed.len());
+                    *self.resume.borrow_mut() = Some(resume);
+                    return Ok(outcome);
                 }
                 chunk.clear();
             }
@@ -237,6 +243,37 @@ impl NativeProducer {
         }
         outcome.next_byte = records.position() as u32;
         Ok(outcome)
+    }
+
+    /// Counts a produced chunk's records into `outcome` (refusals as failed). When librdkafka's queue
+    /// filled, returns where to resume: the first record refused as QUEUE_FULL, and the records after
+    /// it that went in anyway (other partitions, enqueued before the queue filled) or were refused
+    /// for good, which the next call must not enqueue again.
+    fn settle_chunk(&self, chunk: &EnqueueChunk, starts: &[usize], outcome: &mut ProduceOutcome) -> Option<Resume> {
+        let mut resume: Option<Resume> = None;
+        for index in 0..chunk.len() {
+            match chunk.error(index) {
+                None => outcome.records += 1,
+                Some(RDKafkaErrorCode::QueueFull) => {
+                    resume.get_or_insert_with(|| Resume { batch: (0, 0), from_byte: starts[index] as u32, enqueued: Vec::new() });
+                    continue;
+                }
+                Some(error) => {
+                    self.reporter.region().add_failed(1.0);
+                    self.reporter.count_errors(error as i32, 1.0);
+                    outcome.rejected += 1;
+                    if outcome.error.is_none() {
+                        let message = format!("librdkafka refused a record: {error}");
+                        self.reporter.remember_error(message.clone());
+                        outcome.error = Some(message);
+                    }
+                }
+            }
+            if let Some(resume) = &mut resume {
+                resume.enqueued.push(starts[index]);
+            }
+        }
+        resume
     }
 
     /// produceBatch of a traced batch: one rd_kafka_produceva per record, with its trace header and
@@ -308,6 +345,8 @@ impl NativeProducer {
     /// thread. Returns true when librdkafka holds no more records; their reports are then in the region.
     #[napi]
     pub fn flush(&mut self, timeout_ms: u32) -> Result<bool> {
+        // A batch left part-sent at QUEUE_FULL is not resumed after a flush.
+        self.resume.borrow_mut().take();
         let started = std::time::Instant::now();
         if let Some(mut pacer) = self.pacer.take() {
             pacer.finish(Duration::from_millis(timeout_ms.into()));
@@ -345,7 +384,11 @@ impl NativeProducer {
             })?;
         let topic = metadata.topics().iter().find(|topic| topic.name() == self.topic);
         match topic {
-            Some(topic) if topic.error().is_none() => Ok(topic.partitions().len() as u32),
+            Some(topic) if topic.error().is_none() => {
+                let partitions = topic.partitions().len() as u32;
+                self.running()?.topic.placement.set_partitions(partitions);
+                Ok(partitions)
+            }
             Some(topic) => Err(Error::new(
                 Status::GenericFailure,
                 format!(
@@ -412,6 +455,22 @@ impl Drop for NativeProducer {
         // Runs before the fields drop, so the region reference is released only after the thread
         // that writes into it has been joined.
         self.close();
+    }
+}
+
+/// A produceBatch call that stopped at QUEUE_FULL within a chunk sent per partition: the records
+/// after `from_byte` that were enqueued (or refused for good) anyway, as byte offsets ascending.
+/// Only the next call for the same batch from `from_byte` skips them; any other call drops this.
+struct Resume {
+    /// The batch's address and length, to recognise the caller's retry of the same batch.
+    batch: (usize, usize),
+    from_byte: u32,
+    enqueued: Vec<usize>,
+}
+
+impl Resume {
+    fn continues(&self, packed: &[u8], from_byte: u32) -> bool {
+        self.batch == (packed.as_ptr() as usize, packed.len()) && self.from_byte == from_byte
     }
 }
 

@@ -112,3 +112,70 @@ pub fn pace_for_test(packed: &[u8]) -> Result<PacedForTest> {
     let sink = paced?;
     Ok(PacedForTest { enqueued_at_us: sink.enqueued_at_us, late_us: sink.late_us })
 }
+
+/// How our key placement compared with librdkafka's own `murmur2_random` partitioner.
+#[napi(object)]
+pub struct PlacementComparison {
+    /// keys × partition counts compared
+    pub compared: f64,
+    /// comparisons where the two disagreed (0 expected)
+    pub mismatches: f64,
+    /// the first disagreement, "key-hex partitions ours theirs", when there was one
+    pub first_mismatch: Option<String>,
+}
+
+/// Compares `partition::murmur2_partition` with librdkafka's rd_kafka_msg_partitioner_murmur2_random
+/// for `keyCount` keys and every partition count 1..=`maxPartitions`. The keys: half are device ids
+/// in decimal (stampede's keys), half are pseudo-random bytes of 0..=40 bytes (every tail length of
+/// murmur2's 4-byte blocks, and the empty, non-null key). Test-only.
+#[napi]
+pub fn compare_placement_for_test(key_count: u32, max_partitions: u32) -> PlacementComparison {
+    let mut comparison = PlacementComparison { compared: 0.0, mismatches: 0.0, first_mismatch: None };
+    let mut random_state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut random_key = Vec::with_capacity(40);
+    for index in 0..key_count {
+        let decimal;
+        let key: &[u8] = if index % 2 == 0 {
+            decimal = (index / 2).to_string();
+            decimal.as_bytes()
+        } else {
+            // xorshift64*: deterministic, so a failure repeats.
+            random_key.clear();
+            random_state ^= random_state >> 12;
+            random_state ^= random_state << 25;
+            random_state ^= random_state >> 27;
+            let length = (random_state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 58) as usize % 41;
+            for _ in 0..length {
+                random_state ^= random_state >> 12;
+                random_state ^= random_state << 25;
+                random_state ^= random_state >> 27;
+                random_key.push((random_state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 56) as u8);
+            }
+            &random_key
+        };
+        for partitions in 1..=max_partitions {
+            let ours = crate::partition::murmur2_partition(key, partitions);
+            // SAFETY: a non-null key pointer (an empty slice's is dangling but non-null, and
+            // librdkafka reads 0 bytes of it); the topic handle is only read for a NULL key.
+            let theirs = unsafe {
+                rdkafka::bindings::rd_kafka_msg_partitioner_murmur2_random(
+                    std::ptr::null(),
+                    key.as_ptr().cast(),
+                    key.len(),
+                    partitions as i32,
+                    std::ptr::null_mut(),
+                    std::ptr::null_mut(),
+                )
+            };
+            comparison.compared += 1.0;
+            if ours != theirs {
+                comparison.mismatches += 1.0;
+                if comparison.first_mismatch.is_none() {
+                    let hex: String = key.iter().map(|byte| format!("{byte:02x}")).collect();
+                    comparison.first_mismatch = Some(format!("{hex} {partitions} {ours} {theirs}"));
+                }
+            }
+        }
+    }
+    comparison
+}

@@ -1,6 +1,8 @@
 //! A librdkafka topic handle held for the producer's life, so each record is enqueued with
 //! rd_kafka_produce on it. rdkafka's BaseRecord path (rd_kafka_producev by topic name) allocates a
 //! CString and looks the topic up for every record: ~30% more enqueue time in our measurements.
+//! Keyed records carry the partition our own murmur2 placement gives them (partition.rs), so a
+//! chunk is enqueued as one call per partition instead of running librdkafka's partitioner per record.
 
 use std::ffi::{c_void, CString};
 use std::ptr::NonNull;
@@ -12,17 +14,17 @@ use rdkafka::bindings::{
     rd_kafka_topic_t, rd_kafka_vtype_t, rd_kafka_vu_t, RD_KAFKA_MSG_F_COPY,
 };
 
+use crate::partition::{group_by_partition, position_of, KeyPlacement, UNASSIGNED_PARTITION};
 use crate::trace::{TRACE_BYTES, TRACE_HEADER_CNAME};
 use rdkafka::types::RDKafkaRespErr;
 use rdkafka::types::RDKafkaErrorCode;
-
-/// RD_KAFKA_PARTITION_UA: let the configured partitioner choose.
-const UNASSIGNED_PARTITION: i32 = -1;
 
 pub struct TopicHandle {
     rkt: NonNull<rd_kafka_topic_t>,
     /// The producer the handle belongs to (rd_kafka_produceva takes it beside the topic handle).
     rk: NonNull<rd_kafka_t>,
+    /// Where keyed records go (explicit partitions), once the topic's partition count is known.
+    pub placement: KeyPlacement,
 }
 
 // SAFETY: librdkafka topic and producer handles are thread-safe; produce calls may come from any thread.
@@ -33,13 +35,14 @@ impl TopicHandle {
     /// # Safety
     /// `rk` must be a live producer handle that outlives the returned TopicHandle: drop the handle
     /// before the producer (librdkafka's termination order).
-    pub unsafe fn new(rk: *mut rd_kafka_t, topic: &str) -> Result<TopicHandle> {
+    /// `placement`: how keys are placed (see partition.rs); null keys always go to librdkafka's partitioner.
+    pub unsafe fn new(rk: *mut rd_kafka_t, topic: &str, placement: KeyPlacement) -> Result<TopicHandle> {
         let name = CString::new(topic)
             .map_err(|_| Error::new(Status::InvalidArg, format!("topic must not contain NUL (got {topic:?})")))?;
         let rk = NonNull::new(rk).ok_or_else(|| Error::new(Status::InvalidArg, "no producer handle".to_owned()))?;
         // No topic config: the producer's default topic config (partitioner, acks…) applies.
         let rkt = unsafe { rd_kafka_topic_new(rk.as_ptr(), name.as_ptr(), std::ptr::null_mut()) };
-        NonNull::new(rkt).map(|rkt| TopicHandle { rkt, rk }).ok_or_else(|| {
+        NonNull::new(rkt).map(|rkt| TopicHandle { rkt, rk, placement }).ok_or_else(|| {
             let code = RDKafkaErrorCode::from(unsafe { rd_kafka_last_error() });
             Error::new(Status::InvalidArg, format!("librdkafka refused topic {topic:?}: {code}"))
         })
@@ -49,7 +52,8 @@ impl TopicHandle {
 impl TopicHandle {
     /// Enqueues one record with its Kafka timestamp (CreateTime, ms) set and, when given, the
     /// `stampede.trace` header; key, value and header copied by librdkafka. One librdkafka call
-    /// per record (rd_kafka_produce_batch carries neither timestamps nor headers).
+    /// per record (rd_kafka_produce_batch carries neither timestamps nor headers), a keyed record
+    /// with its partition already chosen (our placement), so librdkafka runs no partitioner for it.
     #[inline]
     pub fn produce_stamped(
         &self,
@@ -68,7 +72,8 @@ impl TopicHandle {
             count += 1;
         };
         push(rd_kafka_vtype_t::RD_KAFKA_VTYPE_RKT, &|vu| vu.u.rkt = self.rkt.as_ptr());
-        push(rd_kafka_vtype_t::RD_KAFKA_VTYPE_PARTITION, &|vu| vu.u.i32_ = UNASSIGNED_PARTITION);
+        let partition = self.placement.partition_of(key);
+        push(rd_kafka_vtype_t::RD_KAFKA_VTYPE_PARTITION, &|vu| vu.u.i32_ = partition);
         push(rd_kafka_vtype_t::RD_KAFKA_VTYPE_MSGFLAGS, &|vu| vu.u.i = RD_KAFKA_MSG_F_COPY as i32);
         push(rd_kafka_vtype_t::RD_KAFKA_VTYPE_VALUE, &|vu| {
             vu.u.mem.ptr = value.as_ptr() as *mut c_void; // not written: F_COPY copies it
@@ -107,16 +112,30 @@ impl TopicHandle {
 /// array lives on the stack and the topic lock is not held long.
 pub const ENQUEUE_CHUNK: usize = 256;
 
-/// Up to ENQUEUE_CHUNK records, as librdkafka's message structs pointing into a packed batch.
+/// Up to ENQUEUE_CHUNK records, as librdkafka's message structs pointing into a packed batch, each
+/// with the partition it goes to (UA: librdkafka's partitioner chooses).
 pub struct EnqueueChunk {
     messages: [rd_kafka_message_t; ENQUEUE_CHUNK],
+    partitions: [i32; ENQUEUE_CHUNK],
+    /// True once a record of the chunk has an explicit partition: the chunk then goes per partition.
+    placed: bool,
     len: usize,
+    /// Scratch for produce_chunk: the records regrouped per partition, and the grouping order.
+    grouped: [rd_kafka_message_t; ENQUEUE_CHUNK],
+    order: [u64; ENQUEUE_CHUNK],
 }
 
 impl EnqueueChunk {
     pub fn new() -> Self {
         // SAFETY: rd_kafka_message_t is a plain C struct; all-zero is a valid (empty) value.
-        EnqueueChunk { messages: unsafe { std::mem::zeroed() }, len: 0 }
+        EnqueueChunk {
+            messages: unsafe { std::mem::zeroed() },
+            partitions: [UNASSIGNED_PARTITION; ENQUEUE_CHUNK],
+            placed: false,
+            len: 0,
+            grouped: unsafe { std::mem::zeroed() },
+            order: [0; ENQUEUE_CHUNK],
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -131,10 +150,12 @@ impl EnqueueChunk {
         self.len
     }
 
-    /// Adds a record; key None is a NULL key (librdkafka's partitioner then picks a partition
-    /// without one). The slices must outlive the next `TopicHandle::produce_chunk`.
+    /// Adds a record bound for `partition` (UA: librdkafka's partitioner picks, as for a NULL key).
+    /// The slices must outlive the next `TopicHandle::produce_chunk`.
     #[inline]
-    pub fn push(&mut self, key: Option<&[u8]>, value: &[u8], opaque: usize) {
+    pub fn push(&mut self, key: Option<&[u8]>, value: &[u8], opaque: usize, partition: i32) {
+        self.partitions[self.len] = partition;
+        self.placed |= partition != UNASSIGNED_PARTITION;
         let message = &mut self.messages[self.len];
         message.payload = value.as_ptr() as *mut c_void; // not written: F_COPY copies it
         message.len = value.len();
@@ -158,6 +179,7 @@ impl EnqueueChunk {
 
     pub fn clear(&mut self) {
         self.len = 0;
+        self.placed = false;
     }
 }
 
@@ -168,25 +190,54 @@ impl Default for EnqueueChunk {
 }
 
 impl TopicHandle {
-    /// Enqueues the chunk's records with one rd_kafka_produce_batch call, keys and values copied,
-    /// partitions chosen by the configured partitioner. Afterwards `chunk.error(i)` tells each
-    /// record's fate; once librdkafka's queue is full every later record of the chunk is refused
-    /// with QueueFull too, so the enqueued records before it are a prefix (the caller resumes there).
+    /// Enqueues the chunk's records, keys and values copied: one rd_kafka_produce_batch call when no
+    /// record has an explicit partition, else one call per partition (records of a partition in send
+    /// order). Afterwards `chunk.error(i)` tells each record's fate. Once librdkafka's queue is full,
+    /// every later record of that call is refused with QueueFull and the partitions not yet tried
+    /// are not tried: per partition, the enqueued records are a prefix of its records in the chunk,
+    /// so resending the refused ones in send order keeps each key's order.
     pub fn produce_chunk(&self, chunk: &mut EnqueueChunk) {
         if chunk.is_empty() {
             return;
         }
-        // SAFETY: the messages point at slices the caller keeps alive for this call; F_COPY means
-        // librdkafka keeps no pointer into them afterwards.
-        unsafe {
-            rd_kafka_produce_batch(
-                self.rkt.as_ptr(),
-                UNASSIGNED_PARTITION,
-                RD_KAFKA_MSG_F_COPY as i32,
-                chunk.messages.as_mut_ptr(),
-                chunk.len as i32,
-            );
+        if !chunk.placed {
+            // SAFETY: the messages point at slices the caller keeps alive for this call; F_COPY
+            // means librdkafka keeps no pointer into them afterwards.
+            unsafe { self.produce_run(UNASSIGNED_PARTITION, &mut chunk.messages[..chunk.len]) };
+            return;
         }
+        let len = chunk.len;
+        group_by_partition(&chunk.partitions[..len], &mut chunk.order[..len]);
+        for (slot, &entry) in chunk.order[..len].iter().enumerate() {
+            chunk.grouped[slot] = chunk.messages[position_of(entry)];
+        }
+        let mut full = false;
+        let mut start = 0;
+        while start < len {
+            let partition = chunk.partitions[position_of(chunk.order[start])];
+            let end = (start..len).find(|&slot| chunk.partitions[position_of(chunk.order[slot])] != partition).unwrap_or(len);
+            if full {
+                for message in &mut chunk.grouped[start..end] {
+                    message.err = RDKafkaRespErr::RD_KAFKA_RESP_ERR__QUEUE_FULL;
+                }
+            } else {
+                // SAFETY: as above; `grouped` holds copies of the chunk's message structs.
+                unsafe { self.produce_run(partition, &mut chunk.grouped[start..end]) };
+                full = chunk.grouped[start..end].iter().any(|message| message.err == RDKafkaRespErr::RD_KAFKA_RESP_ERR__QUEUE_FULL);
+            }
+            start = end;
+        }
+        for (slot, &entry) in chunk.order[..len].iter().enumerate() {
+            chunk.messages[position_of(entry)].err = chunk.grouped[slot].err;
+        }
+    }
+
+    /// One rd_kafka_produce_batch call: every message to `partition` (UA: the partitioner's choice).
+    ///
+    /// # Safety
+    /// Each message's key and payload must point at memory alive for the call.
+    unsafe fn produce_run(&self, partition: i32, messages: &mut [rd_kafka_message_t]) {
+        rd_kafka_produce_batch(self.rkt.as_ptr(), partition, RD_KAFKA_MSG_F_COPY as i32, messages.as_mut_ptr(), messages.len() as i32);
     }
 }
 

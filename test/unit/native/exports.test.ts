@@ -6,7 +6,7 @@ import { loadTestingNative } from '../../helpers/native-testing.js';
 // The addon's TypeScript declarations are generated from its Rust exports by `napi build`
 // (native/stampede-native.d.ts), so they cannot drift from it; what remains to check is which build
 // carries the test-only exports of native/src/testing.rs.
-const testingOnly = ['unpackBatchForTest', 'recordLatenciesForTest', 'layoutForTest', 'paceForTest'];
+const testingOnly = ['unpackBatchForTest', 'recordLatenciesForTest', 'layoutForTest', 'paceForTest', 'comparePlacementForTest'];
 
 test('the build users run has none of the test-only exports', () => {
   const exported = Object.keys(loadNative());
