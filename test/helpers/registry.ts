@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { freePort } from '../../src/broker/free-port.js';
 import { cacheDir, projectRoot } from '../../src/paths.js';
 import { findJava } from './java.js';
+import { httpsWithCa } from '../../src/encodings/registry-https.js';
 
 const kRegistryDir = join(cacheDir, 'registry');
 const kAppDir = join(kRegistryDir, 'app');
@@ -36,6 +37,8 @@ export function ensureRegistryApp(): string {
 export interface TestRegistryOptions {
   /** Users (name → password) the registry's API requires, by HTTP basic auth (Quarkus' embedded users); none: open. */
   users?: Record<string, string>;
+  /** HTTPS only, with this certificate and key (PEM); `ca` is what the readiness probe trusts. */
+  tls?: { certFile: string; keyFile: string; ca: string };
 }
 
 /** The Quarkus settings that put the whole API behind a basic-auth login of `users`. */
@@ -62,7 +65,10 @@ export async function startTestRegistry(options: TestRegistryOptions = {}): Prom
   const logDir = mkdtempSync(join(tmpdir(), 'stampede-registry-'));
   const log = openSync(join(logDir, 'registry.log'), 'a');
   const login = options.users === undefined ? [] : loginFlags(options.users);
-  const child = spawn(java, ['-Xmx384m', `-Dquarkus.http.host=127.0.0.1`, `-Dquarkus.http.port=${port}`, '-Dquarkus.management.host=127.0.0.1', `-Dquarkus.management.port=${managementPort}`, ...login, '-jar', jar], { cwd: logDir, stdio: ['ignore', log, log], detached: true });
+  const tls = options.tls;
+  const httpsPort = tls === undefined ? undefined : await freePort();
+  const https = tls === undefined ? [] : [`-Dquarkus.http.ssl-port=${httpsPort}`, `-Dquarkus.http.ssl.certificate.files=${tls.certFile}`, `-Dquarkus.http.ssl.certificate.key-files=${tls.keyFile}`, '-Dquarkus.http.insecure-requests=disabled'];
+  const child = spawn(java, ['-Xmx384m', `-Dquarkus.http.host=127.0.0.1`, `-Dquarkus.http.port=${port}`, '-Dquarkus.management.host=127.0.0.1', `-Dquarkus.management.port=${managementPort}`, ...login, ...https, '-jar', jar], { cwd: logDir, stdio: ['ignore', log, log], detached: true });
   if (child.pid === undefined) throw new Error('java did not start the registry');
   const pid = child.pid;
   child.unref();
@@ -78,13 +84,17 @@ export async function startTestRegistry(options: TestRegistryOptions = {}): Prom
     rmSync(logDir, { recursive: true, force: true });
   };
   process.once('exit', stop);
-  const url = `http://127.0.0.1:${port}/apis/ccompat/v7`;
+  const url = tls === undefined ? `http://127.0.0.1:${port}/apis/ccompat/v7` : `https://127.0.0.1:${httpsPort}/apis/ccompat/v7`;
+  const probe = async (): Promise<number> =>
+    tls === undefined
+      ? (await fetch(`${url}/subjects`, { signal: AbortSignal.timeout(2_000) })).status
+      : (await httpsWithCa(`${url}/subjects`, { method: 'GET', headers: {}, body: '', ca: readFileSync(tls.ca, 'utf8'), timeoutMs: 2_000 })).status;
   const deadline = Date.now() + kStartTimeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     try {
       // Behind a login, a 401 is the registry answering.
-      const status = (await fetch(`${url}/subjects`, { signal: AbortSignal.timeout(2_000) })).status;
+      const status = await probe();
       if (status === 200 || (login.length > 0 && status === 401)) return { url, pid, stop };
     } catch {
       // not listening yet
