@@ -13,16 +13,23 @@ const kPow10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 const kSplitter = 134_217_729; // 2^27 + 1: Veltkamp's split of a double into two 26-bit halves
 const kTwo53 = 2 ** 53;
 
-/** x·y = hi + lo exactly (no overflow here): hi the rounded product, lo what rounding lost. */
+/** Each power of ten split into two 26-bit halves (Veltkamp), once: the products below reuse them. */
+const kPowHigh = kPow10.map((power) => {
+  const c = kSplitter * power;
+  return c - (c - power);
+});
+const kPowLow = kPow10.map((power, k) => power - kPowHigh[k]!);
+
+/** x·10^k = hi + lo exactly (no overflow here): hi the rounded product, lo what rounding lost. */
 let productLow = 0;
-function twoProduct(x: number, y: number): number {
+function twoProduct(x: number, k: number): number {
+  const y = kPow10[k]!;
   const hi = x * y;
-  let c = kSplitter * x;
+  const c = kSplitter * x;
   const xh = c - (c - x);
   const xl = x - xh;
-  c = kSplitter * y;
-  const yh = c - (c - y);
-  const yl = y - yh;
+  const yh = kPowHigh[k]!;
+  const yl = kPowLow[k]!;
   productLow = xh * yh - hi + xh * yl + xl * yh + xl * yl;
   return hi;
 }
@@ -70,25 +77,31 @@ function findDigits(x: number, exponent: number): boolean {
     return true;
   }
   // 16 digits: up to two may read back as x; the one closer to x·10^k16 is printed.
-  const power16 = kPow10[k14Plus(exponent, 1)]!;
-  const hi16 = twoProduct(x, power16);
+  const k16 = k14Plus(exponent, 1);
+  const power16 = kPow10[k16]!;
+  const hi16 = twoProduct(x, k16);
   const lo16 = productLow;
   const base = Math.round(hi16);
   if (base - 2 < 1e15 || base + 2 >= kTwo53) return false;
   let found = -1;
   let foundDistance = Infinity;
   for (let c = base - 2; c <= base + 2; c++) {
-    if (c / power16 !== x) continue;
+    // A candidate reads back as x only within half an ulp of x (at most 1.12 here, scaled): the
+    // division that decides it is skipped for the ones farther away.
     const distance = Math.abs(c - hi16 - lo16);
+    if (distance > 1.2 || c / power16 !== x) continue;
     if (Math.abs(distance - foundDistance) < 1e-6) return false; // a tie, or too close to tell
-    if (distance < foundDistance) [found, foundDistance] = [c, distance];
+    if (distance < foundDistance) {
+      found = c;
+      foundDistance = distance;
+    }
   }
   if (found >= 0) {
     splitDigits(found, 16);
     return digits[15] !== 0;
   }
   // 17 digits: the nearest 17-digit decimal always reads back as x.
-  const hi17 = twoProduct(x, kPow10[k14Plus(exponent, 2)]!);
+  const hi17 = twoProduct(x, k14Plus(exponent, 2));
   const lo17 = productLow;
   const step = Math.round(lo17);
   if (Math.abs(lo17 - step) === 0.5 || hi17 < 1e16 || hi17 >= 1e17) return false;
