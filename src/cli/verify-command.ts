@@ -10,6 +10,10 @@ import { readTopicToEnd } from '../verify/read-to-end.js';
 import { readExpectation, type Expectation } from '../verify/expectation.js';
 import { excuseAborted } from '../verify/aborted.js';
 import { renderAbortedCheck } from '../report/integrity.js';
+import { registerSchemaEncodings } from '../encodings/model-encodings.js';
+
+// A model run's avro or protobuf values are read back for their identity.
+registerSchemaEncodings();
 
 const kAdminTimeoutMs = 10_000;
 
@@ -42,10 +46,10 @@ export async function verifyCommand(argv: Record<string, unknown>): Promise<numb
   if (partitions === null) throw new StampedeError('E_OPTION', `--topic ${topic}: no such topic on ${brokersText}`);
 
   const startedAt = Date.now();
-  const { sink, complete } = await readTopicToEnd(connection.settings, topic, format, startedAt + timeoutMs, (read) => console.log(`verify: ${formatCount(read)} records read…`), expectation?.traceRunId);
+  const { sink, complete } = await readTopicToEnd(connection.settings, topic, format, startedAt + timeoutMs, (read) => console.log(`verify: ${formatCount(read)} records read…`), expectation?.traceRunId, expectation?.model?.identity);
 
   // A --transactional run's aborted records are not lost; any of them read is an aborted read.
-  const aborted = expectation?.abortedRangesPerShard ? excuseAborted(sink.tracker, expectation.plan, expectation.abortedRangesPerShard) : undefined;
+  const aborted = expectation?.abortedRangesPerShard ? excuseAborted(sink.tracker, expectation.plan, expectation.abortedRangesPerShard, expectation.model?.orders) : undefined;
   const integrity = { ...sink.tracker.summarize(expectation?.perDevice), decodeErrors: sink.decodeErrors, ...aborted };
   const balance = partitionBalance(sink.partitionCounts, partitions);
   console.log(`verify ${topic} on ${brokersText}: ${formatCount(integrity.uniqueRecords + integrity.duplicates)} records in ${formatDurationMs(Date.now() - startedAt)}`);

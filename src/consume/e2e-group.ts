@@ -1,5 +1,5 @@
 import { expectedRecords } from '../verify/expectation.js';
-import { modelExpectedRecords } from '../models/expected.js';
+import { modelExpectedRecords, modelShardOrders } from '../models/expected.js';
 import { modelIdentity } from '../models/identity.js';
 import type { ModelSpec } from '../models/spec.js';
 import { randomBytes } from 'node:crypto';
@@ -207,7 +207,8 @@ export class EndToEndConsumers {
   report(outcomes: E2eConsumerTaskResult[], partitions: number, plan: Shard[], sentPerShard: number[], abortedRangesPerShard?: (number[] | undefined)[]): EndToEndReport {
     const { tracker, partitionCounts, decodeErrors, skippedOlder, reread } = mergeReads(outcomes);
     // --transactional: aborted records are not lost, and any of them read is an aborted read.
-    const aborted = abortedRangesPerShard ? excuseAborted(tracker, plan, abortedRangesPerShard) : undefined;
+    const orders = this.model ? modelShardOrders(this.model.spec, this.model.seed, plan) : undefined;
+    const aborted = abortedRangesPerShard ? excuseAborted(tracker, plan, abortedRangesPerShard, orders) : undefined;
     const consumed = this.snapshot();
     const histogram = toHdrHistogram(consumed.counts);
     return {

@@ -4,6 +4,8 @@ import { registerValueDecoder, type ModelIdentity, type ValueDecoder } from '../
 import { modelValueShape } from '../models/shape.js';
 import type { ModelSpec } from '../models/spec.js';
 import { parseProto } from './protobuf.js';
+import { avroSchemaOf } from './avro-schema.js';
+import { avroSlotWriter } from './avro-slots.js';
 import { encoderFromSpec, planValueSchema, type PlannedSchema, type SchemaEncoderSpec, type SchemaEncoding } from './value-schema.js';
 
 /** A model's value schema in `encoding` (default: the model's), derived or from its `schema:` file, checked against its fields. */
@@ -15,10 +17,16 @@ export function planModelSchema(model: ModelSpec, encoding: SchemaEncoding | und
 
 // The coordinator settles the spec (and the registry's header) and hands it to each thread; without
 // one (a model compiled outside a run, as the micro suite does) the thread plans it itself.
+// Avro with the schema derived from the model also gets a slot writer: the same bytes, written
+// straight from the field values (avro-slots.ts).
 const encoderFactory =
   (encoding: SchemaEncoding): ValueEncoderFactory =>
-  (model, _shape, options) =>
-    encoderFromSpec((options['valueSchema'] as SchemaEncoderSpec | undefined) ?? planModelSchema(model, encoding));
+  (model, shape, options) => {
+    const spec = (options['valueSchema'] as SchemaEncoderSpec | undefined) ?? planModelSchema(model, encoding);
+    const encoder = encoderFromSpec(spec);
+    if (spec.kind !== 'avro') return encoder;
+    return Object.assign(encoder, { slotWriter: avroSlotWriter(model, spec, JSON.stringify(avroSchemaOf(shape))) });
+  };
 
 /** Reads a value back (the e2e consumers' identity), checking it carries the header the producers wrote. */
 function decoderFor(identity: ModelIdentity): ValueDecoder {

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { redactText } from '../connection/redact.js';
+import { httpsWithCa } from './registry-https.js';
 import { StampedeError } from '../errors.js';
 import { registryAuthorization } from './registry-auth.js';
 
@@ -29,6 +31,8 @@ const shown = (url: URL): string => `${url.protocol}//${url.host}${url.pathname.
 export class SchemaRegistryClient {
   private readonly base: string;
   private readonly authorization: string | undefined;
+  /** schema.registry.ssl.ca.location's certificates (PEM): an https registry is trusted by them alone */
+  private readonly ca: string | undefined;
   readonly shownUrl: string;
 
   constructor(urlText: string, registrySettings: Readonly<Record<string, string>> = {}, kafkaSettings: Readonly<Record<string, string>> = {}) {
@@ -36,6 +40,7 @@ export class SchemaRegistryClient {
     this.authorization = registryAuthorization(registrySettings, kafkaSettings, url);
     this.shownUrl = shown(url);
     this.base = this.shownUrl;
+    this.ca = caOf(registrySettings);
   }
 
   /** Registers `schema` under `subject` (an identical schema keeps its id) and returns the id. */
@@ -72,20 +77,35 @@ export class SchemaRegistryClient {
   private async request(method: string, path: string, body: unknown): Promise<{ status: number; body: unknown }> {
     const headers: Record<string, string> = { 'Content-Type': kContentType, Accept: kContentType };
     if (this.authorization !== undefined) headers['Authorization'] = this.authorization;
-    let response: Response;
+    let answer: { status: number; text: string };
     try {
-      response = await fetch(`${this.base}${path}`, { method, headers, body: JSON.stringify(body), signal: AbortSignal.timeout(kRequestTimeoutMs) });
+      const ca = this.base.startsWith('https:') ? this.ca : undefined;
+      answer =
+        ca === undefined
+          ? await fetch(`${this.base}${path}`, { method, headers, body: JSON.stringify(body), signal: AbortSignal.timeout(kRequestTimeoutMs) }).then(async (response) => ({ status: response.status, text: await response.text() }))
+          : await httpsWithCa(`${this.base}${path}`, { method, headers, body: JSON.stringify(body), ca, timeoutMs: kRequestTimeoutMs });
     } catch (err) {
       throw new StampedeError('E_REGISTRY', `schema registry ${this.shownUrl} cannot be reached (${causeOf(err)})`, { cause: err });
     }
-    const text = await response.text();
+    const text = answer.text;
     let parsed: unknown = text;
     try {
       parsed = JSON.parse(text);
     } catch {
       // Not JSON (a proxy's error page): the status says enough.
     }
-    return { status: response.status, body: parsed };
+    return { status: answer.status, body: parsed };
+  }
+}
+
+/** The PEM file schema.registry.ssl.ca.location names, read once; a file that cannot be read is one line naming it. */
+function caOf(settings: Readonly<Record<string, string>>): string | undefined {
+  const path = settings['schema.registry.ssl.ca.location'];
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new StampedeError('E_OPTION', `schema.registry.ssl.ca.location ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
 }
 

@@ -26,3 +26,15 @@ export function modelExpectedRecords(
     },
   };
 }
+
+/** Each shard's order of devices (DeviceSchedule), for the aborted-transaction check: which records of an aborted range were whose. */
+export function modelShardOrders(
+  model: Pick<ModelSpec, 'active' | 'weights'>,
+  seed: number,
+  plan: readonly { firstDevice: number; deviceCount: number }[],
+): { deviceAt(k: number): number; sentBefore(offset: number, k: number): number }[] {
+  return plan.map((shard) => {
+    const schedule = new DeviceSchedule(model, seed, shard.firstDevice, shard.deviceCount);
+    return { deviceAt: (k) => schedule.offsetAt(k), sentBefore: (offset, k) => schedule.recordsOf(offset, k) };
+  });
+}

@@ -115,11 +115,21 @@ function compileDaily(spec: Extract<FieldGen, { gen: 'daily' }>, ctx: RecordCont
   };
 }
 
+/** Shards up to this many devices keep each device's templated id (a few MB): not rebuilt per record. */
+const kCachedIdsMax = 1 << 20;
+
 function compileDevice(template: string | undefined, ctx: RecordContext): Generate {
   if (template === undefined) return () => ctx.deviceId;
   const [before, after] = template.split('{id}') as [string, string];
-  return () => before + ctx.deviceId + after;
+  if (ctx.deviceCount > kCachedIdsMax) return () => before + ctx.deviceId + after;
+  // The same string object every record of a device: no number formatting, concatenation or
+  // flattening per record, for the value and for a key taken from it.
+  const ids = new Array<string | undefined>(ctx.deviceCount).fill(undefined);
+  return () => ids[ctx.deviceIndex] ?? (ids[ctx.deviceIndex] = flat(before + ctx.deviceId + after));
 }
+
+/** A concatenation as one flat string (engines keep `a + b` as a rope until it is read). */
+const flat = (text: string): string => (text.charCodeAt(0), text);
 
 /** A fixed-length array of one generator's values, one array reused for every record. */
 function compileArray(spec: Extract<FieldGen, { gen: 'array' }>, ctx: RecordContext): Generate {

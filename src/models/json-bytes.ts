@@ -1,4 +1,5 @@
 import type { FieldGen } from './spec.js';
+import { writeShortestPositive } from './shortest-double.js';
 import { unrolledObjectWriter } from './unrolled.js';
 
 /**
@@ -58,6 +59,9 @@ function writeSmall(value: number, target: Buffer, at: number): number {
 
 /** Any number as JavaScript (and JSON) prints it; ASCII. */
 function writeNumberText(value: number, target: Buffer, at: number): number {
+  // The engine's shortest form, without its string: most of an unrounded double's cost.
+  const end = value < 0 ? ((target[at] = 0x2d), writeShortestPositive(-value, target, at + 1)) : writeShortestPositive(value, target, at);
+  if (end >= 0) return end;
   if (!Number.isFinite(value)) return copy(kNull, target, at);
   const text = '' + value;
   for (let i = 0; i < text.length; i++) target[at + i] = text.charCodeAt(i);

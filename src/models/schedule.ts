@@ -55,6 +55,17 @@ export class DeviceSchedule {
     return offset;
   }
 
+  /** The offset of the device that sends the shard's k-th record (counted from 0). */
+  offsetAt(k: number): number {
+    let rest = k % this.cycleRecords;
+    for (let r = 0; r < this.roundLengths.length; r++) {
+      const length = this.roundLengths[r]!;
+      if (rest < length) return this.order[rest]!;
+      rest -= length;
+    }
+    throw new Error('unreachable: a cycle holds every round');
+  }
+
   /** Records the device at `offset` has sent when the shard has sent `sent`. */
   recordsOf(offset: number, sent: number): number {
     const weight = this.weights[offset]!;

@@ -16,7 +16,6 @@ export const generatedModelOf = (workload: Pick<Workload, 'model'>): ModelSpec |
 export function checkModelWorkload(workload: Pick<Workload, 'model' | 'transactional' | 'e2e' | 'recordTrace'>): void {
   const model = generatedModelOf(workload);
   if (model === undefined) return;
-  if (workload.transactional) throw new StampedeError('E_OPTION', `--model ${model.file} with --transactional: aborted-record checks follow the built-in simulator's order of devices; run transactions with the iot model`);
   // With the record trace header every record names itself; only --record-trace value relies on the value.
   if (!workload.e2e || workload.recordTrace !== 'value') return;
   if (!readsIdentityOf(model.encoding)) throw new StampedeError('E_OPTION', `--e2e with --model ${model.file} and --record-trace value: ${model.encoding} values are not read back for their identity; use --record-trace header`);

@@ -11,7 +11,8 @@ registerSchemaEncodings();
 /**
  * An avro or protobuf model's value schema, checked against its fields now, before any broker or
  * registry is contacted (an .avsc or .proto the model cannot fill is one line naming file, line and
- * field). --schema-registry needs such a model.
+ * field). --schema-registry needs such a model; the coordinator registers it once and hands the
+ * header with its id to every thread and every --hosts agent.
  */
 export function valueSchemaOf(workload: Workload): SchemaEncoderSpec | undefined {
   const model = generatedModelOf(workload);
@@ -19,7 +20,6 @@ export function valueSchemaOf(workload: Workload): SchemaEncoderSpec | undefined
   if (workload.schemaRegistry !== undefined) {
     if (!schemaBound) throw new StampedeError('E_OPTION', `--schema-registry needs a --model whose encoding is avro or protobuf (${model === undefined ? 'this run sends the built-in iot records' : `${model.file} is ${model.encoding}`})`);
     parseRegistryUrl(workload.schemaRegistry);
-    if (workload.hosts !== undefined) throw new StampedeError('E_OPTION', '--schema-registry with --hosts: each host would need the registered schema; run with --schema-registry on one host (or --instances) for now');
   } else if (workload.subjectStrategy !== undefined) {
     throw new StampedeError('E_OPTION', '--subject-strategy needs --schema-registry');
   }

@@ -8,16 +8,33 @@ export function appendRange(ranges: number[], start: number, end: number): void 
 }
 
 /**
- * Per device, the sequence numbers of a shard's aborted records. A shard walks its devices
- * round-robin (src/records/device.ts): its record k is device firstDevice + k mod deviceCount with
- * sequence floor(k / deviceCount). So an aborted range [a, b) of record indexes gives each device one
- * contiguous sequence range: [ceil((a − o) / D), ceil((b − o) / D)) for the device at offset o.
+ * Which device sends a shard's k-th record, and how many records a device had sent before the
+ * shard's k-th: the built-in simulator's round-robin, or a device model's schedule.
+ */
+export interface ShardOrder {
+  /** the offset in the shard of the device whose record is the shard's k-th */
+  deviceAt(k: number): number;
+  /** records the device at `offset` sent among the shard's first k */
+  sentBefore(offset: number, k: number): number;
+}
+
+/**
+ * The simulator walks a shard's devices round-robin (src/records/device.ts): its record k is device
+ * firstDevice + k mod D with sequence floor(k / D), so the device at offset o had sent
+ * ceil((k − o) / D) records before record k.
+ */
+const roundRobin = (D: number): ShardOrder => ({ deviceAt: (k) => k % D, sentBefore: (offset, k) => Math.max(0, Math.ceil((k - offset) / D)) });
+
+/**
+ * Per device, the sequence numbers of a shard's aborted records. An aborted range [a, b) of record
+ * indexes gives each device one contiguous sequence range: [sentBefore(o, a), sentBefore(o, b)).
  * Work is O(min(b − a, D)) per range. Returns flat ascending [start, end) ranges per device id.
  */
-export function abortedSequences(shard: { firstDevice: number; deviceCount: number }, abortedRanges: readonly number[]): Map<number, number[]> {
+export function abortedSequences(shard: { firstDevice: number; deviceCount: number }, abortedRanges: readonly number[], order: ShardOrder = roundRobin(shard.deviceCount)): Map<number, number[]> {
   const D = shard.deviceCount;
   const perDevice = new Map<number, number[]>();
   const add = (offset: number, start: number, end: number): void => {
+    if (end <= start) return; // a device of a model that sent nothing in the range
     const deviceId = shard.firstDevice + offset;
     let ranges = perDevice.get(deviceId);
     if (ranges === undefined) perDevice.set(deviceId, (ranges = []));
@@ -27,11 +44,11 @@ export function abortedSequences(shard: { firstDevice: number; deviceCount: numb
     const a = abortedRanges[i]!;
     const b = abortedRanges[i + 1]!;
     if (b - a >= D) {
-      for (let o = 0; o < D; o++) add(o, Math.ceil((a - o) / D), Math.ceil((b - o) / D));
+      for (let o = 0; o < D; o++) add(o, order.sentBefore(o, a), order.sentBefore(o, b));
     } else {
       for (let k = a; k < b; k++) {
-        const o = k % D;
-        const seq = (k - o) / D;
+        const o = order.deviceAt(k);
+        const seq = order.sentBefore(o, k);
         add(o, seq, seq + 1);
       }
     }
@@ -55,12 +72,17 @@ export interface AbortedCheck {
  * (it was never meant to be read) nor part of the unique records read, unless it was read — which is
  * counted as an aborted read.
  */
-export function excuseAborted(tracker: SequenceTracker, shards: readonly { firstDevice: number; deviceCount: number }[], abortedRangesPerShard: readonly (readonly number[] | undefined)[]): AbortedCheck {
+export function excuseAborted(
+  tracker: SequenceTracker,
+  shards: readonly { firstDevice: number; deviceCount: number }[],
+  abortedRangesPerShard: readonly (readonly number[] | undefined)[],
+  orders?: readonly ShardOrder[],
+): AbortedCheck {
   const check: AbortedCheck = { abortedRecords: 0, abortedRead: 0, abortedReadExamples: [] };
   shards.forEach((shard, index) => {
     const ranges = abortedRangesPerShard[index];
     if (!ranges || ranges.length === 0) return;
-    for (const [deviceId, seqs] of abortedSequences(shard, ranges)) {
+    for (const [deviceId, seqs] of abortedSequences(shard, ranges, orders?.[index])) {
       for (let i = 0; i < seqs.length; i += 2) {
         const read = tracker.excuse(deviceId, seqs[i]!, seqs[i + 1]!);
         check.abortedRecords += seqs[i + 1]! - seqs[i]!;

@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs';
 import { StampedeError } from '../errors.js';
 import { kMaxDevices, type Shard } from '../plan/shard.js';
 import { int, object } from '../shape.js';
+import { modelExpectedRecords, modelShardOrders } from '../models/expected.js';
+import { modelIdentity, readsIdentityOf, type ModelIdentity } from '../models/identity.js';
+import type { ModelSpec } from '../models/spec.js';
+import type { ShardOrder } from './aborted.js';
 
 /** What a run's result says was sent: enough to know every device's last sequence number. */
 export interface Expectation {
@@ -21,6 +25,8 @@ export interface Expectation {
   traceRunId?: string;
   /** a --transactional run: per shard, the record-index ranges of aborted transactions (never to be read) */
   abortedRangesPerShard?: number[][];
+  /** a device model's run: each shard's order of devices, and where its values carry identity (records without a trace header) */
+  model?: { orders: ShardOrder[]; identity: ModelIdentity | undefined };
 }
 
 const bad = (file: string, why: string): StampedeError => new StampedeError('E_OPTION', `--expect ${file}: ${why}`);
@@ -50,6 +56,36 @@ function planProblem(plan: unknown[]): string | null {
   return null;
 }
 
+interface RunWorkload {
+  keys?: unknown;
+  traceRunId?: unknown;
+  seed?: unknown;
+  recordTrace?: unknown;
+  valueSchema?: unknown;
+  model?: { builtin?: unknown; file?: unknown; fields?: unknown; active?: unknown; weights?: unknown; encoding?: unknown };
+}
+
+/**
+ * A device model's run: its records' order and counts follow from the model's schedule (its active
+ * share and weights, from the seed); each record names itself by its trace header, or by its value
+ * when the model's fields carry device, seq and time (read back with the run's value schema).
+ */
+function modelRunOf(file: string, workload: RunWorkload | undefined): { spec: ModelSpec; seed: number; identity: ModelIdentity | undefined } | undefined {
+  const model = workload?.model;
+  if (!model || model.builtin !== undefined) return undefined;
+  const name = String(model.file);
+  if (!Array.isArray(model.fields) || typeof model.active !== 'number' || !Array.isArray(model.weights) || typeof model.encoding !== 'string' || !Number.isSafeInteger(workload!.seed)) {
+    throw bad(file, `its device model ${name} is incomplete (fields, active, weights, encoding and the run's seed are needed)`);
+  }
+  const spec = model as unknown as ModelSpec;
+  const fromValue = modelIdentity(spec);
+  if (workload!.recordTrace !== 'header' && (fromValue === null || !readsIdentityOf(spec.encoding))) {
+    throw bad(file, `is a run of device model ${name} whose records name neither themselves (no trace header: --record-trace ${String(workload!.recordTrace)}) nor their device and seq in a value verify reads`);
+  }
+  const identity = fromValue !== null && readsIdentityOf(spec.encoding) ? { ...fromValue, ...(workload!.valueSchema === undefined ? {} : { valueSchema: workload!.valueSchema }) } : undefined;
+  return { spec, seed: workload!.seed as number, identity };
+}
+
 /**
  * Reads `verify --expect RESULT.json`: a `stampede run` result with its plan and the records each
  * shard sent. Devices are fed round-robin within a shard, so shard sent counts give every device's
@@ -63,11 +99,10 @@ export function readExpectation(file: string): Expectation {
     const code = (err as NodeJS.ErrnoException).code;
     throw bad(file, code ? `cannot be read (${code})` : 'is not JSON');
   }
-  const result = doc as { tool?: { name?: unknown }; workload?: { keys?: unknown; traceRunId?: unknown; model?: { builtin?: unknown; file?: unknown } }; topic?: { name?: unknown } | null; plan?: unknown; sentPerShard?: unknown; totals?: { sent?: unknown; acked?: unknown; errors?: unknown }; transactions?: { abortedRangesPerShard?: unknown } };
+  const result = doc as { tool?: { name?: unknown }; workload?: RunWorkload; topic?: { name?: unknown } | null; plan?: unknown; sentPerShard?: unknown; totals?: { sent?: unknown; acked?: unknown; errors?: unknown }; transactions?: { abortedRangesPerShard?: unknown } };
   if (result?.tool?.name !== 'stampede' || !Array.isArray(result.plan) || typeof result.totals?.acked !== 'number') throw bad(file, 'is not a stampede run result');
   if (typeof result.topic?.name !== 'string') throw bad(file, 'names no topic (a --client null run writes none)');
-  const model = result.workload?.model;
-  if (model && model.builtin === undefined) throw bad(file, `is a run of device model ${String(model.file)}: verify reads the built-in records only; check a model's records with run --e2e`);
+  const model = modelRunOf(file, result.workload);
   if (!Array.isArray(result.sentPerShard) || result.sentPerShard.length !== result.plan.length || !result.sentPerShard.every((n) => Number.isSafeInteger(n) && n >= 0)) {
     throw bad(file, 'has no per-shard sent counts (sentPerShard): written by an older stampede');
   }
@@ -84,7 +119,8 @@ export function readExpectation(file: string): Expectation {
     acked: result.totals.acked,
     errors: Number(result.totals.errors ?? 0),
     keys: result.workload?.keys === 'none' ? 'none' : 'device',
-    perDevice: expectedRecords(plan, sentPerShard),
+    perDevice: model ? modelExpectedRecords(model.spec, model.seed, plan, sentPerShard) : expectedRecords(plan, sentPerShard),
+    ...(model ? { model: { orders: modelShardOrders(model.spec, model.seed, plan), identity: model.identity } } : {}),
     ...(typeof result.workload?.traceRunId === 'string' && /^[0-9a-f]{16}$/.test(result.workload.traceRunId) ? { traceRunId: result.workload.traceRunId } : {}),
     ...abortedRangesOf(file, result.transactions, plan.length),
   };

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { NativeConsumerClient } from '../clients/native-consumer.js';
 import { ConsumedRecordSink, type FormatChoice } from './sink.js';
+import type { ModelIdentity } from '../models/identity.js';
 
 const kAdminTimeoutMs = 10_000;
 
@@ -10,10 +11,19 @@ const kAdminTimeoutMs = 10_000;
  * now (records written while it reads are left for the next check), every record into one sink.
  * complete: the end was reached before deadlineMs (wall clock). onProgress every 5 s of reading.
  * runId: the run's trace id; traced records of another run are counted apart (sink.foreign).
+ * identity: a device model's identity fields, for records without a trace header.
  */
-export async function readTopicToEnd(settings: Readonly<Record<string, string>>, topic: string, format: FormatChoice, deadlineMs: number, onProgress: (recordsRead: number) => void, runId?: string): Promise<{ sink: ConsumedRecordSink; complete: boolean }> {
+export async function readTopicToEnd(
+  settings: Readonly<Record<string, string>>,
+  topic: string,
+  format: FormatChoice,
+  deadlineMs: number,
+  onProgress: (recordsRead: number) => void,
+  runId?: string,
+  identity?: ModelIdentity,
+): Promise<{ sink: ConsumedRecordSink; complete: boolean }> {
   const client = new NativeConsumerClient({ ...settings, 'group.id': `stampede-verify-${randomBytes(6).toString('hex')}`, 'auto.offset.reset': 'earliest', 'enable.auto.commit': 'false' }, topic);
-  const sink = new ConsumedRecordSink(format, null, undefined, undefined, runId);
+  const sink = new ConsumedRecordSink(format, null, undefined, undefined, runId, identity);
   let complete = false;
   try {
     await client.waitForAssignment(30_000);

@@ -34,6 +34,13 @@ models('--model weather --e2e: every record of the 80 % active stations is read 
   // active: 0.8 of 500 stations, within what chance gives (σ ≈ 9)
   assert.ok(integrity.devices > 360 && integrity.devices < 440, `active stations: ${integrity.devices}`);
   assert.is(result.latency.endToEnd!.count, 60_000);
+  // verify --expect: the same counts from the result alone, each record named by its trace header.
+  const verifyOut = join(dir, 'weather-verify.json');
+  const verify = await runCli(['verify', '--brokers', kafka!.bootstrap, '--expect', out, '--out', verifyOut], { timeoutMs: 60_000 });
+  assert.is(verify.code, 0, `${verify.stdout}\n${verify.stderr}`);
+  assert.match(verify.stdout, /✓ every record sent is on the topic/);
+  const checked = JSON.parse(readFileSync(verifyOut, 'utf8')) as { integrity: { uniqueRecords: number; lost: number; devices: number; traced: number } };
+  assert.equal([checked.integrity.uniqueRecords, checked.integrity.lost, checked.integrity.devices, checked.integrity.traced], [60_000, 0, integrity.devices, 60_000]);
 });
 
 models('--model weather: the records on the topic are the model\'s JSON, keyed by station, as a plain reader sees them', async ({ kafka }) => {
@@ -67,6 +74,12 @@ models('at a fixed --rate, half the devices active and a tenth ten times chattie
   assert.is(integrity.uniqueRecords, 30_000);
   assert.ok(integrity.devices > 440 && integrity.devices < 560, `active devices: ${integrity.devices}`);
   assert.is(result.latency.endToEnd!.negative.count, 0, 'µs send times from the value: none received before sent');
+  // verify --expect reads each record's identity from its value (no trace header on these).
+  const verifyOut = join(dir, 'chatty-verify.json');
+  const verify = await runCli(['verify', '--brokers', kafka!.bootstrap, '--expect', out, '--out', verifyOut], { timeoutMs: 60_000 });
+  assert.is(verify.code, 0, `${verify.stdout}\n${verify.stderr}`);
+  const checked = JSON.parse(readFileSync(verifyOut, 'utf8')) as { integrity: { uniqueRecords: number; lost: number; devices: number; traced: number; decodeErrors: number } };
+  assert.equal([checked.integrity.uniqueRecords, checked.integrity.lost, checked.integrity.devices, checked.integrity.traced, checked.integrity.decodeErrors], [30_000, 0, integrity.devices, 0, 0]);
 });
 
 models('a broken model file: one line naming file, line and field, exit 2, before any broker is contacted', async () => {

@@ -14,6 +14,8 @@ import avro from 'avsc';
 import { planModelSchema, registerSchemaEncodings } from '../../src/encodings/model-encodings.js';
 import { readModelFile } from '../../src/models/read-model.js';
 import { startTestRegistry, type TestRegistry } from '../helpers/registry.js';
+import { startTestHosts } from '../helpers/sshd.js';
+import { randomUUID } from 'node:crypto';
 
 // This process reads avro model files too (to derive the schema a plain reader needs).
 registerSchemaEncodings();
@@ -103,6 +105,29 @@ encodings('weather as Protobuf from a .proto: registered as PROTOBUF, every reco
   assert.ok(records.every((record) => record.schemaId === id && record.schemaType === 'PROTOBUF'), 'every header names the registered id');
   assert.ok(records.every((record) => !('region' in record.value)), 'the optional field the model does not fill stays unset');
   assertWeatherLaws(records, startedAtMs);
+});
+
+encodings('--schema-registry with --hosts: registered once by the coordinator, every agent writes its id; --e2e exact', async ({ kafka, registry }) => {
+  const hosts = await startTestHosts(2);
+  try {
+    const topic = `weather-hosts-${randomUUID().slice(0, 8)}`;
+    const out = join(dir, 'avro-hosts.json');
+    const args = ['run', '--hosts', hosts.names.join(','), '--ssh-config', hosts.sshConfig, '--brokers', kafka!.bootstrap, '--topic', topic, '--partitions', '2', '--workers', '1'];
+    const outcome = await runCli([...args, '--devices', '200', '--records', '6000', '--model', weatherModel('weather-hosts', 'avro'), '--schema-registry', registry!.url, '--e2e', '--out', out], { timeoutMs: 120_000 });
+    assert.is(outcome.code, 0, `${outcome.stdout}\n${outcome.stderr}`);
+    assert.match(outcome.stdout + outcome.stderr, new RegExp(`avro schema registered under subject "${topic}-value" as id \\d+`));
+    const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+    assert.equal(result.hosts!.map((host) => host.totals.acked > 0), [true, true], 'both agents sent');
+    const integrity = result.integrity!;
+    assert.equal({ lost: integrity.lost, duplicates: integrity.duplicates, decodeErrors: integrity.decodeErrors, unique: integrity.uniqueRecords }, { lost: 0, duplicates: 0, decodeErrors: 0, unique: 6_000 });
+    const id = await latestId(registry!.url, `${topic}-value`);
+    const records = await readTopicWithKcat(kafka!.bootstrap, topic);
+    assert.is(records.length, 6_000);
+    const header = Buffer.from([0, (id >>> 24) & 0xff, (id >>> 16) & 0xff, (id >>> 8) & 0xff, id & 0xff]);
+    assert.ok(records.every((record) => record.value.subarray(0, 5).equals(header)), `every value starts with magic byte 0 and id ${id}`);
+  } finally {
+    await hosts.stop();
+  }
 });
 
 encodings('weather as Avro without a registry: plain Avro bodies that Avro decodes with the derived schema, --e2e exact', async ({ kafka }) => {

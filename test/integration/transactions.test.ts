@@ -1,6 +1,7 @@
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +92,22 @@ txn('with --abort-rate: no aborted record is read, every committed one exactly o
   const second = await runCli([...args.map((arg) => (arg === topic ? 'txn-again' : arg)), '--transactional', '--transaction-records', '2000', '--abort-rate', '0.3', '--seed', '7', '--out', again], { timeoutMs: 120_000 });
   assert.is(second.code, 0, `${second.stdout}\n${second.stderr}`);
   assert.equal((JSON.parse(readFileSync(again, 'utf8')) as RunResult).transactions!.abortedRecords, transactions.abortedRecords);
+});
+
+txn("a device model's records in transactions: aborted ones found through the model's schedule (active share), none read, the committed ones each once", async ({ kafka }) => {
+  const out = join(dir, 'model-aborts.json');
+  const topic = `txn-model-${randomUUID().slice(0, 8)}`;
+  const args = ['run', '--brokers', kafka!.bootstrap, '--topic', topic, '--partitions', '2', '--workers', '2', '--devices', '300', '--records', '12000', '--model', 'weather'];
+  const outcome = await runCli([...args, '--transactional', '--transaction-records', '1000', '--abort-rate', '0.4', '--seed', '3', '--e2e', '--out', out], { timeoutMs: 120_000 });
+  assert.is(outcome.code, 0, `${outcome.stdout}\n${outcome.stderr}`);
+  const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+  const transactions = result.transactions!;
+  assert.ok(transactions.aborted > 0 && transactions.committed > 0, `${transactions.aborted} aborted, ${transactions.committed} committed`);
+  const integrity = result.integrity!;
+  assert.equal(
+    { abortedRecords: integrity.abortedRecords, abortedRead: integrity.abortedRead, lost: integrity.lost, duplicates: integrity.duplicates, unique: integrity.uniqueRecords },
+    { abortedRecords: transactions.abortedRecords, abortedRead: 0, lost: 0, duplicates: 0, unique: transactions.committedRecords },
+  );
 });
 
 txn('by time: --transaction-ms ends transactions of a timed run, all committed and read once', async ({ kafka }) => {

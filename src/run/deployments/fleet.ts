@@ -41,7 +41,8 @@ export async function fleetDeployment(workload: Workload, hooks: FleetHooks, not
     plan: () => flattenFleet(plans),
     e2eNotices: ['with --hosts, the --e2e consumers (and any --observe stage\'s) run on this (the coordinator\'s) host: one consumer group sees every device, so integrity is exact; end-to-end latency compares each agent\'s clock with this one, within the measured clock-offset bound'],
     start: async (prepared) => {
-      source = new FleetSource(connected, plans, { workload, librdkafka: prepared.librdkafka, inline });
+      // The value schema as the coordinator settled it (registered once: every agent writes its id).
+      source = new FleetSource(connected, plans, { workload: { ...workload, valueSchema: prepared.valueSchema }, librdkafka: prepared.librdkafka, inline });
       if (hooks.onHostIntervals) hostLines = hostIntervalLines(source.states);
       return source;
     },

@@ -141,4 +141,18 @@ test('JSON written as bytes is JSON.stringify\'s text of the same value, number 
   }
 });
 
+test("each built-in model's JSON bytes are JSON.stringify's text, record for record", () => {
+  for (const name of ['weather', 'simple', 'iot']) {
+    const model = readModelFile(modelFileOf(name));
+    const plan = planJsonBytes(model.fields, true)!;
+    const record = new CompiledModel(model, { firstDevice: 1_000, deviceCount: 2_000 }, 11);
+    const target = Buffer.alloc(plan.maxBytes);
+    for (let i = 0; i < 20_000; i++) {
+      record.advance(1_765_000_000_000_000 + i * 1_234_567_891);
+      const end = plan.write(record.slots, target, 0);
+      if (target.toString('utf8', 0, end) !== JSON.stringify(record.value())) assert.is(target.toString('utf8', 0, end), JSON.stringify(record.value()), `${name} record ${i}`);
+    }
+  }
+});
+
 test.run();

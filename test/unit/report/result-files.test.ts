@@ -1,4 +1,7 @@
 import { test } from 'uvu';
+import { DeviceSchedule } from '../../../src/models/schedule.js';
+import { readModelFile } from '../../../src/models/read-model.js';
+import { modelFileOf } from '../../../src/models/resolve.js';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,18 +78,21 @@ test('verify --expect refuses a plan of 10^15 devices instead of walking every o
   assert.ok(performance.now() - startedAt < 1_000);
 });
 
-test('verify --expect refuses a device model run\'s result: its records are not the built-in ones', () => {
+test("verify --expect of a device model run: counts from the model's schedule; refused when incomplete or when records cannot name themselves", () => {
   const file = join(dir, 'model-run.json');
-  writeFileSync(file, JSON.stringify({ ...run, workload: { ...run.workload, model: { file: 'weather.yaml', fields: [] } } }));
-  assert.match(refusal(() => readExpectation(file)), /--expect .*model-run\.json: is a run of device model weather\.yaml: verify reads the built-in records only/);
-  writeFileSync(file, JSON.stringify({ ...run, workload: { ...run.workload, model: { file: 'iot.yaml', builtin: 'iot', fields: [] } } }));
-  let message = '';
-  try {
-    readExpectation(file);
-  } catch (err) {
-    message = (err as Error).message; // the fixture may fall short elsewhere; not on its model
-  }
-  assert.not.match(message, /device model/, 'the iot model is the built-in records');
+  const weather = readModelFile(modelFileOf('weather'));
+  const { builtin: _builtin, ...model } = weather;
+  const plan = [{ index: 0, firstDevice: 0, deviceCount: 50, records: null }];
+  writeFileSync(file, JSON.stringify({ ...run, plan, sentPerShard: [1000], workload: { ...run.workload, seed: 4, recordTrace: 'header', model } }));
+  const expectation = readExpectation(file);
+  assert.ok(expectation.model?.orders.length === 1 && expectation.model.identity?.deviceField === 'station_id');
+  const schedule = new DeviceSchedule(model, 4, 0, 50);
+  assert.is(expectation.perDevice.recordsPerDevice(7), schedule.recordsOf(7, 1000));
+  writeFileSync(file, JSON.stringify({ ...run, workload: { ...run.workload, seed: 4, model: { file: 'weather.yaml', fields: [] } } }));
+  assert.match(refusal(() => readExpectation(file)), /model-run\.json: its device model weather\.yaml is incomplete/);
+  const simple = readModelFile(modelFileOf('simple'));
+  writeFileSync(file, JSON.stringify({ ...run, plan, sentPerShard: [10], workload: { ...run.workload, seed: 4, recordTrace: 'none', model: simple } }));
+  assert.match(refusal(() => readExpectation(file)), /is a run of device model .*simple\.yaml whose records name neither themselves \(no trace header: --record-trace none\)/);
 });
 
 test.run();

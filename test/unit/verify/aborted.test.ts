@@ -3,6 +3,9 @@ import * as assert from 'uvu/assert';
 import { DeviceSimulator, newReading } from '../../../src/records/device.js';
 import { abortedSequences, appendRange, excuseAborted } from '../../../src/verify/aborted.js';
 import { SequenceTracker } from '../../../src/verify/sequence-tracker.js';
+import { CompiledModel } from '../../../src/models/compile.js';
+import { modelShardOrders } from '../../../src/models/expected.js';
+import { parseModel } from '../../../src/models/read-model.js';
 
 /** The reference: walk the simulator record by record and note each aborted record's (device, seq). */
 function simulatedAborted(firstDevice: number, deviceCount: number, ranges: number[]): Map<number, number[]> {
@@ -39,6 +42,28 @@ test('abortedSequences matches the device simulator, for ranges shorter and long
     [0, 1, [4, 9]],
   ] as [number, number, number[]][]) {
     assert.equal(abortedSequences({ firstDevice, deviceCount }, ranges), simulatedAborted(firstDevice, deviceCount, ranges), `devices ${firstDevice}+${deviceCount}, ranges ${ranges}`);
+  }
+});
+
+test("with a device model: the aborted (device, seq) are those the model's schedule sent in each range (active share, weights)", () => {
+  const model = parseModel('w.yaml', 'active: 0.6\nweights: { 1: 0.7, 3: 0.2, 10: 0.1 }\nfields:\n  id: { gen: device }\n  seq: { gen: seq }\n');
+  for (const [firstDevice, deviceCount, ranges] of [
+    [40, 30, [3, 5, 9, 70, 100, 101, 130, 400]],
+    [0, 5, [0, 1, 2, 60]],
+  ] as [number, number, number[]][]) {
+    const record = new CompiledModel(model, { firstDevice, deviceCount }, 9);
+    const expected = new Map<number, number[]>();
+    for (let k = 0; k < ranges[ranges.length - 1]!; k++) {
+      record.advance(0);
+      let inside = false;
+      for (let i = 0; i < ranges.length; i += 2) if (k >= ranges[i]! && k < ranges[i + 1]!) inside = true;
+      if (!inside) continue;
+      const seqs = expected.get(record.ctx.deviceId) ?? [];
+      appendRange(seqs, record.ctx.seq, record.ctx.seq + 1);
+      expected.set(record.ctx.deviceId, seqs);
+    }
+    const [order] = modelShardOrders(model, 9, [{ firstDevice, deviceCount }]);
+    assert.equal(abortedSequences({ firstDevice, deviceCount }, ranges, order), expected, `devices ${firstDevice}+${deviceCount}`);
   }
 });
 
