@@ -6,6 +6,7 @@ import { failOnUsage } from './usage.js';
 import { toolVersion } from '../version.js';
 import { loadNative } from '../native/load.js';
 import { brokerCommand } from './broker-command.js';
+import { clusterCommand } from './cluster-command.js';
 import { runCommand } from './run-command.js';
 import { verifyCommand } from './verify-command.js';
 import { compareCommand } from './compare-command.js';
@@ -50,6 +51,13 @@ const kCommands: readonly CommandEntry[] = [
     describe: 'Start, stop or check the local single-node Kafka broker (KRaft)',
     positionals: (y) => y.positional('action', { choices: ['up', 'down', 'status'] as const, describe: 'up | down | status' }),
     handler: (argv) => brokerCommand(String(argv['action']), argv),
+  },
+  {
+    usage: 'cluster <action>',
+    options: 'cluster',
+    describe: 'Start, stop or check a local N-node Kafka cluster (KRaft, each node on its own loopback address) to inject faults into',
+    positionals: (y) => y.positional('action', { choices: ['up', 'down', 'status'] as const, describe: 'up | down | status' }),
+    handler: (argv) => clusterCommand(String(argv['action']), argv),
   },
   { usage: 'compare', options: 'compare', describe: 'The same workload three ways: in-process null sink, acknowledged by the broker, end to end', handler: compareCommand },
   { usage: 'verify', options: 'verify', describe: 'Read a topic to its end and check every device\'s sequence: lost, duplicate, out-of-order records', handler: verifyCommand },
@@ -106,7 +114,7 @@ async function main(args: string[]): Promise<number> {
     );
   }
   await cli
-    .demandCommand(1, 'name a command: run, consume, compare, max, verify, broker, hosts, merge, report or diff')
+    .demandCommand(1, 'name a command: run, consume, compare, max, verify, broker, cluster, hosts, merge, report or diff')
     .strict()
     .fail(failOnUsage('stampede'))
     .help()
