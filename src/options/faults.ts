@@ -47,7 +47,7 @@ export function parseFaultSpec(field: string, raw: unknown): FaultSpec {
   };
   const atMs = parseDurationMs(field, when, 0);
   const lengthMs = length === undefined ? undefined : parseDurationMs(field, length, 0);
-  const node = target === undefined ? undefined : /^[1-9]$/.test(target) ? Number(target) : bad();
+  const node = target === undefined || kind === 'kill-leader' ? undefined : /^[1-9]$/.test(target) ? Number(target) : bad();
   if (amount !== undefined && kind !== 'delay-node') bad();
   switch (kind) {
     case 'broker-restart':
