@@ -81,6 +81,14 @@ export class ClusterFaults {
       event.endMs = event.startMs;
       notice(`fault ${spec.kind}: ${why}`);
     };
+    try {
+      await this.act(spec, event, fail, notice);
+    } catch (err) {
+      fail((err as Error).message);
+    }
+  }
+
+  private async act(spec: ClusterFaultSpec, event: ClusterFaultEvent, fail: (why: string) => void, notice: (text: string) => void): Promise<void> {
     switch (spec.kind) {
       case 'kill-node':
         return this.kill(event, spec.node ?? this.cluster.nodes.length, spec.downMs, notice);
