@@ -153,7 +153,7 @@ async function staleFollowerRun(local: LocalCluster, topic: string, producerArgs
   const follower = placed.replicas.find((node) => node !== placed.leader)!;
   const out = join(dir, `${topic}.json`);
   const args = ['run', '--brokers', local.bootstrap, '--topic', topic, '--devices', '50', '--rate', '1000', '--duration', '24s', '--e2e', '--drain', '20s', '--backlog', '12MB'];
-  const faults = [`pause-node=${follower}@2s:12s`, `kill-node=${placed.leader}@11s:12s`];
+  const faults = [`pause-node=${follower}@2s:12s`, `kill-node=${placed.leader}@11s:6s`];
   const outcome = await runCli([...args, ...faults.flatMap((fault) => ['--fault', fault]), ...producerArgs, '--out', out], { timeoutMs: 180_000 });
   const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
   const verify = await runCli(['verify', '--brokers', local.bootstrap, '--expect', out, '--timeout', '60s']);
