@@ -16,7 +16,7 @@ export interface FaultWindowStats {
   fromMs: number;
   toMs: number;
   recordsPerSec: number;
-  /** median of the intervals' produce→ack p50 */
+  /** median of the produce→ack p50 of the intervals that acked anything */
   p50Us: number;
   /** highest interval produce→ack p99 (percentiles of intervals do not merge; this bounds it) */
   p99Us: number;

@@ -83,14 +83,29 @@ export function leaderToKill(topic: WireTopic, partition: number | undefined): {
 
 export const fullIsr = (topic: WireTopic | undefined): boolean => topic !== undefined && topic.partitions.every((partition) => partition.leader >= 0 && partition.isr.length === partition.replicas.length);
 
-/** Graceful restart of each node in turn: SIGTERM, start again, then wait for the topic's ISR to refill. */
+/** The node answers itself, lists every node as a broker, and sees the topic with its full ISR. */
+async function rejoined(cluster: LocalCluster, nodeId: number, topic: string): Promise<boolean> {
+  const node = cluster.nodes.find((candidate) => candidate.nodeId === nodeId)!;
+  try {
+    const metadata = await fetchMetadata(node.host, node.brokerPort, 1500);
+    return metadata.brokers.length === cluster.nodes.length && fullIsr(metadata.topics.find((candidate) => candidate.name === topic));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Graceful restart of each node in turn: SIGTERM (a controlled shutdown), start again, then wait
+ * until the restarted node is back among the brokers and sees every partition of the topic with its
+ * full ISR, before the next node goes.
+ */
 export async function rollingRestart(cluster: LocalCluster, topic: string, ended: () => boolean, onNode: (nodeId: number, pid: number) => void, waitMs = 90_000): Promise<boolean> {
   for (const node of cluster.nodes) {
     if (ended()) return false;
     await stopNode(cluster, node.nodeId);
     onNode(node.nodeId, restartNode(cluster, node.nodeId));
     const deadline = Date.now() + waitMs;
-    while (!fullIsr(await topicState(cluster, topic))) {
+    while (!(await rejoined(cluster, node.nodeId, topic))) {
       if (ended() || Date.now() > deadline) return false;
       await sleep(500);
     }

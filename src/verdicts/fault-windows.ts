@@ -20,7 +20,8 @@ export function windowStats(rows: readonly IntervalRow[], intervalMs: number): F
     fromMs: rows[0]!.elapsedMs - intervalMs,
     toMs: rows[rows.length - 1]!.elapsedMs,
     recordsPerSec: Math.round(rows.reduce((sum, row) => sum + row.recordsPerSec, 0) / rows.length),
-    p50Us: median(rows.map((row) => row.p50Us)),
+    // An interval without an ack has no latency to speak of (its p50 reads 0): left out.
+    p50Us: median(rows.filter((row) => row.recordsPerSec > 0).map((row) => row.p50Us)),
     p99Us: Math.max(...rows.map((row) => row.p99Us)),
     e2eP99Us: e2e.length > 0 ? Math.max(...e2e) : null,
     errors: rows.reduce((sum, row) => sum + row.errors, 0),

@@ -69,7 +69,7 @@ function assertFaultReported(result: RunResult, kind: string, stdout: string): C
   assert.ok(event, `${kind} in faults[]: ${JSON.stringify(result.faults)}`);
   assert.not.ok(event!.error, `${kind}: ${event!.error}`);
   assert.ok(event!.nodes.length > 0 && event!.pids.length > 0, JSON.stringify(event));
-  assert.type(event!.endMs, 'number', `${kind} ended within the run`);
+  assert.type(event!.endMs, 'number', `${kind} ended within the run: ${stdout}`);
   assert.ok(event!.endMs! >= event!.startMs);
   assert.ok(event!.before && event!.during, `${kind}: windows before and during`);
   assert.ok(event!.recoveryMs !== undefined, `${kind}: recovery judged`);
@@ -132,7 +132,7 @@ cluster('kill-leader, kill-controller and pause-node in one run: lost 0, duplica
 
 cluster('rolling-restart: lost 0, duplicates 0, every node restarted in turn with the ISR refilled before the next, ISR full again', async ({ cluster: local }) => {
   const topic = topicName('roll');
-  const { outcome, result } = await faultRun(local!, topic, 45, ['rolling-restart@3s']);
+  const { outcome, result } = await faultRun(local!, topic, 60, ['rolling-restart@3s']);
   assertIntact(outcome, result);
   assert.equal(assertFaultReported(result, 'rolling-restart', outcome.stdout).nodes, [1, 2, 3]);
   assert.ok(await fullIsr(local!, topic), 'the cluster is back to full ISR');
