@@ -132,7 +132,7 @@ cluster('kill-leader, kill-controller and pause-node in one run: lost 0, duplica
 
 cluster('rolling-restart: lost 0, duplicates 0, every node restarted in turn with the ISR refilled before the next, ISR full again', async ({ cluster: local }) => {
   const topic = topicName('roll');
-  const { outcome, result } = await faultRun(local!, topic, 60, ['rolling-restart@3s']);
+  const { outcome, result } = await faultRun(local!, topic, 80, ['rolling-restart@2s']);
   assertIntact(outcome, result);
   assert.equal(assertFaultReported(result, 'rolling-restart', outcome.stdout).nodes, [1, 2, 3]);
   assert.ok(await fullIsr(local!, topic), 'the cluster is back to full ISR');
