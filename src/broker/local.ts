@@ -1,16 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StampedeError } from '../errors.js';
-import { withClusterAdmin } from '../clients/admin.js';
-import { resolveConnection } from '../connection/config.js';
 import { configsDir } from '../paths.js';
 import { requireJava17 } from './java.js';
-import { fetchKafkaJars, mavenRepoUrl } from './kafka-fetch.js';
-import { jarFileName, kafkaLibsDir, kafkaVersionOf, readPinnedJars, userCacheDir } from './kafka-jars.js';
-import { resolveKafkaWithMaven } from './kafka-maven.js';
+import { userCacheDir } from './kafka-jars.js';
+import { answersMetadata, ensureKafkaJars, isAlive, javaArgs, kPidFile, lastLines, newClusterId, readPid, type KafkaSource } from './kafka-process.js';
+
+export { ensureKafkaJars, newClusterId, type KafkaSource } from './kafka-process.js';
 import { renderServerProperties, scramFormatArgs, type BrokerExtras } from './settings.js';
 
 export type { BrokerExtras, BrokerListener, ScramUser } from './settings.js';
@@ -51,97 +49,8 @@ export interface LocalBroker {
   alreadyRunning: boolean;
 }
 
-const kPidFile = 'broker.pid';
-
 /** In the user's cache, not the package's folder: a global install may be read-only for its users. */
 export const defaultDataDir = (port: number): string => join(userCacheDir(), 'broker', String(port));
-
-/** Where the broker's jars come from: Maven Central (or a mirror of it) fetched by stampede, or Maven. */
-export interface KafkaSource {
-  /** --maven-repo: a mirror of Central; default $STAMPEDE_MAVEN_REPO, else Central */
-  mavenRepo?: string;
-  /** --kafka-from maven: let mvn resolve configs/broker/pom.xml instead */
-  useMaven?: boolean;
-}
-
-/**
- * The pinned jars of the local broker in the user's cache (one folder per Kafka version), fetched
- * and verified on first use; returns the folder, for a `-cp <folder>/*`.
- */
-export async function ensureKafkaJars(options: { log?: (line: string) => void; source?: KafkaSource } = {}): Promise<string> {
-  const jars = readPinnedJars();
-  const libsDir = kafkaLibsDir(kafkaVersionOf(jars));
-  if (jars.every((jar) => existsSync(join(libsDir, jarFileName(jar))))) return libsDir;
-  if (options.source?.useMaven) {
-    options.log?.(`resolving Apache Kafka with Maven into ${libsDir} (first run only)…`);
-    resolveKafkaWithMaven(libsDir, `kafka_2.13-${kafkaVersionOf(jars)}.jar`);
-    return libsDir;
-  }
-  const repo = mavenRepoUrl(options.source?.mavenRepo);
-  options.log?.(`fetching Apache Kafka ${kafkaVersionOf(jars)} (${jars.length} jars) from ${repo} into ${libsDir} (first run only)…`);
-  await fetchKafkaJars({ repo, jars, libsDir });
-  return libsDir;
-}
-
-function readPid(dataDir: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(join(dataDir, kPidFile), 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // A stale pid file may name a pid the OS has since given to another program: only a JVM running
-  // kafka.Kafka counts (checked where /proc exists).
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('kafka.Kafka');
-  } catch {
-    return !existsSync('/proc/self');
-  }
-}
-
-async function answersMetadata(port: number, timeoutMs: number): Promise<boolean> {
-  try {
-    const cluster = await withClusterAdmin(resolveConnection({ brokers: `127.0.0.1:${port}` }), (admin) => admin.connect(timeoutMs));
-    return cluster.brokers.length > 0;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Kafka wants a 16-byte UUID in URL-safe base64 without padding. One that starts with "-" (1 in 64)
- * is read by kafka-storage's argument parser as an option, and formatting fails ("argument
- * --cluster-id/-t: expected one argument"): a broker start, and the test suite using it, failed at
- * random. Kafka's own Uuid.randomUuid draws again in that case; so does this.
- */
-export function newClusterId(random: (bytes: number) => Buffer = randomBytes): string {
-  for (;;) {
-    const id = random(16).toString('base64url');
-    if (!id.startsWith('-')) return id;
-  }
-}
-
-function javaArgs(libsDir: string, heapMb: number, logsDir: string): string[] {
-  return [
-    `-Xms${heapMb}m`,
-    `-Xmx${heapMb}m`,
-    '-XX:+UseG1GC',
-    '-XX:MaxGCPauseMillis=20',
-    '-Djava.awt.headless=true',
-    `-Dkafka.logs.dir=${logsDir}`,
-    `-Dlog4j2.configurationFile=${join(configsDir, 'broker', 'log4j2.properties')}`,
-    '-cp',
-    `${libsDir}/*`,
-  ];
-}
 
 export async function startLocalBroker(options: LocalBrokerOptions): Promise<LocalBroker> {
   const log = options.log ?? (() => {});
@@ -172,7 +81,7 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
   const heapMb = options.heapMb ?? 1024;
   if (!existsSync(join(kraftDir, 'meta.properties'))) {
     log(`formatting KRaft storage in ${kraftDir}…`);
-    const format = spawnSync('java', [...javaArgs(libsDir, 256, logsDir), 'kafka.tools.StorageTool', 'format', '--standalone', '-t', newClusterId(), '-c', propertiesPath, ...scramFormatArgs(options.extras?.scramUsers)], {
+    const format = spawnSync('java', [...javaArgs(256, logsDir, libsDir), 'kafka.tools.StorageTool', 'format', '--standalone', '-t', newClusterId(), '-c', propertiesPath, ...scramFormatArgs(options.extras?.scramUsers)], {
       encoding: 'utf8',
     });
     if (format.error) throw new StampedeError('E_LOCAL_BROKER', `cannot run java (${format.error.message}); install Java 17+`);
@@ -181,7 +90,7 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
 
   const stdoutPath = join(logsDir, 'stdout.log');
   const out = openSync(stdoutPath, 'a');
-  const child = spawn('java', [...javaArgs(libsDir, heapMb, logsDir), 'kafka.Kafka', propertiesPath], { detached: true, stdio: ['ignore', out, out] });
+  const child = spawn('java', [...javaArgs(heapMb, logsDir, libsDir), 'kafka.Kafka', propertiesPath], { detached: true, stdio: ['ignore', out, out] });
   closeSync(out);
   if (child.pid === undefined) throw new StampedeError('E_LOCAL_BROKER', 'java did not start');
   const pid = child.pid;
@@ -207,15 +116,6 @@ function bindListeners(template: string, bindHost: string | undefined): string {
   return template.replace(/^listeners=.*$/m, (line) => line.replaceAll('//127.0.0.1:', `//${bindHost}:`));
 }
 
-function lastLines(path: string): string {
-  try {
-    return readFileSync(path, 'utf8').trim().split('\n').slice(-3).join(' | ');
-  } catch {
-    return '(no output)';
-  }
-}
-
-/** The broker stampede started whose pid file is in dataDir (default: the port's), if it is running. */
 export function localBrokerProcess(port: number, dataDir = defaultDataDir(port)): { pid: number; dataDir: string } | undefined {
   const pid = readPid(dataDir);
   return pid !== undefined && isAlive(pid) ? { pid, dataDir } : undefined;

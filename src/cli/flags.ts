@@ -4,7 +4,7 @@ import { specsFor, type CommandName, type OptionSpec } from '../options/schema.j
 import { isTakenBy } from '../options/not-taken.js';
 
 /** Kinds a flag may repeat: every value is kept, in order. */
-const isRepeatable = (spec: OptionSpec): boolean => spec.kind.type === 'props' || spec.kind.type === 'thresholds' || spec.kind.type === 'observe-list' || spec.kind.type === 'strings';
+const isRepeatable = (spec: OptionSpec): boolean => spec.kind.type === 'props' || spec.kind.type === 'thresholds' || spec.kind.type === 'observe-list' || spec.kind.type === 'strings' || spec.kind.type === 'fault';
 
 /**
  * The one loop from the option schema to yargs: every option of the command becomes a flag. Values

@@ -185,6 +185,11 @@ export const EXAMPLES: Readonly<Record<CommandName | 'stampede', readonly Exampl
     { command: 'stampede broker status', says: 'Whether it is running, and where.' },
     { command: 'stampede broker down', says: 'Stop it (its data stays for the next up).' },
   ],
+  cluster: [
+    { command: 'stampede cluster up --nodes 3', says: 'Three Kafka nodes on 127.0.0.11-13:9092, replication factor 3, min.insync.replicas 2; needs Java 17+.' },
+    { command: 'stampede run --brokers 127.0.0.1:9092 --rate 5000 --duration 60s --e2e --fault kill-leader@20s:15s', says: 'Kill the busiest partition leader 20 s in, restart it 15 s later: the outage, the recovery and the integrity verdict.' },
+    { command: 'stampede cluster status --json', says: 'Nodes up, down or paused, the active controller, and each partition\'s leader and ISR.' },
+  ],
   hosts: [
     { command: 'stampede hosts check --hosts gen-1,gen-2 --ssh-config configs/ssh/fleet.ssh_config', says: 'Each host reachable, the same stampede, its clock offset and broker access.' },
     { command: 'stampede hosts install --hosts gen-1,gen-2', says: 'Copy this build to each host.' },

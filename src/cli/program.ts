@@ -3,6 +3,7 @@ import { failOnUsage } from './usage.js';
 import { toolVersion } from '../version.js';
 import { loadNative } from '../native/load.js';
 import { brokerCommand } from './broker-command.js';
+import { clusterCommand } from './cluster-command.js';
 import { runCommand } from './run-command.js';
 import { verifyCommand } from './verify-command.js';
 import { compareCommand } from './compare-command.js';
@@ -53,6 +54,14 @@ export const COMMANDS: readonly CommandEntry[] = [
     describe: 'Start, stop or check the local single-node Kafka broker (KRaft)',
     positionals: [{ name: 'action', choices: ['up', 'down', 'status'], describe: 'up, down or status' }],
     handler: (argv) => brokerCommand(String(argv['action']), argv),
+  },
+  {
+    name: 'cluster',
+    usage: 'cluster <action>',
+    options: 'cluster',
+    describe: 'Start, stop or check a local N-node Kafka cluster (KRaft, each node on its own loopback address) to inject faults into',
+    positionals: [{ name: 'action', choices: ['up', 'down', 'status'], describe: 'up, down or status' }],
+    handler: (argv) => clusterCommand(String(argv['action']), argv),
   },
   { name: 'compare', usage: 'compare', options: 'compare', describe: 'The same workload three ways: in-process null sink, acknowledged by the broker, end to end', handler: compareCommand },
   { name: 'verify', usage: 'verify', options: 'verify', describe: 'Read a topic to its end and check every device\'s sequence: lost, duplicate, out-of-order records', handler: verifyCommand },
@@ -143,7 +152,7 @@ export function buildCli(args: string[], dispatch: Dispatch, onExitCode: (code: 
     );
   }
   return cli
-    .demandCommand(1, 'name a command: run, consume, compare, max, sweep, verify, broker, hosts, merge, report or diff')
+    .demandCommand(1, 'name a command: run, consume, compare, max, sweep, verify, broker, cluster, hosts, merge, report or diff')
     .strict()
     .fail(dispatch.fail);
 }

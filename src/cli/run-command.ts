@@ -12,6 +12,7 @@ import type { RunResult } from '../contracts/result.js';
 import { ExitCode } from './exit-codes.js';
 import { onStopSignals } from './signals.js';
 import { restoreArmedFaults } from '../faults/broker-restart.js';
+import { restoreArmedClusterFaults } from '../faults/cluster-faults.js';
 
 export async function runCommand(argv: Record<string, unknown>): Promise<number> {
   const workloadFile = typeof argv['workload'] === 'string' ? argv['workload'] : undefined;
@@ -27,7 +28,10 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
       console.log(`${what}: stopping producers and waiting for outstanding acks (${again} to quit at once)…`);
       controller.abort();
     },
-    restore: restoreArmedFaults,
+    restore: () => {
+      restoreArmedFaults();
+      restoreArmedClusterFaults();
+    },
   });
   const metrics = await metricsOutput(workload);
   const outputs = new Outputs([liveOutput(workload), ...(metrics ? [metrics] : []), consoleOutput(workload), resultFilesOutput(workload)]);

@@ -6,7 +6,7 @@ import type { HostFacts } from '../runtime.js';
 import type { AbortedCheck } from '../verify/aborted.js';
 import type { IntegritySummary } from '../verify/sequence-tracker.js';
 import type { BacklogReport, ChurnReport } from './consumer-modes.js';
-import type { FaultEvent } from './faults.js';
+import type { ClusterTimeline, FaultEvent } from './faults.js';
 import type { FleetReport, HostReport } from './fleet.js';
 import type { GeneratorColumns, GeneratorWindow } from './generator.js';
 import type { CommitLatency, TransactionsSummary } from './transactions.js';
@@ -109,6 +109,8 @@ export interface RunResult {
   availability?: Availability;
   /** --fault: what was done to the local broker, and when (ms after go) */
   faults?: FaultEvent[];
+  /** faults on a local cluster: the run's topic polled every interval (leaders, ISR, controller) */
+  cluster?: ClusterTimeline;
   intervals: IntervalRow[];
   /** --hosts runs: per-host totals, latency and clock offset (they sum to the merged totals), and the fleet's facts */
   hosts?: HostReport[];

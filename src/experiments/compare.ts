@@ -60,7 +60,7 @@ export async function runCompare(workload: Workload, hooks: { onMode?(mode: stri
   const startedAt = new Date().toISOString();
   const suffix = randomBytes(4).toString('hex');
   // The three modes measure cost, not behaviour under faults or against thresholds: neither applies.
-  workload = { ...workload, fault: undefined, thresholds: [] };
+  workload = { ...workload, faults: [], thresholds: [] };
   hooks.onMode?.('micro: null client, in process');
   const micro = await runWorkload({ ...workload, client: 'null', e2e: false }, hooks);
   hooks.onMode?.(`broker: ${workload.client} client, acknowledged`);

@@ -1,7 +1,7 @@
 import { crashLocalBroker, localBrokerProcess } from '../broker/local.js';
 import { parseBrokers } from '../connection/brokers.js';
 import { StampedeError } from '../errors.js';
-import type { FaultEvent } from '../contracts/faults.js';
+import type { BrokerRestartEvent } from '../contracts/faults.js';
 import type { Workload } from '../options/workload-shape.js';
 
 const kLoopbackHosts = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -21,7 +21,7 @@ export function restoreArmedFaults(): void {
 }
 
 export class BrokerRestart {
-  readonly events: FaultEvent[] = [];
+  readonly events: BrokerRestartEvent[] = [];
   private timers: NodeJS.Timeout[] = [];
   private pendingRestart: (() => void) | undefined;
   /** disarm() is final: a run stopped before its start must not arm the kill afterwards */
@@ -35,7 +35,7 @@ export class BrokerRestart {
 
   /** Checks, before anything runs, that the fault can be injected here; bad input (exit 2) otherwise. */
   static resolve(workload: Workload): BrokerRestart | undefined {
-    const fault = workload.fault;
+    const fault = workload.faults.find((spec) => spec.kind === 'broker-restart');
     if (fault === undefined) return undefined;
     const refuse = (why: string): StampedeError => new StampedeError('E_OPTION', `--fault ${fault.kind}: ${why}`);
     if (workload.hosts !== undefined || workload.instances !== undefined || workload.instanceId !== undefined) throw refuse('runs on this host only, not with --hosts or --instances');
@@ -63,7 +63,7 @@ export class BrokerRestart {
           notice(`fault: could not kill the broker (pid ${this.broker.pid}): ${(err as Error).message}`);
           return;
         }
-        const event: FaultEvent = { kind: 'broker-restart', killedPid: this.broker.pid, killedAtMs: sinceGo() };
+        const event: BrokerRestartEvent = { kind: 'broker-restart', killedPid: this.broker.pid, killedAtMs: sinceGo() };
         this.events.push(event);
         notice(`fault: broker pid ${this.broker.pid} killed (SIGKILL) ${(event.killedAtMs / 1000).toFixed(1)} s after the start; restart in ${(this.downMs / 1000).toFixed(1)} s`);
         this.pendingRestart = () => {

@@ -3,6 +3,7 @@ import type { OptionKind } from './schema.js';
 import { parseThresholdList } from './thresholds.js';
 import { parseStageList, parseStringList } from './stages.js';
 import { parseStages, parseSteps } from './schedule.js';
+import { parseFaultList } from './faults.js';
 
 export { kLongestDurationMs, describeDurationMs, parseDurationMs } from './duration.js';
 import { parseDurationMs } from './duration.js';
@@ -72,22 +73,7 @@ export function parseStall(field: string, raw: unknown): ProducerPause {
 }
 
 /** A fault stampede injects itself into the local broker it started (src/faults/broker-restart.ts). */
-export interface BrokerFault {
-  kind: 'broker-restart';
-  /** ms after go: kill -9 */
-  atMs: number;
-  /** ms the broker stays down before it is started again */
-  downMs: number;
-}
-
-const kDefaultBrokerDownMs = 5_000;
-
-/** "broker-restart@10s" or "broker-restart@10s:5s". */
-export function parseFault(field: string, raw: unknown): BrokerFault {
-  const match = /^broker-restart@([^:]+)(?::(.+))?$/.exec(String(raw).trim());
-  if (!match) throw optionError(field, 'broker-restart@<when>[:<down time>], such as broker-restart@10s:5s', raw);
-  return { kind: 'broker-restart', atMs: parseDurationMs(field, match[1], 0), downMs: match[2] === undefined ? kDefaultBrokerDownMs : parseDurationMs(field, match[2], 0) };
-}
+export type { BrokerFault } from './faults.js';
 
 export function parseBool(field: string, raw: unknown): boolean {
   const text = String(raw).trim().toLowerCase();
@@ -167,7 +153,7 @@ export function parseByKind(field: string, kind: OptionKind, raw: unknown): unkn
     case 'stall':
       return parseStall(field, raw);
     case 'fault':
-      return parseFault(field, raw);
+      return parseFaultList(field, raw);
     case 'bool':
       return parseBool(field, raw);
     case 'list':

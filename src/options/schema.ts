@@ -16,7 +16,7 @@ export type OptionKind =
   | { type: 'enum'; values: readonly string[] }
   | { type: 'props' } // repeated k=v pairs
   | { type: 'stall' } // "<duration>@<duration>": pause that long, once, that long after the start
-  | { type: 'fault' } // "broker-restart@<duration>[:<duration>]"
+  | { type: 'fault' } // repeated fault specs on a timeline, "kill-leader@10s:15s" (src/options/faults.ts), a YAML list in a file
   | { type: 'list' } // comma-separated names, or a YAML list
   | { type: 'bool' } // true/false, on/off, yes/no; a bare flag is true
   | { type: 'optional-path' } // a path, or a bare flag for "beside the JSON result"
@@ -29,7 +29,7 @@ export type OptionKind =
   | { type: 'stages' } // duration:target ramps, "30s:50k,2m:500k" (src/options/schedule.ts)
   | { type: 'steps' }; // stairs, "50k..500k/50k@30s" (src/options/schedule.ts)
 
-export type CommandName = 'run' | 'compare' | 'max' | 'sweep' | 'consume' | 'hosts' | 'verify' | 'broker' | 'merge' | 'report' | 'diff';
+export type CommandName = 'run' | 'compare' | 'max' | 'sweep' | 'consume' | 'hosts' | 'verify' | 'broker' | 'cluster' | 'merge' | 'report' | 'diff';
 
 export interface OptionSpec {
   readonly name: string;
@@ -97,7 +97,7 @@ export const OPTION_SPECS = [
   { name: 'consumer-churn', kind: { type: 'duration', minMs: 1000 }, describe: 'With --e2e: add or remove one consumer every this long while producing; reports each rebalance\'s pause and the e2e latency around it', commands: WORKLOAD },
   { name: 'max-publish-delay', kind: { type: 'duration', minMs: 0 }, default: '10ms', describe: 'At a fixed --rate, a publish-delay p99 above this marks the run not valid at that rate', commands: WORKLOAD },
   { name: 'stall', kind: { type: 'stall' }, describe: 'Fault injection: each producer pauses once, e.g. 500ms@2s = 500 ms, 2 s after the start', commands: WORKLOAD },
-  { name: 'fault', kind: { type: 'fault' }, describe: 'Fault injection on the local broker stampede started (stampede broker up): broker-restart@10s:5s = kill -9 10 s after the start, restart 5 s later [default down time: 5s]', commands: WORKLOAD },
+  { name: 'fault', kind: { type: 'fault' }, default: [], describe: 'A fault on the timeline (repeatable; faults: in a workload file), only on what stampede started. On stampede cluster up: kill-node[=N]@10s[:15s] (kill -9, restart after 15 s), kill-leader[=TOPIC-P]@10s[:15s] (the leader of that or the busiest partition), kill-controller@10s[:15s], pause-node[=N]@10s:8s (SIGSTOP/SIGCONT), rolling-restart@10s, delay-node=N@10s:30s=20ms and partition-node=N@10s:20s (proxy network). On stampede broker up: broker-restart@10s:5s', commands: WORKLOAD },
   { name: 'seed', kind: { type: 'int', min: 0, max: 2 ** 32 - 1 }, default: 1, describe: 'Seed of the device simulator', commands: WORKLOAD },
   { name: 'interval', kind: { type: 'duration', minMs: 100, maxMs: 3_600_000 }, default: '1s', describe: 'Live line and interval-row period', commands: WORKLOAD },
   { name: 'out', kind: { type: 'string' }, describe: 'JSON result path (default results/run-<time>.json)', commands: WORKLOAD },
@@ -152,6 +152,11 @@ export const OPTION_SPECS = [
   { name: 'heap-mb', kind: { type: 'int', min: 256, max: 65_536 }, default: 1024, describe: 'Broker JVM heap in MiB', commands: ['broker'] },
   { name: 'maven-repo', kind: { type: 'string' }, describe: 'Maven repository to fetch the broker jars from on first use (a mirror of Central on a closed network) [default: $STAMPEDE_MAVEN_REPO, else https://repo1.maven.org/maven2]', commands: ['broker'] },
   { name: 'kafka-from', kind: { type: 'enum', values: ['central', 'maven'] }, default: 'central', describe: 'How the broker jars are got on first use: central (stampede fetches and checks the pinned jars; no Maven needed) or maven (mvn resolves configs/broker/pom.xml)', commands: ['broker'] },
+  { name: 'nodes', kind: { type: 'int', min: 1, max: 9 }, default: 3, describe: 'Combined KRaft nodes (broker + controller each), node i on 127.0.0.(10+i); replication factor min(3, nodes), min.insync.replicas 2 from 3 nodes on', commands: ['cluster'] },
+  { name: 'port', kind: { type: 'int', min: 1, max: 65_534 }, default: 9092, describe: 'Broker port of every node (each on its own loopback address); the controllers use port+1; names the cluster for down and status', commands: ['cluster'] },
+  { name: 'heap-mb', kind: { type: 'int', min: 256, max: 65_536 }, default: 448, describe: 'JVM heap of each node in MiB', commands: ['cluster'] },
+  { name: 'json', kind: { type: 'bool' }, default: 'false', describe: 'status: print the nodes, active controller, partition leaders and ISR, and bootstrap as JSON', commands: ['cluster'] },
+  { name: 'remove-data', kind: { type: 'bool' }, default: 'false', describe: 'down: also delete the cluster\'s data folder', commands: ['cluster'] },
   { name: 'out', kind: { type: 'string' }, describe: 'Merged JSON path [default: results/run-<time>.json]', commands: ['merge'] },
   { name: 'html', kind: { type: 'string' }, describe: 'Self-contained HTML page (inline SVG charts, no network)', commands: ['report'] },
   { name: 'hgrm', kind: { type: 'string' }, describe: 'Folder for one HdrHistogram .hgrm file per latency kind (values in ms)', commands: ['report'] },

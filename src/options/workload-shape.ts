@@ -2,7 +2,8 @@ import type { RecordTraceMode } from '../records/trace.js';
 import type { ModelSpec } from '../models/spec.js';
 import type { SchemaEncoderSpec } from '../encodings/value-schema.js';
 import type { SubjectStrategy } from '../encodings/subject.js';
-import type { BrokerFault, ProducerPause } from './parse.js';
+import type { ProducerPause } from './parse.js';
+import type { FaultSpec } from './faults.js';
 import type { PROFILES } from './schema.js';
 import type { Threshold } from './thresholds.js';
 import type { StageSpec } from './stages.js';
@@ -58,8 +59,8 @@ export interface Workload {
   /** publish-delay p99 (µs) above which a fixed-rate run is flagged not valid */
   maxPublishDelayUs: number;
   stall: ProducerPause | undefined;
-  /** --fault: a crash stampede injects into the local broker it started */
-  fault: BrokerFault | undefined;
+  /** --fault: the faults stampede injects into the local broker or cluster it started, in timeline order */
+  faults: FaultSpec[];
   e2e: boolean;
   consumers: number;
   /** --observe: the stream processor's output topics read as stages, in pipeline order */

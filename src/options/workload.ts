@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { StampedeError } from '../errors.js';
 import { parseByKind, type BrokerFault, type ProducerPause } from './parse.js';
 import type { Threshold } from './thresholds.js';
+import type { FaultSpec } from './faults.js';
 import { checkTransactionalWorkload } from './transactions.js';
 import { checkRecordTrace, defaultRecordTrace, traceRunIdOf } from './record-trace.js';
 import type { RecordTraceMode } from '../records/trace.js';
@@ -58,6 +59,13 @@ export function readWorkloadFile(path: string): RawOptions {
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc)) {
     throw new StampedeError('E_WORKLOAD_FILE', `workload file ${path} must be a mapping of option names to values`);
+  }
+  // A timeline of several faults reads best as `faults:`, a list; `fault:` is the flag's own name.
+  const fields = doc as Record<string, unknown>;
+  if ('faults' in fields) {
+    if ('fault' in fields) throw new StampedeError('E_WORKLOAD_FILE', `workload file ${path}: give faults or fault, not both`);
+    fields['fault'] = fields['faults'];
+    delete fields['faults'];
   }
   for (const key of Object.keys(doc)) {
     if (!OPTION_NAMES.has(key)) {
@@ -120,7 +128,7 @@ export function resolveWorkload(fromFile: RawOptions, fromFlags: RawOptions, wor
     trackLatency: get<string>('latency') === 'on',
     maxPublishDelayUs: get<number>('max-publish-delay') * 1000,
     stall: get('stall'),
-    fault: get('fault'),
+    faults: [...get<FaultSpec[]>('fault')].sort((a, b) => a.atMs - b.atMs),
     e2e: get('e2e'),
     consumers: get('consumers'),
     stages: resolveStages(get<StageEntry[]>('observe'), get<string[]>('trace'), get<string[]>('processor-group')),

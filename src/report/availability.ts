@@ -1,5 +1,6 @@
 import type { RunResult } from '../contracts/result.js';
 import { formatCount, formatDurationMs } from '../fmt.js';
+import { renderFaults } from './fault-summary.js';
 
 /** "availability: 1 stall, longest 21.0 s …" and failures by code: what a broker restart leaves in a run. */
 export function renderAvailability(result: RunResult): string[] {
@@ -23,9 +24,11 @@ export function renderAvailability(result: RunResult): string[] {
     }
   }
   for (const fault of result.faults ?? []) {
+    if (fault.kind !== 'broker-restart') continue;
     const restarted = fault.restartedAtMs === undefined ? `not restarted${fault.error ? ` (${fault.error})` : ''}` : `restarted at ${formatDurationMs(fault.restartedAtMs)} (down ${formatDurationMs(fault.restartedAtMs - fault.killedAtMs)})`;
     lines.push(`fault injected: broker killed (SIGKILL) at ${formatDurationMs(fault.killedAtMs)}, ${restarted}; the broker answers again some seconds after its restart`);
   }
+  lines.push(...renderFaults(result));
   const codes = Object.entries(availability.errorsByCode).sort((a, b) => b[1] - a[1]);
   if (codes.length > 0) lines.push(`errors by librdkafka code: ${codes.map(([code, count]) => `${code} ${formatCount(count)}`).join(', ')}`);
   return lines;

@@ -1,5 +1,4 @@
 import { StampedeError } from '../errors.js';
-import { BrokerRestart } from '../faults/broker-restart.js';
 import { evaluateThresholds } from '../verdicts/thresholds.js';
 import { judgeKnee, levelThresholds } from '../verdicts/knee.js';
 import { EndToEndConsumers } from '../consume/e2e-group.js';
@@ -20,6 +19,7 @@ import { consumerModeOptions, consumerModes } from './modes/consumer-modes.js';
 import { prepareRun, type Prepared } from './prepare.js';
 import { sampleRun, type CumulativeSnapshots } from './sample.js';
 import { ObservedStages } from './stages.js';
+import { FaultTimeline } from './fault-timeline.js';
 
 export interface RunHooks extends FleetHooks {
   onNotice?(text: string): void;
@@ -51,7 +51,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
     hooks.onNotice?.(text);
   };
   // Checked before anything starts: a fault that cannot be injected here is bad input.
-  const faults = BrokerRestart.resolve(workload);
+  const faults = FaultTimeline.resolve(workload);
   const crash = testCrashFrom(process.env);
   if (crash) notice(`test hook $${kTestFaultVariable} is set: ${crash.role} thread ${crash.index} will ${crash.how === 'exit' ? 'exit' : 'throw'} ${crash.afterMs} ms in`);
   const deployment = await deploymentFor(workload, hooks, notice);
@@ -95,7 +95,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
     const result = assembleResult({ workload, prepared, sampled, publishDelays, endToEnd, notices });
     modes?.finish(result);
     if (stageResults) result.stages = stageResults;
-    if (faults) result.faults = faults.events;
+    faults?.attach(result, sampled.durationMs);
     if (workload.thresholds.length > 0) result.thresholds = evaluateThresholds(result, workload.thresholds);
     if (workload.thresholds.length > 0 && result.levels && result.levels.length > 0) judgeLevels(result, workload.thresholds);
     return deployment.finish(result, { sampled, coordinatorCpuMicros: cpu.user + cpu.system });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { localBrokerProcess, localBrokerStatus } from '../../src/broker/local.js';
 import { projectRoot } from '../../src/paths.js';
+import type { BrokerRestartEvent } from '../../src/contracts/faults.js';
 import type { RunResult } from '../../src/contracts/result.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { userEnv } from '../helpers/cli.js';
@@ -86,8 +87,9 @@ signals('one SIGTERM while the broker is down: it is started again at once, acks
   assert.match(run.stdout, /stopped \(SIGTERM\): stopping producers and waiting for outstanding acks \(a second signal to quit at once\)/);
   const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
   assert.is(result.status, 'interrupted');
-  assert.is(result.faults![0]!.killedPid, run.killedPid);
-  assert.type(result.faults![0]!.restartedPid, 'number');
+  const fault = result.faults![0] as BrokerRestartEvent;
+  assert.is(fault.killedPid, run.killedPid);
+  assert.type(fault.restartedPid, 'number');
   await assertBrokerBack(kafka!, run.killedPid, run.stdout);
 });
 

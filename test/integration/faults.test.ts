@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BrokerRestartEvent } from '../../src/contracts/faults.js';
 import type { RunResult } from '../../src/contracts/result.js';
 import { defaultDataDir, stopLocalBroker } from '../../src/broker/local.js';
 import { freePortPair, startTestBroker, type TestBroker } from '../helpers/broker.js';
@@ -48,7 +49,7 @@ faults('--profile exactly-once through a broker kill -9 and restart: 0 lost, 0 d
   // the exit code must say what the result says (integrity is exact, checked below).
   assert.is(outcome.code, result.validity.valid ? 0 : 3, `${outcome.stdout}\n${outcome.stderr}`);
   assert.match(outcome.stdout, /fault: broker pid \d+ killed \(SIGKILL\) 3\.\d s after the start/);
-  const [fault] = result.faults!;
+  const fault = result.faults![0] as BrokerRestartEvent | undefined;
   assert.ok(fault!.killedAtMs >= 3000 && fault!.restartedAtMs! - fault!.killedAtMs >= 3000, JSON.stringify(fault));
   assert.is(result.librdkafka['enable.idempotence'], 'true');
   assert.is(result.librdkafka['acks'], 'all');

@@ -11,6 +11,7 @@ export const colorOf = (index: number): string => PALETTE[index % PALETTE.length
 
 const kWarmupFill = 'rgba(120,120,120,0.16)';
 const kDrainFill = 'rgba(230,159,0,0.18)';
+const kFaultFill = 'rgba(213,94,0,0.16)';
 
 export interface RenderedChart {
   id: string;
@@ -25,7 +26,18 @@ const seconds = (row: IntervalRow): number => row.elapsedMs / 1000;
 /** Explains only the bands the chart shows. */
 function bandNotes(series: readonly RunSeries[]): string[] {
   const phases = new Set(series.flatMap(({ run }) => run.intervals.map((row) => row.phase)));
-  return [...(phases.has('warmup') ? ['grey band: warmup'] : []), ...(phases.has('drain') ? ['amber band: drain'] : [])];
+  const faulted = series.some(({ run }) => (run.faults ?? []).length > 0);
+  return [...(phases.has('warmup') ? ['grey band: warmup'] : []), ...(phases.has('drain') ? ['amber band: drain'] : []), ...(faulted ? ['red band: a fault in effect'] : [])];
+}
+
+/** Each injected fault from its start until it was undone (the run's end when it never was), in seconds. */
+export function faultBands(run: RunSeries['run']): Band[] {
+  const lastS = run.intervals.length > 0 ? seconds(run.intervals[run.intervals.length - 1]!) : 0;
+  return (run.faults ?? []).map((fault) => {
+    if (fault.kind === 'broker-restart') return { from: fault.killedAtMs / 1000, to: (fault.restartedAtMs ?? lastS * 1000) / 1000, color: kFaultFill, label: 'broker-restart' };
+    const to = fault.endMs === null ? lastS : Math.max(fault.endMs, fault.startMs + 100) / 1000;
+    return { from: fault.startMs / 1000, to, color: kFaultFill, label: `${fault.kind}${fault.nodes.length > 0 ? ` node ${fault.nodes.join(',')}` : ''}` };
+  });
 }
 
 /** Warmup and drain as x ranges in seconds, from each interval's [previous end, end]. */
@@ -48,7 +60,7 @@ function uniqueBands(series: readonly RunSeries[]): Band[] {
   const seen = new Set<string>();
   const bands: Band[] = [];
   for (const { run, label } of series) {
-    for (const band of phaseBands(run.intervals)) {
+    for (const band of [...phaseBands(run.intervals), ...faultBands(run)]) {
       const key = `${band.label}:${band.from.toFixed(1)}:${band.to.toFixed(1)}`;
       if (seen.has(key)) continue;
       seen.add(key);

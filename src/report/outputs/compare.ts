@@ -16,7 +16,7 @@ export function compareConsoleOutput(workload: Workload): CompareOutput {
     interval: (mode) => console.log(`── ${mode}`),
     stop: (result) => {
       console.log(`\n${renderCompare(result)}`);
-      if (workload.thresholds.length > 0 || workload.metricsPort !== undefined || workload.fault !== undefined) console.log('note: compare does not check --threshold, inject --fault or serve --metrics-port; use run');
+      if (workload.thresholds.length > 0 || workload.metricsPort !== undefined || workload.faults.length > 0) console.log('note: compare does not check --threshold, inject --fault or serve --metrics-port; use run');
     },
   };
 }

@@ -1,0 +1,111 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { StampedeError } from '../errors.js';
+import { isAlive, javaArgs, kPidFile, lastLines, readPid } from './kafka-process.js';
+import type { NodeAddress, NodeNetwork } from './node-network.js';
+
+/** Replication settings that make sense for N nodes: RF 3 at most, two in-sync copies from three nodes on. */
+export function replicationDefaults(nodes: number): { replicationFactor: number; minInsync: number } {
+  return { replicationFactor: Math.min(3, nodes), minInsync: nodes >= 3 ? 2 : 1 };
+}
+
+/**
+ * One combined KRaft node (broker + controller) of a local cluster. Static voters: every node knows
+ * the whole quorum from its properties, so the nodes start together and none is special.
+ */
+export function renderNodeProperties(node: NodeAddress, all: readonly NodeAddress[], network: NodeNetwork, logDir: string): string {
+  const { replicationFactor, minInsync } = replicationDefaults(all.length);
+  const listeners = network.listenersFor(node.nodeId);
+  const voters = all.map((peer) => {
+    const advertised = network.listenersFor(peer.nodeId).controllerAdvertised;
+    return `${peer.nodeId}@${advertised.host}:${advertised.port}`;
+  });
+  return [
+    '# A node of a local stampede cluster: broker and controller in one JVM (written by stampede cluster up).',
+    'process.roles=broker,controller',
+    `node.id=${node.nodeId}`,
+    `controller.quorum.voters=${voters.join(',')}`,
+    `listeners=PLAINTEXT://${listeners.brokerBind.host}:${listeners.brokerBind.port},CONTROLLER://${listeners.controllerBind.host}:${listeners.controllerBind.port}`,
+    `advertised.listeners=PLAINTEXT://${listeners.brokerAdvertised.host}:${listeners.brokerAdvertised.port}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `log.dirs=${logDir}`,
+    `default.replication.factor=${replicationFactor}`,
+    `min.insync.replicas=${minInsync}`,
+    `offsets.topic.replication.factor=${replicationFactor}`,
+    `transaction.state.log.replication.factor=${replicationFactor}`,
+    `transaction.state.log.min.isr=${minInsync}`,
+    `share.coordinator.state.topic.replication.factor=${replicationFactor}`,
+    `share.coordinator.state.topic.min.isr=${minInsync}`,
+    'num.partitions=6',
+    'auto.create.topics.enable=false',
+    'group.initial.rebalance.delay.ms=0',
+    // A node killed or paused is fenced after 6 s instead of 9: failover fits short runs.
+    'broker.session.timeout.ms=6000',
+    'broker.heartbeat.interval.ms=1000',
+    // 2-core hosts running several JVMs: few threads each.
+    'num.network.threads=2',
+    'num.io.threads=2',
+    'num.replica.fetchers=1',
+    'log.segment.bytes=134217728',
+    'log.retention.hours=1',
+    '',
+  ].join('\n');
+}
+
+export interface NodeDirs {
+  dataDir: string;
+  logsDir: string;
+  kraftDir: string;
+  propertiesPath: string;
+}
+
+export function nodeDirs(clusterDir: string, nodeId: number): NodeDirs {
+  const dataDir = join(clusterDir, `node-${nodeId}`);
+  return { dataDir, logsDir: join(dataDir, 'logs'), kraftDir: join(dataDir, 'kraft'), propertiesPath: join(dataDir, 'server.properties') };
+}
+
+/** Formats the node's storage with the cluster's id, once (a restart reuses it). */
+export function formatNode(dirs: NodeDirs, clusterId: string): void {
+  if (existsSync(join(dirs.kraftDir, 'meta.properties'))) return;
+  const format = spawnSync('java', [...javaArgs(256, dirs.logsDir), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', dirs.propertiesPath], { encoding: 'utf8' });
+  if (format.error) throw new StampedeError('E_LOCAL_BROKER', `cannot run java (${format.error.message}); install Java 17+`);
+  if (format.status !== 0) throw new StampedeError('E_LOCAL_BROKER', `formatting KRaft storage in ${dirs.kraftDir} failed: ${format.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+}
+
+export function writeNodeProperties(dirs: NodeDirs, text: string): void {
+  mkdirSync(dirs.logsDir, { recursive: true });
+  writeFileSync(dirs.propertiesPath, text, { mode: 0o600 });
+}
+
+/** Starts the node's JVM detached and records its pid; returns the pid. */
+export function launchNode(dirs: NodeDirs, heapMb: number): number {
+  const out = openSync(join(dirs.logsDir, 'stdout.log'), 'a');
+  const child = spawn('java', [...javaArgs(heapMb, dirs.logsDir), 'kafka.Kafka', dirs.propertiesPath], { detached: true, stdio: ['ignore', out, out] });
+  closeSync(out);
+  if (child.pid === undefined) throw new StampedeError('E_LOCAL_BROKER', `java did not start for ${dirs.dataDir}`);
+  child.unref();
+  writeFileSync(join(dirs.dataDir, kPidFile), `${child.pid}\n`);
+  return child.pid;
+}
+
+export type NodeProcessState = 'up' | 'paused' | 'down';
+
+/** The node's JVM from its pid file: running, stopped by SIGSTOP (state T in /proc/PID/stat), or gone. */
+export function nodeProcess(dirs: NodeDirs): { pid?: number; state: NodeProcessState } {
+  const pid = readPid(dirs.dataDir);
+  if (pid === undefined || !isAlive(pid)) return { state: 'down' };
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return { pid, state: state === 'T' ? 'paused' : 'up' };
+  } catch {
+    return { pid, state: 'up' };
+  }
+}
+
+export function nodeStartFailure(dirs: NodeDirs): string {
+  return `see ${join(dirs.logsDir, 'stdout.log')}: ${lastLines(join(dirs.logsDir, 'stdout.log'))}`;
+}

@@ -1,0 +1,178 @@
+import { findClusterByBrokers, type LocalCluster } from '../broker/cluster.js';
+import { parseBrokers } from '../connection/brokers.js';
+import { StampedeError } from '../errors.js';
+import type { ClusterFaultEvent } from '../contracts/faults.js';
+import type { FaultSpec } from '../options/faults.js';
+import type { Workload } from '../options/workload-shape.js';
+import { activeController, killNode, leaderToKill, reviveNode, rollingRestart, signalNode, topicState } from './node-actions.js';
+
+type ClusterFaultSpec = Exclude<FaultSpec, { kind: 'broker-restart' }>;
+
+/** Faults armed in this process: what a forced exit (a second Ctrl-C) must still undo. */
+const armed = new Set<ClusterFaults>();
+
+export function restoreArmedClusterFaults(): void {
+  for (const faults of [...armed]) faults.disarm();
+}
+
+/**
+ * The fault timeline of a run against `stampede cluster up`: each fault at its time after go, on a
+ * node found by the cluster's own pid files. Ending (disarm) undoes whatever is still in effect: a
+ * killed node is started again, a paused one continued, so the cluster is whole after every run.
+ */
+export class ClusterFaults {
+  readonly events: ClusterFaultEvent[] = [];
+  private timers: NodeJS.Timeout[] = [];
+  /** what disarm must undo, per node: started again, or continued */
+  private readonly pending = new Map<number, () => void>();
+  private ended = false;
+  private goMs = 0;
+
+  private constructor(
+    readonly cluster: LocalCluster,
+    private readonly specs: readonly ClusterFaultSpec[],
+    private readonly topic: string,
+  ) {}
+
+  /** Checks, before anything runs, that every fault can be injected here; bad input (exit 2) otherwise. */
+  static resolve(workload: Workload): ClusterFaults | undefined {
+    const specs = workload.faults.filter((spec): spec is ClusterFaultSpec => spec.kind !== 'broker-restart');
+    if (specs.length === 0) return undefined;
+    const refuse = (kind: string, why: string): StampedeError => new StampedeError('E_OPTION', `--fault ${kind}: ${why}`);
+    const first = specs[0]!.kind;
+    if (workload.hosts !== undefined || workload.instances !== undefined || workload.instanceId !== undefined) throw refuse(first, 'runs on this host only, not with --hosts or --instances');
+    if (workload.client === 'null') throw refuse(first, 'needs a cluster: use --client native or node-rdkafka');
+    const cluster = findClusterByBrokers(parseBrokers(workload.brokers));
+    if (cluster === undefined) throw refuse(first, `acts only on a cluster stampede started (stampede cluster up), and none of --brokers ${workload.brokers} is one of its nodes; on other clusters inject faults with your own tools`);
+    for (const spec of specs) {
+      const node = 'node' in spec ? spec.node : undefined;
+      if (node !== undefined && !cluster.nodes.some((candidate) => candidate.nodeId === node)) throw refuse(spec.kind, `no node ${node}: the cluster has nodes 1..${cluster.nodes.length}`);
+      if ((spec.kind === 'delay-node' || spec.kind === 'partition-node') && cluster.network === 'direct') {
+        throw refuse(spec.kind, 'needs the proxy network in front of the nodes (stampede cluster up --network proxy); this cluster runs with the direct network');
+      }
+    }
+    return new ClusterFaults(cluster, specs, workload.topic);
+  }
+
+  /** Arms every fault, counted from go; `notice` tells the user what was done as it is done. */
+  arm(notice: (text: string) => void): void {
+    if (this.ended) return;
+    armed.add(this);
+    this.goMs = performance.now();
+    for (const spec of this.specs) {
+      this.timers.push(
+        setTimeout(() => {
+          this.inject(spec, notice).catch((err: unknown) => notice(`fault ${spec.kind}: ${(err as Error).message}`));
+        }, spec.atMs),
+      );
+    }
+  }
+
+  private sinceGo(): number {
+    return Math.round(performance.now() - this.goMs);
+  }
+
+  private async inject(spec: ClusterFaultSpec, notice: (text: string) => void): Promise<void> {
+    if (this.ended) return;
+    const event: ClusterFaultEvent = { kind: spec.kind, nodes: [], pids: [], startMs: this.sinceGo(), endMs: null };
+    this.events.push(event);
+    const fail = (why: string): void => {
+      event.error = why;
+      event.endMs = event.startMs;
+      notice(`fault ${spec.kind}: ${why}`);
+    };
+    try {
+      await this.act(spec, event, fail, notice);
+    } catch (err) {
+      fail((err as Error).message);
+    }
+  }
+
+  private async act(spec: ClusterFaultSpec, event: ClusterFaultEvent, fail: (why: string) => void, notice: (text: string) => void): Promise<void> {
+    switch (spec.kind) {
+      case 'kill-node':
+        return this.kill(event, spec.node ?? this.cluster.nodes.length, spec.downMs, notice);
+      case 'kill-leader': {
+        const topic = await topicState(this.cluster, spec.partition?.topic ?? this.topic);
+        const target = topic && leaderToKill(topic, spec.partition?.partition);
+        if (!target) return fail(`no leader found for ${spec.partition ? `${spec.partition.topic}-${spec.partition.partition}` : `topic ${this.topic}`}`);
+        event.target = `leader of ${topic!.name}-${target.partition}`;
+        return this.kill(event, target.node, spec.downMs, notice);
+      }
+      case 'kill-controller': {
+        const controller = await activeController(this.cluster);
+        if (controller === undefined) return fail('no node named the active controller');
+        event.target = 'active controller';
+        return this.kill(event, controller, spec.downMs, notice);
+      }
+      case 'pause-node':
+        return this.pause(event, spec.node ?? this.cluster.nodes.length, spec.durationMs, notice);
+      case 'rolling-restart':
+        return this.roll(event, notice);
+      case 'delay-node':
+      case 'partition-node':
+        return fail('needs the proxy network');
+    }
+  }
+
+  private kill(event: ClusterFaultEvent, nodeId: number, downMs: number | undefined, notice: (text: string) => void): void {
+    if (this.ended) return;
+    const pid = killNode(this.cluster, nodeId);
+    event.nodes.push(nodeId);
+    event.pids.push(pid);
+    const why = event.target ? ` (${event.target})` : '';
+    notice(`fault: node ${nodeId}${why} killed (SIGKILL, pid ${pid}) ${(event.startMs / 1000).toFixed(1)} s after the start; ${downMs === undefined ? 'restarted when the run ends' : `restart in ${(downMs / 1000).toFixed(1)} s`}`);
+    const restart = (): void => {
+      this.pending.delete(nodeId);
+      const newPid = reviveNode(this.cluster, nodeId);
+      event.endMs = this.sinceGo();
+      if (newPid !== undefined) event.pids.push(newPid);
+      notice(`fault: node ${nodeId} restarted (pid ${newPid ?? '?'}) ${(event.endMs / 1000).toFixed(1)} s after the start`);
+    };
+    this.pending.set(nodeId, restart);
+    if (downMs !== undefined) this.timers.push(setTimeout(() => this.pending.get(nodeId)?.(), downMs));
+  }
+
+  private pause(event: ClusterFaultEvent, nodeId: number, durationMs: number, notice: (text: string) => void): void {
+    const pid = signalNode(this.cluster, nodeId, 'SIGSTOP');
+    event.nodes.push(nodeId);
+    event.pids.push(pid);
+    notice(`fault: node ${nodeId} paused (SIGSTOP, pid ${pid}) ${(event.startMs / 1000).toFixed(1)} s after the start, for ${(durationMs / 1000).toFixed(1)} s`);
+    const resume = (): void => {
+      this.pending.delete(nodeId);
+      signalNode(this.cluster, nodeId, 'SIGCONT');
+      event.endMs = this.sinceGo();
+      notice(`fault: node ${nodeId} continued (SIGCONT) ${(event.endMs / 1000).toFixed(1)} s after the start`);
+    };
+    this.pending.set(nodeId, resume);
+    this.timers.push(setTimeout(() => this.pending.get(nodeId)?.(), durationMs));
+  }
+
+  private async roll(event: ClusterFaultEvent, notice: (text: string) => void): Promise<void> {
+    notice(`fault: rolling restart of ${this.cluster.nodes.length} nodes from ${(event.startMs / 1000).toFixed(1)} s after the start`);
+    const done = await rollingRestart(this.cluster, this.topic, () => this.ended, (nodeId, pid) => {
+      event.nodes.push(nodeId);
+      event.pids.push(pid);
+      notice(`fault: node ${nodeId} restarted (pid ${pid}) ${(this.sinceGo() / 1000).toFixed(1)} s after the start; waiting for the ISR to refill`);
+    });
+    if (done) {
+      event.endMs = this.sinceGo();
+      notice(`fault: rolling restart done, ISR full, ${(event.endMs / 1000).toFixed(1)} s after the start`);
+    } else event.error = 'the run ended before every node was restarted with its ISR full';
+  }
+
+  /** Ends the timeline: faults still due are not done; nodes still down are started, paused ones continued. */
+  disarm(): void {
+    this.ended = true;
+    armed.delete(this);
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers = [];
+    for (const undo of [...this.pending.values()]) {
+      try {
+        undo();
+      } catch {
+        // a node that cannot be started again is named by cluster status; the run's result is still written
+      }
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import { BrokerRestart } from '../faults/broker-restart.js';
+import { ClusterFaults } from '../faults/cluster-faults.js';
+import { ClusterPoller } from '../faults/cluster-poller.js';
+import { judgeFaultWindow } from '../verdicts/fault-windows.js';
+import type { RunResult } from '../contracts/result.js';
+import type { ClusterTimeline } from '../contracts/faults.js';
+import type { Workload } from '../options/workload-shape.js';
+
+/**
+ * A run's faults, whichever kind: the single broker's restart, or the timeline on a local cluster
+ * with the metadata poller beside it. Resolved before anything runs (a fault that cannot be
+ * injected here is bad input), armed at go, ended when sampling ends or the run is stopped.
+ */
+export class FaultTimeline {
+  private timeline: ClusterTimeline | undefined;
+
+  private constructor(
+    private readonly broker: BrokerRestart | undefined,
+    private readonly cluster: ClusterFaults | undefined,
+    private readonly poller: ClusterPoller | undefined,
+  ) {}
+
+  static resolve(workload: Workload): FaultTimeline | undefined {
+    const broker = BrokerRestart.resolve(workload);
+    const cluster = ClusterFaults.resolve(workload);
+    if (!broker && !cluster) return undefined;
+    const poller = cluster ? new ClusterPoller(cluster.cluster, workload.topic, workload.intervalMs) : undefined;
+    return new FaultTimeline(broker, cluster, poller);
+  }
+
+  arm(notice: (text: string) => void): void {
+    this.broker?.arm(notice);
+    this.cluster?.arm(notice);
+    this.poller?.start();
+  }
+
+  /** Idempotent: what is still in effect is undone, the poller stops. */
+  disarm(): void {
+    this.broker?.disarm();
+    this.cluster?.disarm();
+    if (this.poller && !this.timeline) this.timeline = this.poller.stop();
+  }
+
+  /** The events, each cluster fault judged against the run's intervals, and the cluster's timeline. */
+  attach(result: RunResult, runEndMs: number): void {
+    const clusterEvents = this.cluster?.events ?? [];
+    for (const event of clusterEvents) judgeFaultWindow(event, result.intervals, result.workload.intervalMs, runEndMs);
+    result.faults = [...(this.broker?.events ?? []), ...clusterEvents];
+    if (this.timeline) result.cluster = this.timeline;
+  }
+}
