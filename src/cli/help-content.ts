@@ -187,8 +187,8 @@ export const EXAMPLES: Readonly<Record<CommandName | 'stampede', readonly Exampl
   ],
   cluster: [
     { command: 'stampede cluster up --nodes 3', says: 'Three Kafka nodes on 127.0.0.11-13:9092, replication factor 3, min.insync.replicas 2; needs Java 17+.' },
-    { command: 'stampede run --brokers 127.0.0.1:9092 --rate 5000 --duration 60s --e2e --fault kill-leader@20s:15s', says: 'Kill the busiest partition leader 20 s in, restart it 15 s later: the outage, the recovery and the integrity verdict.' },
-    { command: 'stampede cluster status --json', says: 'Nodes up, down or paused, the active controller, and each partition\'s leader and ISR.' },
+    { command: 'stampede cluster status --json', says: 'Nodes up, down or paused, the active controller, and each partition\'s leader and ISR; then run --brokers 127.0.0.11:9092 --fault kill-leader@20s:15s.' },
+    { command: 'stampede cluster down --remove-data', says: 'Stop every node and delete the cluster\'s data.' },
   ],
   hosts: [
     { command: 'stampede hosts check --hosts gen-1,gen-2 --ssh-config configs/ssh/fleet.ssh_config', says: 'Each host reachable, the same stampede, its clock offset and broker access.' },
