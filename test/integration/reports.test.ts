@@ -75,7 +75,11 @@ reports('/metrics on --metrics-port 0 (a free port, printed) counts up during a 
   } finally {
     if (child.exitCode === null) await exited;
   }
-  assert.is(await exited, 0, output);
+  // The scrapes are under test, not the schedule: a run that fell short of its rate on a busy host
+  // (exit 3, NOT VALID) still ran every record, which is what the counts below need.
+  const code = await exited;
+  assert.ok(code === 0 || (code === 3 && /✗ NOT VALID: delivered/.test(output)), `exit ${code}\n${output}`);
+  assert.match(output, /acked \(whole run\)\s+50,000/);
   const growing = acked.filter((value, i) => i > 0 && value > acked[i - 1]!).length;
   assert.ok(growing >= 3, `acked counted up mid-run: ${acked.join(', ')}`);
   assert.ok(acked.some((value) => value > 0 && value < 50_000), `a scrape saw a partial count: ${acked.join(', ')}`);
