@@ -134,7 +134,7 @@ for (const dir of groups) {
 
 if (shortSuites.length > 0) console.log(`\nsuites that did not pass every test:\n${shortSuites.map((line) => `  ✘ ${line}`).join('\n')}`);
 
-const slowest = fileSeconds.sort((a, b) => b[1] - a[1]).slice(0, 12);
+const slowest = fileSeconds.sort((a, b) => b[1] - a[1]).slice(0, 30);
 console.log(`\nslowest test files (wall s):\n${slowest.map(([name, seconds]) => `  ${seconds.toFixed(1).padStart(7)}  ${name}`).join('\n')}`);
 console.log(`\ntests: ${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 || total === 0 ? 1 : 0;
