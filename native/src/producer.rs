@@ -245,6 +245,19 @@ impl NativeProducer {
         Ok(outcome)
     }
 
+    /// A record librdkafka refused for good (not QUEUE_FULL): failed, counted by its error code, and
+    /// the first such error kept for the run's summary.
+    fn count_refused(&self, error: RDKafkaErrorCode, outcome: &mut ProduceOutcome) {
+        self.reporter.region().add_failed(1.0);
+        self.reporter.count_errors(error as i32, 1.0);
+        outcome.rejected += 1;
+        if outcome.error.is_none() {
+            let message = format!("librdkafka refused a record: {error}");
+            self.reporter.remember_error(message.clone());
+            outcome.error = Some(message);
+        }
+    }
+
     /// Counts a produced chunk's records into `outcome` (refusals as failed). When librdkafka's queue
     /// filled, returns where to resume: the first record refused as QUEUE_FULL, and the records after
     /// it that went in anyway (other partitions, enqueued before the queue filled) or were refused
@@ -258,16 +271,7 @@ impl NativeProducer {
                     resume.get_or_insert_with(|| Resume { batch: (0, 0), from_byte: starts[index] as u32, enqueued: Vec::new() });
                     continue;
                 }
-                Some(error) => {
-                    self.reporter.region().add_failed(1.0);
-                    self.reporter.count_errors(error as i32, 1.0);
-                    outcome.rejected += 1;
-                    if outcome.error.is_none() {
-                        let message = format!("librdkafka refused a record: {error}");
-                        self.reporter.remember_error(message.clone());
-                        outcome.error = Some(message);
-                    }
-                }
+                Some(error) => self.count_refused(error, outcome),
             }
             if let Some(resume) = &mut resume {
                 resume.enqueued.push(starts[index]);
@@ -293,16 +297,7 @@ impl NativeProducer {
                     outcome.next_byte = at as u32;
                     return Ok(outcome);
                 }
-                Err(error) => {
-                    self.reporter.region().add_failed(1.0);
-                    self.reporter.count_errors(error as i32, 1.0);
-                    outcome.rejected += 1;
-                    if outcome.error.is_none() {
-                        let message = format!("librdkafka refused a record: {error}");
-                        self.reporter.remember_error(message.clone());
-                        outcome.error = Some(message);
-                    }
-                }
+                Err(error) => self.count_refused(error, &mut outcome),
             }
         }
         outcome.next_byte = records.position() as u32;
