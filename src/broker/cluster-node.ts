@@ -14,20 +14,24 @@ export function replicationDefaults(nodes: number): { replicationFactor: number;
  * One combined KRaft node (broker + controller) of a local cluster. Static voters: every node knows
  * the whole quorum from its properties, so the nodes start together and none is special.
  */
-export function renderNodeProperties(node: NodeAddress, all: readonly NodeAddress[], network: NodeNetwork, logDir: string): string {
+export function renderNodeProperties(node: NodeAddress, all: readonly NodeAddress[], network: Pick<NodeNetwork, 'listenersFor'>, logDir: string): string {
   const { replicationFactor, minInsync } = replicationDefaults(all.length);
   const listeners = network.listenersFor(node.nodeId);
   const voters = all.map((peer) => {
     const advertised = network.listenersFor(peer.nodeId).controllerAdvertised;
     return `${peer.nodeId}@${advertised.host}:${advertised.port}`;
   });
+  const broker = `PLAINTEXT://${listeners.brokerAdvertised.host}:${listeners.brokerAdvertised.port}`;
+  const controller = `CONTROLLER://${listeners.controllerAdvertised.host}:${listeners.controllerAdvertised.port}`;
+  // Behind proxies the controller is reached elsewhere than it binds: it must say where.
+  const proxied = listeners.controllerAdvertised.host !== listeners.controllerBind.host || listeners.controllerAdvertised.port !== listeners.controllerBind.port;
   return [
     '# A node of a local stampede cluster: broker and controller in one JVM (written by stampede cluster up).',
     'process.roles=broker,controller',
     `node.id=${node.nodeId}`,
     `controller.quorum.voters=${voters.join(',')}`,
     `listeners=PLAINTEXT://${listeners.brokerBind.host}:${listeners.brokerBind.port},CONTROLLER://${listeners.controllerBind.host}:${listeners.controllerBind.port}`,
-    `advertised.listeners=PLAINTEXT://${listeners.brokerAdvertised.host}:${listeners.brokerAdvertised.port}`,
+    `advertised.listeners=${proxied ? `${broker},${controller}` : broker}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
     'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',

@@ -9,6 +9,8 @@ import { requireJava17 } from './java.js';
 import { ensureKafkaJars, isAlive, newClusterId } from './kafka-process.js';
 import { formatNode, launchNode, nodeDirs, nodeProcess, nodeStartFailure, renderNodeProperties, writeNodeProperties } from './cluster-node.js';
 import type { NodeAddress, NodeNetwork } from './node-network.js';
+import { attachProxyNetwork, proxiedListeners, startProxyNetwork } from '../netproxy/index.js';
+import { portIsFree } from './free-port.js';
 
 /**
  * A local cluster of N combined KRaft nodes on loopback, node i on 127.0.0.(10+i) so clients, logs
@@ -16,11 +18,13 @@ import type { NodeAddress, NodeNetwork } from './node-network.js';
  * cluster.json (who the nodes are), and per node its properties, data, logs and pid file, so faults
  * and `down` act on exactly the processes `up` started.
  */
+export type NetworkKind = 'direct' | 'proxy';
+
 export interface ClusterState {
   port: number;
   clusterId: string;
   heapMb: number;
-  network: string;
+  network: NetworkKind;
   nodes: NodeAddress[];
 }
 
@@ -38,7 +42,17 @@ export function nodeHost(nodeId: number): string {
   return `127.0.0.${10 + nodeId}`;
 }
 
-export function bootstrapOf(nodes: readonly NodeAddress[], network: NodeNetwork): string {
+/** Where the proxies' control file lives: `cluster down` and the network faults attach to the proxies through it. */
+export const networkControlFile = (dir: string): string => join(dir, 'network.json');
+
+/** How nodes bind and advertise: behind the proxies (which listen on 127.0.0.1 at each node's ports), or directly. */
+export function addressing(state: Pick<ClusterState, 'network' | 'nodes'>): Pick<NodeNetwork, 'listenersFor'> {
+  if (state.network !== 'proxy') return directNetwork(state.nodes);
+  const byId = new Map(state.nodes.map((node) => [node.nodeId, node]));
+  return { listenersFor: (nodeId) => proxiedListeners(byId.get(nodeId)!) };
+}
+
+export function bootstrapOf(nodes: readonly NodeAddress[], network: Pick<NodeNetwork, 'listenersFor'>): string {
   return nodes.map((node) => {
     const advertised = network.listenersFor(node.nodeId).brokerAdvertised;
     return `${advertised.host}:${advertised.port}`;
@@ -46,7 +60,7 @@ export function bootstrapOf(nodes: readonly NodeAddress[], network: NodeNetwork)
 }
 
 function withDerived(dir: string, state: ClusterState): LocalCluster {
-  return { ...state, dir, bootstrap: bootstrapOf(state.nodes, directNetwork(state.nodes)) };
+  return { ...state, network: state.network ?? 'direct', dir, bootstrap: bootstrapOf(state.nodes, addressing(state)) };
 }
 
 export function readCluster(port: number): LocalCluster | undefined {
@@ -64,7 +78,10 @@ export function findClusterByBrokers(addresses: readonly { host: string; port: n
   if (!existsSync(root)) return undefined;
   for (const name of readdirSync(root)) {
     const cluster = readCluster(Number(name));
-    if (cluster?.nodes.some((node) => addresses.some((address) => address.host === node.host && address.port === node.brokerPort))) return cluster;
+    if (cluster === undefined) continue;
+    const view = addressing(cluster);
+    const reached = cluster.nodes.flatMap((node) => [{ host: node.host, port: node.brokerPort }, view.listenersFor(node.nodeId).brokerAdvertised]);
+    if (reached.some((node) => addresses.some((address) => address.host === node.host && address.port === node.port))) return cluster;
   }
   return undefined;
 }
@@ -73,6 +90,8 @@ export interface ClusterUpOptions {
   nodes: number;
   port: number;
   heapMb: number;
+  /** proxy: a TCP proxy in front of every listener, so delay-node and partition-node can act */
+  network?: NetworkKind;
   startTimeoutMs?: number;
   log?: (line: string) => void;
 }
@@ -80,22 +99,26 @@ export interface ClusterUpOptions {
 /** Starts every node (or finds them running) and waits until each answers metadata naming all N brokers. */
 export async function startCluster(options: ClusterUpOptions): Promise<LocalCluster & { alreadyRunning: boolean }> {
   const log = options.log ?? (() => {});
+  const kind = options.network ?? 'direct';
   const dir = clusterDir(options.port);
   const existing = readCluster(options.port);
   if (existing && existing.nodes.length !== options.nodes) {
     throw new StampedeError('E_OPTION', `--nodes ${options.nodes}: a cluster of ${existing.nodes.length} nodes was set up on port ${options.port} (${dir}); stop it with stampede cluster down --port ${options.port} --remove-data, or pick another --port`);
+  }
+  if (existing && existing.network !== kind) {
+    throw new StampedeError('E_OPTION', `--network ${kind}: the cluster on port ${options.port} was set up with the ${existing.network} network (${dir}); stop it with stampede cluster down --port ${options.port} --remove-data, or pick another --port`);
   }
   if (existing && existing.nodes.every((node) => nodeProcess(nodeDirs(dir, node.nodeId)).state !== 'down') && (await clusterAnswers(existing, 3000))) {
     return { ...existing, alreadyRunning: true };
   }
   requireJava17();
   await ensureKafkaJars({ log });
-  const nodes: NodeAddress[] = Array.from({ length: options.nodes }, (_, index) => ({ nodeId: index + 1, host: nodeHost(index + 1), brokerPort: options.port, controllerPort: options.port + 1 }));
-  const state: ClusterState = existing ?? { port: options.port, clusterId: newClusterId(), heapMb: options.heapMb, network: 'direct', nodes };
+  const state: ClusterState = existing ?? { port: options.port, clusterId: newClusterId(), heapMb: options.heapMb, network: kind, nodes: clusterNodes(options.nodes, options.port, kind) };
   state.heapMb = options.heapMb;
-  const network = directNetwork(state.nodes);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, kStateFile), `${JSON.stringify(state, null, 2)}\n`);
+  if (kind === 'proxy') await startProxies(dir, state.nodes, log);
+  const network = addressing(state);
   for (const node of state.nodes) {
     const dirs = nodeDirs(dir, node.nodeId);
     writeNodeProperties(dirs, renderNodeProperties(node, state.nodes, network, dirs.kraftDir));
@@ -109,6 +132,41 @@ export async function startCluster(options: ClusterUpOptions): Promise<LocalClus
   log(`waiting for all ${state.nodes.length} nodes to answer metadata…`);
   await waitForCluster(cluster, options.startTimeoutMs ?? 180_000);
   return { ...cluster, alreadyRunning: false };
+}
+
+/**
+ * Direct: every node on the same ports, each on its own address. Proxy: the proxies all listen on
+ * 127.0.0.1, so each node gets ports of its own: node i on port+2(i-1) (broker) and the next (controller).
+ */
+function clusterNodes(count: number, port: number, kind: NetworkKind): NodeAddress[] {
+  return Array.from({ length: count }, (_, index) => {
+    const brokerPort = kind === 'proxy' ? port + 2 * index : port;
+    return { nodeId: index + 1, host: nodeHost(index + 1), brokerPort, controllerPort: brokerPort + 1 };
+  });
+}
+
+/** Replaces proxies left from an earlier `up` (nodes since gone), after checking every port is free where it will listen. */
+async function startProxies(dir: string, nodes: NodeAddress[], log: (line: string) => void): Promise<void> {
+  await stopProxies(dir);
+  for (const node of nodes) {
+    for (const port of [node.brokerPort, node.controllerPort]) {
+      for (const host of ['127.0.0.1', node.host]) {
+        if (!(await portIsFree(port, host))) throw new StampedeError('E_OPTION', `--network proxy: port ${port} on ${host} (node ${node.nodeId}) is taken; pick another --port`);
+      }
+    }
+  }
+  const network = await startProxyNetwork(nodes, { controlFile: networkControlFile(dir), detached: true });
+  log(`network proxies started (pid ${network.pid}) on 127.0.0.1 in front of every node`);
+}
+
+async function stopProxies(dir: string): Promise<void> {
+  if (!existsSync(networkControlFile(dir))) return;
+  try {
+    await attachProxyNetwork(networkControlFile(dir)).stop();
+  } catch {
+    // an unreadable control file names no process to stop
+  }
+  rmSync(networkControlFile(dir), { force: true });
 }
 
 /** Every node answers a Metadata request listing every node as a broker. */
@@ -158,6 +216,7 @@ export async function stopCluster(port: number, removeData: boolean): Promise<'s
   const cluster = readCluster(port);
   if (cluster === undefined) return 'not-running';
   const stopped = await Promise.all(cluster.nodes.map((node) => stopNode(cluster, node.nodeId)));
+  if (cluster.network === 'proxy') await stopProxies(cluster.dir);
   if (removeData) rmSync(cluster.dir, { recursive: true, force: true });
   return stopped.some(Boolean) ? 'stopped' : 'not-running';
 }

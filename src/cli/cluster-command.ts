@@ -1,4 +1,4 @@
-import { readCluster, startCluster, stopCluster } from '../broker/cluster.js';
+import { readCluster, startCluster, stopCluster, type NetworkKind } from '../broker/cluster.js';
 import { clusterStatus, renderClusterStatus } from '../broker/cluster-status.js';
 import { optionValue } from '../options/values.js';
 
@@ -9,8 +9,9 @@ export async function clusterCommand(action: string, argv: Record<string, unknow
     case 'up': {
       const nodes = optionValue('cluster', 'nodes', argv) as number;
       const heapMb = optionValue('cluster', 'heap-mb', argv) as number;
-      const cluster = await startCluster({ nodes, port, heapMb, log: (line) => console.log(line) });
-      console.log(`${cluster.alreadyRunning ? 'cluster already up' : 'cluster up'}: ${cluster.nodes.length} nodes, bootstrap ${cluster.bootstrap} (data in ${cluster.dir})`);
+      const network = optionValue('cluster', 'network', argv) as NetworkKind;
+      const cluster = await startCluster({ nodes, port, heapMb, network, log: (line) => console.log(line) });
+      console.log(`${cluster.alreadyRunning ? 'cluster already up' : 'cluster up'}: ${cluster.nodes.length} nodes, ${cluster.network} network, bootstrap ${cluster.bootstrap} (data in ${cluster.dir})`);
       return 0;
     }
     case 'down': {

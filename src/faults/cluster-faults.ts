@@ -1,10 +1,11 @@
-import { findClusterByBrokers, type LocalCluster } from '../broker/cluster.js';
+import { findClusterByBrokers, networkControlFile, type LocalCluster } from '../broker/cluster.js';
+import { attachProxyNetwork } from '../netproxy/index.js';
 import { parseBrokers } from '../connection/brokers.js';
 import { StampedeError } from '../errors.js';
 import type { ClusterFaultEvent } from '../contracts/faults.js';
 import type { FaultSpec } from '../options/faults.js';
 import type { Workload } from '../options/workload-shape.js';
-import { activeController, killNode, leaderToKill, reviveNode, rollingRestart, signalNode, topicState } from './node-actions.js';
+import { activeController, killNode, leaderToKill, nodePid, reviveNode, rollingRestart, signalNode, topicState } from './node-actions.js';
 
 type ClusterFaultSpec = Exclude<FaultSpec, { kind: 'broker-restart' }>;
 
@@ -111,8 +112,29 @@ export class ClusterFaults {
         return this.roll(event, notice);
       case 'delay-node':
       case 'partition-node':
-        return fail('needs the proxy network');
+        return this.network(spec, event, notice);
     }
+  }
+
+  /** delay-node / partition-node through the cluster's proxies; heal(node) undoes either. */
+  private async network(spec: Extract<ClusterFaultSpec, { kind: 'delay-node' | 'partition-node' }>, event: ClusterFaultEvent, notice: (text: string) => void): Promise<void> {
+    const proxies = attachProxyNetwork(networkControlFile(this.cluster.dir));
+    if (spec.kind === 'delay-node') await proxies.delay(spec.node, spec.delayMs);
+    else await proxies.partition(spec.node);
+    event.nodes.push(spec.node);
+    const pid = nodePid(this.cluster, spec.node);
+    if (pid !== undefined) event.pids.push(pid);
+    const what = spec.kind === 'delay-node' ? `delayed by ${spec.delayMs} ms a round trip` : 'cut off from clients and peers';
+    notice(`fault: node ${spec.node} ${what} ${(event.startMs / 1000).toFixed(1)} s after the start, for ${(spec.durationMs / 1000).toFixed(1)} s`);
+    const heal = (): void => {
+      this.pending.delete(spec.node);
+      event.endMs = this.sinceGo();
+      notice(`fault: node ${spec.node} network healed ${(event.endMs / 1000).toFixed(1)} s after the start`);
+      proxies.heal(spec.node).catch((err: unknown) => notice(`fault ${spec.kind}: heal of node ${spec.node} failed: ${(err as Error).message}`));
+    };
+    if (this.ended) return heal();
+    this.pending.set(spec.node, heal);
+    this.timers.push(setTimeout(() => this.pending.get(spec.node)?.(), spec.durationMs));
   }
 
   private kill(event: ClusterFaultEvent, nodeId: number, downMs: number | undefined, notice: (text: string) => void): void {
