@@ -3,11 +3,11 @@
 // portability) and closes with one "N passed, N failed" line that CI can read. Each group runs in
 // processes of its own so a broker-backed suite cannot leak state into the next.
 //
-// The integration group runs as two shards at once, each a uvu process with one shared broker
+// The integration group runs as three shards at once, each a uvu process with one shared broker
 // (test/helpers/broker.ts). Its files spend most of their time waiting on brokers, JVMs and
 // fixed-rate runs, not on the CPU: one after another they took about 14 of make test's 20 minutes.
 // Shards are filled longest file first from the wall times in scripts/test-seconds.json; the first
-// shard's output streams live, the second's is printed when it ends. Files whose verdicts hang on
+// shard's output streams live, the others' are printed when they end. Files whose verdicts hang on
 // the pacer keeping its schedule (publish delay under 10 ms, a rate within 1 %) are listed there as
 // `alone`: they run after the shards, by themselves, so the other shard's max-rate runs and JVM
 // starts cannot take their cores.
@@ -16,7 +16,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 const groups = ['dist/test/unit', 'dist/test/cli', 'dist/test/integration', 'dist/test/browser', 'dist/test/portability'].filter((dir) => existsSync(dir));
 const shardedGroup = 'dist/test/integration';
-const shardCount = Math.max(1, Number(process.env.STAMPEDE_TEST_SHARDS ?? 2));
+const shardCount = Math.max(1, Number(process.env.STAMPEDE_TEST_SHARDS ?? 3));
 const only = process.argv[2] === '--plan' ? undefined : process.argv[2]; // e.g. `npm run test:only -- unit`
 // `--plan` prints the integration phases and their files, and runs nothing.
 const planOnly = process.argv.includes('--plan');
