@@ -77,7 +77,9 @@ e2e('--keys none: null keys on the topic (kcat), every record acked and consumed
   // A fixed rate spreads the run over 2 s so the sticky partitioner moves on; the verdict on the
   // schedule is not what this test is about (a busy CI host saw a publish-delay p99 of 11.5 ms).
   const run = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', topic, '--partitions', '4', '--devices', '500', '--records', String(records), '--rate', '30000', '--max-publish-delay', '1s', '--keys', 'none', '--e2e', '--interval', '500ms', '--out', out], { timeoutMs: 180_000 });
-  assert.is(run.code, 0, `${run.stdout}\n${run.stderr}`);
+  // Nor is the delivered share: with the other test shards running, 30,000 rec/s came out at 82 %
+  // once (exit 3, NOT VALID). Every record is still sent, acked and read, which is what is checked.
+  assert.ok(run.code === 0 || (run.code === 3 && /✗ NOT VALID: delivered/.test(run.stdout)), `${run.stdout}\n${run.stderr}`);
   const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
   assert.is(result.workload.keys, 'none');
   assert.is(result.totals.acked, records);
