@@ -14,7 +14,6 @@ import { resolveKafkaWithMaven } from './kafka-maven.js';
  */
 export const kPidFile = 'broker.pid';
 
-
 /** Where the broker's jars come from: Maven Central (or a mirror of it) fetched by stampede, or Maven. */
 export interface KafkaSource {
   /** --maven-repo: a mirror of Central; default $STAMPEDE_MAVEN_REPO, else Central */

@@ -7,10 +7,9 @@ import { configsDir } from '../paths.js';
 import { requireJava17 } from './java.js';
 import { userCacheDir } from './kafka-jars.js';
 import { answersMetadata, ensureKafkaJars, isAlive, javaArgs, kPidFile, lastLines, newClusterId, readPid, type KafkaSource } from './kafka-process.js';
-
-export { ensureKafkaJars, newClusterId, type KafkaSource } from './kafka-process.js';
 import { renderServerProperties, scramFormatArgs, type BrokerExtras } from './settings.js';
 
+export { ensureKafkaJars, newClusterId, type KafkaSource } from './kafka-process.js';
 export type { BrokerExtras, BrokerListener, ScramUser } from './settings.js';
 
 /**
