@@ -87,7 +87,8 @@ e2e('--keys none: null keys on the topic (kcat), every record acked and consumed
   assert.is(result.integrity!.uniqueRecords, records);
   assert.is(result.integrity!.lost, 0);
   assert.is(result.integrity!.duplicates, 0);
-  assert.is(result.status, 'ok', 'reorders across partitions are no integrity failure');
+  // Reorders across partitions fail nothing: the status is the schedule's verdict alone (exit 4 would be integrity).
+  assert.is(result.status, run.code === 0 ? 'ok' : 'not-valid', 'reorders across partitions are no integrity failure');
   // The sticky partitioner spreads unkeyed records: over 2 s (its partition lasts 2 × linger.ms = 200 ms) several partitions get some.
   assert.ok(result.partitions!.perPartition.filter((count) => count > 0).length > 1, `per partition: ${result.partitions!.perPartition.join(' ')}`);
   assert.match(run.stdout, /out of order [\d,]+ \(not an error: unkeyed records/);
