@@ -1,5 +1,6 @@
 import { DeviceSchedule } from './schedule.js';
 import type { ModelSpec } from './spec.js';
+import { deviceCounts, type DeviceCounts } from '../records/device-counts.js';
 
 /**
  * How many records each device of a model's run sent, from each shard's total: the shard's device
@@ -10,21 +11,9 @@ export function modelExpectedRecords(
   seed: number,
   plan: readonly { firstDevice: number; deviceCount: number }[],
   sentPerShard: readonly number[],
-): { devices: Iterable<number>; recordsPerDevice: (deviceId: number) => number } {
+): DeviceCounts {
   const schedules = plan.map((shard) => new DeviceSchedule(model, seed, shard.firstDevice, shard.deviceCount));
-  const shardOf = (deviceId: number): number => {
-    for (let i = plan.length - 1; i >= 0; i--) if (deviceId >= plan[i]!.firstDevice) return i;
-    return 0;
-  };
-  return {
-    devices: (function* () {
-      for (const shard of plan) for (let d = 0; d < shard.deviceCount; d++) yield shard.firstDevice + d;
-    })(),
-    recordsPerDevice: (deviceId: number) => {
-      const index = shardOf(deviceId);
-      return schedules[index]!.recordsOf(deviceId - plan[index]!.firstDevice, sentPerShard[index] ?? 0);
-    },
-  };
+  return deviceCounts(plan, (index, offset) => schedules[index]!.recordsOf(offset, sentPerShard[index] ?? 0));
 }
 
 /** Each shard's order of devices (DeviceSchedule), for the aborted-transaction check: which records of an aborted range were whose. */

@@ -1,9 +1,9 @@
 import { StampedeError } from '../errors.js';
 
-/** One worker's share: a contiguous device-id range and its part of the rate and record total. */
 /** The most devices a run may simulate (--devices' bound): ids are doubles in shared memory, and checks walk every one. */
 export const kMaxDevices = 100_000_000;
 
+/** One worker's share: a contiguous device-id range and its part of the rate and record total. */
 export interface Shard {
   index: number;
   firstDevice: number;

@@ -6,6 +6,7 @@ import { modelExpectedRecords, modelShardOrders } from '../models/expected.js';
 import { modelIdentity, readsIdentityOf, type ModelIdentity } from '../models/identity.js';
 import type { ModelSpec } from '../models/spec.js';
 import type { ShardOrder } from './aborted.js';
+import { deviceCounts, type DeviceCounts } from '../records/device-counts.js';
 
 /** What a run's result says was sent: enough to know every device's last sequence number. */
 export interface Expectation {
@@ -20,7 +21,7 @@ export interface Expectation {
   /** the run's --keys: 'none' means unkeyed records, whose order per device is not checked */
   keys: 'none' | 'device';
   /** device → records it sent (sequence numbers 0 … n-1) */
-  perDevice: ReturnType<typeof expectedRecords>;
+  perDevice: DeviceCounts;
   /** `--record-trace header` runs: the run id its records' trace headers carry */
   traceRunId?: string;
   /** a --transactional run: per shard, the record-index ranges of aborted transactions (never to be read) */
@@ -127,21 +128,10 @@ export function readExpectation(file: string): Expectation {
 }
 
 /** Device d of a shard sent floor(sent / devices) records, plus one if its offset is below the remainder (round-robin from offset 0). */
-export function expectedRecords(plan: Shard[], sentPerShard: number[]): { devices: Iterable<number>; recordsPerDevice: (deviceId: number) => number } {
-  const shardOf = (deviceId: number): number => {
-    for (let i = plan.length - 1; i >= 0; i--) if (deviceId >= plan[i]!.firstDevice) return i;
-    return 0;
-  };
-  return {
-    devices: (function* () {
-      for (const shard of plan) for (let d = 0; d < shard.deviceCount; d++) yield shard.firstDevice + d;
-    })(),
-    recordsPerDevice: (deviceId: number) => {
-      const index = shardOf(deviceId);
-      const shard = plan[index]!;
-      const sent = sentPerShard[index] ?? 0;
-      const offset = deviceId - shard.firstDevice;
-      return Math.floor(sent / shard.deviceCount) + (offset < sent % shard.deviceCount ? 1 : 0);
-    },
-  };
+export function expectedRecords(plan: Shard[], sentPerShard: number[]): DeviceCounts {
+  return deviceCounts(plan, (index, offset) => {
+    const sent = sentPerShard[index] ?? 0;
+    const devices = plan[index]!.deviceCount;
+    return Math.floor(sent / devices) + (offset < sent % devices ? 1 : 0);
+  });
 }
