@@ -54,10 +54,12 @@ function searchWith(outputs: Outputs<MaxEvent, MaxResult>, workload: Workload, s
     onMeasured: (throughput) => outputs.interval({ kind: 'measured', throughput }),
     onStep: (step) => outputs.interval({ kind: 'step', step }),
     onStepped: (stepped) => outputs.interval({ kind: 'stepped', stepped }),
+    onConfirming: (recordsPerSec) => outputs.interval({ kind: 'confirming', recordsPerSec }),
+    onConfirmed: (confirmation) => outputs.interval({ kind: 'confirmed', confirmation }),
   });
 }
 
-/** `stampede max --slo 'p99<50ms'`: exit 0 with an answer, 3 when even the floor fails the SLO. */
+/** `stampede max --slo 'p99<50ms'`: exit 0 with a confirmed answer, 3 when even the floor fails the SLO or the confirming run does. */
 export async function maxCommand(argv: Record<string, unknown>): Promise<number> {
   const { workload, settings, ignored } = resolveMaxInput(argv);
   const controller = new AbortController();
@@ -91,6 +93,6 @@ export function maxExitCode(result: MaxResult): number {
   if (result.failures.length > 0) return Math.max(...result.failures.map((failure) => failure.exitCode));
   if (result.status === 'interrupted') return ExitCode.interrupted;
   if (result.status === 'failed') return ExitCode.failure;
-  if (result.status === 'no-answer') return ExitCode.notValid;
+  if (result.status === 'no-answer' || result.status === 'not-confirmed') return ExitCode.notValid;
   return ExitCode.ok;
 }
