@@ -27,7 +27,7 @@ export function resolveMaxInput(argv: Record<string, unknown>): { workload: Work
   if (options.floorRecordsPerSec !== undefined && options.floorRecordsPerSec < workers) {
     throw new StampedeError('E_OPTION', `--floor ${options.floorRecordsPerSec} is less than 1 record/s for each of the ${workers} workers`);
   }
-  if (options.method === 'steps' && workload.hosts !== undefined) throw new StampedeError('E_OPTION', '--method steps runs a load schedule, which runs on this host only for now: drop --hosts, or use --method bisect');
+  if (options.method === 'steps' && workload.hosts !== undefined) throw new StampedeError('E_OPTION', '--method steps cannot take --hosts: its stepped run is a load schedule, and a load schedule runs on one host only; drop --hosts, or keep --hosts with --method bisect (the default), whose every step and confirming run produces from all the hosts');
   const warmupGiven = fromFlags.warmup !== undefined || fromFile.warmup !== undefined;
   // `rate: max` in a file asks for what max does anyway.
   const ignored = Object.keys(kNotTaken).filter((name) => fromFile[name as keyof RawOptions] !== undefined && !(name === 'rate' && String(fromFile.rate).trim().toLowerCase() === 'max'));

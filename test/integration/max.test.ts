@@ -107,7 +107,8 @@ max('--method steps: one stepped run from the floor to the measured max finds th
 max('--method steps with --hosts: refused in one line, exit 2', async () => {
   const outcome = await runCli(['max', '--slo', 'p99<10ms', '--method', 'steps', '--hosts', 'a,b'], { timeoutMs: 30_000 });
   assert.is(outcome.code, 2, outcome.stderr);
-  assert.match(outcome.stderr, /^stampede: --method steps runs a load schedule, which runs on this host only for now: drop --hosts/);
+  assert.is(outcome.stderr.trim().split('\n').length, 1, 'one line');
+  assert.match(outcome.stderr, /^stampede: --method steps cannot take --hosts: its stepped run is a load schedule, and a load schedule runs on one host only; drop --hosts, or keep --hosts with --method bisect \(the default\)/);
 });
 
 max.run();
