@@ -27,7 +27,7 @@ export function resolveMaxInput(argv: Record<string, unknown>): { workload: Work
   if (options.floorRecordsPerSec !== undefined && options.floorRecordsPerSec < workers) {
     throw new StampedeError('E_OPTION', `--floor ${options.floorRecordsPerSec} is less than 1 record/s for each of the ${workers} workers`);
   }
-  if (options.method === 'steps' && workload.hosts !== undefined) throw new StampedeError('E_OPTION', '--method steps runs a load schedule, which runs on this host only for now: drop --hosts, or use --method bisect');
+  if (options.method === 'steps' && workload.hosts !== undefined) throw new StampedeError('E_OPTION', '--method steps cannot take --hosts: its stepped run is a load schedule, and a load schedule runs on one host only; drop --hosts, or keep --hosts with --method bisect (the default), whose every step and confirming run produces from all the hosts');
   const warmupGiven = fromFlags.warmup !== undefined || fromFile.warmup !== undefined;
   // `rate: max` in a file asks for what max does anyway.
   const ignored = Object.keys(kNotTaken).filter((name) => fromFile[name as keyof RawOptions] !== undefined && !(name === 'rate' && String(fromFile.rate).trim().toLowerCase() === 'max'));
@@ -54,10 +54,12 @@ function searchWith(outputs: Outputs<MaxEvent, MaxResult>, workload: Workload, s
     onMeasured: (throughput) => outputs.interval({ kind: 'measured', throughput }),
     onStep: (step) => outputs.interval({ kind: 'step', step }),
     onStepped: (stepped) => outputs.interval({ kind: 'stepped', stepped }),
+    onConfirming: (recordsPerSec) => outputs.interval({ kind: 'confirming', recordsPerSec }),
+    onConfirmed: (confirmation) => outputs.interval({ kind: 'confirmed', confirmation }),
   });
 }
 
-/** `stampede max --slo 'p99<50ms'`: exit 0 with an answer, 3 when even the floor fails the SLO. */
+/** `stampede max --slo 'p99<50ms'`: exit 0 with a confirmed answer, 3 when even the floor fails the SLO or the confirming run does. */
 export async function maxCommand(argv: Record<string, unknown>): Promise<number> {
   const { workload, settings, ignored } = resolveMaxInput(argv);
   const controller = new AbortController();
@@ -91,6 +93,6 @@ export function maxExitCode(result: MaxResult): number {
   if (result.failures.length > 0) return Math.max(...result.failures.map((failure) => failure.exitCode));
   if (result.status === 'interrupted') return ExitCode.interrupted;
   if (result.status === 'failed') return ExitCode.failure;
-  if (result.status === 'no-answer') return ExitCode.notValid;
+  if (result.status === 'no-answer' || result.status === 'not-confirmed') return ExitCode.notValid;
   return ExitCode.ok;
 }

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { StampedeError } from '../errors.js';
 import { unpackBatch, type RecordBatch } from '../records/batch.js';
 import { wallClockUs } from '../runtime.js';
+import { ackLogFrom } from './ack-log.js';
 import type { ClientContext, ProducerClient } from './types.js';
 
 // node-rdkafka is loaded only here, lazily, and only on the main thread: it is not context-aware
@@ -53,6 +54,8 @@ export class NodeRdkafkaClient implements ProducerClient {
   private enqueued = 0;
   private settled = 0;
   private lastError: Error | undefined;
+  /** the test hook of ./ack-log.ts, when its variable is set */
+  private readonly ackLog = ackLogFrom(process.env);
 
   constructor(private readonly context: ClientContext) {
     const Kafka = requireNodeRdkafka<{ Producer: new (conf: Record<string, unknown>) => RdkafkaProducer }>();
@@ -70,7 +73,11 @@ export class NodeRdkafkaClient implements ProducerClient {
         this.lastError = err;
         return;
       }
-      if (this.context.trackLatency) region.recordLatencyUs((performance.now() - report.opaque) * 1000);
+      if (this.context.trackLatency) {
+        const latencyUs = (performance.now() - report.opaque) * 1000;
+        region.recordLatencyUs(latencyUs);
+        this.ackLog?.add(latencyUs);
+      }
       region.addAcked(1, report.size + (report.key?.length ?? 0));
     });
     this.producer.on('event.error', (err) => {
@@ -132,6 +139,7 @@ export class NodeRdkafkaClient implements ProducerClient {
   }
 
   close(): Promise<void> {
+    this.ackLog?.write();
     return new Promise((resolve) => this.producer.disconnect(() => resolve()));
   }
 }

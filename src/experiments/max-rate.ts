@@ -5,6 +5,7 @@ import { hostFacts, runtimeName, runtimeVersion, type HostFacts } from '../runti
 import { toolVersion } from '../version.js';
 import { runWorkload, type RunHooks } from '../run/runner.js';
 import { judgeStep, type MaxStep } from './max-step.js';
+import { confirmationOf, type MaxConfirmation } from './max-confirm.js';
 import { searchBySteps, type SteppedSearch } from './max-stepped.js';
 import { roundedRate, searchMaxRate, type SearchStep, type StopReason } from './max-search.js';
 import type { RunResult, WorkerFailure } from '../contracts/result.js';
@@ -46,8 +47,12 @@ export interface MaxResult {
   schemaVersion: 1;
   kind: 'max';
   tool: { name: 'stampede'; version: string };
-  /** ok: an answer; no-answer: even the floor failed, or it is above the max; failed: a run failed; interrupted: Ctrl-C */
-  status: 'ok' | 'no-answer' | 'failed' | 'interrupted';
+  /**
+   * ok: an answer, met again by the confirming run; not-confirmed: a step passed at the answer but
+   * the confirming run at it did not (the answer sits on the edge); no-answer: even the floor
+   * failed, or it is above the max; failed: a run failed; interrupted: Ctrl-C
+   */
+  status: 'ok' | 'not-confirmed' | 'no-answer' | 'failed' | 'interrupted';
   startedAt: string;
   finishedAt: string;
   /** the SLO as the user wrote it */
@@ -70,6 +75,8 @@ export interface MaxResult {
     bracketPct: number | null;
     stoppedBecause: StopReason | 'failed';
   };
+  /** the fixed-rate run at the answer that ended the search (on every host with --hosts); null without an answer or when cut short before it */
+  confirmation: MaxConfirmation | null;
   failures: WorkerFailure[];
   notices: string[];
   /** --method steps: the stepped run's levels and knee (the confirming runs are in steps) */
@@ -86,6 +93,9 @@ export interface MaxHooks {
   onStep?(step: SearchStep<MaxStep>): void;
   /** --method steps: the stepped run finished, its knee read */
   onStepped?(stepped: SteppedSearch): void;
+  /** bisect: the confirming run at the answer is starting, and its verdict */
+  onConfirming?(recordsPerSec: number): void;
+  onConfirmed?(confirmation: MaxConfirmation): void;
 }
 
 /** A step is a fixed-rate run of the workload: no --records, no reports of its own, the step's window. */
@@ -132,6 +142,7 @@ function emptyMaxResult(workload: Workload, settings: MaxSettings, notices: stri
     maxThroughput: null,
     steps: [],
     answer: { recordsPerSec: null, failedAtRecordsPerSec: null, bracketPct: null, stoppedBecause: 'failed' },
+    confirmation: null,
     failures: [],
     notices,
   };
@@ -207,7 +218,35 @@ export async function findMaxRate(workload: Workload, settings: MaxSettings, hoo
   };
   if (stoppedByFailure) return finish('failed');
   if (outcome.stoppedBecause === 'interrupted') return finish('interrupted');
-  return finish(outcome.answerRecordsPerSec === null ? 'no-answer' : 'ok');
+  if (outcome.answerRecordsPerSec === null) return finish('no-answer');
+  return finish(await confirmAnswer(workload, settings, hooks, runHooks, result, outcome.answerRecordsPerSec, settleMs));
+}
+
+/**
+ * The search's answer run once more on its own, at a fixed rate, on every host when --hosts is
+ * given: a bisection's passing step may have been a lucky one, and the user is handed a rate that
+ * held twice. Its verdict is a step's (the merged histograms across hosts), kept as the confirmation.
+ */
+async function confirmAnswer(workload: Workload, settings: MaxSettings, hooks: MaxHooks, runHooks: RunHooks, result: MaxResult, answerRecordsPerSec: number, settleMs: number): Promise<MaxResult['status']> {
+  if (settleMs > 0) await sleep(settleMs, undefined, hooks.signal ? { signal: hooks.signal } : {}).catch(() => undefined);
+  if (hooks.signal?.aborted) return 'interrupted';
+  hooks.onConfirming?.(answerRecordsPerSec);
+  let run: RunResult;
+  try {
+    run = await runWorkload(stepWorkload(workload, settings, answerRecordsPerSec), runHooks);
+  } catch (err) {
+    const code = err instanceof StampedeError ? err.code : 'E_WORKER';
+    result.failures = [{ worker: -1, code, message: `the confirming run at ${answerRecordsPerSec} rec/s: ${(err as Error).message}`, exitCode: isUserFacing(err) ? err.exitCode : 1 }];
+    return 'failed';
+  }
+  if (run.failures.length > 0) {
+    result.failures = run.failures;
+    return 'failed';
+  }
+  if (run.status === 'interrupted') return 'interrupted';
+  result.confirmation = confirmationOf(run, judgeStep(run, answerRecordsPerSec, settings.slo));
+  hooks.onConfirmed?.(result.confirmation);
+  return result.confirmation.met ? 'ok' : 'not-confirmed';
 }
 
 /** --method steps: the knee of one stepped run from the floor to the measured max, confirmed by a fixed-rate run. */
@@ -223,6 +262,7 @@ async function steppedAnswer(workload: Workload, settings: MaxSettings, hooks: M
   const outcome = await searchBySteps(workload, { floorRecordsPerSec: floor, maxRecordsPerSec: max, levels: settings.maxSteps, holdMs: settings.stepDurationMs, slo: settings.slo, stepWorkload: (rate) => stepWorkload(workload, settings, rate) }, { ...runHooks, ...(hooks.onStepped ? { onStepped: hooks.onStepped } : {}), ...(hooks.onStep ? { onStep: hooks.onStep } : {}) });
   result.stepped = outcome.stepped;
   result.steps = outcome.steps;
+  result.confirmation = outcome.confirmation;
   if (outcome.failedRun) result.failures = outcome.failedRun.failures;
   const top = outcome.failedAtRecordsPerSec ?? max;
   result.answer = {

@@ -5,6 +5,7 @@ import type { Workload } from '../options/workload-shape.js';
 import { runWorkload, type RunHooks } from '../run/runner.js';
 import { roundedRate, type SearchStep, type StopReason } from './max-search.js';
 import { judgeStep, type MaxStep } from './max-step.js';
+import { confirmationOf, type MaxConfirmation } from './max-confirm.js';
 
 /** What `max --method steps` keeps of its stepped run: each level in brief, and the knee. */
 export interface SteppedSearch {
@@ -43,6 +44,8 @@ export interface SteppedOutcome {
   stoppedBecause: StopReason;
   /** a run failed (its failures are on the run): the search stopped */
   failedRun: RunResult | null;
+  /** the fixed-rate run that confirmed the answer; null without one */
+  confirmation: MaxConfirmation | null;
 }
 
 function summarize(run: RunResult, schedule: LoadSchedule): SteppedSearch {
@@ -75,7 +78,7 @@ export async function searchBySteps(
   const run = await runWorkload({ ...base, loadSchedule: schedule, rateRecordsPerSec: peak, durationMs: schedule.segments.length * settings.holdMs, thresholds: settings.slo }, hooks);
   const stepped = summarize(run, schedule);
   const steps: MaxStep[] = [];
-  const done = (answer: number | null, failedAt: number | null, stoppedBecause: StopReason, failedRun: RunResult | null = null) => ({ stepped, answerRecordsPerSec: answer, failedAtRecordsPerSec: failedAt, stoppedBecause, failedRun, steps });
+  const done = (answer: number | null, failedAt: number | null, stoppedBecause: StopReason, failedRun: RunResult | null = null, confirmation: MaxConfirmation | null = null) => ({ stepped, answerRecordsPerSec: answer, failedAtRecordsPerSec: failedAt, stoppedBecause, failedRun, confirmation, steps });
   if (run.failures.length > 0) return done(null, null, 'floor-failed', run);
   if (run.status === 'interrupted') return done(null, null, 'interrupted');
   hooks.onStepped?.(stepped);
@@ -91,7 +94,7 @@ export async function searchBySteps(
     const step = judgeStep(confirm, asked, settings.slo);
     steps.push(step);
     hooks.onStep?.({ index: steps.length, askedRecordsPerSec: asked, verdict: step });
-    if (step.pass) return done(asked, failedAt, 'knee-confirmed');
+    if (step.pass) return done(asked, failedAt, 'knee-confirmed', null, confirmationOf(confirm, step));
     failedAt = asked;
   }
   return done(null, failedAt, 'floor-failed');

@@ -1,6 +1,7 @@
 /** What `stampede max` prints: its plan, each step as it finishes, and the answer with its settings. */
 import { redactSettings } from '../connection/redact.js';
 import type { MaxResult, MaxSettings, MaxThroughput } from '../experiments/max-rate.js';
+import type { MaxConfirmation } from '../experiments/max-confirm.js';
 import type { SearchStep } from '../experiments/max-search.js';
 import type { MaxStep } from '../experiments/max-step.js';
 import type { SteppedSearch } from '../experiments/max-stepped.js';
@@ -68,6 +69,18 @@ export function renderStep(step: SearchStep<MaxStep>): string {
   return `${figures}  ${verdict}`;
 }
 
+export const renderConfirming = (recordsPerSec: number, settings: MaxSettings): string =>
+  `confirming ${formatRate(recordsPerSec)}: one more fixed-rate run at it, ${formatDurationMs(settings.stepWarmupMs)} warmup + ${formatDurationMs(settings.stepDurationMs)}…`;
+
+/** "confirmed: 12,000 rec/s on 2 hosts (a, b), merged: achieved … p99 …" or why it was not. */
+export function renderConfirmation(confirmation: MaxConfirmation): string {
+  const where = confirmation.hosts.length > 0 ? ` on ${confirmation.hosts.length} hosts (${confirmation.hosts.map((host) => host.name).join(', ')}), merged` : '';
+  const figures = `achieved ${formatCount(confirmation.achievedRecordsPerSec)} (${confirmation.achievedPct.toFixed(1)} %)  p99 ${latencyOrDash(confirmation.produceAckP99Us)}  publish-delay p99 ${latencyOrDash(confirmation.publishDelayP99Us)}`;
+  return confirmation.met
+    ? `✓ confirmed at ${formatRate(confirmation.recordsPerSec)}${where}: ${figures}`
+    : `✗ not confirmed at ${formatRate(confirmation.recordsPerSec)}${where}: ${figures}; ${confirmation.reasons.join('; ')}`;
+}
+
 /** The settings the answer holds for, one per line. */
 export function renderMaxSettings(result: MaxResult): string[] {
   const w = result.workload;
@@ -110,14 +123,22 @@ export function renderMaxAnswer(result: MaxResult, slo: readonly Threshold[]): s
           : answer.stoppedBecause === 'interrupted'
             ? 'interrupted: the best so far'
             : 'a run failed: the best so far';
-  // Cut short, the best so far is a lower bound, not the answer.
-  const headline =
-    answer.stoppedBecause === 'failed' || answer.stoppedBecause === 'interrupted'
-      ? `${answer.stoppedBecause === 'failed' ? 'a run failed' : 'interrupted'} before the search ended; the highest rate passed so far is ${formatRate(answer.recordsPerSec)} at ${sloText} (a lower bound), with these settings:`
-      : `max sustainable rate ${formatRate(answer.recordsPerSec)} at ${sloText}, with these settings:`;
   return [
-    headline,
+    answerHeadline(result, sloText),
     ...renderMaxSettings(result),
     `  (passed at ${formatRate(answer.recordsPerSec)}, ${failed}; ${why}; ${result.steps.length} step(s); max throughput ${max})`,
+    ...(result.confirmation && result.settings.method !== 'steps' ? [`  ${renderConfirmation(result.confirmation)}`] : []),
   ];
+}
+
+function answerHeadline(result: MaxResult, sloText: string): string {
+  const { answer, status } = result;
+  const rate = formatRate(answer.recordsPerSec!);
+  // Cut short (before or during the confirming run), the best so far is a lower bound, not the answer.
+  if (answer.stoppedBecause === 'failed' || answer.stoppedBecause === 'interrupted' || status === 'failed' || status === 'interrupted') {
+    const why = status === 'interrupted' || answer.stoppedBecause === 'interrupted' ? 'interrupted' : 'a run failed';
+    return `${why} before the search ended; the highest rate passed so far is ${rate} at ${sloText} (a lower bound), with these settings:`;
+  }
+  if (status === 'not-confirmed') return `not confirmed: a step passed at ${rate} at ${sloText} but the fixed-rate run that repeated it did not, so the rate sits on the edge (take a lower one, or search again with a longer --step-duration); with these settings:`;
+  return `max sustainable rate ${rate} at ${sloText}, with these settings:`;
 }

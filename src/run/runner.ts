@@ -4,6 +4,7 @@ import { judgeKnee, levelThresholds } from '../verdicts/knee.js';
 import { EndToEndConsumers } from '../consume/e2e-group.js';
 import type { IntervalRow, RunResult } from '../contracts/result.js';
 import { kTestFaultVariable, testCrashFrom, type TestCrash } from '../contracts/test-crash.js';
+import { ackLogFrom, kAckLogVariable } from '../clients/ack-log.js';
 import type { Workload } from '../options/workload-shape.js';
 import type { Shard } from '../plan/shard.js';
 import type { StageResult } from '../contracts/stage.js';
@@ -54,6 +55,8 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   const faults = FaultTimeline.resolve(workload);
   const crash = testCrashFrom(process.env);
   if (crash) notice(`test hook $${kTestFaultVariable} is set: ${crash.role} thread ${crash.index} will ${crash.how === 'exit' ? 'exit' : 'throw'} ${crash.afterMs} ms in`);
+  const ackLog = workload.client === 'node-rdkafka' ? ackLogFrom(process.env) : undefined;
+  if (ackLog) notice(`test hook $${kAckLogVariable} is set: every produce→ack latency goes to ${ackLog.path}`);
   const deployment = await deploymentFor(workload, hooks, notice);
   let producers: SnapshotSource | undefined;
   let stages: ObservedStages | undefined;

@@ -28,7 +28,7 @@ const short = (bootstrap: string, topic: string, out: string): string[] => [
   '--step-duration', '2s', '--warmup', '1s', '--floor', '1000', '--max-publish-delay', '1s', '--out', out,
 ];
 
-max('a generous SLO: an answer between the floor and the measured max, a rate a step passed at, exit 0', async ({ kafka }) => {
+max('a generous SLO: an answer between the floor and the measured max, a rate a step passed at and a confirming fixed-rate run met again, exit 0', async ({ kafka }) => {
   const out = join(dir, 'generous.json');
   const outcome = await runCli([...short(kafka!.bootstrap, 'max-generous', out), '--slo', 'p99<10s', '--max-steps', '3', '--precision', '50%'], { timeoutMs: 120_000 });
   assert.is(outcome.code, 0, `${outcome.stdout}\n${outcome.stderr}`);
@@ -47,6 +47,13 @@ max('a generous SLO: an answer between the floor and the measured max, a rate a 
     assert.is(step.validity.valid, true);
     assert.ok(step.publishDelayP99Us !== null, 'publish delay measured at a fixed rate');
   }
+  const confirmation = result.confirmation!;
+  assert.is(confirmation.recordsPerSec, answer, 'the search ends with a fixed-rate run at its answer');
+  assert.ok(confirmation.met, confirmation.reasons.join('; '));
+  assert.equal(confirmation.hosts, [], 'on this host');
+  assert.ok(confirmation.achievedPct >= 99 && confirmation.produceAckP99Us! < 10_000_000, JSON.stringify(confirmation));
+  assert.match(outcome.stdout, new RegExp(`confirming ${answer.toLocaleString('en-US')} rec/s: one more fixed-rate run at it`));
+  assert.match(outcome.stdout, new RegExp(`✓ confirmed at ${answer.toLocaleString('en-US')} rec/s: achieved [\\d,]+ \\(\\d+\\.\\d %\\)  p99 `));
   assert.match(outcome.stdout, /max throughput [\d,]+ rec\/s/);
   assert.match(outcome.stdout, /\[1\/3\] asked 1,000 rec\/s  achieved [\d,]+ \(\d+\.\d %\)  p99 .*  publish-delay p99 .*  ✓ pass/);
   assert.match(outcome.stdout, new RegExp(`max sustainable rate ${answer.toLocaleString('en-US')} rec/s at produce→ack p99 < 10\\.00 s, with these settings:`));
@@ -64,6 +71,7 @@ max('an impossible SLO: even the floor fails, said clearly, exit 3, no answer in
   assert.is(result.answer.recordsPerSec, null);
   assert.is(result.answer.stoppedBecause, 'floor-failed');
   assert.is(result.steps.length, 1, 'nothing below the floor is tried');
+  assert.is(result.confirmation, null, 'no answer, nothing to confirm');
   assert.is(outcome.stderr, '');
 });
 
@@ -90,6 +98,7 @@ max('--method steps: one stepped run from the floor to the measured max finds th
   assert.ok(confirm.pass, confirm.reasons.join('; '));
   assert.ok(result.steps.every((step, i) => i === result.steps.length - 1 || !step.pass), 'every confirming run before it failed');
   assert.is(result.answer.stoppedBecause, 'knee-confirmed');
+  assert.equal([result.confirmation!.recordsPerSec, result.confirmation!.met], [answer, true], 'the confirming run is the confirmation');
   assert.match(outcome.stdout, /stepped run 1000\.\.\d+\/\d+@2s:/);
   assert.match(outcome.stdout, /max sustainable rate [\d,]+ rec\/s at produce→ack p99 < 10\.00? s/);
   assert.match(outcome.stdout, /the stepped run's knee, confirmed by a fixed-rate run/);
@@ -98,7 +107,8 @@ max('--method steps: one stepped run from the floor to the measured max finds th
 max('--method steps with --hosts: refused in one line, exit 2', async () => {
   const outcome = await runCli(['max', '--slo', 'p99<10ms', '--method', 'steps', '--hosts', 'a,b'], { timeoutMs: 30_000 });
   assert.is(outcome.code, 2, outcome.stderr);
-  assert.match(outcome.stderr, /^stampede: --method steps runs a load schedule, which runs on this host only for now: drop --hosts/);
+  assert.is(outcome.stderr.trim().split('\n').length, 1, 'one line');
+  assert.match(outcome.stderr, /^stampede: --method steps cannot take --hosts: its stepped run is a load schedule, and a load schedule runs on one host only; drop --hosts, or keep --hosts with --method bisect \(the default\)/);
 });
 
 max.run();

@@ -1,16 +1,17 @@
 import { redactText } from '../../connection/redact.js';
 import type { MaxResult, MaxSettings, MaxThroughput } from '../../experiments/max-rate.js';
 import type { SteppedSearch } from '../../experiments/max-stepped.js';
+import type { MaxConfirmation } from '../../experiments/max-confirm.js';
 import type { MaxStep } from '../../experiments/max-step.js';
 import type { SearchStep } from '../../experiments/max-search.js';
 import type { Workload } from '../../options/workload-shape.js';
 import { defaultResultPath, writeJson } from '../json.js';
-import { renderMaxAnswer, renderMaxPlan, renderMeasured, renderMeasuring, renderStep, renderStepped } from '../max.js';
+import { renderConfirmation, renderConfirming, renderMaxAnswer, renderMaxPlan, renderMeasured, renderMeasuring, renderStep, renderStepped } from '../max.js';
 import { Progress } from '../progress.js';
 import type { Output } from './output.js';
 
 /** What a search reports as it goes: the max-throughput run starting and measured, then each step. */
-export type MaxEvent = { kind: 'measuring' } | { kind: 'measured'; throughput: MaxThroughput } | { kind: 'step'; step: SearchStep<MaxStep> } | { kind: 'stepped'; stepped: SteppedSearch };
+export type MaxEvent = { kind: 'measuring' } | { kind: 'measured'; throughput: MaxThroughput } | { kind: 'step'; step: SearchStep<MaxStep> } | { kind: 'stepped'; stepped: SteppedSearch } | { kind: 'confirming'; recordsPerSec: number } | { kind: 'confirmed'; confirmation: MaxConfirmation };
 
 type MaxOutput = Output<MaxEvent, MaxResult>;
 
@@ -25,6 +26,8 @@ export function maxConsoleOutput(workload: Workload, settings: MaxSettings, log?
       if (event.kind === 'measuring') print(renderMeasuring(settings));
       else if (event.kind === 'measured') print(renderMeasured(event.throughput));
       else if (event.kind === 'stepped') for (const line of renderStepped(event.stepped)) print(line);
+      else if (event.kind === 'confirming') print(renderConfirming(event.recordsPerSec, settings));
+      else if (event.kind === 'confirmed') print(renderConfirmation(event.confirmation));
       else if (log) print(`[${event.step.index}/${settings.maxSteps}] ${renderStep(event.step)}`);
       else progress.step(event.step.index, renderStep(event.step));
     },

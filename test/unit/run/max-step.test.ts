@@ -3,7 +3,8 @@ import * as assert from 'uvu/assert';
 import { judgeValidity } from '../../../src/verdicts/validity.js';
 import { judgeStep } from '../../../src/experiments/max-step.js';
 import { parseThreshold } from '../../../src/options/thresholds.js';
-import { describeSlo, renderMaxAnswer, renderStep } from '../../../src/report/max.js';
+import { describeSlo, renderConfirmation, renderMaxAnswer, renderStep } from '../../../src/report/max.js';
+import { confirmationOf } from '../../../src/experiments/max-confirm.js';
 import type { MaxResult } from '../../../src/experiments/max-rate.js';
 import type { RunResult } from '../../../src/contracts/result.js';
 import { fakeRunResult } from '../../helpers/fake-result.js';
@@ -65,7 +66,7 @@ test('the printed step and answer', () => {
     settings: { floorRecordsPerSec: 1_000, floorFrom: 'flag', stepDurationMs: 10_000, stepWarmupMs: 2_000, settleAfterMaxMs: 10_000, settleAfterFailedStepMs: 2_000, maxSteps: 10, precisionPct: 5 },
     workload: base.workload, librdkafka: { 'bootstrap.servers': '127.0.0.1:9092', 'linger.ms': '100', 'sasl.password': 'hunter2-secret' }, topic: base.topic, host: base.host, runtime: base.runtime,
     maxThroughput: { recordsPerSec: 520_000, produceAckP99Us: 150_000, measuredMs: 10_000, startedAt: base.startedAt },
-    steps: [step], answer: { recordsPerSec: 412_000, failedAtRecordsPerSec: 430_000, bracketPct: 4.2, stoppedBecause: 'precision' }, failures: [], notices: [],
+    steps: [step], answer: { recordsPerSec: 412_000, failedAtRecordsPerSec: 430_000, bracketPct: 4.2, stoppedBecause: 'precision' }, confirmation: null, failures: [], notices: [],
   };
   const text = renderMaxAnswer(result, [slo('p99<=50ms')]).join('\n');
   assert.match(text, /^max sustainable rate 412,000 rec\/s at produce→ack p99 ≤ 50\.0 ms, with these settings:/);
@@ -76,6 +77,30 @@ test('the printed step and answer', () => {
   assert.match(cut[0]!, /^interrupted before the search ended; the highest rate passed so far is 412,000 rec\/s at produce→ack p99 ≤ 50\.0 ms \(a lower bound\)/);
   const none = renderMaxAnswer({ ...result, status: 'no-answer', answer: { recordsPerSec: null, failedAtRecordsPerSec: 1_000, bracketPct: null, stoppedBecause: 'floor-failed' }, steps: [judgeStep(stepResult(1_000, 1_000), 1_000, [slo('p99<1us')])] }, [slo('p99<1us')]);
   assert.match(none.join('\n'), /^no sustainable rate: even the floor, 1,000 rec\/s, fails \(p99<1us missed: .*\); loosen --slo or lower --floor$/);
+});
+
+test('the confirming run: its hosts and merged figures when it met the SLO; the reasons and a not-confirmed answer when it did not', () => {
+  const run = stepResult(412_000, 411_500);
+  const twoHosts = { name: 'loadgen-1', totals: { acked: 2_000_000 } };
+  run.hosts = [twoHosts, { ...twoHosts, name: 'loadgen-2' }] as unknown as NonNullable<RunResult['hosts']>;
+  const met = confirmationOf(run, judgeStep(run, 412_000, [slo('p99<50ms')]));
+  assert.equal([met.met, met.recordsPerSec, met.hosts], [true, 412_000, [{ name: 'loadgen-1', acked: 2_000_000 }, { name: 'loadgen-2', acked: 2_000_000 }]]);
+  assert.match(renderConfirmation(met), /^✓ confirmed at 412,000 rec\/s on 2 hosts \(loadgen-1, loadgen-2\), merged: achieved 411,500 \(99\.9 %\)  p99 [\d.]+ ms  publish-delay p99 500 µs$/);
+  const short = stepResult(412_000, 400_000);
+  const missed = confirmationOf(short, judgeStep(short, 412_000, [slo('p99<50ms')]));
+  assert.equal([missed.met, missed.hosts], [false, []]);
+  assert.match(renderConfirmation(missed), /^✗ not confirmed at 412,000 rec\/s: achieved 400,000 \(97\.1 %\) .*; delivered 400,000 rec\/s of 412,000/);
+  const base = fakeRunResult();
+  const result = {
+    schemaVersion: 1, kind: 'max', tool: base.tool, status: 'not-confirmed', startedAt: base.startedAt, finishedAt: base.finishedAt, slo: ['p99<50ms'],
+    settings: { floorRecordsPerSec: 1_000, floorFrom: 'flag', stepDurationMs: 10_000, stepWarmupMs: 2_000, settleAfterMaxMs: 10_000, settleAfterFailedStepMs: 2_000, maxSteps: 10, precisionPct: 5, method: 'bisect' },
+    workload: base.workload, librdkafka: {}, topic: base.topic, host: base.host, runtime: base.runtime,
+    maxThroughput: { recordsPerSec: 520_000, produceAckP99Us: 150_000, measuredMs: 10_000, startedAt: base.startedAt },
+    steps: [], answer: { recordsPerSec: 412_000, failedAtRecordsPerSec: 430_000, bracketPct: 4.2, stoppedBecause: 'precision' }, confirmation: missed, failures: [], notices: [],
+  } satisfies MaxResult;
+  const text = renderMaxAnswer(result, [slo('p99<50ms')]);
+  assert.match(text[0]!, /^not confirmed: a step passed at 412,000 rec\/s at produce→ack p99 < 50\.0 ms but the fixed-rate run that repeated it did not/);
+  assert.match(text[text.length - 1]!, /^  ✗ not confirmed at 412,000 rec\/s/);
 });
 
 test.run();
