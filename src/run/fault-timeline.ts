@@ -3,7 +3,7 @@ import { ClusterFaults } from '../faults/cluster-faults.js';
 import { ClusterPoller } from '../faults/cluster-poller.js';
 import { judgeFaultWindow } from '../verdicts/fault-windows.js';
 import type { RunResult } from '../contracts/result.js';
-import type { ClusterTimeline } from '../contracts/faults.js';
+import type { ClusterTimeline, ErrorCodeSample } from '../contracts/faults.js';
 import type { Workload } from '../options/workload-shape.js';
 
 /**
@@ -41,10 +41,14 @@ export class FaultTimeline {
     if (this.poller && !this.timeline) this.timeline = this.poller.stop();
   }
 
-  /** The events, each cluster fault judged against the run's intervals, and the cluster's timeline. */
-  attach(result: RunResult, runEndMs: number): void {
+  /**
+   * The events, each cluster fault judged against the run's intervals (and its windows' failures by
+   * error name from each producer thread's reads, where the client can tell), and the cluster's timeline.
+   */
+  attach(result: RunResult, runEndMs: number, errorCodes: readonly (ErrorCodeSample[] | undefined)[] = []): void {
     const clusterEvents = this.cluster?.events ?? [];
-    for (const event of clusterEvents) judgeFaultWindow(event, result.intervals, result.workload.intervalMs, runEndMs);
+    const timelines = errorCodes.filter((samples): samples is ErrorCodeSample[] => samples !== undefined);
+    for (const event of clusterEvents) judgeFaultWindow(event, result.intervals, result.workload.intervalMs, runEndMs, timelines);
     result.faults = [...(this.broker?.events ?? []), ...clusterEvents];
     if (this.timeline) result.cluster = this.timeline;
   }

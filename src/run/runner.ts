@@ -95,7 +95,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
     const result = assembleResult({ workload, prepared, sampled, publishDelays, endToEnd, notices });
     modes?.finish(result);
     if (stageResults) result.stages = stageResults;
-    faults?.attach(result, sampled.durationMs);
+    faults?.attach(result, sampled.durationMs, sampled.outcomes.map((outcome) => outcome.errorCodeTimeline));
     if (workload.thresholds.length > 0) result.thresholds = evaluateThresholds(result, workload.thresholds);
     if (workload.thresholds.length > 0 && result.levels && result.levels.length > 0) judgeLevels(result, workload.thresholds);
     return deployment.finish(result, { sampled, coordinatorCpuMicros: cpu.user + cpu.system });
