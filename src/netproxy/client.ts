@@ -10,6 +10,9 @@ import type { NodeProxyState } from './proxy-network.js';
 
 const daemonFile = fileURLToPath(new URL('./daemon.js', import.meta.url));
 
+/** The longest one request to the proxies' control API may take. */
+const kControlTimeoutMs = 4000;
+
 export interface ProxyNetworkOptions {
   /** Written once the proxies listen ({ pid, controlPort, nodes }), for attachProxyNetwork from a later process. */
   controlFile?: string;
@@ -87,7 +90,8 @@ function remoteNetwork(nodes: NodeAddress[], pid: number, controlPort: number): 
   const call = async (path: string, body: ControlRequest = {}): Promise<unknown> => {
     let response: Response;
     try {
-      response = await fetch(`http://127.0.0.1:${controlPort}${path}`, { method: 'POST', body: JSON.stringify(body) });
+      // Bounded: a proxy process that is stopped (SIGSTOP) or wedged must not hang a heal at a run's end.
+      response = await fetch(`http://127.0.0.1:${controlPort}${path}`, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(kControlTimeoutMs) });
     } catch (err) {
       throw new StampedeError('E_OPTION', `the network proxies (pid ${pid}) do not answer on 127.0.0.1:${controlPort}: ${(err as Error).message}`);
     }

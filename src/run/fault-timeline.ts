@@ -34,11 +34,12 @@ export class FaultTimeline {
     this.poller?.start();
   }
 
-  /** Idempotent: what is still in effect is undone, the poller stops. */
-  disarm(): void {
+  /** Idempotent: what is still in effect is undone, the poller stops; resolves once the undoing that goes over the network (a heal) is answered, or after a bound. */
+  async disarm(): Promise<void> {
     this.broker?.disarm();
-    this.cluster?.disarm();
+    const undone = this.cluster?.disarm();
     if (this.poller && !this.timeline) this.timeline = this.poller.stop();
+    await undone;
   }
 
   /**
