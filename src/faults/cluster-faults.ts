@@ -37,6 +37,8 @@ export class ClusterFaults {
   private readonly outstanding = new Set<Promise<void>>();
   private ended = false;
   private goMs = 0;
+  /** nodes partition-node has cut off, until healed: metadata polls must not ask them (they answer on their own address, from a stale view) */
+  private readonly cut = new Set<number>();
 
   private constructor(
     readonly cluster: LocalCluster,
@@ -76,6 +78,11 @@ export class ClusterFaults {
         }, spec.atMs),
       );
     }
+  }
+
+  /** The nodes cut off from clients and peers right now. */
+  get cutOff(): ReadonlySet<number> {
+    return this.cut;
   }
 
   private sinceGo(): number {
@@ -130,7 +137,10 @@ export class ClusterFaults {
   private async network(spec: Extract<ClusterFaultSpec, { kind: 'delay-node' | 'partition-node' }>, event: ClusterFaultEvent, notice: (text: string) => void): Promise<void> {
     const proxies = attachProxyNetwork(networkControlFile(this.cluster.dir));
     if (spec.kind === 'delay-node') await proxies.delay(spec.node, spec.delayMs);
-    else await proxies.partition(spec.node);
+    else {
+      await proxies.partition(spec.node);
+      this.cut.add(spec.node);
+    }
     event.nodes.push(spec.node);
     const pid = nodePid(this.cluster, spec.node);
     if (pid !== undefined) event.pids.push(pid);
@@ -138,6 +148,7 @@ export class ClusterFaults {
     notice(`fault: node ${spec.node} ${what} ${(event.startMs / 1000).toFixed(1)} s after the start, for ${(spec.durationMs / 1000).toFixed(1)} s`);
     const heal = (): Promise<void> => {
       this.pending.delete(spec.node);
+      this.cut.delete(spec.node);
       event.endMs = this.sinceGo();
       const endS = (event.endMs / 1000).toFixed(1);
       const healed = proxies.heal(spec.node).then(

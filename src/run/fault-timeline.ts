@@ -24,7 +24,7 @@ export class FaultTimeline {
     const broker = BrokerRestart.resolve(workload);
     const cluster = ClusterFaults.resolve(workload);
     if (!broker && !cluster) return undefined;
-    const poller = cluster ? new ClusterPoller(cluster.cluster, workload.topic, workload.intervalMs) : undefined;
+    const poller = cluster ? new ClusterPoller(cluster.cluster, workload.topic, workload.intervalMs, () => cluster.cutOff) : undefined;
     return new FaultTimeline(broker, cluster, poller);
   }
 
