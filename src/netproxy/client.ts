@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { devNull } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { NodeAddress, NodeListeners, NodeNetwork } from './types.js';
 import { StampedeError } from '../errors.js';
@@ -40,10 +41,14 @@ export async function startProxyNetwork(nodes: NodeAddress[], options: ProxyNetw
   checkNodeAddresses(nodes);
   const config: DaemonConfig = { nodes, ...(options.controlFile === undefined ? {} : { controlFile: options.controlFile }) };
   const detached = options.detached ?? false;
+  // Detached, it outlives this process: its stderr goes to a file beside the control file, not to
+  // ours (an inherited pipe would keep whoever reads this process's output waiting for its end).
+  const errors = detached ? openSync(options.controlFile === undefined ? devNull : `${options.controlFile.replace(/\.json$/, '')}.log`, 'a') : 'inherit';
   const child = spawn(process.execPath, [daemonFile, JSON.stringify(config)], {
     detached,
-    stdio: detached ? ['ignore', 'pipe', 'inherit'] : ['ignore', 'pipe', 'inherit', 'ipc'],
+    stdio: detached ? ['ignore', 'pipe', errors] : ['ignore', 'pipe', 'inherit', 'ipc'],
   });
+  if (typeof errors === 'number') closeSync(errors);
   const controlPort = await readyPort(child.stdout!, options.startTimeoutMs ?? 10_000, () => child.exitCode);
   child.stdout!.destroy();
   if (detached) child.unref();
