@@ -13,6 +13,7 @@ import { kGoFlagSlot, kGoOffsetUsSlot, kReadyCountSlot, kStopFlagSlot } from '..
 import { RegionWriter } from '../src/shared/region.js';
 import { crashNow } from '../src/contracts/test-crash.js';
 import { ThreadCpuWriter } from '../src/load/thread-cpu.js';
+import { ErrorCodeTimeline } from '../src/load/error-code-timeline.js';
 import { transactionDriverFor, type TransactionDriver } from '../src/load/transaction-driver.js';
 import { transactionalIdOf } from '../src/options/transactions.js';
 import { registerSchemaEncodings } from '../src/encodings/model-encodings.js';
@@ -31,6 +32,7 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
   let client: ProducerClient | undefined;
   let schedule: ArrivalSchedule | undefined;
   let transactions: TransactionDriver | undefined;
+  let errorCodes: ErrorCodeTimeline | undefined;
   try {
     client = createClient(task.client, {
       topic: task.topic,
@@ -49,6 +51,13 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
     // Thread start-up and connection time stay out of the measurement: report ready, wait for go.
     Atomics.add(control, kReadyCountSlot, 1);
     while (Atomics.load(control, kGoFlagSlot) === 0 && Atomics.load(control, kStopFlagSlot) === 0) await sleep(1);
+    // Every fixed-rate schedule, and the error-code reads, count from the coordinator's go.
+    const goWallUs = task.controlBaseWallUs + Atomics.load(control, kGoOffsetUsSlot);
+    const codesOf = client.deliveryErrors?.bind(client);
+    if (task.errorCodesEveryMs !== undefined && codesOf) {
+      errorCodes = new ErrorCodeTimeline(() => codesOf().errorsByCode, goWallUs, task.errorCodesEveryMs);
+      errorCodes.start();
+    }
     const records = recordWriterFor(task);
     const builder = new BatchBuilder(undefined, task.traceRunId !== undefined);
     const quota = task.shard.records ?? Number.POSITIVE_INFINITY;
@@ -69,7 +78,6 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
       // Open loop: each record is due at its place in the arrival schedule, whether or not we kept
       // up; it carries that intended time, and latency is measured from it (coordinated omission).
       // Due from the coordinator's go, as the measured window is: noticing it late makes records late.
-      const goWallUs = task.controlBaseWallUs + Atomics.load(control, kGoOffsetUsSlot);
       schedule = new ArrivalSchedule(task.arrival, task.loadSchedule ? scheduleProfile(task.loadSchedule, rate) : rate, goWallUs, task.seed + task.shard.index);
       const sender: FixedRateSender = {
         client,
@@ -123,8 +131,9 @@ export default async function produceShard(task: ProducerTask): Promise<Producer
   }
   // After close: records purged unsent at close are among the failures by code.
   const deliveryErrors = client?.deliveryErrors?.();
+  const errorCodeTimeline = errorCodes?.stop();
   const ledger = transactions?.report();
-  return { ...outcome, ...(deliveryErrors ? { deliveryErrors } : {}), ...(ledger ? { transactions: ledger } : {}) };
+  return { ...outcome, ...(deliveryErrors ? { deliveryErrors } : {}), ...(errorCodeTimeline ? { errorCodeTimeline } : {}), ...(ledger ? { transactions: ledger } : {}) };
 }
 
 /** This worker's part of a load schedule: warmup at the first level, then the schedule, scaled by its share of the peak. */

@@ -9,7 +9,7 @@ import { requireJava17 } from './java.js';
 import { ensureKafkaJars, isAlive, newClusterId } from './kafka-process.js';
 import { formatNode, launchNode, nodeDirs, nodeProcess, nodeStartFailure, renderNodeProperties, writeNodeProperties } from './cluster-node.js';
 import type { NodeAddress, NodeNetwork } from './node-network.js';
-import { attachProxyNetwork, proxiedListeners, startProxyNetwork } from '../netproxy/index.js';
+import { attachProxyNetwork, proxiedListeners, proxyLiveness, startProxyNetwork } from '../netproxy/index.js';
 import { portIsFree } from './free-port.js';
 
 /**
@@ -109,6 +109,7 @@ export async function startCluster(options: ClusterUpOptions): Promise<LocalClus
     throw new StampedeError('E_OPTION', `--network ${kind}: the cluster on port ${options.port} was set up with the ${existing.network} network (${dir}); stop it with stampede cluster down --port ${options.port} --remove-data, or pick another --port`);
   }
   if (existing && existing.nodes.every((node) => nodeProcess(nodeDirs(dir, node.nodeId)).state !== 'down') && (await clusterAnswers(existing, 3000))) {
+    if (kind === 'proxy') await reviveProxies(existing, log);
     return { ...existing, alreadyRunning: true };
   }
   requireJava17();
@@ -145,12 +146,26 @@ function clusterNodes(count: number, port: number, kind: NetworkKind): NodeAddre
   });
 }
 
-/** Replaces proxies left from an earlier `up` (nodes since gone), after checking every port is free where it will listen. */
-async function startProxies(dir: string, nodes: NodeAddress[], log: (line: string) => void): Promise<void> {
+/**
+ * Nodes running but their proxies gone (the proxy process killed): clients and the nodes' links to
+ * each other find nothing at the advertised addresses. Started again in front of the running nodes.
+ */
+async function reviveProxies(cluster: LocalCluster, log: (line: string) => void): Promise<void> {
+  const liveness = await proxyLiveness(networkControlFile(cluster.dir));
+  if (liveness.state === 'up') return;
+  log(`network proxies down (${liveness.why}): starting them again in front of the running nodes`);
+  await startProxies(cluster.dir, cluster.nodes, log, true);
+}
+
+/**
+ * Replaces proxies left from an earlier `up` (nodes since gone), after checking every port is free
+ * where it will listen; with the nodes running, their own addresses are theirs, so only 127.0.0.1.
+ */
+async function startProxies(dir: string, nodes: NodeAddress[], log: (line: string) => void, nodesRunning = false): Promise<void> {
   await stopProxies(dir);
   for (const node of nodes) {
     for (const port of [node.brokerPort, node.controllerPort]) {
-      for (const host of ['127.0.0.1', node.host]) {
+      for (const host of nodesRunning ? ['127.0.0.1'] : ['127.0.0.1', node.host]) {
         if (!(await portIsFree(port, host))) throw new StampedeError('E_OPTION', `--network proxy: port ${port} on ${host} (node ${node.nodeId}) is taken; pick another --port`);
       }
     }

@@ -1,4 +1,5 @@
-import { readCluster, startCluster, stopCluster, type NetworkKind } from '../broker/cluster.js';
+import { networkControlFile, readCluster, startCluster, stopCluster, type NetworkKind } from '../broker/cluster.js';
+import { proxyLiveness } from '../netproxy/index.js';
 import { clusterStatus, renderClusterStatus } from '../broker/cluster-status.js';
 import { optionValue } from '../options/values.js';
 
@@ -28,9 +29,14 @@ export async function clusterCommand(action: string, argv: Record<string, unknow
         return 3;
       }
       const status = await clusterStatus(cluster);
-      if (json) console.log(JSON.stringify(status, null, 2));
-      else for (const line of renderClusterStatus(status)) console.log(line);
-      return status.nodes.some((node) => node.state === 'up') ? 0 : 3;
+      // Behind the proxies, nodes that run are still out of reach when the proxy process is gone.
+      const proxies = cluster.network === 'proxy' ? await proxyLiveness(networkControlFile(cluster.dir)) : undefined;
+      if (json) console.log(JSON.stringify(proxies ? { ...status, proxies } : status, null, 2));
+      else {
+        for (const line of renderClusterStatus(status)) console.log(line);
+        if (proxies?.state === 'down') console.log(`network proxies down: ${proxies.why}; clients cannot reach the nodes (stampede cluster up --port ${port} --network proxy starts them again)`);
+      }
+      return status.nodes.some((node) => node.state === 'up') && proxies?.state !== 'down' ? 0 : 3;
     }
   }
 }

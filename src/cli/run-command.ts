@@ -30,7 +30,8 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
     },
     restore: () => {
       restoreArmedFaults();
-      restoreArmedClusterFaults();
+      // Waited for (bounded): a node left delayed or cut off would stay so until cluster down.
+      return restoreArmedClusterFaults();
     },
   });
   const metrics = await metricsOutput(workload);

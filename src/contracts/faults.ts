@@ -24,6 +24,11 @@ export interface FaultWindowStats {
   e2eP99Us: number | null;
   /** records that failed at the producer in the window */
   errors: number;
+  /**
+   * those failures by librdkafka error name (read at interval ends in each producer thread, so a
+   * failure near a window's edge may count in the next one); absent when the client cannot tell
+   */
+  errorsByCode?: Record<string, number>;
 }
 
 /** A fault on a node of `stampede cluster up`: when, on which node, and what the run saw around it. */
@@ -38,9 +43,10 @@ export interface ClusterFaultEvent {
   /** when the node was back (restarted, continued) or the last node of a rolling restart had its ISR full; null: never within the run */
   endMs: number | null;
   error?: string;
-  /** the intervals before the fault (up to five) and those overlapping it */
+  /** the intervals before the fault (up to five), those overlapping it, and those after it to the run's end (drain included) */
   before?: FaultWindowStats | null;
   during?: FaultWindowStats | null;
+  after?: FaultWindowStats | null;
   /** from the fault's start until rate ≥ 90 % of before and p99 < 2× before again; 0 when no interval was hurt, null when never */
   recoveryMs?: number | null;
 }
@@ -67,4 +73,10 @@ export interface ClusterTimeline {
   partitions: { partition: number; leaderChanges: number; leaderlessMs: number }[];
   /** at the last sample: every partition's ISR its full replica set */
   fullIsrAtEnd: boolean;
+}
+
+/** A producer thread's failed records by librdkafka error name, cumulative, as read `atMs` after go. */
+export interface ErrorCodeSample {
+  atMs: number;
+  errorsByCode: Record<string, number>;
 }

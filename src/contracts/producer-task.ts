@@ -8,6 +8,7 @@ import type { ArrivalLaw } from '../records/arrival.js';
 import type { RateSegment } from '../records/rate-profile.js';
 import type { DeliveryErrors } from '../clients/types.js';
 import type { TestCrash } from './test-crash.js';
+import type { ErrorCodeSample } from './faults.js';
 import type { TransactionLedger, TransactionSettings } from './transactions.js';
 
 /** Everything a producer worker needs; structured-clone friendly (crosses into the worker thread). */
@@ -51,6 +52,8 @@ export interface ProducerTask {
   traceRunId?: string;
   /** --transactional: write in transactions (src/load/transaction-driver.ts) */
   transactions?: TransactionSettings;
+  /** a run with faults on a local cluster: read the client's failures by error name at every interval's end (ms), for each fault's window */
+  errorCodesEveryMs?: number;
 }
 
 /** A worker never rejects: failures come back as data so their code and message survive the thread hop. */
@@ -61,6 +64,8 @@ export type ProducerTaskResult = ({ ok: true; sent: number } | { ok: false; sent
   scheduledRecordsPerSec?: number;
   /** failed records by librdkafka error name, and produce retries (clients that can tell: native) */
   deliveryErrors?: DeliveryErrors;
+  /** with errorCodesEveryMs: deliveryErrors' counts over time, when they changed */
+  errorCodeTimeline?: ErrorCodeSample[];
   /** --transactional: what this thread committed and aborted (shard record-index ranges), and its commit latency */
   transactions?: TransactionLedger;
 };

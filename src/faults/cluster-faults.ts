@@ -9,11 +9,18 @@ import { activeController, killNode, leaderToKill, nodePid, reviveNode, rollingR
 
 type ClusterFaultSpec = Exclude<FaultSpec, { kind: 'broker-restart' }>;
 
-/** Faults armed in this process: what a forced exit (a second Ctrl-C) must still undo. */
+/**
+ * How long ending a timeline waits for what it undoes over the network (a heal is a request to the
+ * proxy process): long enough for a proxy on a busy host, short enough that a stop stays prompt.
+ */
+export const kUndoWaitMs = 5000;
+
+/** Faults armed in this process, until what ending them undoes has settled: what a forced exit (a second Ctrl-C) must still undo or wait for. */
 const armed = new Set<ClusterFaults>();
 
-export function restoreArmedClusterFaults(): void {
-  for (const faults of [...armed]) faults.disarm();
+/** Ends every armed timeline; resolves once their heals have been answered (at most kUndoWaitMs). */
+export async function restoreArmedClusterFaults(): Promise<void> {
+  await Promise.all([...armed].map((faults) => faults.disarm()));
 }
 
 /**
@@ -24,10 +31,14 @@ export function restoreArmedClusterFaults(): void {
 export class ClusterFaults {
   readonly events: ClusterFaultEvent[] = [];
   private timers: NodeJS.Timeout[] = [];
-  /** what disarm must undo, per node: started again, or continued */
-  private readonly pending = new Map<number, () => void>();
+  /** what disarm must undo, per node: started again, continued, or healed (a request: a promise) */
+  private readonly pending = new Map<number, () => void | Promise<void>>();
+  /** network work in flight (a fault being set, a heal): what ending waits for */
+  private readonly outstanding = new Set<Promise<void>>();
   private ended = false;
   private goMs = 0;
+  /** nodes partition-node has cut off, until healed: metadata polls must not ask them (they answer on their own address, from a stale view) */
+  private readonly cut = new Set<number>();
 
   private constructor(
     readonly cluster: LocalCluster,
@@ -67,6 +78,11 @@ export class ClusterFaults {
         }, spec.atMs),
       );
     }
+  }
+
+  /** The nodes cut off from clients and peers right now. */
+  get cutOff(): ReadonlySet<number> {
+    return this.cut;
   }
 
   private sinceGo(): number {
@@ -112,7 +128,8 @@ export class ClusterFaults {
         return this.roll(event, notice);
       case 'delay-node':
       case 'partition-node':
-        return this.network(spec, event, notice);
+        // Tracked from the request on: a run ending while it is in flight heals after it, and waits.
+        return this.track(this.network(spec, event, notice));
     }
   }
 
@@ -120,17 +137,28 @@ export class ClusterFaults {
   private async network(spec: Extract<ClusterFaultSpec, { kind: 'delay-node' | 'partition-node' }>, event: ClusterFaultEvent, notice: (text: string) => void): Promise<void> {
     const proxies = attachProxyNetwork(networkControlFile(this.cluster.dir));
     if (spec.kind === 'delay-node') await proxies.delay(spec.node, spec.delayMs);
-    else await proxies.partition(spec.node);
+    else {
+      await proxies.partition(spec.node);
+      this.cut.add(spec.node);
+    }
     event.nodes.push(spec.node);
     const pid = nodePid(this.cluster, spec.node);
     if (pid !== undefined) event.pids.push(pid);
     const what = spec.kind === 'delay-node' ? `delayed by ${spec.delayMs} ms a round trip` : 'cut off from clients and peers';
     notice(`fault: node ${spec.node} ${what} ${(event.startMs / 1000).toFixed(1)} s after the start, for ${(spec.durationMs / 1000).toFixed(1)} s`);
-    const heal = (): void => {
+    const heal = (): Promise<void> => {
       this.pending.delete(spec.node);
+      this.cut.delete(spec.node);
       event.endMs = this.sinceGo();
-      notice(`fault: node ${spec.node} network healed ${(event.endMs / 1000).toFixed(1)} s after the start`);
-      proxies.heal(spec.node).catch((err: unknown) => notice(`fault ${spec.kind}: heal of node ${spec.node} failed: ${(err as Error).message}`));
+      const endS = (event.endMs / 1000).toFixed(1);
+      const healed = proxies.heal(spec.node).then(
+        () => notice(`fault: node ${spec.node} network healed ${endS} s after the start`),
+        (err: unknown) => {
+          event.error = `heal of node ${spec.node} failed: ${(err as Error).message}`;
+          notice(`fault ${spec.kind}: ${event.error}; stampede cluster down --port ${this.cluster.port} ends it`);
+        },
+      );
+      return this.track(healed);
     };
     if (this.ended) return heal();
     this.pending.set(spec.node, heal);
@@ -183,18 +211,34 @@ export class ClusterFaults {
     } else event.error = 'the run ended before every node was restarted with its ISR full';
   }
 
-  /** Ends the timeline: faults still due are not done; nodes still down are started, paused ones continued. */
-  disarm(): void {
+  private track(work: Promise<void>): Promise<void> {
+    this.outstanding.add(work);
+    void work.finally(() => this.outstanding.delete(work));
+    return work;
+  }
+
+  /**
+   * Ends the timeline: faults still due are not done; nodes still down are started, paused ones
+   * continued, delayed or cut-off ones healed. Resolves once every heal has been answered (at most
+   * kUndoWaitMs); until then the timeline stays armed, so a forced exit still waits for it.
+   */
+  disarm(): Promise<void> {
     this.ended = true;
-    armed.delete(this);
     for (const timer of this.timers) clearTimeout(timer);
     this.timers = [];
     for (const undo of [...this.pending.values()]) {
       try {
-        undo();
+        const done = undo();
+        if (done) this.track(done);
       } catch {
         // a node that cannot be started again is named by cluster status; the run's result is still written
       }
     }
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, kUndoWaitMs)));
+    return Promise.race([Promise.allSettled([...this.outstanding]).then(() => undefined), bound]).finally(() => {
+      clearTimeout(timer);
+      if (this.outstanding.size === 0) armed.delete(this);
+    });
   }
 }

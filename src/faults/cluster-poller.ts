@@ -5,7 +5,8 @@ import { activeController, topicState } from './node-actions.js';
 
 /**
  * The run's topic on the local cluster every interval: leaders (-1 while none runs), ISR sizes,
- * under-replicated partitions and the active controller, asked of a running node (a paused one would not answer).
+ * under-replicated partitions and the active controller, asked of a running node (a paused one would
+ * not answer; a cut-off one answers on its own address from a view it cannot update).
  */
 export class ClusterPoller {
   private readonly samples: ClusterSample[] = [];
@@ -17,6 +18,8 @@ export class ClusterPoller {
     private readonly cluster: LocalCluster,
     private readonly topic: string,
     private readonly intervalMs: number,
+    /** nodes cut off by a network fault right now */
+    private readonly cutOff: () => ReadonlySet<number> = () => new Set(),
   ) {}
 
   start(): void {
@@ -31,10 +34,11 @@ export class ClusterPoller {
     try {
       const elapsedMs = Math.round(performance.now() - this.goMs);
       const timeoutMs = Math.min(1500, this.intervalMs);
-      const [topic, controller] = await Promise.all([topicState(this.cluster, this.topic, timeoutMs), activeController(this.cluster, timeoutMs)]);
+      const cut = this.cutOff();
+      const [topic, controller] = await Promise.all([topicState(this.cluster, this.topic, timeoutMs, cut), activeController(this.cluster, timeoutMs, cut)]);
       if (topic === undefined) return;
-      // A leader whose JVM is killed or paused serves nobody, though metadata names it until it is fenced.
-      const live = new Set(this.cluster.nodes.filter((node) => nodeProcess(nodeDirs(this.cluster.dir, node.nodeId)).state === 'up').map((node) => node.nodeId));
+      // A leader whose JVM is killed or paused, or that is cut off, serves nobody, though metadata names it until it is fenced.
+      const live = new Set(this.cluster.nodes.filter((node) => !cut.has(node.nodeId) && nodeProcess(nodeDirs(this.cluster.dir, node.nodeId)).state === 'up').map((node) => node.nodeId));
       const partitions = topic.partitions.map((partition) => ({ ...partition, leader: live.has(partition.leader) ? partition.leader : -1 }));
       this.samples.push({
         elapsedMs,

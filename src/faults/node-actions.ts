@@ -38,9 +38,9 @@ export function reviveNode(cluster: LocalCluster, nodeId: number): number | unde
 }
 
 /** The run's topic from the first running node that answers. */
-export async function topicState(cluster: LocalCluster, topic: string, timeoutMs = 1500): Promise<WireTopic | undefined> {
+export async function topicState(cluster: LocalCluster, topic: string, timeoutMs = 1500, skip: ReadonlySet<number> = new Set()): Promise<WireTopic | undefined> {
   for (const node of cluster.nodes) {
-    if (nodeProcess(nodeDirs(cluster.dir, node.nodeId)).state !== 'up') continue;
+    if (skip.has(node.nodeId) || nodeProcess(nodeDirs(cluster.dir, node.nodeId)).state !== 'up') continue;
     try {
       const metadata = await fetchMetadata(node.host, node.brokerPort, timeoutMs);
       return metadata.topics.find((candidate) => candidate.name === topic);
@@ -51,9 +51,9 @@ export async function topicState(cluster: LocalCluster, topic: string, timeoutMs
   return undefined;
 }
 
-export async function activeController(cluster: LocalCluster, timeoutMs = 1500): Promise<number | undefined> {
+export async function activeController(cluster: LocalCluster, timeoutMs = 1500, skip: ReadonlySet<number> = new Set()): Promise<number | undefined> {
   for (const node of cluster.nodes) {
-    if (nodeProcess(nodeDirs(cluster.dir, node.nodeId)).state !== 'up') continue;
+    if (skip.has(node.nodeId) || nodeProcess(nodeDirs(cluster.dir, node.nodeId)).state !== 'up') continue;
     try {
       const id = await fetchActiveController(node.host, node.brokerPort, timeoutMs);
       if (id >= 0) return id;

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { devNull } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { NodeAddress, NodeListeners, NodeNetwork } from './types.js';
 import { StampedeError } from '../errors.js';
@@ -9,6 +10,9 @@ import { checkNodeAddresses, proxiedListeners } from './listeners.js';
 import type { NodeProxyState } from './proxy-network.js';
 
 const daemonFile = fileURLToPath(new URL('./daemon.js', import.meta.url));
+
+/** The longest one request to the proxies' control API may take. */
+const kControlTimeoutMs = 4000;
 
 export interface ProxyNetworkOptions {
   /** Written once the proxies listen ({ pid, controlPort, nodes }), for attachProxyNetwork from a later process. */
@@ -37,10 +41,14 @@ export async function startProxyNetwork(nodes: NodeAddress[], options: ProxyNetw
   checkNodeAddresses(nodes);
   const config: DaemonConfig = { nodes, ...(options.controlFile === undefined ? {} : { controlFile: options.controlFile }) };
   const detached = options.detached ?? false;
+  // Detached, it outlives this process: its stderr goes to a file beside the control file, not to
+  // ours (an inherited pipe would keep whoever reads this process's output waiting for its end).
+  const errors = detached ? openSync(options.controlFile === undefined ? devNull : `${options.controlFile.replace(/\.json$/, '')}.log`, 'a') : 'inherit';
   const child = spawn(process.execPath, [daemonFile, JSON.stringify(config)], {
     detached,
-    stdio: detached ? ['ignore', 'pipe', 'inherit'] : ['ignore', 'pipe', 'inherit', 'ipc'],
+    stdio: detached ? ['ignore', 'pipe', errors] : ['ignore', 'pipe', 'inherit', 'ipc'],
   });
+  if (typeof errors === 'number') closeSync(errors);
   const controlPort = await readyPort(child.stdout!, options.startTimeoutMs ?? 10_000, () => child.exitCode);
   child.stdout!.destroy();
   if (detached) child.unref();
@@ -87,7 +95,8 @@ function remoteNetwork(nodes: NodeAddress[], pid: number, controlPort: number): 
   const call = async (path: string, body: ControlRequest = {}): Promise<unknown> => {
     let response: Response;
     try {
-      response = await fetch(`http://127.0.0.1:${controlPort}${path}`, { method: 'POST', body: JSON.stringify(body) });
+      // Bounded: a proxy process that is stopped (SIGSTOP) or wedged must not hang a heal at a run's end.
+      response = await fetch(`http://127.0.0.1:${controlPort}${path}`, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(kControlTimeoutMs) });
     } catch (err) {
       throw new StampedeError('E_OPTION', `the network proxies (pid ${pid}) do not answer on 127.0.0.1:${controlPort}: ${(err as Error).message}`);
     }

@@ -2,10 +2,19 @@ import type { ClusterFaultEvent, ClusterTimeline, FaultWindowStats } from '../co
 import type { RunResult } from '../contracts/result.js';
 import { formatDurationMs, formatLatencyUs } from '../fmt.js';
 
+/** "12 failed (NOT_ENOUGH_REPLICAS 10, _MSG_TIMED_OUT 2)", most first; empty when none failed. */
+function failures(window: FaultWindowStats): string {
+  const codes = Object.entries(window.errorsByCode ?? {}).sort((a, b) => b[1] - a[1]);
+  const failed = Math.max(window.errors, codes.reduce((sum, [, count]) => sum + count, 0));
+  if (failed === 0) return '';
+  const named = codes.length === 0 ? '' : ` (${codes.map(([code, count]) => `${code} ${count.toLocaleString('en-US')}`).join(', ')})`;
+  return `, ${failed.toLocaleString('en-US')} failed${named}`;
+}
+
 function stats(window: FaultWindowStats | null | undefined): string {
   if (!window) return 'no intervals';
   const e2e = window.e2eP99Us === null ? '' : `, e2e p99 ${formatLatencyUs(window.e2eP99Us)}`;
-  return `${Math.round(window.recordsPerSec).toLocaleString('en-US')} rec/s, p50 ${formatLatencyUs(window.p50Us)}, p99 ${formatLatencyUs(window.p99Us)}${e2e}${window.errors > 0 ? `, ${window.errors.toLocaleString('en-US')} failed` : ''}`;
+  return `${Math.round(window.recordsPerSec).toLocaleString('en-US')} rec/s, p50 ${formatLatencyUs(window.p50Us)}, p99 ${formatLatencyUs(window.p99Us)}${e2e}${failures(window)}`;
 }
 
 /** "fault kill-leader on node 2 (leader of iot-3) 10.0 s → 25.1 s: before …; during …; recovered 6.0 s after it began". */
@@ -17,6 +26,7 @@ export function renderClusterFault(event: ClusterFaultEvent): string[] {
     event.recoveryMs === undefined || event.recoveryMs === null ? 'not recovered within the run' : event.recoveryMs === 0 ? 'no interval hurt' : `recovered ${formatDurationMs(event.recoveryMs)} after it began (rate ≥ 90 %, p99 < 2× before)`;
   const lines = [`fault ${event.kind}${nodes}${target} ${formatDurationMs(event.startMs)} → ${end}: ${recovery}${event.error ? `; ${event.error}` : ''}`];
   lines.push(`  before: ${stats(event.before)}`, `  during: ${stats(event.during)}`);
+  if (event.after !== undefined) lines.push(`  after:  ${stats(event.after)}`);
   return lines;
 }
 

@@ -63,7 +63,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
   // The run's own stop: the user's signal, or a stage whose records carry no trace.
   const stopRun = linkedAbort(hooks.signal);
   // A stopped run brings the broker back now, not after the drain: SIGTERM is often followed by SIGKILL.
-  const endFaults = (): void => faults?.disarm();
+  const endFaults = (): void => void faults?.disarm();
   hooks.signal?.addEventListener('abort', endFaults);
   try {
     const whole = await prepareRun(workload, notice);
@@ -90,7 +90,7 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
       },
     });
     const cpu = process.cpuUsage(cpuAtStart);
-    faults?.disarm();
+    await faults?.disarm();
     const aborted = workload.transactional ? sampled.outcomes.map((outcome) => outcome.transactions?.abortedRanges) : undefined;
     const endToEnd = e2e ? e2e.report(sampled.consumerOutcomes, prepared.topic!.partitions, plan, producers.sentPerShard(), aborted) : null;
     const stageResults = stages ? await finishStages(stages, sampled.final.counters.acked, workload.drainMs, plan, producers.sentPerShard(), sampled.durationMs) : undefined;
@@ -98,13 +98,13 @@ export async function runWorkload(workload: Workload, hooks: RunHooks = {}): Pro
     const result = assembleResult({ workload, prepared, sampled, publishDelays, endToEnd, notices });
     modes?.finish(result);
     if (stageResults) result.stages = stageResults;
-    faults?.attach(result, sampled.durationMs);
+    faults?.attach(result, sampled.durationMs, sampled.outcomes.map((outcome) => outcome.errorCodeTimeline));
     if (workload.thresholds.length > 0) result.thresholds = evaluateThresholds(result, workload.thresholds);
     if (workload.thresholds.length > 0 && result.levels && result.levels.length > 0) judgeLevels(result, workload.thresholds);
     return deployment.finish(result, { sampled, coordinatorCpuMicros: cpu.user + cpu.system });
   } finally {
-    // A broker still down when the run ends early is started again before anything else.
-    faults?.disarm();
+    // A broker still down when the run ends early is started again before anything else, a node still cut off healed.
+    await faults?.disarm();
     hooks.signal?.removeEventListener('abort', endFaults);
     stopRun.dispose();
     await stages?.close();

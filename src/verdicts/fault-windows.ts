@@ -1,5 +1,5 @@
 import type { IntervalRow } from '../contracts/result.js';
-import type { ClusterFaultEvent, FaultWindowStats } from '../contracts/faults.js';
+import type { ClusterFaultEvent, ErrorCodeSample, FaultWindowStats } from '../contracts/faults.js';
 import { kRecoveredShare } from './availability.js';
 
 /** Intervals before a fault whose rate and latency are "before". */
@@ -28,6 +28,30 @@ export function windowStats(rows: readonly IntervalRow[], intervalMs: number): F
   };
 }
 
+/** A thread's cumulative counts at `atMs`: its last read by then, give or take half an interval (its reads and the rows' ends are apart by timer jitter). */
+function countsAt(samples: readonly ErrorCodeSample[], atMs: number, intervalMs: number): Record<string, number> {
+  let found: Record<string, number> = {};
+  for (const sample of samples) {
+    if (sample.atMs > atMs + intervalMs / 2) break;
+    found = sample.errorsByCode;
+  }
+  return found;
+}
+
+/** Failed records by error name between two times after go (toMs Infinity: to the threads' last read), summed over the producer threads. */
+export function errorsByCodeBetween(timelines: readonly (readonly ErrorCodeSample[])[], fromMs: number, toMs: number, intervalMs: number): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const samples of timelines) {
+    const from = countsAt(samples, fromMs, intervalMs);
+    const to = countsAt(samples, toMs, intervalMs);
+    for (const [code, count] of Object.entries(to)) {
+      const added = count - (from[code] ?? 0);
+      if (added > 0) total[code] = (total[code] ?? 0) + added;
+    }
+  }
+  return total;
+}
+
 const healthy = (row: IntervalRow, before: FaultWindowStats): boolean => row.recordsPerSec >= kRecoveredShare * before.recordsPerSec && row.p99Us < kRecoveredP99Factor * before.p99Us;
 
 /**
@@ -35,12 +59,20 @@ const healthy = (row: IntervalRow, before: FaultWindowStats): boolean => row.rec
  * end after go). Recovery counts from the fault's start: the first hurt interval, then the first
  * healthy one after it; 0 when no interval was hurt.
  */
-export function judgeFaultWindow(event: ClusterFaultEvent, rows: readonly IntervalRow[], intervalMs: number, runEndMs: number): void {
+export function judgeFaultWindow(event: ClusterFaultEvent, rows: readonly IntervalRow[], intervalMs: number, runEndMs: number, errorCodes?: readonly (readonly ErrorCodeSample[])[]): void {
   const beforeRows = rows.filter((row) => row.elapsedMs <= event.startMs).slice(-kBeforeIntervals);
   const endMs = event.endMs ?? runEndMs;
   const duringRows = rows.filter((row) => row.elapsedMs > event.startMs && row.elapsedMs - intervalMs < Math.max(endMs, event.startMs + 1));
+  const afterRows = rows.filter((row) => row.elapsedMs - intervalMs >= endMs);
   event.before = windowStats(beforeRows, intervalMs);
   event.during = windowStats(duringRows, intervalMs);
+  event.after = windowStats(afterRows, intervalMs);
+  if (errorCodes !== undefined && errorCodes.length > 0) {
+    // The last window runs to the threads' last read: failures of records purged at close count there.
+    for (const window of [event.before, event.during, event.after]) {
+      if (window) window.errorsByCode = errorsByCodeBetween(errorCodes, window.fromMs, window === event.after ? Infinity : window.toMs, intervalMs);
+    }
+  }
   const before = event.before;
   if (before === null || before.recordsPerSec <= 0) {
     event.recoveryMs = null;

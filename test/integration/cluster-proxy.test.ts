@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { networkControlFile, startCluster, stopCluster, type LocalCluster } from '../../src/broker/cluster.js';
 import { clusterStatus } from '../../src/broker/cluster-status.js';
 import { portIsFree } from '../../src/broker/free-port.js';
@@ -14,6 +13,7 @@ import type { ClusterFaultEvent } from '../../src/contracts/faults.js';
 import type { RunResult } from '../../src/contracts/result.js';
 import { freePortPair } from '../helpers/broker.js';
 import { runCli, type CliOutcome } from '../helpers/cli.js';
+import { fullIsr } from '../helpers/cluster.js';
 
 /**
  * A real three-node KRaft cluster of its own behind the network proxies (the faults delay and cut
@@ -44,23 +44,11 @@ proxied.after(async (context) => {
 
 const topicName = (what: string): string => `proxy-${what}-${randomUUID().slice(0, 8)}`;
 
-/** The one partition of a new topic, once it has its leader and full ISR: which node leads it, which follow. */
-async function onePartition(local: LocalCluster, topic: string, replicationFactor: number): Promise<{ leader: number; followers: number[] }> {
-  await withClusterAdmin(resolveConnection({ brokers: local.bootstrap }), (admin) => admin.ensureTopic({ topic, partitions: 1, replicationFactor }));
+/** A new topic of replication factor 3, once it has its leaders and full ISR: which node leads each partition. */
+async function newTopic(local: LocalCluster, topic: string, partitions: number): Promise<number[]> {
+  await withClusterAdmin(resolveConnection({ brokers: local.bootstrap }), (admin) => admin.ensureTopic({ topic, partitions, replicationFactor: 3 }));
   assert.ok(await fullIsr(local, topic, 30_000), 'the new topic has its full ISR');
-  const placed = (await clusterStatus(local)).topics.find((candidate) => candidate.name === topic)!.partitions[0]!;
-  return { leader: placed.leader, followers: placed.replicas.filter((node) => node !== placed.leader) };
-}
-
-async function fullIsr(local: LocalCluster, topic: string, timeoutMs = 60_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const status = await clusterStatus(local);
-    const found = status.topics.find((candidate) => candidate.name === topic);
-    if (status.nodes.every((node) => node.state === 'up') && found && found.partitions.every((partition) => partition.leader >= 0 && partition.isr.length === partition.replicas.length)) return true;
-    await sleep(1000);
-  }
-  return false;
+  return (await clusterStatus(local)).topics.find((candidate) => candidate.name === topic)!.partitions.map((partition) => partition.leader);
 }
 
 async function faultRun(local: LocalCluster, topic: string, args: string[]): Promise<{ outcome: CliOutcome; result: RunResult; event: ClusterFaultEvent | undefined }> {
@@ -75,8 +63,8 @@ proxied('calibration: delay-node=<leader>=20ms raises the acks=1 produce→ack p
   assert.match(status.stdout, /\(proxy network\)/);
   assert.ok(local!.bootstrap.split(',').every((address) => address.startsWith('127.0.0.1:')), `clients reach the proxies: ${local!.bootstrap}`);
   const topic = topicName('delay');
-  const { leader } = await onePartition(local!, topic, 3);
-  const { outcome, result, event } = await faultRun(local!, topic, ['--duration', '18s', '--fault', `delay-node=${leader}@8s:8s=20ms`, '--profile', 'latency', '--producer-props', 'linger.ms=5']);
+  const [leader] = await newTopic(local!, topic, 1);
+  const { outcome, result, event } = await faultRun(local!, topic, ['--duration', '18s', '--fault', `delay-node=${leader!}@8s:8s=20ms`, '--profile', 'latency', '--producer-props', 'linger.ms=5']);
   assert.ok(outcome.code === 0 || outcome.code === 3, `exit ${outcome.code}: ${outcome.stderr}`);
   // acks=1 (followers do not matter); linger.ms=5: few requests a second, so the broker does not queue
   // them on a loaded host, and a batch waits no longer than that to fill. The fault starts at 8 s so
@@ -91,30 +79,71 @@ proxied('calibration: delay-node=<leader>=20ms raises the acks=1 produce→ack p
   assert.ok(Math.abs(duringMs - beforeMs - 20) <= 2, `added ${(duringMs - beforeMs).toFixed(2)} ms, want 20 ± 2`);
 });
 
-proxied('partition-node on a follower under idempotent acks=all --e2e: lost 0, duplicates 0, the window and recovery reported, ISR full again', async ({ cluster: local }) => {
+// Three partitions of replication factor 3 on three nodes: each node leads one and follows the two
+// others, so the node cut off is a leader and a follower at once. Not the active controller: cutting
+// that off makes the quorum elect another first, a different fault.
+proxied('delay-node, then partition-node on a node leading one partition and following two, under idempotent acks=all --e2e: lost 0, duplicates 0, windows and recovery reported, ISR full again', async ({ cluster: local }) => {
   const topic = topicName('cut');
-  const { followers } = await onePartition(local!, topic, 3);
-  const cut = followers[0]!;
-  const { outcome, result, event } = await faultRun(local!, topic, ['--duration', '16s', '--e2e', '--drain', '30s', '--profile', 'exactly-once', '--fault', `partition-node=${cut}@3s:8s`]);
+  const leaders = await newTopic(local!, topic, 3);
+  const controller = (await clusterStatus(local!)).activeController;
+  const led = leaders.findIndex((node) => node !== controller);
+  const cut = leaders[led]!;
+  const slowed = leaders.find((node) => node !== cut)!;
+  const { outcome, result } = await faultRun(local!, topic, ['--duration', '22s', '--e2e', '--drain', '30s', '--profile', 'exactly-once', '--fault', `delay-node=${slowed}@2s:3s=20ms`, '--fault', `partition-node=${cut}@7s:10s`]);
   assert.is(result.integrity!.lost, 0, `lost: ${outcome.stdout}`);
   assert.is(result.integrity!.duplicates, 0, `duplicates: ${outcome.stdout}`);
   assert.is(result.librdkafka['acks'], 'all');
+  assert.is(result.librdkafka['enable.idempotence'], 'true');
   assert.ok(outcome.code === 0 || outcome.code === 3, `exit ${outcome.code}: ${outcome.stderr}`);
-  assert.ok(event && event.kind === 'partition-node' && !event.error, JSON.stringify(result.faults));
-  assert.equal(event!.nodes, [cut]);
-  assert.ok(event!.endMs! - event!.startMs >= 8000, `healed after its length: ${JSON.stringify(event)}`);
-  assert.ok(event!.before && event!.during, 'windows before and during');
-  assert.ok(event!.recoveryMs !== undefined, 'recovery judged');
-  assert.match(outcome.stdout, /^fault partition-node on node/m);
+  const [delay, partition] = (result.faults ?? []) as ClusterFaultEvent[];
+  for (const [event, kind, node, lengthMs] of [[delay, 'delay-node', slowed, 3000], [partition, 'partition-node', cut, 10_000]] as const) {
+    assert.ok(event && event.kind === kind && !event.error, JSON.stringify(result.faults));
+    assert.equal(event.nodes, [node]);
+    assert.ok(event.endMs! - event.startMs >= lengthMs, `${kind} healed after its length: ${JSON.stringify(event)}`);
+    assert.ok(event.before && event.during, `${kind}: windows before and during`);
+    assert.ok(event.recoveryMs !== undefined, `${kind}: recovery judged`);
+    // The native client tells failures by error name: each window says which (none here: idempotent records wait the fault out).
+    assert.type(event.during!.errorsByCode, 'object', `${kind}: failures by error name in the window`);
+    assert.match(outcome.stdout, new RegExp(`^fault ${kind} on node ${node}`, 'm'));
+  }
+  // The fault hit a leader: its partition's acks stopped (a third of the keyed records) while it was cut off.
+  assert.ok(partition!.during!.recordsPerSec < 0.9 * partition!.before!.recordsPerSec, `the cut-off leader's records waited: ${JSON.stringify(partition)}`);
+  assert.ok(result.cluster!.partitions[led]!.leaderlessMs > 0, `${topic}-${led} without a reachable leader: ${JSON.stringify(result.cluster!.partitions)}`);
   assert.ok(await fullIsr(local!, topic), 'the cluster is back to full ISR');
 });
 
-proxied('cluster down stops the nodes and the proxies', async ({ cluster: local }) => {
+proxied('a proxy process that died is named by cluster status (exit 3) and started again by cluster up; cluster down stops the nodes and the proxies', async ({ cluster: local }) => {
+  const port = String(local!.port);
+  const dead = JSON.parse(readFileSync(networkControlFile(local!.dir), 'utf8')) as { pid: number };
+  process.kill(dead.pid, 'SIGKILL');
+  await waitForExit(dead.pid);
+  const status = await runCli(['cluster', 'status', '--port', port]);
+  assert.is(status.code, 3, status.stdout);
+  assert.match(status.stdout, new RegExp(`^network proxies down: the proxy process \\(pid ${dead.pid}\\) is gone; clients cannot reach the nodes`, 'm'));
+  const up = await runCli(['cluster', 'up', '--port', port, '--network', 'proxy']);
+  assert.is(up.code, 0, up.stderr);
+  assert.match(up.stdout, /network proxies down \(.*\): starting them again in front of the running nodes/);
+  assert.match(up.stdout, /cluster already up/);
   const control = JSON.parse(readFileSync(networkControlFile(local!.dir), 'utf8')) as { pid: number };
-  const down = await runCli(['cluster', 'down', '--port', String(local!.port)]);
+  assert.is.not(control.pid, dead.pid);
+  const again = await runCli(['cluster', 'status', '--port', port, '--json']);
+  assert.is(again.code, 0, again.stdout);
+  assert.equal((JSON.parse(again.stdout) as { proxies: unknown }).proxies, { state: 'up', pid: control.pid });
+  const down = await runCli(['cluster', 'down', '--port', port]);
   assert.is(down.code, 0, down.stderr);
   assert.throws(() => process.kill(control.pid, 0), 'the proxy process is gone');
   assert.not.ok(existsSync(networkControlFile(local!.dir)));
 });
+
+async function waitForExit(pid: number): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 proxied.run();

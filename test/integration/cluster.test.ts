@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { readCluster, startCluster, stopCluster, type LocalCluster } from '../../src/broker/cluster.js';
 import { clusterStatus } from '../../src/broker/cluster-status.js';
 import { portIsFree } from '../../src/broker/free-port.js';
@@ -16,6 +15,7 @@ import type { ClusterFaultEvent } from '../../src/contracts/faults.js';
 import type { RunResult } from '../../src/contracts/result.js';
 import { freePortPair } from '../helpers/broker.js';
 import { runCli, type CliOutcome } from '../helpers/cli.js';
+import { fullIsr } from '../helpers/cluster.js';
 
 /**
  * A real three-node KRaft cluster of its own (the faults kill, pause and restart its nodes, so it
@@ -43,18 +43,6 @@ cluster.after(async (context) => {
 });
 
 const topicName = (what: string): string => `cluster-${what}-${randomUUID().slice(0, 8)}`;
-
-/** Waits until every partition of the topic has a leader and its whole replica set in the ISR. */
-async function fullIsr(local: LocalCluster, topic: string, timeoutMs = 90_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const status = await clusterStatus(local);
-    const found = status.topics.find((candidate) => candidate.name === topic);
-    if (status.nodes.every((node) => node.state === 'up') && found && found.partitions.every((partition) => partition.leader >= 0 && partition.isr.length === partition.replicas.length)) return true;
-    await sleep(1000);
-  }
-  return false;
-}
 
 /** A fixed-rate --e2e run with idempotent acks=all producers and the given faults. */
 async function faultRun(local: LocalCluster, topic: string, seconds: number, faults: string[], extra: string[] = []): Promise<{ outcome: CliOutcome; result: RunResult }> {

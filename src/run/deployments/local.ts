@@ -12,7 +12,11 @@ export function localDeployment(workload: Workload, slice?: Shard[]): Deployment
       ...(workload.client === 'native' ? [] : ['end-to-end consumers use the native client (node-rdkafka runs only on the main thread, beside its producer)']),
       'end-to-end latency compares clocks of the producing and consuming hosts: across hosts it needs synchronised clocks (same host here)',
     ],
-    start: (prepared, plan, crash) => LocalThreads.start(plan, producerTaskTemplate({ ...workload, valueSchema: prepared.valueSchema }, prepared.librdkafka), prepared.inline, crash),
+    start: (prepared, plan, crash) => {
+      const template = producerTaskTemplate({ ...workload, valueSchema: prepared.valueSchema }, prepared.librdkafka);
+      // With faults each thread keeps its failures by error name over time: each fault's window gets its own.
+      return LocalThreads.start(plan, workload.faults.length > 0 ? { ...template, errorCodesEveryMs: workload.intervalMs } : template, prepared.inline, crash);
+    },
     finish: (result: RunResult) => result,
     abandon: async () => undefined,
   };

@@ -48,6 +48,39 @@ test('a restore that fails still exits: the user asked twice', () => {
   assert.equal(errors, ['stampede: the broker could not be restarted']);
 });
 
+test('a restore that is a promise (a heal sent to the proxies) is waited for before the exit; a third signal exits at once', async () => {
+  const seen: string[] = [];
+  let settle: () => void = () => undefined;
+  const off = onStopSignals(
+    { stop: () => seen.push('stop'), restore: () => new Promise<void>((resolve) => (settle = () => (seen.push('healed'), resolve()))) },
+    (code) => seen.push(`exit ${code}`),
+  );
+  try {
+    process.emit('SIGINT', 'SIGINT');
+    process.emit('SIGINT', 'SIGINT');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(seen, ['stop'], 'no exit while the heal is outstanding');
+    settle();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(seen, ['stop', 'healed', 'exit 130']);
+  } finally {
+    off();
+  }
+  const impatient: string[] = [];
+  const offImpatient = onStopSignals({ stop: () => undefined, restore: () => new Promise<void>(() => undefined) }, (code) => impatient.push(`exit ${code}`), 100);
+  try {
+    process.emit('SIGINT', 'SIGINT');
+    process.emit('SIGINT', 'SIGINT');
+    assert.equal(impatient, []);
+    process.emit('SIGTERM', 'SIGTERM');
+    assert.equal(impatient, ['exit 130'], 'the third signal does not wait');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.equal(impatient, ['exit 130', 'exit 130'], 'nor does a restore that never settles hold the exit past its bound');
+  } finally {
+    offImpatient();
+  }
+});
+
 test('once removed, the handlers are gone', () => {
   const before = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
   const { off } = watch();

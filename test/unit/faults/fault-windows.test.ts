@@ -1,8 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { IntervalRow } from '../../../src/contracts/result.js';
-import type { ClusterFaultEvent, ClusterSample } from '../../../src/contracts/faults.js';
-import { judgeFaultWindow } from '../../../src/verdicts/fault-windows.js';
+import type { ClusterFaultEvent, ClusterSample, ErrorCodeSample } from '../../../src/contracts/faults.js';
+import { errorsByCodeBetween, judgeFaultWindow } from '../../../src/verdicts/fault-windows.js';
+import { renderClusterFault } from '../../../src/report/fault-summary.js';
 import { summarizeTimeline } from '../../../src/faults/cluster-poller.js';
 import { leaderToKill } from '../../../src/faults/node-actions.js';
 
@@ -31,6 +32,30 @@ test('a fault no interval felt recovers in 0; one never recovered is null', () =
   const broken: ClusterFaultEvent = { kind: 'kill-node', nodes: [1], pids: [1], startMs: 2000, endMs: null };
   judgeFaultWindow(broken, [row(1, 1000, 5), row(2, 1000, 5), row(3, 0, 0), row(4, 100, 900)], 1000, 4000);
   assert.is(broken.recoveryMs, null);
+});
+
+test('failures by error name fall in the window they were read in: before, during, and after to the last read (purged at close)', () => {
+  const rows = [1, 2, 3, 4, 5, 6, 7, 8].map((s) => ({ ...row(s, 1000, 5), errors: s === 4 ? 3 : s === 5 ? 2 : 0 }));
+  // two producer threads, each read at interval ends (a few ms late), kept when the counts changed
+  const first: ErrorCodeSample[] = [{ atMs: 1004, errorsByCode: { _MSG_TIMED_OUT: 1 } }, { atMs: 4003, errorsByCode: { _MSG_TIMED_OUT: 1, NOT_ENOUGH_REPLICAS: 2 } }, { atMs: 9100, errorsByCode: { _MSG_TIMED_OUT: 1, NOT_ENOUGH_REPLICAS: 2, _PURGE_QUEUE: 4 } }];
+  const second: ErrorCodeSample[] = [{ atMs: 3998, errorsByCode: { NOT_ENOUGH_REPLICAS: 1 } }, { atMs: 5001, errorsByCode: { NOT_ENOUGH_REPLICAS: 3 } }];
+  const event: ClusterFaultEvent = { kind: 'partition-node', nodes: [1], pids: [1], startMs: 3000, endMs: 5000 };
+  judgeFaultWindow(event, rows, 1000, 8000, [first, second]);
+  assert.equal(event.before!.errorsByCode, { _MSG_TIMED_OUT: 1 });
+  assert.equal(event.during!.errorsByCode, { NOT_ENOUGH_REPLICAS: 5 });
+  assert.is(event.during!.errors, 5);
+  assert.equal(event.after!.errorsByCode, { _PURGE_QUEUE: 4 });
+  assert.equal(errorsByCodeBetween([first, second], 0, Infinity, 1000), { _MSG_TIMED_OUT: 1, NOT_ENOUGH_REPLICAS: 5, _PURGE_QUEUE: 4 });
+  const lines = renderClusterFault(event);
+  assert.match(lines.join('\n'), /during: .*, 5 failed \(NOT_ENOUGH_REPLICAS 5\)/);
+  assert.match(lines.join('\n'), /after: {2}.*, 4 failed \(_PURGE_QUEUE 4\)/);
+});
+
+test('without reads (a client that cannot tell) the windows carry no failures by name', () => {
+  const event: ClusterFaultEvent = { kind: 'kill-node', nodes: [1], pids: [1], startMs: 2000, endMs: 3000 };
+  judgeFaultWindow(event, [1, 2, 3, 4].map((s) => row(s, 1000, 5)), 1000, 4000);
+  assert.is(event.during!.errorsByCode, undefined);
+  assert.not.match(renderClusterFault(event).join('\n'), /failed/);
 });
 
 test('the timeline counts leader changes and the time a partition had no running leader', () => {
