@@ -123,8 +123,23 @@ export function nodeProcess(dirs: NodeDirs): { pid?: number; state: NodeProcessS
   }
 }
 
+/** Where to look, and the last lines of the JVM's output (or of Kafka's log when the JVM printed nothing). */
 export function nodeStartFailure(dirs: NodeDirs): string {
-  return `see ${join(dirs.logsDir, 'stdout.log')} and ${join(dirs.logsDir, 'server.log')}: ${lastLines(join(dirs.logsDir, 'stdout.log'))}`;
+  const stdout = join(dirs.logsDir, 'stdout.log');
+  const server = join(dirs.logsDir, 'server.log');
+  const printed = lastLines(stdout);
+  return `see ${stdout} and ${server}: ${printed === '' ? firstErrors(server) : printed}`;
+}
+
+/** The first ERROR line of Kafka's log and the exception under it: the cause, where the last lines are a stack trace. */
+function firstErrors(path: string): string {
+  try {
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const at = lines.findIndex((line) => / ERROR /.test(line));
+    return at < 0 ? '(no error logged)' : lines.slice(at, at + 2).map((line) => line.trim()).join(' | ');
+  } catch {
+    return '(no output)';
+  }
 }
 
 /**
