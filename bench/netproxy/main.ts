@@ -153,12 +153,25 @@ function report(samples: Sample[], facts: { rounds: number; durationMs: number; 
     maxP50AddedMs: median('proxy', 'max', (s) => s.p50Ms) - median('direct', 'max', (s) => s.p50Ms),
   };
   console.log(`proxy cost: max rate proxy ÷ direct = ${ratios.maxRateProxyOverDirect.toFixed(3)}; produce→ack p50 ${signed(ratios.maxP50AddedMs)} ms at max rate, ${signed(ratios.fixedP50AddedMs)} ms at ${facts.fixedRate.toLocaleString('en-US')} rec/s`);
+  // Each round's own pair: on a busy host the spread of these says how far the medians can be trusted.
+  const byRound = roundRatios(samples);
+  console.log(`round by round: max rate proxy ÷ direct ${byRound.maxRate.map((r) => r.toFixed(2)).join(', ')}; fixed-rate p50 added ${byRound.fixedP50AddedMs.map(signed).join(', ')} ms`);
   const host = hostFacts();
   console.log(`medians of ${facts.rounds} interleaved rounds, 1 producer thread, 100-byte records, 6 partitions, ${facts.durationMs / 1000} s each (fixed rate: --profile latency); load average before ${facts.loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}; host ${host.cpus} × ${host.cpuModel}`);
   const target = facts.outPath ?? join('results', `bench-netproxy-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   mkdirSync(join(target, '..'), { recursive: true });
-  writeFileSync(target, `${JSON.stringify({ kind: 'bench-netproxy', ...facts, loadAfter, samples, ratios, host }, null, 2)}\n`);
+  writeFileSync(target, `${JSON.stringify({ kind: 'bench-netproxy', ...facts, loadAfter, samples, ratios, byRound, host }, null, 2)}\n`);
   console.log(`result: ${target}`);
+}
+
+/** Per round: proxy ÷ direct max rate, and the fixed-rate p50 through the proxy minus direct. */
+function roundRatios(samples: Sample[]): { maxRate: number[]; fixedP50AddedMs: number[] } {
+  const rounds = [...new Set(samples.map((s) => s.round))].sort((a, b) => a - b);
+  const pick = (round: number, path: Path, load: Load): Sample => samples.find((s) => s.round === round && s.path === path && s.load === load)!;
+  return {
+    maxRate: rounds.map((round) => pick(round, 'proxy', 'max').recordsPerSec / pick(round, 'direct', 'max').recordsPerSec),
+    fixedP50AddedMs: rounds.map((round) => pick(round, 'proxy', 'fixed').p50Ms - pick(round, 'direct', 'fixed').p50Ms),
+  };
 }
 
 const signed = (value: number): string => `${value >= 0 ? '+' : ''}${value.toFixed(2)}`;

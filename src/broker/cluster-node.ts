@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { StampedeError } from '../errors.js';
 import { isAlive, javaArgs, kPidFile, lastLines, readPid } from './kafka-process.js';
 import type { NodeAddress, NodeNetwork } from './node-network.js';
@@ -66,19 +67,31 @@ export interface NodeDirs {
   propertiesPath: string;
 }
 
-export function nodeDirs(clusterDir: string, nodeId: number): NodeDirs {
-  const dataDir = join(clusterDir, `node-${nodeId}`);
+/**
+ * One node's folder, the same layout for every Kafka JVM stampede starts (`broker up`'s one node in
+ * its data folder, each node of a cluster in node-<id>/): its properties, KRaft data, logs and pid file.
+ */
+export function nodeDirsAt(dataDir: string): NodeDirs {
   return { dataDir, logsDir: join(dataDir, 'logs'), kraftDir: join(dataDir, 'kraft'), propertiesPath: join(dataDir, 'server.properties') };
 }
 
-/** Formats the node's storage with the cluster's id, once (a restart reuses it). */
-export function formatNode(dirs: NodeDirs, clusterId: string): void {
+export function nodeDirs(clusterDir: string, nodeId: number): NodeDirs {
+  return nodeDirsAt(join(clusterDir, `node-${nodeId}`));
+}
+
+/**
+ * Formats the node's storage with the cluster's id, once (a restart reuses it). `more`: StorageTool
+ * arguments of the kind of quorum (--standalone) and SCRAM users (--add-scram), which exist only from the format on.
+ */
+export function formatNode(dirs: NodeDirs, clusterId: string, more: readonly string[] = [], log: (line: string) => void = () => {}): void {
   if (existsSync(join(dirs.kraftDir, 'meta.properties'))) return;
-  const format = spawnSync('java', [...javaArgs(256, dirs.logsDir), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', dirs.propertiesPath], { encoding: 'utf8' });
+  log(`formatting KRaft storage in ${dirs.kraftDir}…`);
+  const format = spawnSync('java', [...javaArgs(256, dirs.logsDir), 'kafka.tools.StorageTool', 'format', ...more, '-t', clusterId, '-c', dirs.propertiesPath], { encoding: 'utf8' });
   if (format.error) throw new StampedeError('E_LOCAL_BROKER', `cannot run java (${format.error.message}); install Java 17+`);
   if (format.status !== 0) throw new StampedeError('E_LOCAL_BROKER', `formatting KRaft storage in ${dirs.kraftDir} failed: ${format.stderr.trim().split('\n').slice(-3).join(' | ')}`);
 }
 
+/** Written readable by its owner only: extra properties may carry passwords (JAAS, key passwords). */
 export function writeNodeProperties(dirs: NodeDirs, text: string): void {
   mkdirSync(dirs.logsDir, { recursive: true });
   writeFileSync(dirs.propertiesPath, text, { mode: 0o600 });
@@ -110,6 +123,37 @@ export function nodeProcess(dirs: NodeDirs): { pid?: number; state: NodeProcessS
   }
 }
 
+/** Where to look, and the last lines of the JVM's output (or of Kafka's log when the JVM printed nothing). */
 export function nodeStartFailure(dirs: NodeDirs): string {
-  return `see ${join(dirs.logsDir, 'stdout.log')}: ${lastLines(join(dirs.logsDir, 'stdout.log'))}`;
+  const stdout = join(dirs.logsDir, 'stdout.log');
+  const server = join(dirs.logsDir, 'server.log');
+  const printed = lastLines(stdout);
+  return `see ${stdout} and ${server}: ${printed === '' ? firstErrors(server) : printed}`;
+}
+
+/** The first ERROR line of Kafka's log and the exception under it: the cause, where the last lines are a stack trace. */
+function firstErrors(path: string): string {
+  try {
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const at = lines.findIndex((line) => / ERROR /.test(line));
+    return at < 0 ? '(no error logged)' : lines.slice(at, at + 2).map((line) => line.trim()).join(' | ');
+  } catch {
+    return '(no output)';
+  }
+}
+
+/**
+ * Stops the node's JVM: SIGCONT (a paused JVM would not act on SIGTERM), SIGTERM, then SIGKILL after
+ * timeoutMs; its pid file goes. False when it was not running.
+ */
+export async function stopNodeProcess(dirs: NodeDirs, timeoutMs = 30_000): Promise<boolean> {
+  const { pid, state } = nodeProcess(dirs);
+  rmSync(join(dirs.dataDir, kPidFile), { force: true });
+  if (pid === undefined || state === 'down') return false;
+  process.kill(pid, 'SIGCONT');
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  return true;
 }

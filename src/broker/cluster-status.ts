@@ -1,33 +1,22 @@
 import { fetchActiveController, fetchMetadata, type WireMetadata, type WireTopic } from '../clients/kafka-wire.js';
-import { nodeDirs, nodeProcess, type NodeProcessState } from './cluster-node.js';
-import type { LocalCluster } from './cluster.js';
-
-export interface ClusterNodeStatus {
-  nodeId: number;
-  host: string;
-  port: number;
-  pid: number | null;
-  state: NodeProcessState;
-}
+import { kraftNodes, type LocalCluster } from './cluster.js';
+import { nodeStatus, type NodeStatus } from './kraft-nodes.js';
 
 export interface ClusterStatus {
   bootstrap: string;
   network: string;
-  nodes: ClusterNodeStatus[];
+  nodes: NodeStatus[];
   /** node id of the active KRaft controller, null when no node could say */
   activeController: number | null;
   topics: WireTopic[];
 }
 
-export function nodeStatuses(cluster: LocalCluster): ClusterNodeStatus[] {
-  return cluster.nodes.map((node) => {
-    const process = nodeProcess(nodeDirs(cluster.dir, node.nodeId));
-    return { nodeId: node.nodeId, host: node.host, port: node.brokerPort, pid: process.pid ?? null, state: process.state };
-  });
+export function nodeStatuses(cluster: LocalCluster): NodeStatus[] {
+  return kraftNodes(cluster).map(nodeStatus);
 }
 
 /** Metadata and the quorum leader from the first running node that answers (a paused node would only time out). */
-export async function clusterView(cluster: LocalCluster, nodes: readonly ClusterNodeStatus[], timeoutMs = 2000): Promise<{ metadata: WireMetadata | null; activeController: number | null }> {
+export async function clusterView(cluster: LocalCluster, nodes: readonly NodeStatus[], timeoutMs = 2000): Promise<{ metadata: WireMetadata | null; activeController: number | null }> {
   for (const node of nodes.filter((candidate) => candidate.state === 'up')) {
     try {
       const metadata = await fetchMetadata(node.host, node.port, timeoutMs);

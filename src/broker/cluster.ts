@@ -1,13 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { StampedeError } from '../errors.js';
-import { fetchMetadata } from '../clients/kafka-wire.js';
 import { cacheDir } from '../paths.js';
 import { directNetwork } from './direct-network.js';
-import { requireJava17 } from './java.js';
-import { ensureKafkaJars, isAlive, newClusterId } from './kafka-process.js';
-import { formatNode, launchNode, nodeDirs, nodeProcess, nodeStartFailure, renderNodeProperties, writeNodeProperties } from './cluster-node.js';
+import { newClusterId } from './kafka-process.js';
+import { launchNode, nodeDirs, renderNodeProperties, stopNodeProcess } from './cluster-node.js';
+import { nodesUp, startNodes, type KraftNode } from './kraft-nodes.js';
 import type { NodeAddress, NodeNetwork } from './node-network.js';
 import { attachProxyNetwork, proxiedListeners, proxyLiveness, startProxyNetwork } from '../netproxy/index.js';
 import { portIsFree } from './free-port.js';
@@ -108,31 +106,25 @@ export async function startCluster(options: ClusterUpOptions): Promise<LocalClus
   if (existing && existing.network !== kind) {
     throw new StampedeError('E_OPTION', `--network ${kind}: the cluster on port ${options.port} was set up with the ${existing.network} network (${dir}); stop it with stampede cluster down --port ${options.port} --remove-data, or pick another --port`);
   }
-  if (existing && existing.nodes.every((node) => nodeProcess(nodeDirs(dir, node.nodeId)).state !== 'down') && (await clusterAnswers(existing, 3000))) {
+  if (existing && (await nodesUp(kraftNodes(existing), 3000))) {
     if (kind === 'proxy') await reviveProxies(existing, log);
     return { ...existing, alreadyRunning: true };
   }
-  requireJava17();
-  await ensureKafkaJars({ log });
   const state: ClusterState = existing ?? { port: options.port, clusterId: newClusterId(), heapMb: options.heapMb, network: kind, nodes: clusterNodes(options.nodes, options.port, kind) };
   state.heapMb = options.heapMb;
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, kStateFile), `${JSON.stringify(state, null, 2)}\n`);
   if (kind === 'proxy') await startProxies(dir, state.nodes, log);
-  const network = addressing(state);
-  for (const node of state.nodes) {
-    const dirs = nodeDirs(dir, node.nodeId);
-    writeNodeProperties(dirs, renderNodeProperties(node, state.nodes, network, dirs.kraftDir));
-    formatNode(dirs, state.clusterId);
-  }
-  for (const node of state.nodes) {
-    const dirs = nodeDirs(dir, node.nodeId);
-    if (nodeProcess(dirs).state === 'down') log(`node ${node.nodeId}: started Kafka (pid ${launchNode(dirs, state.heapMb)}) on ${node.host}:${node.brokerPort}`);
-  }
   const cluster = withDerived(dir, state);
-  log(`waiting for all ${state.nodes.length} nodes to answer metadata…`);
-  await waitForCluster(cluster, options.startTimeoutMs ?? 180_000);
+  const network = addressing(state);
+  const launches = kraftNodes(cluster).map((node, index) => ({ ...node, properties: renderNodeProperties(state.nodes[index]!, state.nodes, network, node.dirs.kraftDir) }));
+  await startNodes(launches, { clusterId: state.clusterId, heapMb: state.heapMb, startTimeoutMs: options.startTimeoutMs ?? 180_000, log });
   return { ...cluster, alreadyRunning: false };
+}
+
+/** The cluster's nodes as the node code sees them: each checked where it binds, past the proxies. */
+export function kraftNodes(cluster: Pick<LocalCluster, 'dir' | 'nodes'>): KraftNode[] {
+  return cluster.nodes.map((node) => ({ nodeId: node.nodeId, dirs: nodeDirs(cluster.dir, node.nodeId), host: node.host, port: node.brokerPort }));
 }
 
 /**
@@ -184,47 +176,14 @@ async function stopProxies(dir: string): Promise<void> {
   rmSync(networkControlFile(dir), { force: true });
 }
 
-/** Every node answers a Metadata request listing every node as a broker. */
-export async function clusterAnswers(cluster: LocalCluster, timeoutMs: number): Promise<boolean> {
-  const answers = await Promise.all(
-    cluster.nodes.map((node) =>
-      fetchMetadata(node.host, node.brokerPort, timeoutMs).then(
-        (metadata) => metadata.brokers.length === cluster.nodes.length,
-        () => false,
-      ),
-    ),
-  );
-  return answers.every(Boolean);
-}
-
-async function waitForCluster(cluster: LocalCluster, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const node of cluster.nodes) {
-      const dirs = nodeDirs(cluster.dir, node.nodeId);
-      if (nodeProcess(dirs).state === 'down') throw new StampedeError('E_LOCAL_BROKER', `node ${node.nodeId} exited while starting; ${nodeStartFailure(dirs)}`);
-    }
-    if (await clusterAnswers(cluster, 2000)) return;
-    await sleep(500);
-  }
-  throw new StampedeError('E_LOCAL_BROKER', `the cluster did not answer on ${cluster.bootstrap} within ${Math.round(timeoutMs / 1000)} s; see ${cluster.dir}/node-*/logs`);
-}
-
 /** Starts a node of the cluster again (after a kill or a graceful stop) with its own properties and data. */
 export function restartNode(cluster: LocalCluster, nodeId: number): number {
   return launchNode(nodeDirs(cluster.dir, nodeId), cluster.heapMb);
 }
 
-/** SIGCONT (a paused node ignores SIGTERM), SIGTERM, then SIGKILL after timeoutMs. */
-export async function stopNode(cluster: LocalCluster, nodeId: number, timeoutMs = 30_000): Promise<boolean> {
-  const { pid, state } = nodeProcess(nodeDirs(cluster.dir, nodeId));
-  if (pid === undefined || state === 'down') return false;
-  process.kill(pid, 'SIGCONT');
-  process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + timeoutMs;
-  while (isAlive(pid) && Date.now() < deadline) await sleep(100);
-  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-  return true;
+/** Stops one node (SIGCONT, SIGTERM, SIGKILL after timeoutMs); false when it was not running. */
+export function stopNode(cluster: LocalCluster, nodeId: number, timeoutMs = 30_000): Promise<boolean> {
+  return stopNodeProcess(nodeDirs(cluster.dir, nodeId), timeoutMs);
 }
 
 export async function stopCluster(port: number, removeData: boolean): Promise<'stopped' | 'not-running'> {

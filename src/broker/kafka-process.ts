@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withClusterAdmin } from '../clients/admin.js';
-import { resolveConnection } from '../connection/config.js';
 import { configsDir } from '../paths.js';
 import { fetchKafkaJars, mavenRepoUrl } from './kafka-fetch.js';
 import { jarFileName, kafkaLibsDir, kafkaVersionOf, readPinnedJars } from './kafka-jars.js';
@@ -65,15 +63,6 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-export async function answersMetadata(port: number, timeoutMs: number, host = '127.0.0.1'): Promise<boolean> {
-  try {
-    const cluster = await withClusterAdmin(resolveConnection({ brokers: `${host}:${port}` }), (admin) => admin.connect(timeoutMs));
-    return cluster.brokers.length > 0;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Kafka wants a 16-byte UUID in URL-safe base64 without padding. One that starts with "-" (1 in 64)
  * is read by kafka-storage's argument parser as an option, and formatting fails ("argument
@@ -109,5 +98,3 @@ export function lastLines(path: string): string {
     return '(no output)';
   }
 }
-
-/** The broker stampede started whose pid file is in dataDir (default: the port's), if it is running. */

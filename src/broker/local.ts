@@ -1,21 +1,21 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { StampedeError } from '../errors.js';
 import { configsDir } from '../paths.js';
-import { requireJava17 } from './java.js';
+import { launchNode, nodeDirsAt, nodeProcess, stopNodeProcess } from './cluster-node.js';
 import { userCacheDir } from './kafka-jars.js';
-import { answersMetadata, ensureKafkaJars, isAlive, javaArgs, kPidFile, lastLines, newClusterId, readPid, type KafkaSource } from './kafka-process.js';
+import { newClusterId, type KafkaSource } from './kafka-process.js';
+import { brokersNamedAt, nodeStatus, nodesUp, startNodes, type KraftNode, type NodeStatus } from './kraft-nodes.js';
 import { renderServerProperties, scramFormatArgs, type BrokerExtras } from './settings.js';
 
 export { ensureKafkaJars, newClusterId, type KafkaSource } from './kafka-process.js';
 export type { BrokerExtras, BrokerListener, ScramUser } from './settings.js';
 
 /**
- * A single-node Apache Kafka broker in KRaft mode (controller and broker in one JVM), its jars the
- * pinned list configs/broker/kafka-jars.txt fetched from Maven Central into the user's cache. Its data, log and pid file live in
- * one folder, so `down` stops exactly the process `up` started.
+ * `stampede broker up`: the one-node case of the local KRaft nodes (kraft-nodes.ts, which `cluster
+ * up` starts N of), its jars the pinned list configs/broker/kafka-jars.txt fetched from Maven
+ * Central into the user's cache. Its properties, data, logs and pid file live in one folder laid out
+ * as each cluster node's, so `down` stops exactly the process `up` started.
  */
 export interface LocalBrokerOptions {
   port: number;
@@ -51,62 +51,35 @@ export interface LocalBroker {
 /** In the user's cache, not the package's folder: a global install may be read-only for its users. */
 export const defaultDataDir = (port: number): string => join(userCacheDir(), 'broker', String(port));
 
+/** `broker up`'s one node: its own folder, checked on the address its PLAINTEXT listener binds. */
+export function localBrokerNode(port: number, dataDir = defaultDataDir(port), bindHost = '127.0.0.1'): KraftNode {
+  return { nodeId: 1, dirs: nodeDirsAt(dataDir), host: bindHost, port };
+}
+
+/** Starts the broker (or finds it running): the node code's start of one node, its properties from configs/broker/server.properties. */
 export async function startLocalBroker(options: LocalBrokerOptions): Promise<LocalBroker> {
-  const log = options.log ?? (() => {});
   const port = options.port;
   const controllerPort = options.controllerPort ?? port + 1;
   if (controllerPort > 65_535) {
     throw new StampedeError('E_OPTION', `--port ${port}: the local broker's controller listens on the next port, and ${controllerPort} is past 65535; pick a port up to 65534`);
   }
   const dataDir = options.dataDir ?? defaultDataDir(port);
-  const existing = readPid(dataDir);
-  if (existing !== undefined && isAlive(existing) && (await answersMetadata(port, 3000))) {
-    return { pid: existing, port, dataDir, alreadyRunning: true };
-  }
-  if (await answersMetadata(port, 1000)) {
-    throw new StampedeError('E_LOCAL_BROKER', `a Kafka broker not started by stampede already answers on 127.0.0.1:${port}; use --brokers 127.0.0.1:${port} or pick another --port`);
-  }
-  requireJava17();
-  const libsDir = await ensureKafkaJars({ log, ...(options.kafkaSource ? { source: options.kafkaSource } : {}) });
-
-  const logsDir = join(dataDir, 'logs');
-  const kraftDir = join(dataDir, 'kraft');
-  mkdirSync(logsDir, { recursive: true });
-  const propertiesPath = join(dataDir, 'server.properties');
+  const node = localBrokerNode(port, dataDir, options.bindHost);
+  const running = (alreadyRunning: boolean): LocalBroker => ({ pid: nodeProcess(node.dirs).pid!, port, dataDir, alreadyRunning });
+  if (await nodesUp([node], 3000)) return running(true);
   const template = readFileSync(join(configsDir, 'broker', 'server.properties'), 'utf8');
-  const substituted = bindListeners(template, options.bindHost).replaceAll('${PORT}', String(port)).replaceAll('${CONTROLLER_PORT}', String(controllerPort)).replaceAll('${LOG_DIR}', kraftDir);
-  // Extras may carry passwords (JAAS, key passwords): the file is readable by its owner only.
-  writeFileSync(propertiesPath, options.extras ? renderServerProperties(substituted, options.extras) : substituted, { mode: 0o600 });
-  const heapMb = options.heapMb ?? 1024;
-  if (!existsSync(join(kraftDir, 'meta.properties'))) {
-    log(`formatting KRaft storage in ${kraftDir}…`);
-    const format = spawnSync('java', [...javaArgs(256, logsDir, libsDir), 'kafka.tools.StorageTool', 'format', '--standalone', '-t', newClusterId(), '-c', propertiesPath, ...scramFormatArgs(options.extras?.scramUsers)], {
-      encoding: 'utf8',
-    });
-    if (format.error) throw new StampedeError('E_LOCAL_BROKER', `cannot run java (${format.error.message}); install Java 17+`);
-    if (format.status !== 0) throw new StampedeError('E_LOCAL_BROKER', `formatting KRaft storage failed: ${format.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-  }
-
-  const stdoutPath = join(logsDir, 'stdout.log');
-  const out = openSync(stdoutPath, 'a');
-  const child = spawn('java', [...javaArgs(heapMb, logsDir, libsDir), 'kafka.Kafka', propertiesPath], { detached: true, stdio: ['ignore', out, out] });
-  closeSync(out);
-  if (child.pid === undefined) throw new StampedeError('E_LOCAL_BROKER', 'java did not start');
-  const pid = child.pid;
-  child.unref();
-  writeFileSync(join(dataDir, kPidFile), `${pid}\n`);
-  log(`started Kafka (pid ${pid}) on 127.0.0.1:${port}; waiting for it to answer metadata requests…`);
-
-  const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) {
-      throw new StampedeError('E_LOCAL_BROKER', `Kafka exited while starting; see ${stdoutPath} and ${join(logsDir, 'server.log')}: ${lastLines(stdoutPath)}`);
-    }
-    if (await answersMetadata(port, 2000)) return { pid, port, dataDir, alreadyRunning: false };
-    await sleep(250);
-  }
-  await stopLocalBroker({ port, dataDir });
-  throw new StampedeError('E_LOCAL_BROKER', `Kafka did not answer on 127.0.0.1:${port} within ${Math.round((options.startTimeoutMs ?? 90_000) / 1000)} s; see ${stdoutPath}`);
+  const substituted = bindListeners(template, options.bindHost).replaceAll('${PORT}', String(port)).replaceAll('${CONTROLLER_PORT}', String(controllerPort)).replaceAll('${LOG_DIR}', node.dirs.kraftDir);
+  const properties = options.extras ? renderServerProperties(substituted, options.extras) : substituted;
+  // A quorum of this one controller, found through controller.quorum.bootstrap.servers.
+  const formatArgs = ['--standalone', ...scramFormatArgs(options.extras?.scramUsers)];
+  await startNodes([{ ...node, properties, formatArgs }], {
+    clusterId: newClusterId(),
+    heapMb: options.heapMb ?? 1024,
+    startTimeoutMs: options.startTimeoutMs ?? 90_000,
+    log: options.log ?? (() => {}),
+    ...(options.kafkaSource ? { kafkaSource: options.kafkaSource } : {}),
+  });
+  return running(false);
 }
 
 /** The template's `listeners=` line on another loopback address; advertised addresses stay. */
@@ -116,53 +89,37 @@ function bindListeners(template: string, bindHost: string | undefined): string {
 }
 
 export function localBrokerProcess(port: number, dataDir = defaultDataDir(port)): { pid: number; dataDir: string } | undefined {
-  const pid = readPid(dataDir);
-  return pid !== undefined && isAlive(pid) ? { pid, dataDir } : undefined;
+  const { pid, state } = nodeProcess(nodeDirsAt(dataDir));
+  return pid !== undefined && state !== 'down' ? { pid, dataDir } : undefined;
 }
 
 /**
- * kill -9 of a broker stampede started (fault injection: a crash, no clean shutdown). Its command
- * line and working folder are read from /proc first, so `restart` starts it exactly as it was
- * started, with the same data; it returns the new pid, written to the pid file as `up` does.
+ * kill -9 of a broker stampede started (fault injection: a crash, no clean shutdown). `restart`
+ * starts it again as `up` did, with the same properties, data and heap (read from the JVM's command
+ * line before the kill), and returns the new pid, written to the pid file as `up` does.
  */
 export function crashLocalBroker(broker: { pid: number; dataDir: string }): { restart(): number } {
-  const argv = readFileSync(`/proc/${broker.pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
-  const cwd = readlinkSync(`/proc/${broker.pid}/cwd`);
+  const heapMb = heapMbOf(readFileSync(`/proc/${broker.pid}/cmdline`, 'utf8').split('\0'));
   process.kill(broker.pid, 'SIGKILL');
-  return {
-    restart: () => {
-      const out = openSync(join(broker.dataDir, 'logs', 'stdout.log'), 'a');
-      const child = spawn(argv[0]!, argv.slice(1), { cwd, detached: true, stdio: ['ignore', out, out] });
-      closeSync(out);
-      if (child.pid === undefined) throw new StampedeError('E_LOCAL_BROKER', `the broker could not be restarted (${argv[0]} did not start)`, { exitCode: 1 });
-      child.unref();
-      writeFileSync(join(broker.dataDir, kPidFile), `${child.pid}\n`);
-      return child.pid;
-    },
-  };
+  return { restart: () => launchNode(nodeDirsAt(broker.dataDir), heapMb) };
 }
 
-/** Stops the broker whose pid file is in dataDir: SIGTERM, then SIGKILL after 30 s. */
+/** The -Xmx of a JVM's arguments, in MiB (1024 when absent). */
+export function heapMbOf(argv: readonly string[]): number {
+  const match = argv.map((arg) => /^-Xmx(\d+)m$/.exec(arg)).find((found) => found !== null);
+  return match ? Number(match[1]) : 1024;
+}
+
+/** Stops the broker whose pid file is in dataDir: SIGCONT, SIGTERM, then SIGKILL after 30 s. */
 export async function stopLocalBroker(options: { port: number; dataDir?: string; removeData?: boolean }): Promise<'stopped' | 'not-running'> {
   const dataDir = options.dataDir ?? defaultDataDir(options.port);
-  const pid = readPid(dataDir);
-  let outcome: 'stopped' | 'not-running' = 'not-running';
-  if (pid !== undefined && isAlive(pid)) {
-    process.kill(pid, 'SIGTERM');
-    const deadline = Date.now() + 30_000;
-    while (isAlive(pid) && Date.now() < deadline) await sleep(100);
-    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-    outcome = 'stopped';
-  }
-  rmSync(join(dataDir, kPidFile), { force: true });
+  const stopped = await stopNodeProcess(nodeDirsAt(dataDir));
   if (options.removeData) rmSync(dataDir, { recursive: true, force: true });
-  return outcome;
+  return stopped ? 'stopped' : 'not-running';
 }
 
-export async function localBrokerStatus(options: { port: number; dataDir?: string }): Promise<{ pid?: number; running: boolean; answering: boolean }> {
-  const dataDir = options.dataDir ?? defaultDataDir(options.port);
-  const pid = readPid(dataDir);
-  const running = pid !== undefined && isAlive(pid);
-  const answering = await answersMetadata(options.port, 2000);
-  return { ...(pid === undefined ? {} : { pid }), running, answering };
+/** The node's status as `cluster status` reports each node's, and whether any broker (stampede's or another) answers on 127.0.0.1:port. */
+export async function localBrokerStatus(options: { port: number; dataDir?: string }): Promise<NodeStatus & { answering: boolean }> {
+  const node = nodeStatus(localBrokerNode(options.port, options.dataDir));
+  return { ...node, answering: (await brokersNamedAt('127.0.0.1', options.port, 2000)) > 0 };
 }

@@ -24,15 +24,14 @@ export async function brokerCommand(action: string, argv: Record<string, unknown
     }
     default: {
       const status = await localBrokerStatus({ port });
-      const pid = status.pid === undefined ? '' : ` (pid ${status.pid})`;
-      console.log(
-        status.running
-          ? `Kafka${pid} is running on 127.0.0.1:${port}${status.answering ? ' and answering' : ' but not answering yet'}`
-          : status.answering
-            ? `a Kafka broker not started by stampede answers on 127.0.0.1:${port}`
-            : `no Kafka on 127.0.0.1:${port}`,
-      );
-      return status.running || status.answering ? 0 : 3;
+      const pid = status.pid === null ? '' : ` (pid ${status.pid})`;
+      const line = {
+        up: `Kafka${pid} is running on 127.0.0.1:${port}${status.answering ? ' and answering' : ' but not answering yet'}`,
+        paused: `Kafka${pid} is paused (SIGSTOP) on 127.0.0.1:${port}; it answers again once continued (kill -CONT ${status.pid})`,
+        down: status.answering ? `a Kafka broker not started by stampede answers on 127.0.0.1:${port}` : `no Kafka on 127.0.0.1:${port}`,
+      }[status.state];
+      console.log(line);
+      return status.state !== 'down' || status.answering ? 0 : 3;
     }
   }
 }
