@@ -248,6 +248,14 @@ impl NativeConsumer {
         Ok(assignment.elements().len() as u32)
     }
 
+    /// CPU time (µs, user + system) librdkafka's own threads of this consumer have used so far: its
+    /// main, broker and internal threads, fetching and parsing what `poll` hands over (the polling
+    /// thread's own time is the caller's threadCpuMicros). -1 where thread CPU clocks are missing.
+    #[napi]
+    pub fn librdkafka_cpu_micros(&self) -> Result<f64> {
+        Ok(self.handle.as_ref().ok_or_else(closed)?.librdkafka_cpu_micros())
+    }
+
     /// librdkafka's last error (an error event or a consumer error skipped by `poll`), for the
     /// message of a timeout; null when there was none.
     #[napi(getter)]

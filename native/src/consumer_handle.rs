@@ -85,6 +85,8 @@ unsafe extern "C" fn on_rebalance(rk: *mut rdsys::rd_kafka_t, code: RDKafkaRespE
 pub struct Handle {
     client: Client<Watcher>,
     queue: *mut rdsys::rd_kafka_queue_t,
+    /// Dropped after the client (field order): librdkafka's threads report to it until they end.
+    threads: Box<ThreadClocks>,
 }
 
 impl Handle {
@@ -96,8 +98,11 @@ impl Handle {
             client_config.set(key, value);
         }
         let native_config = client_config.create_native_config().map_err(config_error)?;
-        // SAFETY: the configuration is ours until Client::new hands it to rd_kafka_new.
+        let threads = Box::<ThreadClocks>::default();
+        // SAFETY: the configuration is ours until Client::new hands it to rd_kafka_new; the
+        // interceptor's opaque (the boxed ThreadClocks) lives in the handle, past rd_kafka_destroy.
         unsafe {
+            rdsys::rd_kafka_conf_interceptor_add_on_new(native_config.ptr(), INTERCEPTOR_NAME.as_ptr(), Some(on_new), &*threads as *const ThreadClocks as *mut c_void);
             rdsys::rd_kafka_conf_set_error_cb(native_config.ptr(), Some(on_error));
             rdsys::rd_kafka_conf_set_log_cb(native_config.ptr(), Some(on_log));
             rdsys::rd_kafka_conf_set_rebalance_cb(native_config.ptr(), Some(on_rebalance));
@@ -113,7 +118,7 @@ impl Handle {
         if queue.is_null() {
             return Err(Error::new(Status::InvalidArg, "librdkafka gave the consumer no queue".to_owned()));
         }
-        let handle = Handle { client, queue };
+        let handle = Handle { client, queue, threads };
         let list = PartitionList::new(topics.len());
         for topic in topics {
             let name = CString::new(topic.as_str()).map_err(|_| Error::new(Status::InvalidArg, format!("topic {topic:?} holds a NUL")))?;
@@ -138,6 +143,11 @@ impl Handle {
 
     pub fn queue(&self) -> *mut rdsys::rd_kafka_queue_t {
         self.queue
+    }
+
+    /// CPU µs librdkafka's threads of this consumer have used so far (-1: no thread clocks here).
+    pub fn librdkafka_cpu_micros(&self) -> f64 {
+        self.threads.cpu_micros()
     }
 
     pub fn watcher(&self) -> &Watcher {
@@ -215,3 +225,105 @@ fn config_error(error: KafkaError) -> Error {
         other => Error::new(Status::InvalidArg, format!("librdkafka could not create the consumer: {other}")),
     }
 }
+
+/// CPU clocks of the consumer's own librdkafka threads (main, broker and internal threads), kept by
+/// an interceptor as librdkafka starts and ends them: what the consumer costs beyond the thread
+/// that polls it, told apart from a producer's librdkafka threads in the same process.
+#[derive(Default)]
+pub struct ThreadClocks {
+    /// (pthread id, its CPU clock id) of each running thread
+    live: Mutex<Vec<(u64, i32)>>,
+    /// CPU ns of threads that have ended, each read by the thread itself as it ended
+    ended_ns: std::sync::atomic::AtomicU64,
+}
+
+#[cfg(target_os = "linux")]
+mod clocks {
+    #[repr(C)]
+    struct Timespec {
+        tv_sec: i64,
+        tv_nsec: i64,
+    }
+    extern "C" {
+        fn pthread_self() -> u64;
+        fn pthread_getcpuclockid(thread: u64, clock: *mut i32) -> i32;
+        fn clock_gettime(clock: i32, out: *mut Timespec) -> i32;
+    }
+    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
+
+    /// This thread's id and the clock other threads read its CPU time from.
+    pub fn this_thread() -> Option<(u64, i32)> {
+        let mut clock = 0;
+        // SAFETY: pthread_self is always valid; the out-pointer is a local.
+        let thread = unsafe { pthread_self() };
+        (unsafe { pthread_getcpuclockid(thread, &mut clock) } == 0).then_some((thread, clock))
+    }
+
+    pub fn read_ns(clock: i32) -> Option<u64> {
+        let mut now = Timespec { tv_sec: 0, tv_nsec: 0 };
+        // SAFETY: clock_gettime writes one timespec.
+        (unsafe { clock_gettime(clock, &mut now) } == 0).then_some(now.tv_sec as u64 * 1_000_000_000 + now.tv_nsec as u64)
+    }
+
+    pub fn own_ns() -> Option<u64> {
+        read_ns(CLOCK_THREAD_CPUTIME_ID)
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+mod clocks {
+    pub fn this_thread() -> Option<(u64, i32)> {
+        None
+    }
+    pub fn read_ns(_clock: i32) -> Option<u64> {
+        None
+    }
+    pub fn own_ns() -> Option<u64> {
+        None
+    }
+}
+
+impl ThreadClocks {
+    /// CPU µs these threads have used so far; -1 where thread CPU clocks are not available.
+    pub fn cpu_micros(&self) -> f64 {
+        if cfg!(not(target_os = "linux")) {
+            return -1.0;
+        }
+        let ended = self.ended_ns.load(std::sync::atomic::Ordering::Relaxed);
+        let live: u64 = self.live.lock().map(|live| live.iter().filter_map(|&(_, clock)| clocks::read_ns(clock)).sum()).unwrap_or(0);
+        (ended + live) as f64 / 1_000.0
+    }
+}
+
+unsafe extern "C" fn on_thread_start(_rk: *mut rdsys::rd_kafka_t, _kind: rdsys::rd_kafka_thread_type_t, _name: *const c_char, opaque: *mut c_void) -> RDKafkaRespErr {
+    // SAFETY: the opaque is the handle's ThreadClocks, alive until after rd_kafka_destroy.
+    let threads = unsafe { &*(opaque as *const ThreadClocks) };
+    if let (Some(entry), Ok(mut live)) = (clocks::this_thread(), threads.live.lock()) {
+        live.push(entry);
+    }
+    RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR
+}
+
+unsafe extern "C" fn on_thread_exit(_rk: *mut rdsys::rd_kafka_t, _kind: rdsys::rd_kafka_thread_type_t, _name: *const c_char, opaque: *mut c_void) -> RDKafkaRespErr {
+    // SAFETY: as on_thread_start.
+    let threads = unsafe { &*(opaque as *const ThreadClocks) };
+    if let (Some((thread, _)), Some(used)) = (clocks::this_thread(), clocks::own_ns()) {
+        threads.ended_ns.fetch_add(used, std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut live) = threads.live.lock() {
+            live.retain(|&(other, _)| other != thread);
+        }
+    }
+    RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR
+}
+
+/// Adds the thread interceptors to the new client (librdkafka calls this before it starts a thread).
+unsafe extern "C" fn on_new(rk: *mut rdsys::rd_kafka_t, _conf: *const rdsys::rd_kafka_conf_t, opaque: *mut c_void, _errstr: *mut c_char, _errstr_size: usize) -> RDKafkaRespErr {
+    // SAFETY: rk is the client being created; the name is copied by librdkafka.
+    unsafe {
+        rdsys::rd_kafka_interceptor_add_on_thread_start(rk, INTERCEPTOR_NAME.as_ptr(), Some(on_thread_start), opaque);
+        rdsys::rd_kafka_interceptor_add_on_thread_exit(rk, INTERCEPTOR_NAME.as_ptr(), Some(on_thread_exit), opaque);
+    }
+    RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR
+}
+
+const INTERCEPTOR_NAME: &CStr = c"stampede-thread-cpu";
