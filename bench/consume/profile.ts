@@ -22,7 +22,11 @@ export async function profileReads(options: { bootstrap: string; brokerPid: numb
       continue;
     }
     const report = spawnSync('perf', ['report', '-i', data, '--stdio', '--no-children', '--sort', 'dso,symbol', '--percent-limit', '0.5'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    const lines = report.stdout.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
+    // perf pads its columns to the terminal's width: one space between columns is enough here.
+    const lines = report.stdout
+      .split('\n')
+      .filter((line) => line.trim() !== '' && !line.startsWith('#'))
+      .map((line) => line.replace(/\s+-\s+-\s*$/, '').replace(/\s{2,}/g, '  ').trimEnd());
     const text = [`# ${read.command} (under perf record -F 999): ${read.recordsPerSec} rec/s`, ...lines.slice(0, kTopLines)].join('\n');
     writeFileSync(join(options.dir, `${build.label}.txt`), `${text}\n`);
     console.log(`\nprofile ${build.label}:\n${text}`);
