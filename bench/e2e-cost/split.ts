@@ -30,9 +30,11 @@ export interface E2eCostFigures {
   brokerCpuPerMillion: number | null;
   /** the consumers' own CPU-s per million records read (their threads' CPU clocks) */
   consumerCpuPerMillion: number | null;
-  /** rate a host whose cores are all busy loses to the consumers' own CPU: c ÷ (producer + broker + c) */
+  /** the consumers' polling threads' part of their own CPU (the rest is librdkafka's threads') */
+  pollingShare: number | null;
+  /** the consumers' own share of an --e2e run's CPU per record, c ÷ (producer + broker + c): the rate a host with no spare core loses to them */
   ownShare: number | null;
-  /** the rest of the cost: the broker serving fetches, scheduling and caches on shared cores */
+  /** measured cost − ownShare: what sharing this host's cores costs beyond the consumers' own CPU (negative when the producers had CPU to spare) */
   sharingShare: number | null;
 }
 
@@ -47,10 +49,11 @@ const pct = (value: number | null): string => (value === null ? '—' : `${(valu
 const fixed = (value: number | null, digits = 2): string => (value === null ? '—' : value.toFixed(digits));
 
 /**
- * Medians of one build's rounds, and the split of the rate `--e2e` costs: on a host whose cores
- * are all busy producing, consumers that use c CPU-s per million records take c ÷ (p + b + c) of
- * the rate (p, b: the producer process's and the broker's CPU per million without --e2e); that
- * share is the consumer path's own, the rest of the measured cost is what sharing the cores costs.
+ * Medians of one build's rounds, and the split of the rate `--e2e` costs: consumers that use c
+ * CPU-s per million records, beside producers at p and a broker at b (per million, without
+ * --e2e), take c ÷ (p + b + c) of the CPU an --e2e run spends per record, and so of the rate on a
+ * host with no spare core: that share is the consumer path's own; the measured cost beyond it is
+ * what sharing this host's cores costs (negative when the producers were not CPU-bound).
  */
 export function summarizeE2eCost(build: string, rows: E2eCostRow[]): { figures: E2eCostFigures; lines: string[] } {
   const ok = rows.filter((row) => row.error === undefined && row.recordsPerSec > 0 && row.ackedTotal > 0);
@@ -62,14 +65,16 @@ export function summarizeE2eCost(build: string, rows: E2eCostRow[]): { figures: 
   const producerCpuPerMillion = median(without.map((row) => perMillion(row.processCpuSeconds, row.ackedTotal)));
   const brokerCpuPerMillion = median(without.map((row) => perMillion(row.brokerCpuSeconds, row.ackedTotal)));
   const consumerCpuPerMillion = median(withE2e.flatMap((row) => (row.consumerCpu?.secondsPerMillionRecords ?? null) === null ? [] : [row.consumerCpu!.secondsPerMillionRecords!]));
+  // The polling threads' part of it (poll, decode, integrity checks, latency), the rest librdkafka's threads'.
+  const pollingShare = median(withE2e.flatMap((row) => (row.consumerCpu && row.consumerCpu.pollingSeconds + row.consumerCpu.librdkafkaSeconds > 0 ? [row.consumerCpu.pollingSeconds / (row.consumerCpu.pollingSeconds + row.consumerCpu.librdkafkaSeconds)] : [])));
   const ownShare = consumerCpuPerMillion !== null && producerCpuPerMillion !== null && brokerCpuPerMillion !== null ? consumerCpuPerMillion / (producerCpuPerMillion + brokerCpuPerMillion + consumerCpuPerMillion) : null;
   const sharingShare = cost !== null && ownShare !== null ? cost - ownShare : null;
-  const figures: E2eCostFigures = { build, recordsPerSecWithout, recordsPerSecWith, cost, producerCpuPerMillion, brokerCpuPerMillion, consumerCpuPerMillion, ownShare, sharingShare };
+  const figures: E2eCostFigures = { build, recordsPerSecWithout, recordsPerSecWith, cost, producerCpuPerMillion, brokerCpuPerMillion, consumerCpuPerMillion, pollingShare, ownShare, sharingShare };
   const rate = (value: number | null): string => (value === null ? '—' : Math.round(value).toLocaleString('en-US'));
   const lines = [
     `${build}: without --e2e ${rate(recordsPerSecWithout)} rec/s, with ${rate(recordsPerSecWith)} (medians of ${without.length} and ${withE2e.length}): --e2e costs ${pct(cost)} of the rate`,
-    `  producer process ${fixed(producerCpuPerMillion)} CPU-s per M acked, broker ${fixed(brokerCpuPerMillion)}; consumers' own ${fixed(consumerCpuPerMillion)} per M read`,
-    ...(ownShare === null ? [] : [`  split: ${pct(ownShare)} the consumers' own CPU (goal ≤ 15 %), ${pct(sharingShare)} core sharing (broker fetches, scheduling on 2 shared cores)`]),
+    `  producer process ${fixed(producerCpuPerMillion)} CPU-s per M acked, broker ${fixed(brokerCpuPerMillion)}; consumers' own ${fixed(consumerCpuPerMillion)} per M read${pollingShare === null ? '' : ` (${pct(pollingShare)} of it their polling threads', the rest librdkafka's)`}`,
+    ...(ownShare === null ? [] : [`  split: the consumers' own CPU is ${pct(ownShare)} of the run's CPU per record (goal ≤ 15 %); the measured cost beyond it, core sharing: ${pct(sharingShare)}`]),
   ];
   return { figures, lines };
 }
