@@ -16,8 +16,8 @@ use crate::consumer_handle::Handle;
 use crate::trace::{Trace, TRACE_HEADER_CNAME};
 
 /// Records one batch read takes from librdkafka's queue at most before the receive time is read
-/// again: popping is ~0.1 µs a record, so a chunk's stamp is at most some tens of µs after its
-/// first record left the queue, at one clock read per chunk instead of one per record.
+/// again: records already queued are popped back to back, so a chunk's stamp is read within
+/// microseconds of its first record's pop, at one clock read per chunk instead of one per record.
 const READ_CHUNK: usize = 256;
 
 /// Where a consumer reads next in one partition.
