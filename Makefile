@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 STAMPEDE := node bin/stampede.js
 
-.PHONY: help install build test bench bench-max bench-keyed bench-rate bench-fleet bench-micro bench-soak bench-consume bench-txn bench-trace bench-pipeline bench-netproxy broker-up broker-down clean
+.PHONY: help install build test bench bench-max bench-keyed bench-rate bench-fleet bench-micro bench-soak bench-consume bench-e2e-cost bench-txn bench-trace bench-pipeline bench-netproxy broker-up broker-down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -35,7 +35,10 @@ bench-fleet: build ## Many hosts on this machine: records/s for 1, 2, 3 sshd "ho
 	npm run bench:fleet
 
 bench-consume: build ## stampede consume ÷ Kafka's ConsumerPerformance (rdkafka_performance -G beside them) on the same topic and broker (its own): records/s and CPU-s per million records, interleaved rounds
-	npm run bench:consume
+	npm run bench:consume $(if $(BASELINE),-- --baseline $(BASELINE))
+
+bench-e2e-cost: build ## What --e2e costs producers at max rate (with ÷ without, interleaved), split into the consumers' own CPU (thread clocks) and core sharing (BASELINE=dir: another build beside this one)
+	npm run bench:e2e-cost $(if $(BASELINE),-- --baseline $(BASELINE))
 bench-txn: build ## Transaction cost: records/s with a commit every 100 ms ÷ without transactions, interleaved rounds on a broker of its own
 	npm run bench:txn
 

@@ -1,5 +1,6 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { NativeConsumerClient } from '../src/clients/native-consumer.js';
+import { loadNative } from '../src/native/load.js';
 import { StampedeError } from '../src/errors.js';
 import type { E2eConsumerTask, E2eConsumerTaskResult } from '../src/contracts/e2e-consumer-task.js';
 import { kConsumerAssignedBase, kConsumerReadyBase, kConsumerStopSlot } from '../src/shared/layout.js';
@@ -43,6 +44,7 @@ export default async function consumeForRun(task: E2eConsumerTask): Promise<E2eC
     gate.apply(client, client.assignment());
     Atomics.store(control, kConsumerReadyBase + task.index, 1);
     const readyAtMs = performance.now();
+    const cpuAtReady = consumerCpuUs(client);
     while (Atomics.load(control, kConsumerStopSlot) === 0 && !gate.retired) {
       if (task.crash && performance.now() - readyAtMs >= task.crash.afterMs) crashNow(task.crash, `consumer thread ${task.index}`);
       const assignment = client.assignment();
@@ -52,6 +54,7 @@ export default async function consumeForRun(task: E2eConsumerTask): Promise<E2eC
       if (batch) sink.absorb(batch);
       else await yieldToLoop();
     }
+    const cpuAtStop = consumerCpuUs(client);
     const exported = sink.tracker.export();
     return {
       ok: true,
@@ -62,6 +65,7 @@ export default async function consumeForRun(task: E2eConsumerTask): Promise<E2eC
       firstDecodeError: sink instanceof ConsumedRecordSink ? (sink.firstDecodeError ?? null) : null,
       skippedOlder: sink.skippedOlder,
       reread: sink.reread,
+      cpuUs: { polling: cpuAtReady.polling < 0 ? -1 : cpuAtStop.polling - cpuAtReady.polling, librdkafka: cpuAtReady.librdkafka < 0 ? -1 : cpuAtStop.librdkafka - cpuAtReady.librdkafka },
       ...(sink instanceof StageSink ? { foreign: sink.foreign, traced: sink.traced, unidentified: sink.unidentified } : {}),
     };
   } catch (err) {
@@ -72,4 +76,9 @@ export default async function consumeForRun(task: E2eConsumerTask): Promise<E2eC
     Atomics.store(control, kConsumerAssignedBase + task.index, 0);
     region.markDone();
   }
+}
+
+/** This thread's CPU µs and the consumer's librdkafka threads' (-1 where a clock is missing). */
+function consumerCpuUs(client: NativeConsumerClient): { polling: number; librdkafka: number } {
+  return { polling: loadNative().threadCpuMicros(), librdkafka: client.librdkafkaCpuMicros() };
 }

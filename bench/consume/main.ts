@@ -1,17 +1,18 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ensureKafkaJars, startLocalBroker, stopLocalBroker } from '../../src/broker/local.js';
 import { failOnUsage } from '../../src/cli/usage.js';
-import { isUserFacing } from '../../src/errors.js';
+import { isUserFacing, StampedeError } from '../../src/errors.js';
 import { parseInteger } from '../../src/options/parse.js';
 import { projectRoot } from '../../src/paths.js';
 import { formatCount, renderTable } from '../../src/fmt.js';
 import { hostFacts } from '../../src/runtime.js';
 import { freePort } from '../../test/helpers/broker.js';
 import { runTool } from '../max/spawn.js';
+import { profileReads } from './profile.js';
 import { runConsumerPerformance, runRdkafkaPerformanceConsume, runStampedeConsume, type ConsumeRound } from './peers.js';
 
 const kTopic = 'bench-consume';
@@ -39,11 +40,21 @@ async function main(): Promise<number> {
     .option('records', { type: 'string', default: '3000000', describe: 'Records on the topic; every tool reads them all' })
     .option('rounds', { type: 'string', default: '3', describe: 'Interleaved rounds of every tool' })
     .option('out', { type: 'string', describe: 'JSON path (default results/bench-consume-<time>.json)' })
+    .option('baseline', { type: 'string', describe: 'Another stampede checkout (built) whose consume runs beside this one, e.g. the main branch' })
+    .option('props', { type: 'string', array: true, default: [] as string[], describe: "One more 'stampede consume --format none' of this build per value, with these librdkafka settings (k=v,k=v): fetch settings compared in the same rounds" })
+    .option('profile', { type: 'string', describe: 'Directory: after the rounds, one more read of each build (--format none) under perf record, and its top symbols (perf report) written there' })
     .strict()
     .fail(failOnUsage('bench-consume'))
     .parseAsync();
   const records = parseInteger('--records', argv.records, 1000);
   const rounds = parseInteger('--rounds', argv.rounds, 1, 50);
+  const baseline = argv.baseline === undefined ? undefined : resolve(argv.baseline);
+  if (baseline && !existsSync(join(baseline, 'bin', 'stampede.js'))) throw new StampedeError('E_OPTION', `--baseline ${argv.baseline}: no bin/stampede.js there (a built stampede checkout is needed)`, { exitCode: 2 });
+  const variants = argv.props.map((value) => value.split(',').map((pair) => pair.trim()).filter((pair) => pair.length > 0));
+  for (const [index, pairs] of variants.entries()) {
+    const bad = pairs.find((pair) => !/^[a-z0-9._-]+=.+$/i.test(pair));
+    if (bad !== undefined || pairs.length === 0) throw new StampedeError('E_OPTION', `--props ${argv.props[index]}: expected k=v pairs separated by commas`, { exitCode: 2 });
+  }
   await ensureKafkaJars({ log: (line) => console.log(line) });
 
   const port = await freePort();
@@ -61,11 +72,14 @@ async function main(): Promise<number> {
     console.log(`bench-consume: ${formatCount(records)} records of 100 B on ${kTopic} (${kPartitions} partitions); load average ${loadBefore}`);
     const all: ConsumeRound[] = [];
     for (let round = 1; round <= rounds; round++) {
+      const read = { bootstrap, brokerPid: broker.pid, topic: kTopic, records };
       const runs: (() => Promise<ConsumeRound>)[] = [
-        () => runStampedeConsume({ bootstrap, brokerPid: broker.pid, topic: kTopic, records, format: 'none', out: join(workDir, `none-${round}.json`) }),
-        () => runConsumerPerformance({ bootstrap, brokerPid: broker.pid, topic: kTopic, records, group: `perf-${round}-${Date.now()}` }),
-        () => runStampedeConsume({ bootstrap, brokerPid: broker.pid, topic: kTopic, records, format: 'auto', out: join(workDir, `auto-${round}.json`) }),
-        () => runRdkafkaPerformanceConsume({ bootstrap, brokerPid: broker.pid, topic: kTopic, records, group: `rdkafka-${round}-${Date.now()}` }),
+        () => runStampedeConsume({ ...read, format: 'none', out: join(workDir, `none-${round}.json`) }),
+        () => runConsumerPerformance({ ...read, group: `perf-${round}-${Date.now()}` }),
+        () => runStampedeConsume({ ...read, format: 'auto', out: join(workDir, `auto-${round}.json`) }),
+        () => runRdkafkaPerformanceConsume({ ...read, group: `rdkafka-${round}-${Date.now()}` }),
+        ...(baseline ? (['none', 'auto'] as const).map((format) => () => runStampedeConsume({ ...read, format, root: baseline, out: join(workDir, `baseline-${format}-${round}.json`) })) : []),
+        ...variants.map((props, index) => () => runStampedeConsume({ ...read, format: 'none', consumerProps: props, out: join(workDir, `props-${index}-${round}.json`) })),
       ];
       for (const run of runs) {
         const outcome = await run();
@@ -74,6 +88,7 @@ async function main(): Promise<number> {
       }
     }
     const loadAfter = loadAverage();
+    if (argv.profile) await profileReads({ ...{ bootstrap, brokerPid: broker.pid, topic: kTopic, records }, dir: resolve(argv.profile), workDir, baseline });
     const tools = [...new Set(all.map((outcome) => outcome.tool))];
     const ok = (tool: string): ConsumeRound[] => all.filter((outcome) => outcome.tool === tool && outcome.error === undefined);
     const peer = median(ok('Kafka ConsumerPerformance (Java)').map((outcome) => outcome.recordsPerSec));

@@ -23,12 +23,32 @@ export interface ConsumeRound {
 
 const perMillion = (cpuSeconds: number, records: number): number => (records > 0 ? Math.round((cpuSeconds / records) * 1e6 * 1000) / 1000 : 0);
 
-/** `stampede consume` in a fresh group from the earliest offset: `format` none counts only (as the peer does), auto also checks integrity. */
-export async function runStampedeConsume(options: { bootstrap: string; brokerPid: number; topic: string; records: number; format: 'none' | 'auto'; out: string }): Promise<ConsumeRound> {
-  const args = [join(projectRoot, 'bin', 'stampede.js'), 'consume', '--brokers', options.bootstrap, '--topic', options.topic, '--records', String(options.records), '--format', options.format, '--timeout', '5m', '--out', options.out];
-  const outcome = await runTool(process.execPath, args, { brokerPid: options.brokerPid, timeoutMs: 6 * 60_000 });
+/** A `stampede consume` read: which build, what it checks, and librdkafka settings beyond its defaults. */
+export interface StampedeConsumeOptions {
+  bootstrap: string;
+  brokerPid: number;
+  topic: string;
+  records: number;
+  /** none counts only (as the peer does), auto also checks integrity */
+  format: 'none' | 'auto';
+  out: string;
+  /** another built checkout to run instead of this one (shown as "baseline") */
+  root?: string;
+  /** --consumer-props k=v pairs (shown in the tool's name) */
+  consumerProps?: string[];
+  /** run under this command (e.g. perf record …), the tool's own command appended */
+  wrapper?: string[];
+}
+
+/** `stampede consume` in a fresh group from the earliest offset. */
+export async function runStampedeConsume(options: StampedeConsumeOptions): Promise<ConsumeRound> {
+  const props = (options.consumerProps ?? []).flatMap((pair) => ['--consumer-props', pair]);
+  const args = [join(options.root ?? projectRoot, 'bin', 'stampede.js'), 'consume', '--brokers', options.bootstrap, '--topic', options.topic, '--records', String(options.records), '--format', options.format, '--timeout', '5m', ...props, '--out', options.out];
+  const [command, ...commandArgs] = [...(options.wrapper ?? []), process.execPath, ...args];
+  const outcome = await runTool(command!, commandArgs, { brokerPid: options.brokerPid, timeoutMs: 6 * 60_000 });
   const cpuSeconds = outcome.cpu.toolCores * (outcome.wallMs / 1000);
-  const base = { tool: `stampede consume --format ${options.format}`, command: `stampede ${args.slice(1).join(' ')}`, wallMs: outcome.wallMs, cpuSeconds: Math.round(cpuSeconds * 100) / 100, brokerCores: outcome.cpu.brokerCores };
+  const tool = `${options.root ? 'baseline: ' : ''}stampede consume --format ${options.format}${options.consumerProps?.length ? ` ${options.consumerProps.join(' ')}` : ''}`;
+  const base = { tool, command: `stampede ${args.slice(1).join(' ')}`, wallMs: outcome.wallMs, cpuSeconds: Math.round(cpuSeconds * 100) / 100, brokerCores: outcome.cpu.brokerCores };
   if (outcome.code !== 0) return { ...base, records: 0, recordsPerSec: 0, cpuSecondsPerMillion: 0, error: `exit ${outcome.code}: ${outcome.stderr.trim().split('\n').slice(-2).join(' | ')}` };
   const result = JSON.parse(readFileSync(options.out, 'utf8')) as ConsumeResult;
   return { ...base, records: result.totals.consumed, recordsPerSec: Math.round(result.totals.recordsPerSec), cpuSecondsPerMillion: perMillion(cpuSeconds, result.totals.consumed) };

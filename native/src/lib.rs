@@ -7,6 +7,7 @@ mod admin;
 mod batch;
 pub mod consumed;
 mod consumer;
+mod consumer_handle;
 mod group_lag;
 mod histogram;
 mod layout;

@@ -182,6 +182,14 @@ export class NativeConsumerClient {
     return this.consumer.resume();
   }
 
+  /**
+   * CPU µs librdkafka's own threads of this consumer (fetching, parsing) have used so far; the
+   * polling thread's own time is its thread CPU clock. -1 where thread CPU clocks are missing.
+   */
+  librdkafkaCpuMicros(): number {
+    return this.consumer.librdkafkaCpuMicros();
+  }
+
   get lastError(): string | null {
     return this.consumer.lastError;
   }

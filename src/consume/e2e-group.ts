@@ -21,12 +21,13 @@ import { excuseAborted, type AbortedCheck } from '../verify/aborted.js';
 import type { E2eConsumerTask, E2eConsumerTaskResult } from '../contracts/e2e-consumer-task.js';
 import { readAllRegions } from '../histogram/snapshots.js';
 import type { TestCrash } from '../contracts/test-crash.js';
+import type { ConsumerCpu } from '../contracts/result.js';
 
 const kJoinTimeoutMs = 45_000;
 
 export interface EndToEndReport {
   endToEnd: LatencySummary & { unit: 'us'; negative: NegativeValues; hdr: string };
-  integrity: IntegritySummary & { consumed: number; decodeErrors: number; skippedOlder: number; reread: number } & Partial<AbortedCheck>;
+  integrity: IntegritySummary & { consumed: number; decodeErrors: number; skippedOlder: number; reread: number; consumerCpu?: ConsumerCpu } & Partial<AbortedCheck>;
   partitions: { perPartition: number[]; balancePct: number };
   consumers: number;
   groupId: string;
@@ -205,7 +206,7 @@ export class EndToEndConsumers {
 
   /** Merges what every consumer saw and checks it against what the producers sent. */
   report(outcomes: E2eConsumerTaskResult[], partitions: number, plan: Shard[], sentPerShard: number[], abortedRangesPerShard?: (number[] | undefined)[]): EndToEndReport {
-    const { tracker, partitionCounts, decodeErrors, skippedOlder, reread } = mergeReads(outcomes);
+    const { tracker, partitionCounts, decodeErrors, skippedOlder, reread, cpuUs } = mergeReads(outcomes);
     // --transactional: aborted records are not lost, and any of them read is an aborted read.
     const orders = this.model ? modelShardOrders(this.model.spec, this.model.seed, plan) : undefined;
     const aborted = abortedRangesPerShard ? excuseAborted(tracker, plan, abortedRangesPerShard, orders) : undefined;
@@ -213,7 +214,7 @@ export class EndToEndConsumers {
     const histogram = toHdrHistogram(consumed.counts);
     return {
       endToEnd: { ...summarize(histogram), unit: 'us', negative: negativeValues(consumed.counters), hdr: encodeHdr(histogram) },
-      integrity: { ...tracker.summarize(this.model ? modelExpectedRecords(this.model.spec, this.model.seed, plan, sentPerShard) : expectedRecords(plan, sentPerShard)), consumed: consumed.counters.acked, decodeErrors, skippedOlder, reread, ...aborted },
+      integrity: { ...tracker.summarize(this.model ? modelExpectedRecords(this.model.spec, this.model.seed, plan, sentPerShard) : expectedRecords(plan, sentPerShard)), consumed: consumed.counters.acked, decodeErrors, skippedOlder, reread, ...(cpuUs ? { consumerCpu: consumerCpuOf(cpuUs, consumed.counters.acked) } : {}), ...aborted },
       partitions: partitionBalance(partitionCounts, partitions),
       consumers: this.consumers,
       groupId: this.groupId,
@@ -221,3 +222,10 @@ export class EndToEndConsumers {
   }
 }
 
+/** The consumers' own CPU over their reading, per million records read. */
+function consumerCpuOf(cpuUs: { polling: number; librdkafka: number }, records: number): ConsumerCpu {
+  const pollingSeconds = cpuUs.polling / 1e6;
+  const librdkafkaSeconds = cpuUs.librdkafka / 1e6;
+  const round = (value: number): number => Math.round(value * 1000) / 1000;
+  return { pollingSeconds: round(pollingSeconds), librdkafkaSeconds: round(librdkafkaSeconds), secondsPerMillionRecords: records > 0 ? round(((pollingSeconds + librdkafkaSeconds) / records) * 1e6) : null };
+}

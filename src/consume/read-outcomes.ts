@@ -12,11 +12,13 @@ export interface MergedReads {
   foreign: number;
   traced: number;
   unidentified: number;
+  /** CPU µs of every member from ready to stop (polling threads, librdkafka's threads); null when some member could not measure it */
+  cpuUs: { polling: number; librdkafka: number } | null;
 }
 
 /** Unites the members' sequence trackers and adds their counts; a failed member adds nothing (its failure is reported on its own). */
 export function mergeReads(outcomes: readonly E2eConsumerTaskResult[]): MergedReads {
-  const merged: MergedReads = { tracker: new SequenceTracker(), partitionCounts: new Map(), decodeErrors: 0, skippedOlder: 0, reread: 0, foreign: 0, traced: 0, unidentified: 0 };
+  const merged: MergedReads = { tracker: new SequenceTracker(), partitionCounts: new Map(), decodeErrors: 0, skippedOlder: 0, reread: 0, foreign: 0, traced: 0, unidentified: 0, cpuUs: { polling: 0, librdkafka: 0 } };
   for (const outcome of outcomes) {
     if (!outcome.ok) continue;
     merged.tracker.merge(SequenceTracker.import({ deviceIds: outcome.trackerDeviceIds, states: outcome.trackerStates }));
@@ -27,6 +29,10 @@ export function mergeReads(outcomes: readonly E2eConsumerTaskResult[]): MergedRe
     merged.foreign += outcome.foreign ?? 0;
     merged.traced += outcome.traced ?? 0;
     merged.unidentified += outcome.unidentified ?? 0;
+    if (outcome.cpuUs && outcome.cpuUs.polling >= 0 && outcome.cpuUs.librdkafka >= 0 && merged.cpuUs) {
+      merged.cpuUs.polling += outcome.cpuUs.polling;
+      merged.cpuUs.librdkafka += outcome.cpuUs.librdkafka;
+    } else merged.cpuUs = null;
   }
   return merged;
 }

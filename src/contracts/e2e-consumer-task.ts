@@ -42,6 +42,8 @@ export type E2eConsumerTaskResult =
       skippedOlder: number;
       /** records delivered again at offsets already read (after a rebalance) */
       reread: number;
+      /** CPU µs from ready to stop: the polling thread's own (poll, decode, checks) and librdkafka's threads of this consumer; -1 where unmeasured */
+      cpuUs?: { polling: number; librdkafka: number };
       /** a stage only: records with no trace of this run, and records with one */
       foreign?: number;
       traced?: number;

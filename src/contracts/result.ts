@@ -98,7 +98,7 @@ export interface RunResult {
   /** --transactional only: transactions and records committed and aborted */
   transactions?: TransactionsSummary;
   /** --e2e only: what the consumers saw against what the producers sent */
-  integrity: (IntegritySummary & { consumed: number; decodeErrors: number; skippedOlder: number; reread?: number; consumers: number; groupId: string } & Partial<AbortedCheck>) | null;
+  integrity: (IntegritySummary & { consumed: number; decodeErrors: number; skippedOlder: number; reread?: number; consumers: number; groupId: string; consumerCpu?: ConsumerCpu } & Partial<AbortedCheck>) | null;
   /** --e2e only: records per partition, and 100 % when all partitions got the same */
   partitions: { perPartition: number[]; balancePct: number } | null;
   /** --observe only: each observed stage of the user's pipeline, in order */
@@ -157,4 +157,16 @@ export interface InstanceReport {
   totals: RunResult['totals'];
   produceAck: Omit<RunResult['latency']['produceAck'], 'hdr'>;
   host: string;
+}
+
+/**
+ * --e2e: the consumers' own CPU from ready to stop, from thread CPU clocks: their polling threads
+ * (poll, decode, integrity checks, latency) and librdkafka's threads of each consumer (fetch,
+ * parse). What the consumer path costs, apart from what sharing cores with producers costs.
+ */
+export interface ConsumerCpu {
+  pollingSeconds: number;
+  librdkafkaSeconds: number;
+  /** both, per million records read; null when none were read */
+  secondsPerMillionRecords: number | null;
 }

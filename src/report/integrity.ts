@@ -37,6 +37,8 @@ export function renderIntegrity(result: RunResult): string[] {
   if (!result.integrity) return [];
   const lines = renderIntegrityLines(result.integrity, result.partitions, result.workload.keys !== 'none');
   lines.push(`consumers: ${result.integrity.consumers} in group ${result.integrity.groupId}; end-to-end latency is receive − send time on one host's clock`);
+  const cpu = result.integrity.consumerCpu;
+  if (cpu) lines.push(`consumers' own CPU: ${(cpu.pollingSeconds + cpu.librdkafkaSeconds).toFixed(2)} CPU-s (polling threads ${cpu.pollingSeconds.toFixed(2)}, librdkafka's ${cpu.librdkafkaSeconds.toFixed(2)})${cpu.secondsPerMillionRecords === null ? '' : `, ${cpu.secondsPerMillionRecords.toFixed(2)} per million records`}`);
   if ((result.integrity.reread ?? 0) > 0) lines.push(`note: ${formatCount(result.integrity.reread!)} records were delivered again at offsets already read (a rebalance, e.g. after a broker restart) and counted once`);
   if (result.integrity.abortedRecords !== undefined) {
     lines.push(renderAbortedCheck({ abortedRecords: result.integrity.abortedRecords, abortedRead: result.integrity.abortedRead ?? 0, abortedReadExamples: result.integrity.abortedReadExamples ?? [] }));

@@ -68,6 +68,14 @@ e2e('--e2e: every acked record is consumed once, each with an end-to-end latency
   assert.ok(result.partitions!.balancePct > 50 && result.partitions!.balancePct <= 100);
   assert.ok(result.intervals.some((row) => row.lagRecords !== undefined), 'lag per interval');
   assert.match(outcome.stdout, /✓ integrity: 80,000 distinct records from 2,000 devices; lost 0, duplicates 0/);
+  // The consumers' own CPU, from thread clocks: both parts did work (librdkafka's threads fetched
+  // and parsed 80,000 records, the polling threads decoded them), and it is bounded by the wall time.
+  const cpu = integrity.consumerCpu!;
+  assert.ok(cpu.pollingSeconds > 0 && cpu.librdkafkaSeconds > 0, `consumer CPU ${JSON.stringify(cpu)}`);
+  assert.ok(cpu.pollingSeconds + cpu.librdkafkaSeconds < (2 * 2 * outcome.elapsedMs) / 1000, 'at most the wall time of 2 consumers on 2 cores');
+  const perMillion = ((cpu.pollingSeconds + cpu.librdkafkaSeconds) / integrity.consumed) * 1e6;
+  assert.ok(Math.abs(cpu.secondsPerMillionRecords! - perMillion) < 0.05, `${cpu.secondsPerMillionRecords} per million, ${perMillion} from the seconds`);
+  assert.match(outcome.stdout, /consumers' own CPU: [\d.]+ CPU-s \(polling threads [\d.]+, librdkafka's [\d.]+\), [\d.]+ per million records/);
 });
 
 e2e('--keys none: null keys on the topic (kcat), every record acked and consumed once, verify --expect passes without calling reorders errors; the JSON proves the generator\'s costs', async ({ kafka }) => {
