@@ -52,15 +52,14 @@ pub fn murmur2_partition(key: &[u8], partitions: u32) -> i32 {
     ((murmur2(key) & 0x7fff_ffff) % partitions) as i32
 }
 
-/// librdkafka's default `sticky.partitioning.linger.ms`.
-const DEFAULT_STICKY_LINGER_MS: u64 = 10;
-
 /// Where a producer's records go: keyed ones by our murmur2 placement once the topic's partition
 /// count is known and the configured partitioner is one whose keyed placement is murmur2
-/// (`murmur2_random`, `murmur2`); null keys to our sticky partition when the partitioner sends
-/// null keys to a random partition (every `*_random` one and `random`, the default
-/// consistent_random included) and stickiness is on; librdkafka's partitioner otherwise (another
-/// partitioner configured, or no metadata yet).
+/// (`murmur2_random`, `murmur2`); null keys to our sticky partition wherever librdkafka's sticky
+/// partitioner would place them (rdkafka_topic.c: `sticky.partitioning.linger.ms` > 0 and a
+/// partitioner other than `consistent`, `murmur2` and `fnv1a`, which hash the null key to one
+/// partition); librdkafka's partitioner otherwise (another partitioner's keys, or no metadata yet).
+/// Unlike librdkafka's, our sticky choice does not skip a partition without a leader: its records
+/// wait for one, as keyed records do.
 pub struct KeyPlacement {
     hash_keys: bool,
     /// How long null keys stay on one partition (ns); None: librdkafka places null keys.
@@ -77,12 +76,17 @@ pub struct KeyPlacement {
 impl KeyPlacement {
     /// `partitioner`: the producer's `partitioner` property as configured (None: librdkafka's
     /// default, consistent_random, whose CRC32 placement of keys stays librdkafka's to compute).
-    /// `sticky_linger_ms`: its `sticky.partitioning.linger.ms` as configured (None: librdkafka's
-    /// default, 10); 0 (a random partition per record) leaves null keys to librdkafka.
-    pub fn new(partitioner: Option<&str>, sticky_linger_ms: Option<&str>) -> KeyPlacement {
-        let random_nulls = matches!(partitioner, None | Some("consistent_random" | "murmur2_random" | "fnv1a_random" | "random"));
-        let linger_ms = sticky_linger_ms.map_or(Some(DEFAULT_STICKY_LINGER_MS), |value| value.trim().parse::<u64>().ok());
-        let sticky_ns = linger_ms.filter(|&ms| random_nulls && ms > 0).map(|ms| ms * 1_000_000);
+    /// `sticky_linger_ms` and `linger_ms`: its `sticky.partitioning.linger.ms` and `linger.ms` as
+    /// configured; librdkafka's default for the first is twice the second (default 5), at most
+    /// 900000. A value we cannot read leaves null keys to librdkafka.
+    pub fn new(partitioner: Option<&str>, sticky_linger_ms: Option<&str>, linger_ms: Option<&str>) -> KeyPlacement {
+        let sticky_nulls = !matches!(partitioner, Some("consistent" | "murmur2" | "fnv1a"));
+        let sticky_ms = match sticky_linger_ms {
+            Some(value) => value.trim().parse::<f64>().ok(),
+            None => linger_ms.map_or(Some(5.0), |value| value.trim().parse::<f64>().ok()).map(|linger| (2.0 * linger).min(900_000.0)),
+        };
+        // librdkafka keeps the sticky interval in whole ms (an int): 0.4 ms is 0, not sticky.
+        let sticky_ns = sticky_ms.map(f64::trunc).filter(|&ms| sticky_nulls && ms >= 1.0).map(|ms| ms as u64 * 1_000_000);
         let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |since| since.as_nanos() as u64) | 1;
         KeyPlacement {
             hash_keys: matches!(partitioner, Some("murmur2_random" | "murmur2")),
@@ -176,21 +180,21 @@ mod tests {
 
     #[test]
     fn places_only_known_keys_under_a_murmur2_partitioner() {
-        let placement = KeyPlacement::new(Some("murmur2_random"), None);
+        let placement = KeyPlacement::new(Some("murmur2_random"), None, None);
         assert_eq!(placement.partition_of(Some(b"21")), UNASSIGNED_PARTITION, "no metadata yet");
         placement.set_partitions(7);
         assert_eq!(placement.partition_of(Some(b"21")), ((-973932308i32 as u32 & 0x7fff_ffff) % 7) as i32);
-        let crc = KeyPlacement::new(Some("consistent_random"), None);
+        let crc = KeyPlacement::new(Some("consistent_random"), None, None);
         crc.set_partitions(7);
         assert_eq!(crc.partition_of(Some(b"21")), UNASSIGNED_PARTITION);
-        let default = KeyPlacement::new(None, None);
+        let default = KeyPlacement::new(None, None, None);
         default.set_partitions(7);
         assert_eq!(default.partition_of(Some(b"21")), UNASSIGNED_PARTITION);
     }
 
     #[test]
     fn null_keys_stick_to_one_partition_for_the_linger_time() {
-        let placement = KeyPlacement::new(Some("murmur2_random"), Some("5"));
+        let placement = KeyPlacement::new(Some("murmur2_random"), None, Some("2.5"));
         placement.advance_sticky(0);
         assert_eq!(placement.partition_of(None), UNASSIGNED_PARTITION, "no metadata yet");
         placement.set_partitions(4);
@@ -210,12 +214,13 @@ mod tests {
     }
 
     #[test]
-    fn null_keys_stay_librdkafkas_when_it_places_them_consistently_or_per_record() {
-        for (partitioner, linger) in [(Some("murmur2"), None), (Some("consistent"), None), (Some("fnv1a"), None), (None, Some("0"))] {
-            let placement = KeyPlacement::new(partitioner, linger);
+    fn null_keys_stay_librdkafkas_where_it_would_not_stick() {
+        let cases = [(Some("murmur2"), None, None), (Some("consistent"), None, None), (Some("fnv1a"), None, None), (None, Some("0"), None), (Some("murmur2_random"), None, Some("0")), (None, None, Some("0.4"))];
+        for (partitioner, sticky, linger) in cases {
+            let placement = KeyPlacement::new(partitioner, sticky, linger);
             placement.set_partitions(4);
             placement.advance_sticky(1);
-            assert_eq!(placement.partition_of(None), UNASSIGNED_PARTITION, "{partitioner:?} {linger:?}");
+            assert_eq!(placement.partition_of(None), UNASSIGNED_PARTITION, "{partitioner:?} {sticky:?} {linger:?}");
         }
     }
 

@@ -132,7 +132,8 @@ impl NativeProducer {
                 other => Error::new(Status::InvalidArg, format!("librdkafka could not create the producer: {other}")),
             })?;
         // SAFETY: Running drops the topic handle before the producer (field order, and close()).
-        let placement = KeyPlacement::new(config.get("partitioner").map(String::as_str), config.get("sticky.partitioning.linger.ms").map(String::as_str));
+        let setting = |name: &str| config.get(name).map(String::as_str);
+        let placement = KeyPlacement::new(setting("partitioner"), setting("sticky.partitioning.linger.ms"), setting("linger.ms").or(setting("queue.buffering.max.ms")));
         let topic_handle = unsafe { TopicHandle::new(producer.client().native_ptr(), &topic, placement)? };
         let producer = Arc::new(producer);
         let reporter = Arc::clone(producer.context());
