@@ -19,7 +19,7 @@ import { renderComparison, renderSweep } from './report.js';
 import { runStampede, type StampedeRun } from './stampede-runs.js';
 import { Progress } from '../../src/report/progress.js';
 import type { BenchMaxSettings, ToolResult } from './types.js';
-import { bestSingleThread, likeForLikeRatios, renderRatios, renderSpread, spreadRow } from './like-for-like.js';
+import { bestSingleThread, likeForLikeRatios, renderRatios, renderSpread, renderWholeProcess, spreadRow, wholeProcessOf } from './like-for-like.js';
 import { benchSlo, searchUnderSlo } from './slo-search.js';
 
 /**
@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     .option('peer-seconds', { type: 'string', default: '10', describe: 'Seconds each peer runs for (record counts are sized from the best rate)' })
     .option('partitions', { type: 'string', default: '6', describe: 'Partitions of every benchmark topic' })
     .option('rounds', { type: 'string', default: '5', describe: 'Interleaved rounds of the peers; each tool reports min / median / max over them' })
+    .option('whole-records', { type: 'string', default: '6000000', describe: 'Records of the whole-process rounds: stampede --keys none and rdkafka_performance each asked for this many, CPU as /usr/bin/time counts it (0: none)' })
     .option('quick', { type: 'boolean', default: false, describe: 'One sweep point per worker count (CI-sized)' })
     .option('out', { type: 'string', describe: 'JSON path (default results/bench-max-<time>.json)' })
     .option('slo', { type: 'string', array: true, describe: 'After the sweep, also find the max sustainable rate under this SLO (stampede max --slo; repeatable)' })
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
   const peerSeconds = parseInteger('--peer-seconds', argv['peer-seconds'], 2, 3600);
   const partitions = parseInteger('--partitions', argv.partitions, 1, 10_000);
   const rounds = parseInteger('--rounds', argv.rounds, 1, 20);
+  const wholeRecords = parseInteger('--whole-records', argv['whole-records'], 0, 1_000_000_000);
   const workerCounts = argv.workers.split(',').map((value) => parseInteger('--workers', value, 1, 256));
   const slo = benchSlo(argv.slo);
 
@@ -149,6 +151,27 @@ async function main(): Promise<void> {
         return row;
       },
     ],
+    // The whole process, start-up to exit, over the same record count: what a user's shell measures.
+    ...(wholeRecords > 0
+      ? ([
+          [
+            'whole: stampede --keys none',
+            async () => {
+              const row = await withoutResult(runStampede(settings, { ...likeRun, topic: await newTopic('whole-unkeyed'), durationSec: peerSeconds, records: wholeRecords, extraArgs: ['--keys', 'none'] }));
+              row.tool = `${row.tool} --keys none --records ${wholeRecords}`;
+              return row;
+            },
+          ],
+          [
+            'whole: rdkafka_performance',
+            async () => {
+              const row = await runRdkafkaPerformance(settings, await newTopic('whole-rdkafka-performance'), wholeRecords, workDir, false);
+              row.tool = `${row.tool} -c ${wholeRecords}`;
+              return row;
+            },
+          ],
+        ] as [string, () => Promise<ToolResult>][])
+      : []),
     // Far behind and slow to drain: once is enough.
     ['node-rdkafka', async () => withoutResult(runStampede(settings, { client: 'node-rdkafka', workers: 1, topic: await newTopic('node-rdkafka'), durationSec: peerSeconds, producerProps: settings.librdkafka }))],
   ];
@@ -184,6 +207,8 @@ async function main(): Promise<void> {
   const likeForLike = likeForLikeRatios({ unkeyed: spreads.get('stampede --keys none')!, keyed: spreads.get('stampede')!, rdkafka: spreads.get('rdkafka_performance')!, producerPerformance: spreads.get('ProducerPerformance')! });
   console.log(`\nLike for like over ${rounds} interleaved rounds (min / median / max; CPU of each tool's own process over its life ÷ records it acked; the broker's over the same runs):\n${renderSpread([...spreads.values()])}`);
   console.log(`\n${renderRatios(likeForLike)}`);
+  const wholeProcess = wholeRecords > 0 ? { stampede: wholeProcessOf(runsByTool.get('whole: stampede --keys none') ?? [], wholeRecords), rdkafka: wholeProcessOf(runsByTool.get('whole: rdkafka_performance') ?? [], wholeRecords) } : null;
+  if (wholeProcess) console.log(`\n${renderWholeProcess(wholeProcess.stampede, wholeProcess.rdkafka)}`);
   console.log(`load average (1/5/15 min): ${loadAtStart.map((load) => load.toFixed(2)).join(' ')} at the start, ${loadavg().map((load) => load.toFixed(2)).join(' ')} at the end`);
   const host = hostFacts();
   console.log(`\nmachine: ${host.hostname}, ${host.cpus} × ${host.cpuModel}, ${Math.round(host.memoryBytes / 2 ** 30)} GiB; broker and tools share it`);
@@ -192,7 +217,7 @@ async function main(): Promise<void> {
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(
     out,
-    `${JSON.stringify(redactDeep({ schemaVersion: 1, kind: 'bench-max', bootstrap, recordSizeBytes: 100, partitions, librdkafka: settings.librdkafka, connection: settings.connection, host, runtime: { name: runtimeName(), version: runtimeVersion() }, sweep: sweep.map(({ run: _run, ...row }) => row), peers, rounds, runs: Object.fromEntries(runsByTool), latencyTracking: { on: confirm, off: untracked, costPct: latencyCostPct }, spreads: Object.fromEntries(spreads), likeForLike, loadAverage: { start: loadAtStart, end: loadavg() } }), null, 2)}\n`,
+    `${JSON.stringify(redactDeep({ schemaVersion: 1, kind: 'bench-max', bootstrap, recordSizeBytes: 100, partitions, librdkafka: settings.librdkafka, connection: settings.connection, host, runtime: { name: runtimeName(), version: runtimeVersion() }, sweep: sweep.map(({ run: _run, ...row }) => row), peers, rounds, runs: Object.fromEntries(runsByTool), latencyTracking: { on: confirm, off: untracked, costPct: latencyCostPct }, spreads: Object.fromEntries(spreads), likeForLike, wholeProcess, loadAverage: { start: loadAtStart, end: loadavg() } }), null, 2)}\n`,
   );
   console.log(`result: ${out}`);
   if (slo) await searchUnderSlo(settings, best.run, slo, await newTopic('max'), seconds).finally(dropTopics);

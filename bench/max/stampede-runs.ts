@@ -14,6 +14,8 @@ export interface StampedeRun {
   /** overrides on top of the throughput profile */
   producerProps: Record<string, string>;
   extraArgs?: string[];
+  /** a run of exactly this many records, no warmup (the whole process compared with a peer's), instead of `durationSec` */
+  records?: number;
   /** another stampede checkout to run instead of this one (an old build, to compare in one invocation) */
   root?: string;
 }
@@ -42,10 +44,7 @@ export function stampedeRunArgs(settings: BenchMaxSettings, run: StampedeRun, ou
     String(settings.recordSizeBytes),
     '--devices',
     '100000',
-    '--warmup',
-    '2s',
-    '--duration',
-    `${run.durationSec}s`,
+    ...(run.records === undefined ? ['--warmup', '2s', '--duration', `${run.durationSec}s`] : ['--warmup', '0s', '--records', String(run.records)]),
     '--profile',
     'throughput',
     ...Object.entries(run.producerProps).flatMap(([key, value]) => ['--producer-props', `${key}=${value}`]),

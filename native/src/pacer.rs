@@ -149,6 +149,7 @@ impl PaceSink for ProducerSink {
     /// record either way at a fixed rate.
     fn produce(&mut self, record: &PackedRecord<'_>, intended_stamp_ns: usize) -> std::result::Result<(), RDKafkaErrorCode> {
         let trace = self.trace_run_id.map(|run_id| trace_of(record, run_id).encode());
+        self.topic.placement.advance_sticky(intended_stamp_ns as u64);
         self.topic.produce_stamped(record.key, record.value, intended_stamp_ns, timestamp_ms_of(record), trace.as_ref())
     }
 

@@ -82,6 +82,8 @@ pub struct NativeProducer {
     trace_run_id: Option<[u8; 8]>,
     /// Where the last produceBatch call stopped at QUEUE_FULL inside a chunk sent per partition.
     resume: RefCell<Option<Resume>>,
+    /// produceBatch's chunk, kept between calls: ~140 KB, too big to build on the stack per call.
+    chunk: RefCell<Box<EnqueueChunk>>,
     /// Holds a reference to the region's Float64Array, so its SharedArrayBuffer outlives the poll
     /// thread that writes into it. Dropped after close() has joined that thread (see Drop).
     _region: Float64Array,
@@ -130,7 +132,8 @@ impl NativeProducer {
                 other => Error::new(Status::InvalidArg, format!("librdkafka could not create the producer: {other}")),
             })?;
         // SAFETY: Running drops the topic handle before the producer (field order, and close()).
-        let placement = KeyPlacement::new(config.get("partitioner").map(String::as_str));
+        let setting = |name: &str| config.get(name).map(String::as_str);
+        let placement = KeyPlacement::new(setting("partitioner"), setting("sticky.partitioning.linger.ms"), setting("linger.ms").or(setting("queue.buffering.max.ms")));
         let topic_handle = unsafe { TopicHandle::new(producer.client().native_ptr(), &topic, placement)? };
         let producer = Arc::new(producer);
         let reporter = Arc::clone(producer.context());
@@ -176,6 +179,7 @@ impl NativeProducer {
             reporter,
             trace_run_id,
             resume: RefCell::new(None),
+            chunk: RefCell::new(Box::default()),
             _region: region,
         })
     }
@@ -191,6 +195,7 @@ impl NativeProducer {
     pub fn produce_batch(&self, packed: &[u8], from_byte: u32, from_intended: Option<bool>) -> Result<ProduceOutcome> {
         let topic = &self.running()?.topic;
         let stamp = self.reporter.stamp_ns();
+        topic.placement.advance_sticky(stamp as u64);
         let now_wall_us = if from_intended.unwrap_or(false) { Some(wall_clock_us()) } else { None };
         if let Some(run_id) = self.trace_run_id {
             return self.produce_traced(topic, packed, from_byte, stamp, now_wall_us, run_id);
@@ -202,7 +207,8 @@ impl NativeProducer {
         // Records go to librdkafka a chunk at a time (rd_kafka_produce_batch, once per partition of
         // the chunk); `starts` remembers where each record of the chunk begins, to resume from the
         // first one refused as QUEUE_FULL.
-        let mut chunk = EnqueueChunk::new();
+        let mut chunk = self.chunk.borrow_mut();
+        chunk.clear();
         let mut starts = [0usize; ENQUEUE_CHUNK];
         let mut skipped = 0;
         loop {

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readChildCpuSeconds, wrapForChildCpu } from '../../../bench/max/child-cpu.js';
-import { bestSingleThread, cpuPerMillion, likeForLikeRatios, spreadOf, spreadRow } from '../../../bench/max/like-for-like.js';
+import { bestSingleThread, cpuPerMillion, likeForLikeRatios, renderWholeProcess, spreadOf, spreadRow, wholeProcessOf } from '../../../bench/max/like-for-like.js';
 import type { ToolResult } from '../../../bench/max/types.js';
 
 const run = (recordsPerSec: number, toolSeconds: number, records: number, extra: Partial<ToolResult> = {}): ToolResult => ({
@@ -50,6 +50,16 @@ test('the headline ratios are medians over medians', () => {
   assert.is(ratios.keyedOverUnkeyedRecords, 0.8);
   assert.is(ratios.producerPerformanceOverUnkeyedRecords, 0.5);
   assert.is(ratios.producerPerformanceOverUnkeyedCpuPerMillion, 4);
+});
+
+test('whole process: medians of CPU-s and wall s over the rounds, failed runs left out, stampede ÷ the C tool', () => {
+  const stampede = wholeProcessOf([run(1e6, 3.2, 6e6, { wallMs: 4000 }), run(1e6, 3.0, 6e6, { wallMs: 5000 }), run(0, 9, 0, { error: 'exit 1' })], 6e6);
+  assert.equal(stampede.cpuSec, { min: 3, median: 3.1, max: 3.2 });
+  assert.equal(stampede.wallSec, { min: 4, median: 4.5, max: 5 });
+  const rdkafka = wholeProcessOf([run(1e6, 2.5, 6e6, { wallMs: 6000 })], 6e6);
+  const text = renderWholeProcess(stampede, rdkafka);
+  assert.match(text, /over 6M records/);
+  assert.match(text, /1\.24× the CPU \(goal ≤ 1\.0\), 1\.33× the speed by wall clock/);
 });
 
 test('the best one-thread sweep point, never a failed one', () => {

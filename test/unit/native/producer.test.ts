@@ -81,15 +81,15 @@ test('QUEUE_FULL stops the call and hands back the offset to resume from', () =>
   }
 });
 
-test('QUEUE_FULL past the first enqueue chunk (256 records) resumes at the first record refused', () => {
-  const producer = new NativeProducer({ ...nowhere, 'queue.buffering.max.messages': '300' }, 't', newRegion());
+test('QUEUE_FULL past the first enqueue chunk (1024 records) resumes at the first record refused', () => {
+  const producer = new NativeProducer({ ...nowhere, 'queue.buffering.max.messages': '1300' }, 't', newRegion());
   try {
-    const packed = batchOf(600);
-    // Byte offset of record 300: keys '0'…'299' are 1–3 digits, values 10 bytes, headers 16.
-    let record300 = 0;
-    for (let i = 0; i < 300; i++) record300 += kRecordHeaderBytes + String(i).length + 10;
+    const packed = batchOf(2400);
+    // Byte offset of record 1300: keys '0'…'1299' are 1–4 digits, values 10 bytes, headers 16.
+    let record1300 = 0;
+    for (let i = 0; i < 1300; i++) record1300 += kRecordHeaderBytes + String(i).length + 10;
     const first = producer.produceBatch(packed, 0);
-    assert.equal({ records: first.records, queueFull: first.queueFull, nextByte: first.nextByte }, { records: 300, queueFull: true, nextByte: record300 });
+    assert.equal({ records: first.records, queueFull: first.queueFull, nextByte: first.nextByte }, { records: 1300, queueFull: true, nextByte: record1300 });
   } finally {
     producer.close();
   }
