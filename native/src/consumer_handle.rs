@@ -44,9 +44,13 @@ unsafe extern "C" fn on_error(_rk: *mut rdsys::rd_kafka_t, code: c_int, reason: 
     // SAFETY: the opaque is the Arc'd Watcher of the client, alive as long as the handle.
     let watcher = unsafe { &*(opaque as *const Watcher) };
     let reason = if reason.is_null() { String::new() } else { unsafe { CStr::from_ptr(reason) }.to_string_lossy().trim().to_owned() };
-    // SAFETY: a code librdkafka passed is one of its own error codes.
-    let error = KafkaError::Global(unsafe { std::mem::transmute::<c_int, RDKafkaRespErr>(code) }.into());
-    watcher.remember_error(format!("{error}: {reason}"));
+    // Checked, not transmuted: a code this build's bindings do not list (a newer librdkafka's)
+    // would be an invalid enum value, which is undefined behaviour in Rust.
+    let message = match RDKafkaRespErr::try_from(code) {
+        Ok(known) => format!("{}: {reason}", KafkaError::Global(known.into())),
+        Err(_) => format!("librdkafka error {code}: {reason}"),
+    };
+    watcher.remember_error(message);
 }
 
 /// librdkafka's log lines are not printed (as under the rdkafka crate without a logger): what a
