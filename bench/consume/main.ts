@@ -1,19 +1,22 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { ensureKafkaJars, startLocalBroker, stopLocalBroker } from '../../src/broker/local.js';
+import { ensureKafkaJars } from '../../src/broker/local.js';
 import { failOnUsage } from '../../src/cli/usage.js';
-import { isUserFacing, StampedeError } from '../../src/errors.js';
+import { StampedeError } from '../../src/errors.js';
 import { parseInteger } from '../../src/options/parse.js';
 import { projectRoot } from '../../src/paths.js';
 import { formatCount, renderTable } from '../../src/fmt.js';
 import { hostFacts } from '../../src/runtime.js';
-import { freePort } from '../../test/helpers/broker.js';
 import { runTool } from '../max/spawn.js';
 import { profileReads } from './profile.js';
 import { runConsumerPerformance, runRdkafkaPerformanceConsume, runStampedeConsume, type ConsumeRound } from './peers.js';
+import { runBench } from '../shared/entry.js';
+import { startOwnBroker } from '../shared/own-broker.js';
+import { writeBenchResult } from '../shared/result-file.js';
+import { loadAverageText } from '../shared/rounds.js';
 
 const kTopic = 'bench-consume';
 const kPartitions = 6;
@@ -23,7 +26,6 @@ const median = (values: number[]): number => {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
-const loadAverage = (): string => loadavg().map((value) => value.toFixed(2)).join(' ');
 
 /**
  * `npm run bench:consume` (not in `make test`): `stampede consume` ÷ Kafka's
@@ -57,18 +59,15 @@ async function main(): Promise<number> {
   }
   await ensureKafkaJars({ log: (line) => console.log(line) });
 
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'stampede-bench-consume-broker-'));
   const workDir = mkdtempSync(join(tmpdir(), 'stampede-bench-consume-'));
-  console.log(`bench-consume: starting a broker of its own on 127.0.0.1:${port}…`);
-  const broker = await startLocalBroker({ port, controllerPort: await freePort(), dataDir, heapMb: 1024, startTimeoutMs: 120_000 });
-  const bootstrap = `127.0.0.1:${port}`;
+  const broker = await startOwnBroker('bench-consume');
+  const bootstrap = broker.bootstrap;
   try {
     const fill = [join(projectRoot, 'bin', 'stampede.js'), 'run', '--brokers', bootstrap, '--topic', kTopic, '--partitions', String(kPartitions), '--format', 'fixed', '--record-size', '100', '--records', String(records), '--workers', '2', '--out', join(workDir, 'fill.json')];
     console.log(`bench-consume: filling: stampede ${fill.slice(1).join(' ')}`);
     const filled = await runTool(process.execPath, fill, { brokerPid: broker.pid, timeoutMs: 10 * 60_000 });
     if (filled.code !== 0) throw new Error(`filling the topic failed (exit ${filled.code}): ${filled.stderr.trim().split('\n').slice(-2).join(' | ')}`);
-    const loadBefore = loadAverage();
+    const loadBefore = loadAverageText();
     console.log(`bench-consume: ${formatCount(records)} records of 100 B on ${kTopic} (${kPartitions} partitions); load average ${loadBefore}`);
     const all: ConsumeRound[] = [];
     for (let round = 1; round <= rounds; round++) {
@@ -84,10 +83,10 @@ async function main(): Promise<number> {
       for (const run of runs) {
         const outcome = await run();
         all.push(outcome);
-        console.log(`round ${round}: ${outcome.tool}: ${outcome.error ?? `${formatCount(outcome.recordsPerSec)} rec/s, ${outcome.cpuSeconds} CPU-s (${outcome.cpuSecondsPerMillion} per million records), load ${loadAverage()}`}`);
+        console.log(`round ${round}: ${outcome.tool}: ${outcome.error ?? `${formatCount(outcome.recordsPerSec)} rec/s, ${outcome.cpuSeconds} CPU-s (${outcome.cpuSecondsPerMillion} per million records), load ${loadAverageText()}`}`);
       }
     }
-    const loadAfter = loadAverage();
+    const loadAfter = loadAverageText();
     if (argv.profile) await profileReads({ ...{ bootstrap, brokerPid: broker.pid, topic: kTopic, records }, dir: resolve(argv.profile), workDir, baseline });
     const tools = [...new Set(all.map((outcome) => outcome.tool))];
     const ok = (tool: string): ConsumeRound[] => all.filter((outcome) => outcome.tool === tool && outcome.error === undefined);
@@ -106,22 +105,11 @@ async function main(): Promise<number> {
       ),
     );
     console.log(`load average (1/5/15 min) before ${loadBefore}, after ${loadAfter}; host ${hostFacts().cpus} × ${hostFacts().cpuModel}`);
-    const target = argv.out ?? join('results', `bench-consume-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    mkdirSync(join(target, '..'), { recursive: true });
-    writeFileSync(target, `${JSON.stringify({ kind: 'bench-consume', records, recordSizeBytes: 100, partitions: kPartitions, rounds: all, summary: rows, loadAverage: { before: loadBefore, after: loadAfter }, host: hostFacts() }, null, 2)}\n`);
-    console.log(`result: ${target}`);
+    writeBenchResult('bench-consume', argv.out, { kind: 'bench-consume', records, recordSizeBytes: 100, partitions: kPartitions, rounds: all, summary: rows, loadAverage: { before: loadBefore, after: loadAfter }, host: hostFacts() });
     return all.some((outcome) => outcome.error !== undefined) ? 1 : 0;
   } finally {
-    await stopLocalBroker({ port, dataDir, removeData: true });
+    await broker.stop();
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    console.error(`bench-consume: ${isUserFacing(err) ? err.message : (err as Error).stack ?? String(err)}`);
-    process.exitCode = isUserFacing(err) ? err.exitCode : 1;
-  },
-);
+runBench('bench-consume', main);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kafkaLibsDir } from '../../src/broker/kafka-jars.js';
-import { cacheDir, projectRoot } from '../../src/paths.js';
+import { projectRoot } from '../../src/paths.js';
 import type { ConsumeResult } from '../../src/contracts/consume-result.js';
 import { buildRdkafkaPerformance } from '../max/rdkafka-performance.js';
 import { runTool } from '../max/spawn.js';

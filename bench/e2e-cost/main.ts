@@ -1,24 +1,23 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { ensureKafkaJars, startLocalBroker, stopLocalBroker } from '../../src/broker/local.js';
+import { ensureKafkaJars } from '../../src/broker/local.js';
 import { ClusterAdmin } from '../../src/clients/admin.js';
 import { failOnUsage } from '../../src/cli/usage.js';
 import { resolveConnection } from '../../src/connection/config.js';
-import { isUserFacing } from '../../src/errors.js';
 import { parseInteger } from '../../src/options/parse.js';
 import { hostFacts } from '../../src/runtime.js';
-import { freePort } from '../../test/helpers/broker.js';
 import { runStampede, type StampedeRun } from '../max/stampede-runs.js';
 import type { BenchMaxSettings } from '../max/types.js';
 import { summarizeE2eCost, type E2eCostRow } from './split.js';
+import { runBench } from '../shared/entry.js';
+import { startOwnBroker } from '../shared/own-broker.js';
+import { writeBenchResult } from '../shared/result-file.js';
+import { loadAverageText } from '../shared/rounds.js';
 
 const kPartitions = 6;
 const kWorkers = 2;
 const kConsumers = 2;
-const loadAverage = (): string => loadavg().map((value) => value.toFixed(2)).join(' ');
 
 /**
  * `npm run bench:e2e-cost` (not in `make test`): what `--e2e` costs the producers at max rate.
@@ -39,12 +38,10 @@ async function main(): Promise<number> {
     .parseAsync();
   const seconds = parseInteger('--seconds', argv.seconds, 2, 600);
   const rounds = parseInteger('--rounds', argv.rounds, 1, 20);
-  const loadBefore = loadAverage();
+  const loadBefore = loadAverageText();
   await ensureKafkaJars({ log: (line) => console.log(line) });
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'stampede-bench-e2e-cost-broker-'));
-  const broker = await startLocalBroker({ port, controllerPort: await freePort(), dataDir, heapMb: 1024, startTimeoutMs: 120_000 });
-  const bootstrap = `127.0.0.1:${port}`;
+  const broker = await startOwnBroker('bench-e2e-cost');
+  const bootstrap = broker.bootstrap;
   const admin = new ClusterAdmin(resolveConnection({ brokers: bootstrap }));
   try {
     const settings: BenchMaxSettings = { bootstrap, brokerPid: broker.pid, recordSizeBytes: 100, partitions: kPartitions, librdkafka: {}, connection: {}, connectionArgs: [], rdkafkaConnectionArgs: [], peerSeconds: seconds };
@@ -65,7 +62,7 @@ async function main(): Promise<number> {
           const row: E2eCostRow = { build: build.label, e2e, round, recordsPerSec: outcome.recordsPerSec, ackedTotal: outcome.ackedTotal ?? 0, processCpuSeconds, brokerCpuSeconds, consumerCpu, lost: outcome.result?.integrity?.lost ?? null, error: outcome.error };
           rows.push(row);
           const cpu = consumerCpu ? `, consumers' own CPU ${(consumerCpu.pollingSeconds + consumerCpu.librdkafkaSeconds).toFixed(2)} s (${consumerCpu.secondsPerMillionRecords ?? '—'} per M)` : '';
-          console.log(`round ${round} ${build.label}${e2e ? ' --e2e' : ''}: ${row.error ?? `${Math.round(row.recordsPerSec).toLocaleString('en-US')} rec/s, process ${processCpuSeconds.toFixed(1)} CPU-s${cpu}`} (load ${loadAverage()})`);
+          console.log(`round ${round} ${build.label}${e2e ? ' --e2e' : ''}: ${row.error ?? `${Math.round(row.recordsPerSec).toLocaleString('en-US')} rec/s, process ${processCpuSeconds.toFixed(1)} CPU-s${cpu}`} (load ${loadAverageText()})`);
           await admin.deleteTopics([topic], 30_000).catch(() => undefined);
         }
       }
@@ -73,26 +70,15 @@ async function main(): Promise<number> {
     const summary = builds.map((build) => summarizeE2eCost(build.label, rows.filter((row) => row.build === build.label)));
     console.log('');
     for (const line of summary.flatMap((entry) => entry.lines)) console.log(line);
-    const loadAfter = loadAverage();
+    const loadAfter = loadAverageText();
     const host = hostFacts();
     console.log(`load average (1/5/15 min) before ${loadBefore}, after ${loadAfter}; host ${host.cpus} × ${host.cpuModel}`);
-    const target = argv.out ?? join('results', `bench-e2e-cost-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    mkdirSync(join(target, '..'), { recursive: true });
-    writeFileSync(target, `${JSON.stringify({ kind: 'bench-e2e-cost', seconds, workers: kWorkers, consumers: kConsumers, partitions: kPartitions, rows, summary: summary.map((entry) => entry.figures), loadAverage: { before: loadBefore, after: loadAfter }, host }, null, 2)}\n`);
-    console.log(`result: ${target}`);
+    writeBenchResult('bench-e2e-cost', argv.out, { kind: 'bench-e2e-cost', seconds, workers: kWorkers, consumers: kConsumers, partitions: kPartitions, rows, summary: summary.map((entry) => entry.figures), loadAverage: { before: loadBefore, after: loadAfter }, host });
     return rows.some((row) => row.error !== undefined) ? 1 : 0;
   } finally {
     admin.close();
-    await stopLocalBroker({ port, dataDir, removeData: true });
+    await broker.stop();
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    console.error(`bench-e2e-cost: ${isUserFacing(err) ? err.message : (err as Error).stack ?? String(err)}`);
-    process.exitCode = isUserFacing(err) ? err.exitCode : 1;
-  },
-);
+runBench('bench-e2e-cost', main);

@@ -11,6 +11,7 @@ import { startTestBroker } from '../../test/helpers/broker.js';
 import { runCli } from '../../test/helpers/cli.js';
 import { startTestHosts } from '../../test/helpers/sshd.js';
 import { measureBeside } from './beside.js';
+import { runBench } from '../shared/entry.js';
 
 const bytesRange = (bytes: readonly number[]): string => {
   if (bytes.length === 0) return '—';
@@ -113,7 +114,4 @@ async function main(): Promise<void> {
   console.log(`\nresults: ${out}`);
 }
 
-main().catch((err: Error) => {
-  console.error(`bench-fleet: ${err.message}`);
-  process.exitCode = 1;
-});
+runBench('bench-fleet', main);

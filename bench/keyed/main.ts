@@ -1,18 +1,19 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { startLocalBroker } from '../../src/broker/local.js';
 import { ClusterAdmin } from '../../src/clients/admin.js';
 import { failOnUsage } from '../../src/cli/usage.js';
 import { resolveConnection } from '../../src/connection/config.js';
-import { isUserFacing } from '../../src/errors.js';
 import { parseInteger } from '../../src/options/parse.js';
 import { hostFacts } from '../../src/runtime.js';
 import { ratio, renderSpread, spreadRow, type SpreadRow } from '../max/like-for-like.js';
 import { runStampede, type StampedeRun } from '../max/stampede-runs.js';
 import type { BenchMaxSettings, ToolResult } from '../max/types.js';
+import { runBench } from '../shared/entry.js';
+import { writeBenchResult } from '../shared/result-file.js';
+import { loadAverageText } from '../shared/rounds.js';
 
 /** One kind of run: what `stampede run` is asked beyond the shared settings. */
 interface Variant {
@@ -99,16 +100,10 @@ async function main(): Promise<void> {
     }
   }
   const host = hostFacts();
-  console.log(`load average (1/5/15 min): ${loadAtStart.map((load) => load.toFixed(2)).join(' ')} at the start, ${loadavg().map((load) => load.toFixed(2)).join(' ')} at the end`);
+  console.log(`load average (1/5/15 min): ${loadAverageText(loadAtStart)} at the start, ${loadAverageText()} at the end`);
   console.log(`machine: ${host.cpus} × ${host.cpuModel}, ${Math.round(host.memoryBytes / 2 ** 30)} GiB; broker and tools share it`);
-  const out = argv.out ?? join('results', `bench-keyed-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  mkdirSync(join(out, '..'), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ schemaVersion: 1, kind: 'bench-keyed', bootstrap, partitions, producerProps, host, rounds, runs: Object.fromEntries(runs), spreads: Object.fromEntries(spreads), ratios, loadAverage: { start: loadAtStart, end: loadavg() } }, null, 2)}\n`);
-  console.log(`result: ${out}`);
+  writeBenchResult('bench-keyed', argv.out, { schemaVersion: 1, kind: 'bench-keyed', bootstrap, partitions, producerProps, host, rounds, runs: Object.fromEntries(runs), spreads: Object.fromEntries(spreads), ratios, loadAverage: { start: loadAtStart, end: loadavg() } });
   admin.close();
 }
 
-main().catch((err: unknown) => {
-  console.error(`bench-keyed: ${isUserFacing(err) || err instanceof Error ? (err as Error).message : String(err)}`);
-  process.exitCode = isUserFacing(err) ? err.exitCode : 1;
-});
+runBench('bench-keyed', main);

@@ -1,10 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { startLocalBroker } from '../../src/broker/local.js';
-import { isUserFacing } from '../../src/errors.js';
 import { failOnUsage } from '../../src/cli/usage.js';
 import { ClusterAdmin } from '../../src/clients/admin.js';
 import { resolveConnection } from '../../src/connection/config.js';
@@ -21,6 +20,9 @@ import { Progress } from '../../src/report/progress.js';
 import type { BenchMaxSettings, ToolResult } from './types.js';
 import { bestSingleThread, likeForLikeRatios, renderRatios, renderSpread, renderWholeProcess, spreadRow, wholeProcessOf } from './like-for-like.js';
 import { benchSlo, searchUnderSlo } from './slo-search.js';
+import { runBench } from '../shared/entry.js';
+import { writeBenchResult } from '../shared/result-file.js';
+import { loadAverageText } from '../shared/rounds.js';
 
 /**
  * `make bench-max`: find stampede's highest sustained acked rate (100-byte records, acks=1, no
@@ -209,22 +211,13 @@ async function main(): Promise<void> {
   console.log(`\n${renderRatios(likeForLike)}`);
   const wholeProcess = wholeRecords > 0 ? { stampede: wholeProcessOf(runsByTool.get('whole: stampede --keys none') ?? [], wholeRecords), rdkafka: wholeProcessOf(runsByTool.get('whole: rdkafka_performance') ?? [], wholeRecords) } : null;
   if (wholeProcess) console.log(`\n${renderWholeProcess(wholeProcess.stampede, wholeProcess.rdkafka)}`);
-  console.log(`load average (1/5/15 min): ${loadAtStart.map((load) => load.toFixed(2)).join(' ')} at the start, ${loadavg().map((load) => load.toFixed(2)).join(' ')} at the end`);
+  console.log(`load average (1/5/15 min): ${loadAverageText(loadAtStart)} at the start, ${loadAverageText()} at the end`);
   const host = hostFacts();
   console.log(`\nmachine: ${host.hostname}, ${host.cpus} × ${host.cpuModel}, ${Math.round(host.memoryBytes / 2 ** 30)} GiB; broker and tools share it`);
 
-  const out = argv.out ?? join('results', `bench-max-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  mkdirSync(join(out, '..'), { recursive: true });
-  writeFileSync(
-    out,
-    `${JSON.stringify(redactDeep({ schemaVersion: 1, kind: 'bench-max', bootstrap, recordSizeBytes: 100, partitions, librdkafka: settings.librdkafka, connection: settings.connection, host, runtime: { name: runtimeName(), version: runtimeVersion() }, sweep: sweep.map(({ run: _run, ...row }) => row), peers, rounds, runs: Object.fromEntries(runsByTool), latencyTracking: { on: confirm, off: untracked, costPct: latencyCostPct }, spreads: Object.fromEntries(spreads), likeForLike, wholeProcess, loadAverage: { start: loadAtStart, end: loadavg() } }), null, 2)}\n`,
-  );
-  console.log(`result: ${out}`);
+  writeBenchResult('bench-max', argv.out, redactDeep({ schemaVersion: 1, kind: 'bench-max', bootstrap, recordSizeBytes: 100, partitions, librdkafka: settings.librdkafka, connection: settings.connection, host, runtime: { name: runtimeName(), version: runtimeVersion() }, sweep: sweep.map(({ run: _run, ...row }) => row), peers, rounds, runs: Object.fromEntries(runsByTool), latencyTracking: { on: confirm, off: untracked, costPct: latencyCostPct }, spreads: Object.fromEntries(spreads), likeForLike, wholeProcess, loadAverage: { start: loadAtStart, end: loadavg() } }));
   if (slo) await searchUnderSlo(settings, best.run, slo, await newTopic('max'), seconds).finally(dropTopics);
   admin.close();
 }
 
-main().catch((err: unknown) => {
-  console.error(`bench-max: ${redactText(isUserFacing(err) || err instanceof Error ? (err as Error).message : String(err))}`);
-  process.exitCode = isUserFacing(err) ? err.exitCode : 1;
-});
+runBench('bench-max', main, redactText);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
@@ -7,7 +7,6 @@ import { startLocalBroker, stopLocalBroker } from '../../src/broker/local.js';
 import { freePort, portIsFree } from '../../src/broker/free-port.js';
 import { failOnUsage } from '../../src/cli/usage.js';
 import type { RunResult } from '../../src/contracts/result.js';
-import { isUserFacing } from '../../src/errors.js';
 import { renderTable } from '../../src/fmt.js';
 import { startProxyNetwork } from '../../src/netproxy/index.js';
 import { parseDurationMs, parseInteger } from '../../src/options/parse.js';
@@ -15,6 +14,9 @@ import { projectRoot } from '../../src/paths.js';
 import { hostFacts } from '../../src/runtime.js';
 import { processCpuSeconds } from '../max/cpu.js';
 import { runTool } from '../max/spawn.js';
+import { runBench } from '../shared/entry.js';
+import { writeBenchResult } from '../shared/result-file.js';
+import { loadAverageText, rotated } from '../shared/rounds.js';
 
 type Path = 'direct' | 'proxy';
 type Load = 'max' | 'fixed';
@@ -71,9 +73,7 @@ async function main(): Promise<number> {
     const workDir = mkdtempSync(join(tmpdir(), 'stampede-netproxy-'));
     const plan: [Path, Load][] = [['direct', 'max'], ['proxy', 'max'], ['direct', 'fixed'], ['proxy', 'fixed']];
     for (let round = 0; round < rounds; round++) {
-      // Rotated so neither path always runs first (fresh topic, cold cache) or last.
-      const order = plan.map((_, i) => plan[(i + round) % plan.length]!);
-      for (const [path, load] of order) {
+      for (const [path, load] of rotated(plan, round)) {
         samples.push(await runOnce({ path, load, round, bootstrap: bootstrap[path], workDir, brokerPid: broker.pid, proxyPid: network.pid, durationMs, fixedRate }));
       }
     }
@@ -157,11 +157,8 @@ function report(samples: Sample[], facts: { rounds: number; durationMs: number; 
   const byRound = roundRatios(samples);
   console.log(`round by round: max rate proxy ÷ direct ${byRound.maxRate.map((r) => r.toFixed(2)).join(', ')}; fixed-rate p50 added ${byRound.fixedP50AddedMs.map(signed).join(', ')} ms`);
   const host = hostFacts();
-  console.log(`medians of ${facts.rounds} interleaved rounds, 1 producer thread, 100-byte records, 6 partitions, ${facts.durationMs / 1000} s each (fixed rate: --profile latency); load average before ${facts.loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}; host ${host.cpus} × ${host.cpuModel}`);
-  const target = facts.outPath ?? join('results', `bench-netproxy-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  mkdirSync(join(target, '..'), { recursive: true });
-  writeFileSync(target, `${JSON.stringify({ kind: 'bench-netproxy', ...facts, loadAfter, samples, ratios, byRound, host }, null, 2)}\n`);
-  console.log(`result: ${target}`);
+  console.log(`medians of ${facts.rounds} interleaved rounds, 1 producer thread, 100-byte records, 6 partitions, ${facts.durationMs / 1000} s each (fixed rate: --profile latency); load average before ${loadAverageText(facts.loadBefore)}, after ${loadAverageText(loadAfter)}; host ${host.cpus} × ${host.cpuModel}`);
+  writeBenchResult('bench-netproxy', facts.outPath, { kind: 'bench-netproxy', ...facts, loadAfter, samples, ratios, byRound, host });
 }
 
 /** Per round: proxy ÷ direct max rate, and the fixed-rate p50 through the proxy minus direct. */
@@ -176,12 +173,4 @@ function roundRatios(samples: Sample[]): { maxRate: number[]; fixedP50AddedMs: n
 
 const signed = (value: number): string => `${value >= 0 ? '+' : ''}${value.toFixed(2)}`;
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    console.error(`bench-netproxy: ${isUserFacing(err) ? err.message : ((err as Error).stack ?? String(err))}`);
-    process.exitCode = isUserFacing(err) ? err.exitCode : 1;
-  },
-);
+runBench('bench-netproxy', main);

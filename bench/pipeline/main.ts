@@ -1,16 +1,18 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { failOnUsage } from '../../src/cli/usage.js';
-import { isUserFacing } from '../../src/errors.js';
 import { renderTable } from '../../src/fmt.js';
 import { parseDurationMs, parseInteger } from '../../src/options/parse.js';
 import { hostFacts } from '../../src/runtime.js';
 import { startTestBroker } from '../../test/helpers/broker.js';
 import { buildProcessor } from '../../test/helpers/processor.js';
 import { runAtRate, type RateSample } from './stage-run.js';
+import { runBench } from '../shared/entry.js';
+import { writeBenchResult } from '../shared/result-file.js';
+import { loadAverageText } from '../shared/rounds.js';
 
 const ms = (us: number): string => (us / 1000).toFixed(1);
 
@@ -55,11 +57,8 @@ async function main(): Promise<number> {
   printTable(samples);
   const loadAfter = loadavg();
   const host = hostFacts();
-  console.log(`${durationS} s per rate after ${warmupS} s warmup, ${partitions} partitions, iot-json, 1 producer thread; processor: Kafka Streams map, at_least_once, commit.interval.ms 1000, its defaults otherwise (its producer's linger.ms 100); broker, processor and stampede on this host; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}; host ${host.cpus} × ${host.cpuModel}`);
-  const target = argv.out ?? join('results', `bench-pipeline-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  mkdirSync(join(target, '..'), { recursive: true });
-  writeFileSync(target, `${JSON.stringify({ kind: 'bench-pipeline', durationS, warmupS, partitions, samples, loadBefore, loadAfter, host }, null, 2)}\n`);
-  console.log(`result: ${target}`);
+  console.log(`${durationS} s per rate after ${warmupS} s warmup, ${partitions} partitions, iot-json, 1 producer thread; processor: Kafka Streams map, at_least_once, commit.interval.ms 1000, its defaults otherwise (its producer's linger.ms 100); broker, processor and stampede on this host; load average before ${loadAverageText(loadBefore)}, after ${loadAverageText(loadAfter)}; host ${host.cpus} × ${host.cpuModel}`);
+  writeBenchResult('bench-pipeline', argv.out, { kind: 'bench-pipeline', durationS, warmupS, partitions, samples, loadBefore, loadAfter, host });
   return 0;
 }
 
@@ -81,12 +80,4 @@ function printTable(samples: RateSample[]): void {
   console.log(`highest rate the processor kept up with: ${fastest.length > 0 ? `${Math.max(...fastest).toLocaleString('en-US')} rec/s` : 'none of those asked'} (every record through, committed lag never above two seconds of input: one commit interval, one more)`);
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    console.error(`bench-pipeline: ${isUserFacing(err) ? err.message : (err as Error).stack ?? String(err)}`);
-    process.exitCode = isUserFacing(err) ? err.exitCode : 1;
-  },
-);
+runBench('bench-pipeline', main);

@@ -1,11 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { startLocalBroker } from '../../src/broker/local.js';
 import { failOnUsage } from '../../src/cli/usage.js';
-import { isUserFacing } from '../../src/errors.js';
 import { ClusterAdmin } from '../../src/clients/admin.js';
 import { resolveConnection } from '../../src/connection/config.js';
 import { parseInteger } from '../../src/options/parse.js';
@@ -15,6 +14,8 @@ import { runRdkafkaPerformance } from '../max/rdkafka-performance.js';
 import type { ToolResult } from '../max/types.js';
 import { runEndToEndLatency, type EndToEndLatencyResult } from './end-to-end-latency.js';
 import { runStampedeAt, type RateRun } from './stampede-rate.js';
+import { runBench } from '../shared/entry.js';
+import { writeBenchResult } from '../shared/result-file.js';
 
 /**
  * `npm run bench:rate`: the fixed-rate cross-checks, each against a peer on the same broker in the same
@@ -162,14 +163,8 @@ async function main(): Promise<void> {
   const host = hostFacts();
   console.log(`\nmachine: ${host.hostname}, ${host.cpus} × ${host.cpuModel}; broker and tools share it`);
 
-  const out = argv.out ?? join('results', `bench-rate-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  mkdirSync(join(out, '..'), { recursive: true });
   const strip = (run: RateRun): unknown => ({ command: run.command, cpu: run.cpu, threads: Object.fromEntries(run.threads), error: run.error, totals: run.result?.totals, latency: run.result && { produceAck: { ...run.result.latency.produceAck, hdr: undefined }, publishDelay: run.result.latency.publishDelay && { ...run.result.latency.publishDelay, hdr: undefined }, endToEnd: run.result.latency.endToEnd && { ...run.result.latency.endToEnd, hdr: undefined } }, validity: run.result?.validity });
-  writeFileSync(
-    out,
-    `${JSON.stringify({ schemaVersion: 1, kind: 'bench-rate', bootstrap, host, seconds, crossCheck1: { stampede: stampedeRuns.map(strip), rdkafkaPerformance: peerRuns, stampedeP50Ms: stampedeP50, peerP50Ms: peerP50, ratio: ratio1 }, crossCheck2: { stampede: strip(e2eRun), endToEndLatency, p50Ratio: ratio2, meanRatio, p50InBucket }, pacerCpu: cpuRuns.map(({ rate: asked, run }) => ({ rate: asked, ...(strip(run) as object) })) }, null, 2)}\n`,
-  );
-  console.log(`result: ${out}`);
+  writeBenchResult('bench-rate', argv.out, { schemaVersion: 1, kind: 'bench-rate', bootstrap, host, seconds, crossCheck1: { stampede: stampedeRuns.map(strip), rdkafkaPerformance: peerRuns, stampedeP50Ms: stampedeP50, peerP50Ms: peerP50, ratio: ratio1 }, crossCheck2: { stampede: strip(e2eRun), endToEndLatency, p50Ratio: ratio2, meanRatio, p50InBucket }, pacerCpu: cpuRuns.map(({ rate: asked, run }) => ({ rate: asked, ...(strip(run) as object) })) });
 }
 
 function describe(run: RateRun): string {
@@ -187,7 +182,4 @@ function median(values: (number | null)[]): number | null {
 const fmt = (value: number | null | undefined): string => (value === null || value === undefined ? '—' : value < 10 ? value.toFixed(2) : value.toFixed(1));
 const rate = (value: number | undefined): string => (value === undefined ? '—' : Math.round(value).toLocaleString('en-US'));
 
-main().catch((err: unknown) => {
-  console.error(`bench-rate: ${isUserFacing(err) || err instanceof Error ? (err as Error).message : String(err)}`);
-  process.exitCode = isUserFacing(err) ? err.exitCode : 1;
-});
+runBench('bench-rate', main);

@@ -1,11 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { startLocalBroker, stopLocalBroker } from '../../src/broker/local.js';
 import { failOnUsage } from '../../src/cli/usage.js';
-import { isUserFacing } from '../../src/errors.js';
 import { parseDurationMs, parseInteger } from '../../src/options/parse.js';
 import { projectRoot } from '../../src/paths.js';
 import { renderTable } from '../../src/fmt.js';
@@ -14,7 +12,9 @@ import { hostFacts } from '../../src/runtime.js';
 import { runTool } from '../max/spawn.js';
 import { judgeSoak } from './checks.js';
 import { RssSampler } from './rss.js';
-import { freePort } from '../../src/broker/free-port.js';
+import { runBench } from '../shared/entry.js';
+import { startOwnBroker } from '../shared/own-broker.js';
+import { writeBenchResult } from '../shared/result-file.js';
 
 const kRssEveryMs = 5_000;
 /** The soak's settling time: RSS is compared with its value then (a minute, or a fifth of a short run). */
@@ -45,11 +45,8 @@ async function main(): Promise<number> {
   const share = parseInteger('--share', argv.share, 1, 100) / 100;
   const settleMs = Math.min(kSettleMs, durationMs / 5);
 
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'stampede-soak-broker-'));
-  console.log(`bench-soak: starting a broker of its own on 127.0.0.1:${port}…`);
-  const broker = await startLocalBroker({ port, controllerPort: await freePort(), dataDir, heapMb: 1024, startTimeoutMs: 120_000, extras: { properties: kBrokerRetention } });
-  const bootstrap = `127.0.0.1:${port}`;
+  const broker = await startOwnBroker('bench-soak', kBrokerRetention);
+  const bootstrap = broker.bootstrap;
   const workDir = mkdtempSync(join(tmpdir(), 'stampede-soak-'));
   const common = ['--brokers', bootstrap, '--format', 'fixed', '--record-size', '100', '--devices', '100000', '--partitions', '6'];
   try {
@@ -73,22 +70,11 @@ async function main(): Promise<number> {
     const checks = judgeSoak(result, rss, settleMs);
     console.log(renderTable(['check', 'verdict', 'observed'], checks.map((check) => [check.name, check.pass ? '✓' : '✗', check.observed])));
     console.log(`run exit ${soak.code}; stampede CPU ${soak.cpu.toolCores.toFixed(2)} cores, broker ${soak.cpu.brokerCores?.toFixed(2) ?? '?'} cores; host ${hostFacts().cpus} × ${hostFacts().cpuModel}`);
-    const target = argv.out ?? join('results', `bench-soak-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    mkdirSync(join(target, '..'), { recursive: true });
-    writeFileSync(target, `${JSON.stringify({ kind: 'bench-soak', rate, maxRecordsPerSec, durationMs, settleMs, checks, rss, host: hostFacts(), intervals: result.intervals, totals: result.totals }, null, 2)}\n`);
-    console.log(`result: ${target}`);
+    writeBenchResult('bench-soak', argv.out, { kind: 'bench-soak', rate, maxRecordsPerSec, durationMs, settleMs, checks, rss, host: hostFacts(), intervals: result.intervals, totals: result.totals });
     return checks.every((check) => check.pass) ? 0 : 1;
   } finally {
-    await stopLocalBroker({ port, dataDir, removeData: true });
+    await broker.stop();
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    console.error(`bench-soak: ${isUserFacing(err) ? err.message : (err as Error).stack ?? String(err)}`);
-    process.exitCode = isUserFacing(err) ? err.exitCode : 1;
-  },
-);
+runBench('bench-soak', main);

@@ -1,18 +1,19 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { startLocalBroker, stopLocalBroker } from '../../src/broker/local.js';
 import { failOnUsage } from '../../src/cli/usage.js';
-import { isUserFacing } from '../../src/errors.js';
 import { parseDurationMs, parseInteger } from '../../src/options/parse.js';
 import { projectRoot } from '../../src/paths.js';
 import { renderTable } from '../../src/fmt.js';
 import type { RunResult } from '../../src/contracts/result.js';
 import { hostFacts } from '../../src/runtime.js';
 import { runTool } from '../max/spawn.js';
-import { freePort } from '../../src/broker/free-port.js';
+import { runBench } from '../shared/entry.js';
+import { startOwnBroker } from '../shared/own-broker.js';
+import { writeBenchResult } from '../shared/result-file.js';
+import { loadAverageText, medianOf, rotated, spreadText } from '../shared/rounds.js';
 
 /** The three ways of producing compared, each run once per round, in a rotated order. */
 const kKinds = [
@@ -53,19 +54,14 @@ async function main(): Promise<number> {
   const durationMs = parseDurationMs('--duration', argv.duration, 1000);
   const workers = parseInteger('--workers', argv.workers, 1, 64);
 
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'stampede-txn-broker-'));
-  console.log(`bench-txn: starting a broker of its own on 127.0.0.1:${port}…`);
-  const broker = await startLocalBroker({ port, controllerPort: await freePort(), dataDir, heapMb: 1024, startTimeoutMs: 120_000 });
+  const broker = await startOwnBroker('bench-txn');
   const workDir = mkdtempSync(join(tmpdir(), 'stampede-txn-'));
-  const common = ['--brokers', `127.0.0.1:${port}`, '--format', 'fixed', '--record-size', '100', '--devices', '100000', '--partitions', '6', '--workers', String(workers), '--warmup', '2s', '--duration', `${durationMs / 1000}s`];
+  const common = ['--brokers', broker.bootstrap, '--format', 'fixed', '--record-size', '100', '--devices', '100000', '--partitions', '6', '--workers', String(workers), '--warmup', '2s', '--duration', `${durationMs / 1000}s`];
   const loadBefore = loadavg();
   const samples: Sample[] = [];
   try {
     for (let round = 0; round < rounds; round++) {
-      // Rotated so no kind always runs first (cold page cache, fresh topic) or last.
-      const order = kKinds.map((_, i) => kKinds[(i + round) % kKinds.length]!);
-      for (const kind of order) {
+      for (const kind of rotated(kKinds, round)) {
         const out = join(workDir, `${kind.name}-${round}.json`);
         const args = [join(projectRoot, 'bin', 'stampede.js'), 'run', ...common, '--topic', `txn-${kind.name}-${round}`, ...kind.args, '--out', out];
         const run = await runTool(process.execPath, args, { brokerPid: broker.pid, timeoutMs: durationMs + 120_000 });
@@ -86,38 +82,22 @@ async function main(): Promise<number> {
       }
     }
   } finally {
-    await stopLocalBroker({ port, dataDir, removeData: true });
+    await broker.stop();
   }
   const loadAfter = loadavg();
-  const median = (kind: KindName, pick: (sample: Sample) => number): number => {
-    const values = samples.filter((sample) => sample.kind === kind).map(pick).sort((a, b) => a - b);
-    return values[Math.floor(values.length / 2)]!;
-  };
+  const of = (kind: KindName): Sample[] => samples.filter((sample) => sample.kind === kind);
+  const median = (kind: KindName, pick: (sample: Sample) => number): number => medianOf(of(kind).map(pick));
   const rate = (kind: KindName): number => median(kind, (sample) => sample.recordsPerSec);
-  const spread = (kind: KindName): string => {
-    const values = samples.filter((sample) => sample.kind === kind).map((sample) => Math.round(sample.recordsPerSec));
-    return `${Math.min(...values).toLocaleString('en-US')} – ${Math.max(...values).toLocaleString('en-US')}`;
-  };
+  const spread = (kind: KindName): string => spreadText(of(kind).map((sample) => sample.recordsPerSec));
   console.log(renderTable(
     ['kind', 'median rec/s', 'min – max', 'stampede cores', 'what'],
     kKinds.map((kind) => [kind.name, Math.round(rate(kind.name)).toLocaleString('en-US'), spread(kind.name), median(kind.name, (sample) => sample.stampedeCores).toFixed(2), kind.describe]),
   ));
   const ratios = { transactionalOverPlain: rate('transactional') / rate('plain'), transactionalOverIdempotent: rate('transactional') / rate('idempotent'), idempotentOverPlain: rate('idempotent') / rate('plain') };
   console.log(`transaction cost: transactional ÷ plain = ${ratios.transactionalOverPlain.toFixed(3)}, transactional ÷ idempotent = ${ratios.transactionalOverIdempotent.toFixed(3)} (idempotent ÷ plain = ${ratios.idempotentOverPlain.toFixed(3)})`);
-  console.log(`medians of ${rounds} interleaved rounds, ${workers} thread(s), 100-byte records; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}; host ${hostFacts().cpus} × ${hostFacts().cpuModel}`);
-  const target = argv.out ?? join('results', `bench-txn-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  mkdirSync(join(target, '..'), { recursive: true });
-  writeFileSync(target, `${JSON.stringify({ kind: 'bench-txn', rounds, durationMs, workers, samples, ratios, loadBefore, loadAfter, host: hostFacts() }, null, 2)}\n`);
-  console.log(`result: ${target}`);
+  console.log(`medians of ${rounds} interleaved rounds, ${workers} thread(s), 100-byte records; load average before ${loadAverageText(loadBefore)}, after ${loadAverageText(loadAfter)}; host ${hostFacts().cpus} × ${hostFacts().cpuModel}`);
+  writeBenchResult('bench-txn', argv.out, { kind: 'bench-txn', rounds, durationMs, workers, samples, ratios, loadBefore, loadAfter, host: hostFacts() });
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    console.error(`bench-txn: ${isUserFacing(err) ? err.message : (err as Error).stack ?? String(err)}`);
-    process.exitCode = isUserFacing(err) ? err.exitCode : 1;
-  },
-);
+runBench('bench-txn', main);
