@@ -5,18 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFaultList } from '../../src/options/faults.js';
 import { runCli } from '../helpers/cli.js';
+import { rejects } from '../helpers/refusal.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stampede-fault-specs-'));
 
-/** Bad input: exit 2, one line on stderr naming the flag or the file, no stack trace. */
-async function rejects(args: string[], mentions: RegExp): Promise<void> {
-  const outcome = await runCli(args, { timeoutMs: 30_000 });
-  assert.is(outcome.code, 2, `exit code for ${args.join(' ')}\n${outcome.stderr}`);
-  assert.is(outcome.stderr.trimEnd().split('\n').length, 1, `one line:\n${outcome.stderr}`);
-  assert.match(outcome.stderr, /^stampede: /);
-  assert.match(outcome.stderr, mentions);
-  assert.not.match(outcome.stderr, /\n\s+at /, 'no stack trace');
-}
 
 const bad: [string, string, RegExp][] = [
   ['an unknown kind', 'explode-node@10s', /--fault must be a fault such as kill-leader@10s:15s.*kinds: broker-restart, kill-node/],

@@ -4,16 +4,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
+import { rejects } from '../helpers/refusal.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stampede-cli-fleet-'));
 
-/** Bad input for the many-hosts options: exit 2, one line naming it, no stack, before any ssh session. */
-async function rejects(args: string[], mentions: RegExp): Promise<void> {
-  const outcome = await runCli(args, { timeoutMs: 30_000 });
-  assert.is(outcome.code, 2, `exit code for ${args.join(' ')}\n${outcome.stderr}`);
-  assert.match(outcome.stderr, /^stampede: [^\n]*\n$/);
-  assert.match(outcome.stderr, mentions);
-}
 
 const cases: [string, string[], RegExp][] = [
   ['an empty host name', ['run', '--hosts', 'a,,b'], /--hosts must be a comma-separated list of names/],

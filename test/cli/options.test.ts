@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { specsFor } from '../../src/options/schema.js';
 import { runCli } from '../helpers/cli.js';
+import { refusedOutcome } from '../helpers/refusal.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stampede-cli-'));
 const file = (name: string, text: string): string => {
@@ -18,14 +19,7 @@ const kRejectWithinMs = 2_000;
 
 /** Bad input: exit 2, exactly one line on stderr naming what is wrong, no stack trace, nothing on stdout, within 2 s. */
 async function rejects(args: string[], mentions: RegExp): Promise<void> {
-  const outcome = await runCli(args, { timeoutMs: 30_000 });
-  assert.is(outcome.code, 2, `exit code for ${args.join(' ')}\n${outcome.stderr}`);
-  assert.is(outcome.stderr.trimEnd().split('\n').length, 1, `one line:\n${outcome.stderr}`);
-  const firstLine = outcome.stderr.split('\n')[0] ?? '';
-  assert.match(firstLine, /^stampede: /);
-  assert.match(firstLine, mentions);
-  assert.not.match(outcome.stderr, /\n\s+at /, 'no stack trace');
-  assert.is(outcome.stdout, '', 'nothing on stdout');
+  const outcome = await refusedOutcome(args, mentions);
   if (outcome.elapsedMs >= kRejectWithinMs) {
     // A loaded host can take seconds just to start Node: what is held to 2 s is the rejection
     // beyond start-up, so a slow case is set against `stampede --version` timed right after it.

@@ -6,19 +6,10 @@ import { join } from 'node:path';
 import type { RunResult } from '../../src/contracts/result.js';
 import { resolveWorkload } from '../../src/options/workload.js';
 import { runCli } from '../helpers/cli.js';
+import { rejects } from '../helpers/refusal.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stampede-schedules-'));
 
-/** Bad schedules: exit 2, one line on stderr naming the flag, no stack trace, nothing on stdout. */
-async function rejects(args: string[], mentions: RegExp): Promise<void> {
-  const outcome = await runCli(args, { timeoutMs: 30_000 });
-  assert.is(outcome.code, 2, `exit code for ${args.join(' ')}\n${outcome.stderr}`);
-  assert.is(outcome.stderr.trimEnd().split('\n').length, 1, `one line:\n${outcome.stderr}`);
-  assert.match(outcome.stderr, /^stampede: /);
-  assert.match(outcome.stderr, mentions);
-  assert.not.match(outcome.stderr, /\n\s+at /, 'no stack trace');
-  assert.is(outcome.stdout, '');
-}
 
 const cases: [string, string[], RegExp][] = [
   ['a negative rate in a stage', ['run', '--stages', '10s:-5k'], /--stages must be made of rates that are whole records\/s/],

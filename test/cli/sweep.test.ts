@@ -7,18 +7,12 @@ import { join } from 'node:path';
 import type { SweepResult } from '../../src/experiments/sweep.js';
 import { projectRoot } from '../../src/paths.js';
 import { runCli, userEnv } from '../helpers/cli.js';
+import { rejects as rejectsRun } from '../helpers/refusal.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stampede-sweep-cli-'));
 
-/** Bad sweeps: exit 2, one line naming the flag, no stack trace, before any point runs. */
-async function rejects(args: string[], mentions: RegExp): Promise<void> {
-  const outcome = await runCli(['sweep', '--client', 'null', ...args], { timeoutMs: 30_000 });
-  assert.is(outcome.code, 2, `exit code for ${args.join(' ')}\n${outcome.stdout}\n${outcome.stderr}`);
-  assert.is(outcome.stderr.trimEnd().split('\n').length, 1, `one line:\n${outcome.stderr}`);
-  assert.match(outcome.stderr, mentions);
-  assert.not.match(outcome.stderr, /\n\s+at /, 'no stack trace');
-  assert.is(outcome.stdout, '', 'nothing ran');
-}
+/** Bad sweeps: refused before any point runs. */
+const rejects = (args: string[], mentions: RegExp): Promise<void> => rejectsRun(['sweep', '--client', 'null', ...args], mentions);
 
 const cases: [string, string[], RegExp][] = [
   ['no --vary', ['--rate', '100'], /^stampede: --vary: name at least one option to vary/],
