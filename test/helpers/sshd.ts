@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import * as assert from 'uvu/assert';
 import { freePort } from '../../src/broker/free-port.js';
 
 /**
@@ -175,4 +176,11 @@ export function agentProcesses(): { pid: number; sshConnection: string; argv: st
     }
   }
   return found;
+}
+
+/** No `stampede agent` may outlive its run, on any host (they are all this machine). */
+export async function assertNoAgents(): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (agentProcesses().length > 0 && Date.now() < deadline) await sleep(100);
+  assert.equal(agentProcesses(), [], 'no stampede agent process left');
 }
