@@ -117,10 +117,13 @@ export async function sampleRun(source: SnapshotSource, e2e: EndToEndConsumers |
     hooks.signal?.removeEventListener('abort', onAbort);
   }
   // The last acks since the last tick make a final drain row; a run shorter than one interval
-  // still reports its consumers (after their drain).
+  // still reports its consumers (after their drain). Whether there are such acks is decided on the
+  // counters, not the clocks: the producers' settle time comes from their threads' wall clocks and
+  // can read a millisecond off this thread's, so a tick just before the last acks could look later.
+  // The row ends at the window's end when that is after the last tick, else now.
   const previous = rows.previous();
-  if (rows.sampler.lastTickMs < finishedAtMs - 1 && final.counters.acked + final.counters.failed > previous.counters.acked + previous.counters.failed) {
-    rows.sampler.tick(finishedAtMs, { current: final, phase: 'drain' });
+  if (final.counters.acked + final.counters.failed > previous.counters.acked + previous.counters.failed) {
+    rows.sampler.tick(rows.sampler.lastTickMs < finishedAtMs - 1 ? finishedAtMs : performance.now(), { current: final, phase: 'drain' });
   }
   const { baseline, durationMs } = window.close(finishedAtMs);
   const levelMarks = levels?.series({ atMs: finishedAtMs, produced: final, publishDelays: source.publishDelays(), consumed: e2e?.snapshot() });
