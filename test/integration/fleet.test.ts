@@ -89,8 +89,11 @@ fleet('--e2e across hosts: consumers on the coordinator see every record once; a
   assert.is(result.fleet!.e2eConsumersOn, 'coordinator');
   // A measured bound is never 0 (it is half a round trip), so 0 ms is always exceeded.
   assert.is(result.fleet!.clockSkewExceeded, true);
-  assert.match(outcome.stdout, /⚠ clock skew bound ±0\.\d{3} ms .* exceeds --max-clock-skew 0\.000 ms/);
-  assert.ok(result.notices.some((line) => /end-to-end latency crosses hosts: clocks agree to within ±0\.\d{3} ms/.test(line)), result.notices.join('\n'));
+  // The bound printed is the one measured (on a loaded host a loopback round trip can pass 2 ms,
+  // so its size is not what is checked here).
+  const boundMs = (result.fleet!.clockSkewBoundUs / 1000).toFixed(3).replace('.', '\\.');
+  assert.match(outcome.stdout, new RegExp(`⚠ clock skew bound ±${boundMs} ms .* exceeds --max-clock-skew 0\\.000 ms`));
+  assert.ok(result.notices.some((line) => /end-to-end latency crosses hosts: clocks agree to within ±\d+\.\d{3} ms/.test(line)), result.notices.join('\n'));
   await assertNoAgents();
 });
 
@@ -106,7 +109,7 @@ fleet('an observed stage across hosts is read on the coordinator: exact counts f
   assert.equal(stage.integrity, { lost: 0, duplicates: 0, outOfOrder: 0, foreign: 0, foreignUnknownReason: null, passedShare: 1 });
   // A measured bound is never 0 (half a round trip), so 0 ms is always exceeded, and said of the stage's latency.
   assert.is(result.fleet!.clockSkewExceeded, true);
-  assert.ok(result.notices.some((line) => /stage latency crosses hosts: clocks agree to within ±0\.\d{3} ms/.test(line)), result.notices.join('\n'));
+  assert.ok(result.notices.some((line) => /stage latency crosses hosts: clocks agree to within ±\d+\.\d{3} ms/.test(line)), result.notices.join('\n'));
   assert.ok(result.notices.some((line) => /observed stages are read on this \(the coordinator's\) host/.test(line)), result.notices.join('\n'));
   await assertNoAgents();
 });
