@@ -97,8 +97,23 @@ export function writeNodeProperties(dirs: NodeDirs, text: string): void {
   writeFileSync(dirs.propertiesPath, text, { mode: 0o600 });
 }
 
+/**
+ * Waits (bounded) until a JVM of this node that was just killed has exited. SIGKILL is not instant:
+ * a JVM with a 1 GiB heap takes a moment to go, longer on a busy host, and until it has gone it
+ * holds the node's ports and its log directory's lock, so a new JVM started beside it exits at once
+ * and the node stays down (a restart 0.2 s after a kill did so under fresh-clone CI). Synchronous,
+ * as the restart is: it runs where a run ends and must be done before the process exits.
+ */
+function awaitExitSync(pid: number | undefined, timeoutMs: number): void {
+  if (pid === undefined) return;
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid) && Date.now() < deadline) Atomics.wait(cell, 0, 0, 20);
+}
+
 /** Starts the node's JVM detached and records its pid; returns the pid. */
 export function launchNode(dirs: NodeDirs, heapMb: number): number {
+  awaitExitSync(readPid(dirs.dataDir), 10_000);
   const out = openSync(join(dirs.logsDir, 'stdout.log'), 'a');
   const child = spawn('java', [...javaArgs(heapMb, dirs.logsDir), 'kafka.Kafka', dirs.propertiesPath], { detached: true, stdio: ['ignore', out, out] });
   closeSync(out);
