@@ -149,7 +149,7 @@ faults('an --e2e consumer thread that crashes is named within one interval; prod
     { env: { STAMPEDE_TEST_FAULT: 'consumer-throw:1@1500ms' }, timeoutMs: 120_000 },
   );
   assert.is(outcome.code, 1, outcome.stdout + outcome.stderr);
-  assert.ok(namedBefore(outcome.stdout, /^note: consumer thread 1 failed \(seen at \d+\.\d s\)/, 3), outcome.stdout);
+  assert.ok(namedBefore(outcome.stdout, /^note: consumer thread 1 failed \(seen at \d+\.\d s\)/, 3), `${outcome.stdout}\n${outcome.stderr}`);
   const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
   assert.is(result.status, 'failed');
   assert.ok(result.failures.some((failure) => /consumer 1: consumer thread 1 crashed on purpose/.test(failure.message)), JSON.stringify(result.failures));
