@@ -27,6 +27,14 @@ let total = 0;
 const shortSuites = [];
 /** [file, wall seconds] of every test file, for the slowest-files table at the end. */
 const fileSeconds = [];
+const startedMs = Date.now();
+/** Minutes and seconds since the suites started, on each group's heading: where make test's time goes. */
+const sinceStart = () => {
+  const seconds = Math.round((Date.now() - startedMs) / 1000);
+  return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
+};
+/** Each failed test's suite and name, as uvu prints them. */
+const failedTests = [];
 
 /**
  * uvu prints each file's name on a line of its own, then per suite " name " (nothing for a file's
@@ -111,6 +119,9 @@ function count(dir, output) {
   failed += groupTotal - groupPassed;
   if (output.code !== 0 && groupTotal === groupPassed) failed += 1; // a suite crashed before counting
   shortSuites.push(...suitesShortOfTotal(dir, plain));
+  // uvu names each failed test on a line "   FAIL  <suite>  \"<test>\"".
+  // The first line after it is the assertion's message (or the diff's start): kept, cut to 300 characters.
+  for (const match of plain.matchAll(/^\s+FAIL\s+(.*)\n(?:\s*\n)*(.*)$/gm)) failedTests.push(`${match[1].trim()}\n      ${match[2].trim().slice(0, 300)}`);
 }
 
 if (planOnly) {
@@ -120,10 +131,10 @@ if (planOnly) {
 
 for (const dir of groups) {
   if (only && !dir.endsWith(only)) continue;
-  console.log(`\n── ${dir}`);
+  console.log(`\n── ${dir} (${sinceStart()} in)`);
   const phases = dir === shardedGroup ? phasePatterns(dir) : [['\\.test\\.js$']];
   for (const [phase, patterns] of phases.entries()) {
-    if (phase > 0) console.log(`\n── ${dir}, the files that run alone`);
+    if (phase > 0) console.log(`\n── ${dir}, the files that run alone (${sinceStart()} in)`);
     const outputs = await Promise.all(patterns.map((pattern, index) => runUvu(dir, pattern, index === 0)));
     outputs.forEach((output, index) => {
       if (index > 0) process.stdout.write(`\n── ${dir}, shard ${index + 1} of ${outputs.length}\n${output.text}`);
@@ -132,9 +143,12 @@ for (const dir of groups) {
   }
 }
 
-if (shortSuites.length > 0) console.log(`\nsuites that did not pass every test:\n${shortSuites.map((line) => `  ✘ ${line}`).join('\n')}`);
-
-const slowest = fileSeconds.sort((a, b) => b[1] - a[1]).slice(0, 30);
+const slowest = fileSeconds.sort((a, b) => b[1] - a[1]).slice(0, 15);
 console.log(`\nslowest test files (wall s):\n${slowest.map(([name, seconds]) => `  ${seconds.toFixed(1).padStart(7)}  ${name}`).join('\n')}`);
-console.log(`\ntests: ${passed} passed, ${failed} failed`);
+
+// Last, just above the count: a CI that keeps only the tail of the output still names what failed.
+if (shortSuites.length > 0) console.log(`\nsuites that did not pass every test:\n${shortSuites.map((line) => `  ✘ ${line}`).join('\n')}`);
+if (failedTests.length > 0) console.log(`\ntests that failed:\n${failedTests.map((line) => `  ✘ ${line}`).join('\n')}`);
+console.log(`\nsuites took ${sinceStart()}`);
+console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 || total === 0 ? 1 : 0;
