@@ -92,7 +92,9 @@ consume('run --e2e --backlog: consumers paused until the backlog is built, resum
 consume('run --e2e --consumer-churn: one rebalance per period, each with a measured pause; integrity exact across them', async ({ kafka }) => {
   const out = join(dir, 'churn.json');
   // Consumers joining and leaving load the host while producing: the limit is raised as above.
-  const outcome = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', 'churn', '--partitions', '4', '--devices', '1000', '--rate', '20000', '--max-publish-delay', '5s', '--duration', '10s', '--e2e', '--consumers', '1', '--consumer-churn', '3s', '--out', out], { timeoutMs: 120_000 });
+  // Every 5 s: a member that stays learns of a rebalance from its next heartbeat (librdkafka's
+  // heartbeat.interval.ms, 3 s), so a 3 s period could end a window before a loaded host settled it.
+  const outcome = await runCli(['run', '--brokers', kafka!.bootstrap, '--topic', 'churn', '--partitions', '4', '--devices', '1000', '--rate', '10000', '--max-publish-delay', '5s', '--duration', '16s', '--e2e', '--consumers', '1', '--consumer-churn', '5s', '--out', out], { timeoutMs: 120_000 });
   assert.ok(outcome.code === 0 || outcome.code === 3, outcome.stdout + outcome.stderr);
   const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
   const churn = result.churn!;
@@ -104,7 +106,7 @@ consume('run --e2e --consumer-churn: one rebalance per period, each with a measu
   }
   assert.is(churn.endToEnd.aroundRebalances.count + churn.endToEnd.others.count, result.latency.endToEnd!.count);
   assert.equal([result.integrity!.lost, result.integrity!.duplicates, result.integrity!.uniqueRecords], [0, 0, result.totals.acked]);
-  assert.match(outcome.stdout, /consumer churn every 3\.00 s: 3 rebalance\(s\)/);
+  assert.match(outcome.stdout, /consumer churn every 5\.00 s: 3 rebalance\(s\)/);
 });
 
 consume('consume --from latest --group G --consumer-props --duration: only what is written after it joined, under the group named, settings applied, for the time asked; the group then resumes where it stopped', async ({ kafka }) => {
