@@ -6,16 +6,20 @@
 // The integration group runs as three shards at once, each a uvu process with one shared broker
 // (test/helpers/broker.ts). Its files spend most of their time waiting on brokers, JVMs and
 // fixed-rate runs, not on the CPU: one after another they took about 14 of make test's 20 minutes.
-// Shards are filled longest file first from the wall times in scripts/test-seconds.json; the first
-// shard's output streams live, the others' are printed when they end. Files whose verdicts hang on
-// the pacer keeping its schedule (publish delay under 10 ms, a rate within 1 %) are listed there as
-// `alone`: they run after the shards, by themselves, so the other shard's max-rate runs and JVM
-// starts cannot take their cores.
+// scripts/test-seconds.json says which files go together (`shards`: the grouping of green runs,
+// kept on purpose, since timing-bound files pass or fail with their neighbours); a file it does not
+// place joins the lightest shard by its recorded wall seconds. The first shard's output streams
+// live, the others' are printed when they end. Files whose verdicts hang on the pacer keeping its
+// schedule (publish delay under 10 ms, a rate within 1 %) are listed there as `alone`: they run
+// after the shards, by themselves, so the other shard's max-rate runs and JVM starts cannot take
+// their cores. The CLI group, which starts short-lived processes and talks to no broker, runs in
+// two lanes the same way (`cli`).
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 const groups = ['dist/test/unit', 'dist/test/cli', 'dist/test/integration', 'dist/test/browser', 'dist/test/portability'].filter((dir) => existsSync(dir));
 const shardedGroup = 'dist/test/integration';
+const laneGroup = 'dist/test/cli';
 const shardCount = Math.max(1, Number(process.env.STAMPEDE_TEST_SHARDS ?? 3));
 const only = process.argv[2] === '--plan' ? undefined : process.argv[2]; // e.g. `npm run test:only -- unit`
 // `--plan` prints the integration phases and their files, and runs nothing.
@@ -91,23 +95,52 @@ const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const filePattern = (files) => `(^|/)(${files.map(escapeRegExp).join('|')})$`;
 
 /**
- * File-name patterns of the phases: first the shards, run at once and balanced on the recorded wall
- * seconds (30 s for a file not recorded), then the files that run alone.
+ * Fills `lanes` lanes: the files `pinned` names go where it says (when it has one list per lane),
+ * the rest longest first into the lightest lane by `weight`.
+ */
+function fillLanes(files, lanes, weight, pinned = []) {
+  const filled = Array.from({ length: Math.min(lanes, files.length) }, () => ({ seconds: 0, files: [] }));
+  const place = (lane, name) => {
+    lane.files.push(name);
+    lane.seconds += weight(name);
+  };
+  const placed = new Set();
+  if (pinned.length === filled.length) {
+    pinned.forEach((names, index) => {
+      for (const name of files.filter((file) => names.includes(file.replace(/\.js$/, '.ts')))) {
+        place(filled[index], name);
+        placed.add(name);
+      }
+    });
+  }
+  for (const name of files.filter((file) => !placed.has(file)).sort((a, b) => weight(b) - weight(a))) {
+    place(filled.reduce((a, b) => (b.seconds < a.seconds ? b : a)), name);
+  }
+  return filled.filter((lane) => lane.files.length > 0).map((lane) => filePattern(lane.files));
+}
+
+const readPlan = () => JSON.parse(readFileSync(new URL('./test-seconds.json', import.meta.url), 'utf8'));
+const testFiles = (dir) => readdirSync(dir).filter((name) => name.endsWith('.test.js'));
+
+/**
+ * File-name patterns of the integration phases: first the shards, run at once (30 s for a file
+ * with no recorded seconds), then the files that run alone.
  */
 function phasePatterns(dir) {
-  const plan = JSON.parse(readFileSync(new URL('./test-seconds.json', import.meta.url), 'utf8'));
+  const plan = readPlan();
   const isAlone = (name) => plan.alone.includes(name.replace(/\.js$/, '.ts'));
-  const all = readdirSync(dir).filter((name) => name.endsWith('.test.js'));
-  const files = all.filter((name) => !isAlone(name));
+  const all = testFiles(dir);
   const alone = all.filter(isAlone);
   const weight = (name) => plan.seconds[name.replace(/\.js$/, '.ts')] ?? 30;
-  const shards = Array.from({ length: Math.min(shardCount, files.length) }, () => ({ seconds: 0, files: [] }));
-  for (const name of files.sort((a, b) => weight(b) - weight(a))) {
-    const lightest = shards.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-    lightest.files.push(name);
-    lightest.seconds += weight(name);
-  }
-  return [shards.filter((shard) => shard.files.length > 0).map((shard) => filePattern(shard.files)), ...(alone.length > 0 ? [[filePattern(alone)]] : [])];
+  const shards = fillLanes(all.filter((name) => !isAlone(name)), shardCount, weight, plan.shards ?? []);
+  return [shards, ...(alone.length > 0 ? [[filePattern(alone)]] : [])];
+}
+
+/** The CLI group's lanes, one phase. */
+function lanePatterns(dir) {
+  const { cli } = readPlan();
+  const weight = (name) => cli.seconds[name.replace(/\.js$/, '.ts')] ?? cli.defaultSeconds;
+  return [fillLanes(testFiles(dir), cli.lanes, weight)];
 }
 
 function count(dir, output) {
@@ -126,18 +159,19 @@ function count(dir, output) {
 
 if (planOnly) {
   for (const [phase, patterns] of phasePatterns(shardedGroup).entries()) console.log(`phase ${phase + 1}: ${patterns.join('  ‖  ')}`);
+  if (existsSync(laneGroup)) console.log(`${laneGroup}: ${lanePatterns(laneGroup)[0].join('  ‖  ')}`);
   process.exit(0);
 }
 
 for (const dir of groups) {
   if (only && !dir.endsWith(only)) continue;
   console.log(`\n── ${dir} (${sinceStart()} in)`);
-  const phases = dir === shardedGroup ? phasePatterns(dir) : [['\\.test\\.js$']];
+  const phases = dir === shardedGroup ? phasePatterns(dir) : dir === laneGroup ? lanePatterns(dir) : [['\\.test\\.js$']];
   for (const [phase, patterns] of phases.entries()) {
     if (phase > 0) console.log(`\n── ${dir}, the files that run alone (${sinceStart()} in)`);
     const outputs = await Promise.all(patterns.map((pattern, index) => runUvu(dir, pattern, index === 0)));
     outputs.forEach((output, index) => {
-      if (index > 0) process.stdout.write(`\n── ${dir}, shard ${index + 1} of ${outputs.length}\n${output.text}`);
+      if (index > 0) process.stdout.write(`\n── ${dir}, ${dir === laneGroup ? 'lane' : 'shard'} ${index + 1} of ${outputs.length}\n${output.text}`);
       count(dir, output);
     });
   }
