@@ -40,8 +40,9 @@ interface SignalledRun {
 async function signalledRun(kafka: TestBroker, topic: string, sent: NodeJS.Signals[], out: string, gapMs = 500): Promise<SignalledRun> {
   // --drain 90s: the broker started again on the signal can take more than the default 30 s to
   // answer on a loaded host (fresh-clone CI: still down 30 s after a restart 0.1 s after its kill),
-  // and the acks it then drains are what the exit code 130 is about.
-  const args = ['run', '--brokers', kafka.bootstrap, '--topic', topic, '--partitions', '1', '--devices', '100', '--rate', '500', '--duration', '120s', '--fault', 'broker-restart@2s:120s', '--drain', '90s', '--out', out];
+  // and the acks it then drains are what the exit code 130 is about. A 1 s reconnect backoff (Java's;
+  // librdkafka's grows to 10 s while the broker is down) so the drain starts when the broker answers.
+  const args = ['run', '--brokers', kafka.bootstrap, '--topic', topic, '--partitions', '1', '--devices', '100', '--rate', '500', '--duration', '120s', '--fault', 'broker-restart@2s:120s', '--drain', '90s', '--producer-props', 'reconnect.backoff.max.ms=1000', '--out', out];
   const child: ChildProcess = spawn(process.execPath, [join(projectRoot, 'bin', 'stampede.js'), ...args], { cwd: projectRoot, env: userEnv() });
   let stdout = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
