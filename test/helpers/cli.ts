@@ -20,25 +20,38 @@ export function userEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+export interface RunOptions {
+  timeoutMs?: number;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Ctrl-C (SIGINT) `afterMs` after stdout first matches `stdout`: a run ended by what it printed rather than by its --duration. */
+  interruptWhen?: { stdout: RegExp; afterMs: number };
+}
+
 /** Runs the built CLI as a user would, bounded in time. */
-export function runCli(args: string[], options: { timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliOutcome> {
+export function runCli(args: string[], options: RunOptions = {}): Promise<CliOutcome> {
   return runScript(join(projectRoot, 'bin', 'stampede.js'), args, options);
 }
 
 /** Runs a built Node script (a CLI entry) with arguments, bounded in time. */
-export function runScript(script: string, args: string[], options: { timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliOutcome> {
+export function runScript(script: string, args: string[], options: RunOptions = {}): Promise<CliOutcome> {
   return runProgram(process.execPath, [script, ...args], options);
 }
 
 /** Runs any program (Node, Bun, Deno, …) with the user's environment, bounded in time. */
-export function runProgram(command: string, args: string[], options: { timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliOutcome> {
+export function runProgram(command: string, args: string[], options: RunOptions = {}): Promise<CliOutcome> {
   const startedAt = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd ?? projectRoot, env: { ...userEnv(), ...options.env } });
     child.on('error', (err) => reject(new Error(`${command} could not start (${err.message})`)));
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    let interrupt: NodeJS.Timeout | undefined;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const when = options.interruptWhen;
+      if (when && interrupt === undefined && when.stdout.test(stdout)) interrupt = setTimeout(() => child.kill('SIGINT'), when.afterMs);
+    });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -46,6 +59,7 @@ export function runProgram(command: string, args: string[], options: { timeoutMs
     }, options.timeoutMs ?? 120_000);
     child.on('close', (code) => {
       clearTimeout(timer);
+      clearTimeout(interrupt);
       resolve({ code, stdout, stderr, elapsedMs: Date.now() - startedAt });
     });
   });

@@ -14,7 +14,7 @@ import { kafkaLibsDir } from '../../src/broker/kafka-jars.js';
 import type { ClusterFaultEvent } from '../../src/contracts/faults.js';
 import type { RunResult } from '../../src/contracts/result.js';
 import { freePortPair } from '../helpers/broker.js';
-import { runCli, type CliOutcome } from '../helpers/cli.js';
+import { runCli, type CliOutcome, type RunOptions } from '../helpers/cli.js';
 import { fullIsr } from '../helpers/cluster.js';
 
 /**
@@ -45,10 +45,10 @@ cluster.after(async (context) => {
 const topicName = (what: string): string => `cluster-${what}-${randomUUID().slice(0, 8)}`;
 
 /** A fixed-rate --e2e run with idempotent acks=all producers and the given faults. */
-async function faultRun(local: LocalCluster, topic: string, seconds: number, faults: string[], extra: string[] = []): Promise<{ outcome: CliOutcome; result: RunResult }> {
+async function faultRun(local: LocalCluster, topic: string, seconds: number, faults: string[], extra: string[] = [], interruptWhen?: RunOptions['interruptWhen']): Promise<{ outcome: CliOutcome; result: RunResult }> {
   const out = join(dir, `${topic}.json`);
   const args = ['run', '--brokers', local.bootstrap, '--topic', topic, '--partitions', '3', '--devices', '300', '--rate', '2000', '--duration', `${seconds}s`, '--e2e', '--drain', '30s', '--profile', 'exactly-once'];
-  const outcome = await runCli([...args, ...faults.flatMap((fault) => ['--fault', fault]), ...extra, '--out', out], { timeoutMs: (seconds + 120) * 1000 });
+  const outcome = await runCli([...args, ...faults.flatMap((fault) => ['--fault', fault]), ...extra, '--out', out], { timeoutMs: (seconds + 120) * 1000, ...(interruptWhen ? { interruptWhen } : {}) });
   return { outcome, result: JSON.parse(readFileSync(out, 'utf8')) as RunResult };
 }
 
@@ -65,13 +65,14 @@ function assertFaultReported(result: RunResult, kind: string, stdout: string): C
   return event!;
 }
 
-function assertIntact(outcome: CliOutcome, result: RunResult): void {
+/** Integrity exact, idempotent acks=all; exit 0 or 3 (an outage can make a fixed rate not valid), or as `codes` says. */
+function assertIntact(outcome: CliOutcome, result: RunResult, codes: readonly number[] = [0, 3]): void {
   const integrity = result.integrity!;
   assert.is(integrity.lost, 0, `lost: ${outcome.stdout}`);
   assert.is(integrity.duplicates, 0, `duplicates: ${outcome.stdout}`);
   assert.is(result.librdkafka['acks'], 'all');
   assert.is(result.librdkafka['enable.idempotence'], 'true');
-  assert.ok(outcome.code === 0 || outcome.code === 3, `exit ${outcome.code}: ${outcome.stderr}`);
+  assert.ok(outcome.code !== null && codes.includes(outcome.code), `exit ${outcome.code}: ${outcome.stderr}`);
 }
 
 cluster('cluster status --json names the same leaders, replicas and ISR as Kafka\'s own kafka-topics --describe', async ({ cluster: local }) => {
@@ -118,11 +119,14 @@ cluster('kill-leader, kill-controller and pause-node in one run: lost 0, duplica
   assert.ok(await fullIsr(local!, topic), 'the cluster is back to full ISR');
 });
 
-// Each node stops cleanly, starts and waits for its ISR to refill: 12–25 s a node on a busy 2-core host, so the run leaves room for three.
+// Each node stops cleanly, starts and waits for its ISR to refill: 14 s a node on an idle 2-core
+// host, 37–46 s when the other test shards load it (most of it the JVM's start, ~4.5 s idle). The
+// run is long enough for three slow ones and is ended with Ctrl-C 5 s after the roll is done, as a
+// user would: the result, its integrity verdict and the fault's windows are still written.
 cluster('rolling-restart: lost 0, duplicates 0, every node restarted in turn with the ISR refilled before the next, ISR full again', async ({ cluster: local }) => {
   const topic = topicName('roll');
-  const { outcome, result } = await faultRun(local!, topic, 110, ['rolling-restart@2s']);
-  assertIntact(outcome, result);
+  const { outcome, result } = await faultRun(local!, topic, 180, ['rolling-restart@2s'], [], { stdout: /^fault: rolling restart done/m, afterMs: 5000 });
+  assertIntact(outcome, result, [130]);
   assert.equal(assertFaultReported(result, 'rolling-restart', outcome.stdout).nodes, [1, 2, 3]);
   assert.ok(await fullIsr(local!, topic), 'the cluster is back to full ISR');
 });
