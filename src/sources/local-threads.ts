@@ -19,13 +19,17 @@ import { generatedModelOf } from '../options/model.js';
 /** What every producer task of a run shares; the per-thread parts (shard, shared memory) are added here. */
 export type ProducerTaskTemplate = Omit<ProducerTask, 'shard' | 'regions' | 'publishDelays' | 'control' | 'controlBaseWallUs'>;
 
-/** Time a producer waits for its last acks once it stops sending. */
-const kFlushTimeoutMs = 30_000;
+/**
+ * Time a producer waits for its last acks once it stops sending, at least: --drain raises it, so a
+ * run stopped while its broker restarts (a JVM start and a session expiry, slower on a busy host)
+ * can wait for those acks as long as it lets its consumers catch up.
+ */
+const kMinFlushTimeoutMs = 30_000;
+
+/** What a producer thread's task takes of the workload: the client, the records, the schedule's law, the faults it injects, transactions, the drain. */
+export type ProducerTaskInput = Pick<Workload, 'client' | 'topic' | 'format' | 'model' | 'valueSchema' | 'recordSizeBytes' | 'keys' | 'batchRecords' | 'seed' | 'arrival' | 'loadSchedule' | 'warmupMs' | 'rateRecordsPerSec' | 'trackLatency' | 'stall' | 'transactional' | 'transactionRecords' | 'transactionMs' | 'abortRate' | 'traceRunId' | 'drainMs'>;
 
 /** What every producer thread of a run is given, from its workload and librdkafka settings (local runs and fleet agents alike). */
-/** What a producer thread's task takes of the workload: the client, the records, the schedule's law, the faults it injects, transactions. */
-export type ProducerTaskInput = Pick<Workload, 'client' | 'topic' | 'format' | 'model' | 'valueSchema' | 'recordSizeBytes' | 'keys' | 'batchRecords' | 'seed' | 'arrival' | 'loadSchedule' | 'warmupMs' | 'rateRecordsPerSec' | 'trackLatency' | 'stall' | 'transactional' | 'transactionRecords' | 'transactionMs' | 'abortRate' | 'traceRunId'>;
-
 export function producerTaskTemplate(workload: ProducerTaskInput, librdkafka: Record<string, string>): ProducerTaskTemplate {
   return {
     client: workload.client,
@@ -45,7 +49,7 @@ export function producerTaskTemplate(workload: ProducerTaskInput, librdkafka: Re
       : { loadSchedule: { segments: workload.loadSchedule.segments, warmupMs: workload.warmupMs, warmupRecordsPerSec: warmupRecordsPerSec(workload.loadSchedule), peakRecordsPerSec: workload.rateRecordsPerSec! } }),
     trackLatency: workload.trackLatency,
     stall: workload.stall,
-    flushTimeoutMs: kFlushTimeoutMs,
+    flushTimeoutMs: Math.max(kMinFlushTimeoutMs, workload.drainMs),
     ...(workload.traceRunId === undefined ? {} : { traceRunId: workload.traceRunId }),
     // A fresh nonce per run: transactional.ids of two runs never fence each other.
     ...(workload.transactional ? { transactions: { runNonce: randomBytes(6).toString('hex'), records: workload.transactionRecords, ms: workload.transactionMs, abortRate: workload.abortRate } } : {}),
