@@ -58,7 +58,10 @@ faults('--profile exactly-once through a broker kill -9 and restart: 0 lost, 0 d
   const availability = result.availability!;
   assert.ok(availability.stalls.length >= 1, JSON.stringify(result.intervals.map((row) => [row.elapsedMs, row.recordsPerSec])));
   assert.ok(availability.longestStallMs >= 2000, `longest stall ${availability.longestStallMs} ms spans the 3 s outage, to one interval`);
-  assert.ok(availability.stalls.some((stall) => stall.startMs <= fault!.killedAtMs + 1000 && stall.endMs >= fault!.restartedAtMs! - 1000), JSON.stringify(availability.stalls));
+  // A stall starts at the tick after the last interval with an ack: records in flight at the kill
+  // can still be acked in its interval, so one interval after it, plus a loaded host's tick delay
+  // (fresh-clone CI: a kill at 3.0 s, the stall from 4,008 ms).
+  assert.ok(availability.stalls.some((stall) => stall.startMs <= fault!.killedAtMs + 1500 && stall.endMs >= fault!.restartedAtMs! - 1000), `${JSON.stringify(availability.stalls)} around ${JSON.stringify(fault)}`);
   // The recovery, held to the interval rows: it happened within the run, at the first interval
   // after the longest stall whose rate is back at >= 90 % of the mean of the 3 before the stall.
   const longest = availability.stalls.reduce((a, b) => (b.endMs - b.startMs > a.endMs - a.startMs ? b : a));
