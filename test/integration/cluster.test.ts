@@ -120,7 +120,8 @@ cluster('kill-leader, kill-controller and pause-node in one run: lost 0, duplica
 });
 
 // Each node stops cleanly, starts and waits for its ISR to refill: 14 s a node on an idle 2-core
-// host, 37–46 s when the other test shards load it (most of it the JVM's start, ~4.5 s idle). The
+// host (of which ~4.5 s from the new JVM's spawn to its controller starting), 37–46 s when the
+// other test shards load it. The
 // run is long enough for three slow ones and is ended with Ctrl-C 5 s after the roll is done, as a
 // user would: the result, its integrity verdict and the fault's windows are still written.
 cluster('rolling-restart: lost 0, duplicates 0, every node restarted in turn with the ISR refilled before the next, ISR full again', async ({ cluster: local }) => {
